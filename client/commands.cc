@@ -1,0 +1,318 @@
+#include "client/commands.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "client/exit_code.h"
+#include "client/incident_view.h"
+#include "client/time_input.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/client_context.h"
+
+namespace amends::cli {
+namespace {
+
+using amends::v1::Incident;
+using Stub = amends::v1::IncidentService::StubInterface;
+
+template <typename Request, typename Response>
+using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
+
+// One unary call with the session's credentials and deadline.
+template <typename Request, typename Response>
+absl::Status Call(Session& s, Rpc<Request, Response> rpc, const Request& request,
+                  Response* response) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(s.deadline));
+  context.AddMetadata("authorization", absl::StrCat("Bearer ", s.token));
+  return FromGrpcStatus((s.stub->*rpc)(&context, request, response));
+}
+
+absl::Status PrintJson(Session& s, const google::protobuf::Message& message) {
+  std::string json;
+  const auto status = google::protobuf::util::MessageToJsonString(message, &json);
+  if (!status.ok()) return absl::InternalError(status.ToString());
+  *s.out << json << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status PrintIncident(Session& s, const Incident& incident, absl::string_view what) {
+  if (s.json) return PrintJson(s, incident);
+  *s.out << RenderChange(incident, what);
+  return absl::OkStatus();
+}
+
+// Every mutating command: address the request to `t`, call, confirm with "#id <what> →
+// state ...". `what` is text, or a function of the answer (e.g. naming the new measure).
+template <typename Request, typename What>
+absl::Status Mutate(Session& s, Rpc<Request, Incident> rpc, Target t, Request request,
+                    const What& what) {
+  request.set_id(t.id);
+  request.set_expected_version(t.expected_version);
+  Incident incident;
+  if (absl::Status status = Call(s, rpc, request, &incident); !status.ok()) return status;
+  if constexpr (std::is_invocable_v<What, const Incident&>) {
+    return PrintIncident(s, incident, what(incident));
+  } else {
+    return PrintIncident(s, incident, what);
+  }
+}
+
+absl::StatusOr<Incident> GetIncident(Session& s, int64_t id) {
+  amends::v1::GetIncidentRequest request;
+  request.set_id(id);
+  Incident incident;
+  if (absl::Status status = Call(s, &Stub::GetIncident, request, &incident); !status.ok()) {
+    return status;
+  }
+  return incident;
+}
+
+// A time option read in the team zone of incident `id` (fetched first).
+absl::StatusOr<google::protobuf::Timestamp> TeamTime(Session& s, int64_t id,
+                                                     absl::string_view option,
+                                                     absl::string_view text) {
+  absl::StatusOr<Incident> incident = GetIncident(s, id);
+  if (!incident.ok()) return incident.status();
+  absl::StatusOr<absl::Time> t = ParseTimeArg(option, text, incident->team_time_zone());
+  if (!t.ok()) return t.status();
+  return ToProto(*t);
+}
+
+// Up to `limit` incidents matching `request`, following next_page_token.
+absl::StatusOr<Incidents> FetchIncidents(Session& s, amends::v1::ListIncidentsRequest request,
+                                         int limit) {
+  Incidents incidents;
+  do {
+    request.set_page_size(std::clamp(limit - incidents.size(), 1, 500));
+    amends::v1::ListIncidentsResponse page;
+    if (absl::Status status = Call(s, &Stub::ListIncidents, request, &page); !status.ok()) {
+      return status;
+    }
+    for (Incident& incident : *page.mutable_incidents()) {
+      if (incidents.size() < limit) *incidents.Add() = std::move(incident);
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() && incidents.size() < limit);
+  return incidents;
+}
+
+absl::Status PrintIncidents(Session& s, const Incidents& incidents, absl::string_view none,
+                            std::string (*render)(const Incidents&, absl::Time)) {
+  if (s.json) {
+    for (const Incident& incident : incidents) {
+      if (absl::Status status = PrintJson(s, incident); !status.ok()) return status;
+    }
+  } else if (incidents.empty()) {
+    *s.out << none << "\n";
+  } else {
+    *s.out << render(incidents, absl::Now());
+  }
+  return absl::OkStatus();
+}
+
+std::string RandomRequestId() {
+  absl::BitGen random;
+  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(random),
+                         absl::Uniform<uint64_t>(random));
+}
+
+}  // namespace
+
+absl::Status WaitForServer(grpc::Channel& channel, absl::string_view target,
+                           absl::Duration timeout) {
+  const auto deadline = std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout);
+  for (grpc_connectivity_state state = channel.GetState(/*try_to_connect=*/true);
+       state != GRPC_CHANNEL_READY; state = channel.GetState(/*try_to_connect=*/true)) {
+    if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN ||
+        !channel.WaitForStateChange(state, deadline)) {
+      return absl::UnavailableError(absl::StrCat("cannot reach server at ", target));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Report(Session& s, const ReportArgs& args) {
+  amends::v1::ReportIncidentRequest request;
+  request.set_team(args.team);
+  request.mutable_client()->set_name(args.client);
+  request.mutable_client()->set_contact(args.contact);
+  request.set_kind(args.kind);
+  request.set_severity(args.severity);
+  request.set_summary(args.summary);
+  request.set_details(args.details);
+  if (args.confidential.has_value()) request.set_confidential(*args.confidential);
+  request.set_request_id(args.request_id.empty() ? RandomRequestId() : args.request_id);
+  Incident incident;
+  if (absl::Status status = Call(s, &Stub::ReportIncident, request, &incident); !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = PrintIncident(s, incident, "reported"); !status.ok() || s.json) {
+    return status;
+  }
+  if (incident.recurrence()) {
+    *s.out << "recurrence: " << incident.client().name() << " had earlier incidents:";
+    for (const auto& earlier : incident.earlier_incidents()) *s.out << " #" << earlier.id();
+    *s.out << " — the last prevention plan did not hold\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status List(Session& s, const ListArgs& args) {
+  amends::v1::ListIncidentsRequest request;
+  request.set_team(args.team);
+  request.set_state(args.state);
+  request.set_owner(args.owner);
+  request.set_client(args.client);
+  request.set_severity(args.severity);
+  request.set_mine(args.mine);
+  absl::StatusOr<Incidents> incidents = FetchIncidents(s, request, args.limit);
+  if (!incidents.ok()) return incidents.status();
+  return PrintIncidents(s, *incidents, "no incidents", &RenderIncidentList);
+}
+
+absl::Status ListClient(Session& s, const std::string& client, int limit) {
+  amends::v1::ListIncidentsRequest request;
+  request.set_client(client);
+  absl::StatusOr<Incidents> incidents = FetchIncidents(s, request, limit);
+  if (!incidents.ok()) return incidents.status();
+  return PrintIncidents(s, *incidents, absl::StrCat("no incidents for ", client),
+                        &RenderClientIncidents);
+}
+
+absl::Status Show(Session& s, int64_t id) {
+  absl::StatusOr<Incident> incident = GetIncident(s, id);
+  if (!incident.ok()) return incident.status();
+  if (s.json) return PrintJson(s, *incident);
+  *s.out << RenderIncident(*incident, absl::Now());
+  return absl::OkStatus();
+}
+
+absl::Status Timeline(Session& s, int64_t id) {
+  amends::v1::GetTimelineRequest request;
+  request.set_id(id);
+  amends::v1::GetTimelineResponse timeline;
+  if (absl::Status status = Call(s, &Stub::GetTimeline, request, &timeline); !status.ok()) {
+    return status;
+  }
+  if (s.json) {
+    for (const amends::v1::Event& event : timeline.events()) {
+      if (absl::Status status = PrintJson(s, event); !status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Incident> incident = GetIncident(s, id);  // for the team's time zone
+  if (!incident.ok()) return incident.status();
+  *s.out << RenderTimeline(timeline.events(), TeamZone(*incident), absl::Now());
+  return absl::OkStatus();
+}
+
+absl::Status AddNote(Session& s, Target t, const std::string& text) {
+  amends::v1::AddNoteRequest request;
+  request.set_text(text);
+  return Mutate(s, &Stub::AddNote, t, request, "note added");
+}
+
+absl::Status Assign(Session& s, Target t, const std::string& new_owner,
+                    const std::string& note) {
+  amends::v1::AssignRequest request;
+  request.set_new_owner(new_owner);
+  request.set_note(note);
+  return Mutate(s, &Stub::Assign, t, request, absl::StrCat("assigned to ", new_owner));
+}
+
+absl::Status Apologize(Session& s, Target t, amends::v1::Channel channel,
+                       const std::string& note) {
+  amends::v1::RecordFirstApologyRequest request;
+  request.set_channel(channel);
+  request.set_note(note);
+  return Mutate(s, &Stub::RecordFirstApology, t, request, "first apology recorded");
+}
+
+absl::Status Escalate(Session& s, Target t, const std::string& reason) {
+  amends::v1::EscalateRequest request;
+  request.set_reason(reason);
+  return Mutate(s, &Stub::Escalate, t, request, "escalated");
+}
+
+absl::Status Approve(Session& s, Target t, const std::string& note) {
+  amends::v1::ApproveEscalationRequest request;
+  request.set_note(note);
+  return Mutate(s, &Stub::ApproveEscalation, t, request, "escalation approved");
+}
+
+absl::Status Decline(Session& s, Target t, const std::string& reason) {
+  amends::v1::DeclineEscalationRequest request;
+  request.set_reason(reason);
+  return Mutate(s, &Stub::DeclineEscalation, t, request, "escalation declined");
+}
+
+absl::Status ScheduleVisit(Session& s, Target t, const std::string& at,
+                           const std::vector<std::string>& attendees) {
+  absl::StatusOr<google::protobuf::Timestamp> planned_at = TeamTime(s, t.id, "--at", at);
+  if (!planned_at.ok()) return planned_at.status();
+  amends::v1::ScheduleApologyVisitRequest request;
+  *request.mutable_planned_at() = *planned_at;
+  request.mutable_attendees()->Add(attendees.begin(), attendees.end());
+  return Mutate(s, &Stub::ScheduleApologyVisit, t, request, "apology visit scheduled");
+}
+
+absl::Status RecordVisit(Session& s, Target t, const std::string& outcome) {
+  amends::v1::RecordApologyVisitRequest request;
+  request.set_outcome(outcome);
+  return Mutate(s, &Stub::RecordApologyVisit, t, request, "apology visit recorded");
+}
+
+absl::Status AddMeasure(Session& s, Target t, const std::string& text, const std::string& owner,
+                        const std::string& due) {
+  absl::StatusOr<google::protobuf::Timestamp> due_at = TeamTime(s, t.id, "--due", due);
+  if (!due_at.ok()) return due_at.status();
+  amends::v1::AddPreventionMeasureRequest request;
+  request.set_text(text);
+  request.set_owner(owner);
+  *request.mutable_due() = *due_at;
+  return Mutate(s, &Stub::AddPreventionMeasure, t, request, [](const Incident& incident) {
+    if (incident.measures().empty()) return std::string("measure added");
+    return absl::StrCat("measure ", incident.measures(incident.measures_size() - 1).number(),
+                        " added");
+  });
+}
+
+absl::Status CompleteMeasure(Session& s, Target t, int32_t number) {
+  amends::v1::CompletePreventionMeasureRequest request;
+  request.set_number(number);
+  return Mutate(s, &Stub::CompletePreventionMeasure, t, request,
+                absl::StrCat("measure ", number, " done"));
+}
+
+absl::Status PresentPlan(Session& s, Target t) {
+  return Mutate(s, &Stub::PresentPreventionPlan, t, amends::v1::PresentPreventionPlanRequest(),
+                "prevention plan presented");
+}
+
+absl::Status LogFollowUp(Session& s, Target t, const std::string& note) {
+  amends::v1::LogFollowUpRequest request;
+  request.set_note(note);
+  return Mutate(s, &Stub::LogFollowUp, t, request, "follow-up logged");
+}
+
+absl::Status Close(Session& s, Target t, const std::string& reason) {
+  amends::v1::CloseIncidentRequest request;
+  request.set_reason(reason);
+  return Mutate(s, &Stub::CloseIncident, t, request, "closed");
+}
+
+absl::Status Reopen(Session& s, Target t, const std::string& reason) {
+  amends::v1::ReopenIncidentRequest request;
+  request.set_reason(reason);
+  return Mutate(s, &Stub::ReopenIncident, t, request, "reopened");
+}
+
+}  // namespace amends::cli

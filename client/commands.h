@@ -1,0 +1,100 @@
+// The commands of `amends`, one function each: build the request, call the server through
+// the generated stub, print the answer to session.out — a table or confirmation line for
+// people, or with session.json the protobuf JSON form, one object per line.
+//
+//   Session session{.stub = stub.get(), .token = "t0k3n"};
+//   absl::Status status = Escalate(session, {.id = 12}, "部長の同席が必要");
+//   // prints "#12 escalated → state escalated (version 3)"
+//
+// Errors are the server's status (code and message) or INVALID_ARGUMENT for input the
+// client can reject itself (a time it cannot read). Nothing is printed on error.
+// Thread-compatible: a Session is used by one thread.
+#ifndef AMENDS_CLIENT_COMMANDS_H_
+#define AMENDS_CLIENT_COMMANDS_H_
+
+#include <cstdint>
+#include <iostream>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "amends/v1/amends.grpc.pb.h"
+#include "grpcpp/channel.h"
+
+namespace amends::cli {
+
+struct Session {
+  amends::v1::IncidentService::StubInterface* stub = nullptr;
+  std::string token;  // sent as "authorization: Bearer <token>"
+  bool json = false;
+  std::ostream* out = &std::cout;
+  absl::Duration deadline = absl::Seconds(10);  // per call
+};
+
+// UNAVAILABLE "cannot reach server at <target>" unless `channel` connects within `timeout`;
+// gives up at once when the connection attempt fails (nothing listening).
+absl::Status WaitForServer(grpc::Channel& channel, absl::string_view target,
+                           absl::Duration timeout);
+
+// The incident a mutating command changes; expected_version 0 means "whatever is stored".
+struct Target {
+  int64_t id = 0;
+  int64_t expected_version = 0;
+};
+
+struct ReportArgs {
+  std::string team;
+  std::string client;
+  std::string contact;
+  amends::v1::Kind kind = amends::v1::KIND_UNSPECIFIED;
+  amends::v1::Severity severity = amends::v1::SEVERITY_UNSPECIFIED;
+  std::string summary;
+  std::string details;
+  std::optional<bool> confidential;  // unset: the server's default for the kind
+  std::string request_id;            // empty: a random one
+};
+
+// Filters as in ListIncidentsRequest; empty / UNSPECIFIED means "any".
+struct ListArgs {
+  std::string team;
+  amends::v1::State state = amends::v1::STATE_UNSPECIFIED;
+  std::string owner;
+  std::string client;
+  amends::v1::Severity severity = amends::v1::SEVERITY_UNSPECIFIED;
+  bool mine = false;
+  int limit = 50;  // rows printed at most; pages are followed until then
+};
+
+absl::Status Report(Session& s, const ReportArgs& args);
+absl::Status List(Session& s, const ListArgs& args);
+// The incidents of one client with their prevention measures.
+absl::Status ListClient(Session& s, const std::string& client, int limit);
+absl::Status Show(Session& s, int64_t id);
+absl::Status Timeline(Session& s, int64_t id);
+
+absl::Status AddNote(Session& s, Target t, const std::string& text);
+absl::Status Assign(Session& s, Target t, const std::string& new_owner, const std::string& note);
+absl::Status Apologize(Session& s, Target t, amends::v1::Channel channel,
+                       const std::string& note);
+absl::Status Escalate(Session& s, Target t, const std::string& reason);
+absl::Status Approve(Session& s, Target t, const std::string& note);
+absl::Status Decline(Session& s, Target t, const std::string& reason);
+// `at` as accepted by ParseTimeArg, read in the incident's team zone.
+absl::Status ScheduleVisit(Session& s, Target t, const std::string& at,
+                           const std::vector<std::string>& attendees);
+absl::Status RecordVisit(Session& s, Target t, const std::string& outcome);
+// `due` as accepted by ParseTimeArg, read in the incident's team zone.
+absl::Status AddMeasure(Session& s, Target t, const std::string& text, const std::string& owner,
+                        const std::string& due);
+absl::Status CompleteMeasure(Session& s, Target t, int32_t number);
+absl::Status PresentPlan(Session& s, Target t);
+absl::Status LogFollowUp(Session& s, Target t, const std::string& note);
+absl::Status Close(Session& s, Target t, const std::string& reason);
+absl::Status Reopen(Session& s, Target t, const std::string& reason);
+
+}  // namespace amends::cli
+
+#endif  // AMENDS_CLIENT_COMMANDS_H_

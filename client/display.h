@@ -1,0 +1,53 @@
+// Output for people: tables whose columns stay aligned with Japanese text, and times in the
+// team's zone with a hint relative to now.
+//
+//   Table table({{"ID"}, {"CLIENT", 20}, {"SUMMARY", 40}});
+//   table.AddRow({"12", "ＡＢＣ商事", "15時の打ち合わせを失念"});
+//   std::cout << table.Render();
+//   FormatTime(visit, tokyo, absl::Now())  // "2026-11-28 10:00 (in 3h)"
+// Pure; thread-safe (a Table is not shared between threads).
+#ifndef AMENDS_CLIENT_DISPLAY_H_
+#define AMENDS_CLIENT_DISPLAY_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+
+namespace amends::cli {
+
+class Table {
+ public:
+  struct Column {
+    std::string header;
+    int max_width = 40;  // display columns; longer cells are cut with "…"
+  };
+
+  explicit Table(std::vector<Column> columns);
+
+  // Adds a row; missing trailing cells are empty, extra cells are ignored. Control
+  // characters in cells are shown as spaces.
+  void AddRow(std::vector<std::string> cells);
+
+  bool empty() const { return rows_.empty(); }
+
+  // The header and the rows, one line each ending in '\n'. Each column starts at the same
+  // display column on every line: cells are padded by display width, with two spaces
+  // between columns and no trailing spaces.
+  std::string Render() const;
+
+ private:
+  std::vector<Column> columns_;
+  std::vector<std::vector<std::string>> rows_;  // cells already one-line and truncated
+};
+
+// "just now" within a minute, else "in 5m" / "5m ago", hours below a day ("in 3h"), then
+// days ("2d ago"), each rounded to the nearest unit. `from_now` is the time minus now.
+std::string RelativeHint(absl::Duration from_now);
+
+// "2026-11-27 10:00 (in 3h)": `t` in `zone`, with RelativeHint(t - now).
+std::string FormatTime(absl::Time t, absl::TimeZone zone, absl::Time now);
+
+}  // namespace amends::cli
+
+#endif  // AMENDS_CLIENT_DISPLAY_H_

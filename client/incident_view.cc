@@ -1,0 +1,188 @@
+#include "client/incident_view.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "client/display.h"
+#include "client/enum_names.h"
+#include "client/time_input.h"
+
+namespace amends::cli {
+namespace {
+
+using amends::v1::Incident;
+
+std::string OrDash(absl::string_view text) { return text.empty() ? "-" : std::string(text); }
+
+std::string YesNo(bool b) { return b ? "yes" : "no"; }
+
+// Formats times of one incident: in its team zone, relative to one `now`.
+class Clock {
+ public:
+  Clock(absl::TimeZone zone, absl::Time now) : zone_(zone), now_(now) {}
+  std::string operator()(const google::protobuf::Timestamp& ts, bool set = true) const {
+    return set ? FormatTime(FromProto(ts), zone_, now_) : "-";
+  }
+
+ private:
+  absl::TimeZone zone_;
+  absl::Time now_;
+};
+
+// "label         value", continuation lines of a multi-line value indented under it.
+void Field(std::string& out, absl::string_view label, absl::string_view value) {
+  constexpr size_t kLabelWidth = 15;
+  const std::string indent(kLabelWidth + 2, ' ');
+  absl::StrAppend(&out, "  ", label, std::string(kLabelWidth - label.size(), ' '),
+                  absl::StrReplaceAll(value, {{"\n", "\n" + indent}}), "\n");
+}
+
+std::string Apology(const Incident& incident, const Clock& clock) {
+  const amends::v1::FirstApology& a = incident.first_apology();
+  if (!incident.has_first_apology() || a.channel() == amends::v1::CHANNEL_UNSPECIFIED) {
+    return "not yet";
+  }
+  std::string text = absl::StrCat(CliName(a.channel()), " by ", OrDash(a.recorded_by()), ", ",
+                                  clock(a.recorded_at(), a.has_recorded_at()));
+  if (!a.note().empty()) absl::StrAppend(&text, ": ", a.note());
+  return text;
+}
+
+std::string Visit(const Incident& incident, const Clock& clock) {
+  const amends::v1::ApologyVisit& v = incident.visit();
+  if (!v.has_planned_at() && v.outcome().empty()) return "not scheduled";
+  std::string text = absl::StrCat("planned ", clock(v.planned_at(), v.has_planned_at()));
+  if (v.attendees_size() > 0) absl::StrAppend(&text, " with ", absl::StrJoin(v.attendees(), ", "));
+  if (!v.outcome().empty()) {
+    absl::StrAppend(&text, "\noutcome: ", v.outcome(), "\n(recorded by ", OrDash(v.recorded_by()),
+                    ", ", clock(v.recorded_at(), v.has_recorded_at()), ")");
+  }
+  return text;
+}
+
+int MeasureNumber(const amends::v1::PreventionMeasure& m, int index) {
+  return m.number() > 0 ? m.number() : index + 1;
+}
+
+}  // namespace
+
+absl::TimeZone TeamZone(const Incident& incident) {
+  return LoadTeamZone(incident.team_time_zone()).value_or(absl::UTCTimeZone());
+}
+
+std::string RenderIncident(const Incident& incident, absl::Time now) {
+  const Clock clock(TeamZone(incident), now);
+  std::string out = absl::StrCat("#", incident.id(), "  ", incident.summary(), "\n");
+  if (incident.has_last_hand_over()) {
+    const amends::v1::HandOver& h = incident.last_hand_over();
+    absl::StrAppend(&out, "Hand-over from ", OrDash(h.from_owner()), ": ", OrDash(h.note()),
+                    "\n  (to ", OrDash(h.to_owner()), ", ", clock(h.at(), h.has_at()), ")\n");
+  }
+  absl::StrAppend(&out, "\n");
+  Field(out, "team", absl::StrCat(incident.team(), " (", OrDash(incident.team_time_zone()), ")"));
+  std::string client = OrDash(incident.client().name());
+  if (!incident.client().contact().empty()) {
+    absl::StrAppend(&client, " — contact ", incident.client().contact());
+  }
+  Field(out, "client", client);
+  Field(out, "kind", CliName(incident.kind()));
+  Field(out, "severity", CliName(incident.severity()));
+  Field(out, "state", CliName(incident.state()));
+  Field(out, "owner", OrDash(incident.owner()));
+  Field(out, "reporter", OrDash(incident.reporter()));
+  Field(out, "manager", OrDash(incident.manager()));
+  Field(out, "confidential", YesNo(incident.confidential()));
+  std::string recurrence = YesNo(incident.recurrence());
+  if (incident.recurrence()) absl::StrAppend(&recurrence, " — the last prevention plan did not hold");
+  for (const amends::v1::RelatedIncident& r : incident.earlier_incidents()) {
+    absl::StrAppend(&recurrence, "\n#", r.id(), " ", r.summary(), " (", CliName(r.state()), ")");
+  }
+  Field(out, "recurrence", recurrence);
+  Field(out, "details", OrDash(incident.details()));
+  Field(out, "first apology", Apology(incident, clock));
+  Field(out, "visit", Visit(incident, clock));
+  Field(out, "escalation", OrDash(incident.escalation_reason()));
+  Field(out, "close reason", OrDash(incident.close_reason()));
+  Field(out, "created", clock(incident.created_at(), incident.has_created_at()));
+  Field(out, "updated", clock(incident.updated_at(), incident.has_updated_at()));
+  Field(out, "version", absl::StrCat(incident.version()));
+
+  absl::StrAppend(&out, "\nPrevention measures:", incident.measures().empty() ? " none" : "",
+                  "\n");
+  for (int i = 0; i < incident.measures_size(); ++i) {
+    const amends::v1::PreventionMeasure& m = incident.measures(i);
+    absl::StrAppend(&out, "  ", MeasureNumber(m, i), ". [", m.has_done_at() ? "done" : "open",
+                    "] ", m.text(), "\n     owner ", OrDash(m.owner()), ", due ",
+                    clock(m.due(), m.has_due()));
+    if (m.has_done_at()) {
+      absl::StrAppend(&out, ", done ", clock(m.done_at()), " by ", OrDash(m.done_by()));
+    }
+    absl::StrAppend(&out, "\n");
+  }
+  absl::StrAppend(&out, "\nFollow-ups:", incident.follow_ups().empty() ? " none" : "", "\n");
+  for (const amends::v1::FollowUp& f : incident.follow_ups()) {
+    absl::StrAppend(&out, "  ", clock(f.logged_at(), f.has_logged_at()), " ",
+                    OrDash(f.logged_by()), ": ", f.note(), "\n");
+  }
+  return out;
+}
+
+std::string RenderIncidentList(const Incidents& incidents, absl::Time now) {
+  Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"KIND"}, {"CLIENT", 20}, {"OWNER", 16},
+               {"SUMMARY", 40}, {"UPDATED"}});
+  for (const Incident& i : incidents) {
+    const Clock clock(TeamZone(i), now);
+    table.AddRow({absl::StrCat(i.id()), CliName(i.state()), CliName(i.severity()),
+                  CliName(i.kind()), i.client().name(), i.owner(), i.summary(),
+                  clock(i.updated_at(), i.has_updated_at())});
+  }
+  return table.Render();
+}
+
+std::string RenderClientIncidents(const Incidents& incidents, absl::Time now) {
+  Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"SUMMARY", 30}, {"MEASURE", 36},
+               {"OWNER", 16}, {"DUE"}, {"DONE"}});
+  for (const Incident& i : incidents) {
+    const Clock clock(TeamZone(i), now);
+    const std::vector<std::string> incident_cells = {
+        absl::StrCat(i.id()), CliName(i.state()), CliName(i.severity()), i.summary()};
+    if (i.measures().empty()) {
+      std::vector<std::string> row = incident_cells;
+      row.push_back("-");
+      table.AddRow(std::move(row));
+    }
+    for (int n = 0; n < i.measures_size(); ++n) {
+      const amends::v1::PreventionMeasure& m = i.measures(n);
+      std::vector<std::string> row =
+          n == 0 ? incident_cells : std::vector<std::string>(incident_cells.size());
+      row.insert(row.end(), {absl::StrCat(MeasureNumber(m, n), ". ", m.text()), m.owner(),
+                             clock(m.due(), m.has_due()), m.has_done_at() ? "yes" : "no"});
+      table.AddRow(std::move(row));
+    }
+  }
+  return table.Render();
+}
+
+std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now) {
+  const Clock clock(zone, now);
+  Table table({{"TIME"}, {"ACTOR", 16}, {"EVENT"}, {"STATE", 36}, {"TEXT", 60}});
+  for (const amends::v1::Event& e : events) {
+    std::string state = CliName(e.to_state());
+    if (e.from_state() != amends::v1::STATE_UNSPECIFIED && e.from_state() != e.to_state()) {
+      state = absl::StrCat(CliName(e.from_state()), " → ", state);
+    }
+    table.AddRow({clock(e.time(), e.has_time()), e.actor(), CliName(e.type()), state, e.text()});
+  }
+  return table.Render();
+}
+
+std::string RenderChange(const Incident& incident, absl::string_view what) {
+  return absl::StrCat("#", incident.id(), " ", what, " → state ", CliName(incident.state()),
+                      " (version ", incident.version(), ")\n");
+}
+
+}  // namespace amends::cli

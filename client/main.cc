@@ -1,0 +1,350 @@
+// amends: the command-line client of the amends incident service.
+//
+// Parses the arguments (CLI11), checks that every text argument is UTF-8, connects to the
+// server, runs one command (commands.h) and turns its status into one line on stderr and
+// an exit code (exit_code.h). No exception leaves main.
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "amends/v1/amends.grpc.pb.h"
+#include "client/commands.h"
+#include "client/enum_names.h"
+#include "client/exit_code.h"
+#include "client/utf8_text.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace amends::cli {
+namespace {
+
+constexpr absl::Duration kConnectTimeout = absl::Seconds(5);
+
+using Action = std::function<absl::Status(Session&)>;
+
+// An option whose value is a proto enum spelled as in enum_names.h; the help lists the
+// spellings and an unknown one is a parse error (exit 2) listing them.
+template <typename E>
+CLI::Option* AddEnumOption(CLI::App* app, const std::string& name, E* value,
+                           const std::string& help) {
+  const google::protobuf::EnumDescriptor& type = *google::protobuf::GetEnumDescriptor<E>();
+  CLI::Option* option = app->add_option(
+      name, *value, absl::StrCat(help, ": ", absl::StrJoin(CliNames(type), ", ")));
+  option->type_name("VALUE");
+  option->transform(CLI::Validator(
+      [&type, name](std::string& text) -> std::string {
+        absl::StatusOr<int> number = ParseCliName(type, name, text);
+        if (!number.ok()) {
+          return std::string(absl::StripPrefix(number.status().message(), name + ": "));
+        }
+        text = std::to_string(*number);
+        return "";
+      },
+      ""));
+  return option;
+}
+
+// A token goes into an HTTP/2 header: printable ASCII without spaces.
+std::string CheckToken(const std::string& token) {
+  for (char c : token) {
+    if (c <= ' ' || c > '~') return "must be printable ASCII without spaces";
+  }
+  return "";
+}
+
+// Every argument given to `app` and the subcommands that ran, checked to be UTF-8.
+absl::Status CheckArgumentsAreUtf8(const CLI::App& app) {
+  for (const CLI::Option* option : app.get_options()) {
+    for (const std::string& value : option->results()) {
+      if (absl::Status status = CheckUtf8(option->get_name(), value); !status.ok()) {
+        return status;
+      }
+    }
+  }
+  for (const CLI::App* sub : app.get_subcommands()) {
+    if (absl::Status status = CheckArgumentsAreUtf8(*sub); !status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+// The command line: every subcommand, the storage its options are parsed into, and the
+// action of the one that was given.
+class CommandLine {
+ public:
+  CommandLine() {
+    app_.failure_message([](const CLI::App*, const CLI::Error& e) {
+      return absl::StrCat("amends: ", e.what(), " (see --help)\n");
+    });
+    app_.fallthrough();  // global options may follow the command
+    app_.require_subcommand(1);
+    app_.add_option("--server", server_, "the amends server, HOST:PORT")
+        ->envname("AMENDS_SERVER")
+        ->capture_default_str();
+    app_.add_option("--token", token_, "your access token, sent as 'authorization: Bearer'")
+        ->envname("AMENDS_TOKEN")
+        ->check(CLI::Validator(CheckToken, "TOKEN"));
+    app_.add_option("--output", output_, "table (for people) or json (one object per line)")
+        ->check(CLI::IsMember({"table", "json"}))
+        ->capture_default_str();
+    AddQueries();
+    AddLifecycle();
+    app_.footer(absl::StrCat(
+        "Run 'amends COMMAND --help' for a command's options and an example.\n\n",
+        ExitCodeHelp()));
+  }
+
+  // Exit code for the whole run.
+  int Run(int argc, char** argv) {
+    try {
+      app_.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      return app_.exit(e) == 0 ? kExitOk : kExitUsage;  // --help → 0
+    }
+    if (absl::Status status = CheckArgumentsAreUtf8(app_); !status.ok()) return Fail(status);
+    std::shared_ptr<grpc::Channel> channel =
+        grpc::CreateChannel(server_, grpc::InsecureChannelCredentials());
+    if (absl::Status status = WaitForServer(*channel, server_, kConnectTimeout); !status.ok()) {
+      return Fail(status);
+    }
+    std::unique_ptr<amends::v1::IncidentService::Stub> stub =
+        amends::v1::IncidentService::NewStub(channel);
+    Session session{.stub = stub.get(), .token = token_, .json = output_ == "json"};
+    return Fail(action_(session));
+  }
+
+ private:
+  static int Fail(const absl::Status& status) {
+    if (!status.ok()) {
+      std::cerr << "amends: "
+                << (status.message().empty() ? absl::StatusCodeToString(status.code())
+                                             : std::string(status.message()))
+                << "\n";
+    }
+    return ExitCodeFor(status.code());
+  }
+
+  CLI::App* Command(CLI::App* parent, const std::string& name, const std::string& help,
+                    const std::string& example, Action action) {
+    CLI::App* sub = parent->add_subcommand(name, help);
+    sub->footer(absl::StrCat("Example:\n  ", example));
+    sub->callback([this, action = std::move(action)] { action_ = action; });
+    return sub;
+  }
+
+  // A command that changes incident ID: it takes --expected-version too.
+  CLI::App* Mutation(CLI::App* parent, const std::string& name, const std::string& help,
+                     const std::string& example, Action action) {
+    CLI::App* sub = Command(parent, name, help, example, std::move(action));
+    sub->add_option("ID", target_.id, "the incident number")->required();
+    sub->add_option("--expected-version", target_.expected_version,
+                    "change nothing and exit 5 unless the incident is at this version")
+        ->check(CLI::PositiveNumber);
+    return sub;
+  }
+
+  CLI::App* Group(const std::string& name, const std::string& help) {
+    CLI::App* group = app_.add_subcommand(name, help);
+    group->require_subcommand(1);
+    return group;
+  }
+
+  void AddQueries() {
+    CLI::App* report = Command(
+        &app_, "report", "Report an incident: a moment the team let a client down",
+        "amends report --team 営業一課 --client ＡＢＣ商事 --contact 山田様 "
+        "--kind missed-appointment --severity high --summary \"15時の打ち合わせを失念\" "
+        "--details \"サンプル受け渡しの予定だった。17時前に先方から電話\"",
+        [this](Session& s) {
+          if (confidential_option_->count() > 0) report_.confidential = confidential_;
+          return Report(s, report_);
+        });
+    report->add_option("--team", report_.team, "your team")->required();
+    report->add_option("--client", report_.client, "the client company")->required();
+    report->add_option("--contact", report_.contact, "the person at the client");
+    AddEnumOption(report, "--kind", &report_.kind, "what happened")->required();
+    AddEnumOption(report, "--severity", &report_.severity,
+                  "higher when a director is involved, the relationship is long or valuable, "
+                  "or it happened before")
+        ->required();
+    report->add_option("--summary", report_.summary, "one line saying what happened")
+        ->required();
+    report->add_option("--details", report_.details, "everything else worth knowing");
+    confidential_option_ = report->add_flag(
+        "--confidential", confidential_,
+        "only the manager sees it (default: yes for harassment and conduct, else no; "
+        "--confidential=false overrides)");
+    report->add_option("--request-id", report_.request_id,
+                       "makes a repeated report return the first one (default: random)");
+
+    CLI::App* list = Command(&app_, "list", "List incidents, newest first",
+                             "amends list --state escalated --severity high",
+                             [this](Session& s) { return List(s, list_); });
+    list->add_option("--team", list_.team, "the team (default: yours)");
+    AddEnumOption(list, "--state", &list_.state, "only in this stage");
+    list->add_option("--owner", list_.owner, "only owned by this user");
+    list->add_option("--client", list_.client, "only with this client (width and case ignored)");
+    AddEnumOption(list, "--severity", &list_.severity, "only of this severity");
+    list->add_flag("--mine", list_.mine, "only incidents you own");
+    list->add_option("--limit", list_.limit, "print at most this many")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+
+    CLI::App* show = Command(&app_, "show", "Show every detail of one incident", "amends show 12",
+                             [this](Session& s) { return Show(s, target_.id); });
+    show->add_option("ID", target_.id, "the incident number")->required();
+
+    CLI::App* timeline =
+        Command(&app_, "timeline", "Show everything that happened to an incident, in order",
+                "amends timeline 12", [this](Session& s) { return Timeline(s, target_.id); });
+    timeline->add_option("ID", target_.id, "the incident number")->required();
+
+    CLI::App* client = Command(&app_, "client", "List a client's incidents with their measures",
+                               "amends client ＡＢＣ商事",
+                               [this](Session& s) { return ListClient(s, text_, list_.limit); });
+    client->add_option("NAME", text_, "the client company (width and case ignored)")
+        ->required();
+    client->add_option("--limit", list_.limit, "print at most this many incidents")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+  }
+
+  void AddLifecycle() {
+    CLI::App* note = Mutation(&app_, "note", "Add a note to an incident",
+                              "amends note 12 \"先方部長は『誠意を見せてほしい』とのこと\"",
+                              [this](Session& s) { return AddNote(s, target_, text_); });
+    note->add_option("TEXT", text_, "the note")->required();
+
+    CLI::App* assign =
+        Mutation(&app_, "assign", "Hand an incident over to another owner",
+                 "amends assign 12 suzuki --note \"山田様に金曜までに回答すると約束済み\"",
+                 [this](Session& s) { return Assign(s, target_, user_, note_); });
+    assign->add_option("USER", user_, "the new owner")->required();
+    assign->add_option("--note", note_, "open promises, contacts, what the client expects next")
+        ->required();
+
+    CLI::App* apologize = Mutation(
+        &app_, "apologize", "Record the first apology to the client",
+        "amends apologize 12 --channel call --note \"当日中に電話でお詫び\"",
+        [this](Session& s) { return Apologize(s, target_, channel_, note_); });
+    AddEnumOption(apologize, "--channel", &channel_, "how you apologised")->required();
+    apologize->add_option("--note", note_, "what was said")->required();
+
+    CLI::App* escalate = Mutation(
+        &app_, "escalate", "Tell your manager and ask for approval of the response",
+        "amends escalate 12 --reason \"先方部長が立腹。上長同行での訪問が必要\"",
+        [this](Session& s) { return Escalate(s, target_, reason_); });
+    escalate->add_option("--reason", reason_, "why the manager must act")->required();
+
+    CLI::App* approve = Mutation(&app_, "approve", "Approve an escalation (manager)",
+                                 "amends approve 12 --note \"明日午前に同行する\"",
+                                 [this](Session& s) { return Approve(s, target_, note_); });
+    approve->add_option("--note", note_, "the agreed position of the company");
+
+    CLI::App* decline = Mutation(&app_, "decline", "Decline an escalation (manager)",
+                                 "amends decline 12 --reason \"担当者からの謝罪で十分\"",
+                                 [this](Session& s) { return Decline(s, target_, reason_); });
+    decline->add_option("--reason", reason_, "why")->required();
+
+    CLI::App* visit = Group("visit", "The apology visit: schedule it, then record it");
+    CLI::App* schedule = Mutation(
+        visit, "schedule", "Schedule the apology visit",
+        "amends visit schedule 12 --at \"2026-11-28 10:00\" --attendee tanaka --attendee suzuki",
+        [this](Session& s) { return ScheduleVisit(s, target_, at_, attendees_); });
+    schedule->add_option("--at", at_, kTimeHelp)->required();
+    schedule->add_option("--attendee", attendees_, "who goes (repeat the option for each)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    CLI::App* visit_done = Mutation(
+        visit, "done", "Record how the apology visit went",
+        "amends visit done 12 --outcome \"部長に直接謝罪。再発防止策を来週提示する\"",
+        [this](Session& s) { return RecordVisit(s, target_, text_); });
+    visit_done->add_option("--outcome", text_, "what was said and agreed")->required();
+
+    CLI::App* measure = Group("measure", "Prevention measures: add them, mark them done");
+    CLI::App* add = Mutation(
+        measure, "add", "Add a prevention measure to the plan",
+        "amends measure add 12 --text \"共有スケジュールで予定を管理しダブルチェック\" "
+        "--owner tanaka --due \"2026-12-04 18:00\"",
+        [this](Session& s) { return AddMeasure(s, target_, text_, user_, at_); });
+    add->add_option("--text", text_, "what will be done")->required();
+    add->add_option("--owner", user_, "who does it")->required();
+    add->add_option("--due", at_, kTimeHelp)->required();
+    CLI::App* measure_done =
+        Mutation(measure, "done", "Mark a prevention measure done", "amends measure done 12 1",
+                 [this](Session& s) { return CompleteMeasure(s, target_, number_); });
+    measure_done->add_option("N", number_, "the measure's number, as `amends show` lists it")
+        ->required()
+        ->check(CLI::PositiveNumber);
+
+    CLI::App* plan = Group("plan", "The prevention plan");
+    Mutation(plan, "present", "Record that the plan was presented to the client",
+             "amends plan present 12", [this](Session& s) { return PresentPlan(s, target_); });
+
+    CLI::App* followup =
+        Mutation(&app_, "followup", "Log a follow-up contact with the client",
+                 "amends followup 12 --note \"1週間後に電話。先方の反応は良好\"",
+                 [this](Session& s) { return LogFollowUp(s, target_, note_); });
+    followup->add_option("--note", note_, "what was said")->required();
+
+    CLI::App* close = Mutation(&app_, "close", "Close an incident: the relationship is restored",
+                               "amends close 12 --reason \"取引継続を確認\"",
+                               [this](Session& s) { return Close(s, target_, reason_); });
+    close->add_option("--reason", reason_,
+                      "required unless in follow-up with every measure done and a follow-up "
+                      "logged");
+
+    CLI::App* reopen = Mutation(&app_, "reopen", "Reopen a closed incident",
+                                "amends reopen 12 --reason \"同様の失念が再発\"",
+                                [this](Session& s) { return Reopen(s, target_, reason_); });
+    reopen->add_option("--reason", reason_, "why")->required();
+  }
+
+  static constexpr const char* kTimeHelp =
+      "'YYYY-MM-DD HH:MM' in the team's time zone, or RFC 3339 (2026-11-28T10:00:00+09:00)";
+
+  CLI::App app_{"amends: client-relationship incidents. Apologise fast, tell your manager, "
+                "visit, prevent, follow up.",
+                "amends"};
+  Action action_;
+
+  // Parsed values; only one command runs, so commands share fields.
+  std::string server_ = "127.0.0.1:50051";
+  std::string token_;
+  std::string output_ = "table";
+  Target target_;
+  ReportArgs report_;
+  bool confidential_ = false;
+  CLI::Option* confidential_option_ = nullptr;
+  ListArgs list_;
+  amends::v1::Channel channel_ = amends::v1::CHANNEL_UNSPECIFIED;
+  std::string text_;
+  std::string note_;
+  std::string reason_;
+  std::string user_;
+  std::string at_;
+  std::vector<std::string> attendees_;
+  int32_t number_ = 0;
+};
+
+}  // namespace
+}  // namespace amends::cli
+
+int main(int argc, char** argv) {
+  try {
+    amends::cli::CommandLine command_line;
+    return command_line.Run(argc, argv);
+  } catch (const std::exception& e) {  // a bug; still one line and a code
+    std::cerr << "amends: internal error: " << e.what() << "\n";
+    return amends::cli::kExitFailure;
+  }
+}

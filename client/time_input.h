@@ -1,0 +1,35 @@
+// Times given on the command line, and their conversion to the API's Timestamp.
+//
+// A time is either RFC 3339 ("2026-11-27T10:00:00+09:00", "2026-11-27T01:00:00Z"), which
+// needs no zone, or local "YYYY-MM-DD HH:MM" read in the team's zone (the API tells the
+// client the zone in Incident.team_time_zone):
+//
+//   ParseTimeArg("--at", "2026-11-27 10:00", "Asia/Tokyo")  // == 2026-11-27T01:00:00Z
+// Pure (zone data is read by Abseil from the system's zoneinfo); thread-safe.
+#ifndef AMENDS_CLIENT_TIME_INPUT_H_
+#define AMENDS_CLIENT_TIME_INPUT_H_
+
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
+
+namespace amends::cli {
+
+// The zone named `name` (IANA, e.g. "Asia/Tokyo"). FAILED_PRECONDITION when this machine
+// does not know it (or the name is empty).
+absl::StatusOr<absl::TimeZone> LoadTeamZone(absl::string_view name);
+
+// The time `text` denotes: RFC 3339, or "YYYY-MM-DD HH:MM" in the zone named `zone_name`.
+// INVALID_ARGUMENT naming `option` and both accepted forms when it is neither;
+// FAILED_PRECONDITION when it is local but the zone is unknown here (RFC 3339 still works).
+absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_view text,
+                                        absl::string_view zone_name);
+
+google::protobuf::Timestamp ToProto(absl::Time t);
+absl::Time FromProto(const google::protobuf::Timestamp& ts);
+
+}  // namespace amends::cli
+
+#endif  // AMENDS_CLIENT_TIME_INPUT_H_

@@ -1,0 +1,93 @@
+#include "client/utf8_text.h"
+
+#include <utf8proc.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace amends::cli {
+namespace {
+
+// One step through UTF-8: the code point at the front of `text` and its length in bytes.
+// An invalid byte reads as code point -1 of length 1.
+struct Step {
+  utf8proc_int32_t codepoint;
+  size_t length;
+};
+
+Step Next(absl::string_view text) {
+  utf8proc_int32_t cp = -1;
+  const utf8proc_ssize_t n = utf8proc_iterate(
+      reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
+      static_cast<utf8proc_ssize_t>(text.size()), &cp);
+  if (n <= 0) return {-1, 1};
+  return {cp, static_cast<size_t>(n)};
+}
+
+int Width(utf8proc_int32_t codepoint) {
+  if (codepoint < 0) return 1;
+  const int w = utf8proc_charwidth(codepoint);
+  return w > 0 ? w : 0;
+}
+
+}  // namespace
+
+absl::Status CheckUtf8(absl::string_view what, absl::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const Step s = Next(text.substr(i));
+    if (s.codepoint < 0) {
+      return absl::InvalidArgumentError(absl::StrCat(what, ": not valid UTF-8 (byte ", i + 1, ")"));
+    }
+    i += s.length;
+  }
+  return absl::OkStatus();
+}
+
+int DisplayWidth(absl::string_view text) {
+  int width = 0;
+  for (size_t i = 0; i < text.size();) {
+    const Step s = Next(text.substr(i));
+    width += Width(s.codepoint);
+    i += s.length;
+  }
+  return width;
+}
+
+std::string TruncateToWidth(absl::string_view text, int max_width) {
+  if (DisplayWidth(text) <= max_width) return std::string(text);
+  const int budget = max_width - 1;  // one column for "…"
+  size_t keep = 0;                   // bytes of whole clusters that fit
+  int width = 0;
+  utf8proc_int32_t previous = -1;
+  utf8proc_int32_t state = 0;
+  for (size_t i = 0; i < text.size();) {
+    const Step s = Next(text.substr(i));
+    const bool starts_cluster =
+        i == 0 || previous < 0 || s.codepoint < 0 ||
+        utf8proc_grapheme_break_stateful(previous, s.codepoint, &state);
+    if (starts_cluster) keep = i;  // everything before this cluster is complete
+    width += Width(s.codepoint);
+    if (width > budget) break;
+    previous = s.codepoint;
+    i += s.length;
+  }
+  return absl::StrCat(text.substr(0, keep), "…");
+}
+
+std::string OneLine(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const Step s = Next(text.substr(i));
+    const bool control =
+        s.codepoint >= 0 && utf8proc_category(s.codepoint) == UTF8PROC_CATEGORY_CC;
+    if (control) {
+      out += ' ';
+    } else {
+      out.append(text.data() + i, s.length);
+    }
+    i += s.length;
+  }
+  return out;
+}
+
+}  // namespace amends::cli

@@ -1,0 +1,39 @@
+// Text as a terminal shows it: UTF-8 checked, measured in display columns, cut to fit.
+//
+// Japanese (and other East Asian wide) characters take two columns, combining marks none,
+// so byte or code point counts do not line columns up; these functions use utf8proc's
+// character widths and grapheme boundaries instead.
+//
+//   DisplayWidth("ＡＢＣ商事 Ltd") == 14
+//   TruncateToWidth("株式会社ＡＢＣ商事", 10) == "株式会社…"   (width 9: a fifth wide
+//                                                         character would not fit)
+// Pure; thread-safe.
+#ifndef AMENDS_CLIENT_UTF8_TEXT_H_
+#define AMENDS_CLIENT_UTF8_TEXT_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+
+namespace amends::cli {
+
+// OK when `text` is valid UTF-8; otherwise INVALID_ARGUMENT naming `what` (an option name
+// such as "--summary"), e.g. "--summary: not valid UTF-8 (byte 7)".
+absl::Status CheckUtf8(absl::string_view what, absl::string_view text);
+
+// The number of terminal columns `text` occupies. Invalid bytes count one column each.
+int DisplayWidth(absl::string_view text);
+
+// `text` when it fits in `max_width` columns; otherwise its longest prefix of whole grapheme
+// clusters that fits in `max_width - 1` columns, followed by "…". Never splits a UTF-8
+// sequence. REQUIRES: max_width >= 1.
+std::string TruncateToWidth(absl::string_view text, int max_width);
+
+// `text` with every control character (newline, tab, ...) replaced by a space, so that it
+// stays on one line of a table.
+std::string OneLine(absl::string_view text);
+
+}  // namespace amends::cli
+
+#endif  // AMENDS_CLIENT_UTF8_TEXT_H_

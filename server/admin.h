@@ -1,0 +1,31 @@
+// Administration of teams, users and tokens, run offline against the database by
+// `amendsd admin ...` (the server may be running; revocations apply to its next call).
+//
+// Every function validates its input first and changes nothing when it fails. Tokens are
+// returned once and stored only as hashes. Thread-compatible.
+#ifndef AMENDS_SERVER_ADMIN_H_
+#define AMENDS_SERVER_ADMIN_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "storage/store.h"
+
+namespace amends {
+
+// time_zone is an IANA name ("Asia/Tokyo"); INVALID_ARGUMENT if the zone database lacks it.
+absl::Status AddTeam(Store& store, absl::string_view name, absl::string_view time_zone);
+// Returns the new user's token.
+absl::StatusOr<std::string> AddUser(Store& store, absl::string_view name, absl::string_view team,
+                                    absl::string_view role);
+// Issues a new token; the old one stops working. Returns the new token.
+absl::StatusOr<std::string> RotateToken(Store& store, absl::string_view user);
+absl::Status RevokeToken(Store& store, absl::string_view user);
+// One line per user: name, team, role, and whether they hold a token.
+absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store);
+
+}  // namespace amends
+
+#endif  // AMENDS_SERVER_ADMIN_H_

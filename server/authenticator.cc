@@ -1,0 +1,32 @@
+#include "server/authenticator.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "server/token.h"
+
+namespace amends {
+
+absl::StatusOr<Actor> ToActor(const User& user) {
+  std::optional<Role> role = ParseRole(user.role);
+  if (!role) {
+    return absl::InternalError(absl::StrCat("user ", user.name, " has unknown role ", user.role));
+  }
+  return Actor{user.name, user.team, *role};
+}
+
+absl::StatusOr<Actor> Authenticator::Authenticate(absl::string_view authorization) const {
+  absl::string_view token = authorization;
+  if (!absl::ConsumePrefix(&token, "Bearer ") || token.empty()) {
+    return absl::UnauthenticatedError(
+        "missing token: send metadata 'authorization: Bearer <token>' (amends --token)");
+  }
+  absl::StatusOr<User> user = store_.GetUserByTokenHash(HashToken(token));
+  if (absl::IsNotFound(user.status())) {
+    return absl::UnauthenticatedError("unknown or revoked token");
+  }
+  if (!user.ok()) return user.status();
+  return ToActor(*user);
+}
+
+}  // namespace amends

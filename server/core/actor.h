@@ -1,0 +1,32 @@
+// Actor: who is making a call, as the core sees them.
+//
+// The server resolves a bearer token to an Actor before calling the core; the core decides what
+// that actor may do. Plain values, freely copyable.
+#ifndef AMENDS_SERVER_CORE_ACTOR_H_
+#define AMENDS_SERVER_CORE_ACTOR_H_
+
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace amends {
+
+enum class Role {
+  kMember,    // acts on their own team's incidents
+  kManager,   // a member who also approves, declines, closes and reopens in their team
+  kObserver,  // read-only, for services (reports, CRM syncs)
+  kAdmin,     // manager rights in every team
+};
+
+absl::string_view RoleName(Role role);
+std::optional<Role> ParseRole(absl::string_view name);
+
+struct Actor {
+  std::string name;
+  std::string team;
+  Role role = Role::kMember;
+};
+
+}  // namespace amends
+
+#endif  // AMENDS_SERVER_CORE_ACTOR_H_

@@ -1,0 +1,18 @@
+// Client names as people type them: "ＡＢＣ商事", "ABC商事" and "abc商事" are one client.
+//
+// ClientKey() is the form names are compared and indexed by: Unicode NFKC, case-folded, with
+// surrounding and repeated white space collapsed. Pure; thread-safe.
+#ifndef AMENDS_SERVER_CORE_CLIENT_NAME_H_
+#define AMENDS_SERVER_CORE_CLIENT_NAME_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+namespace amends {
+
+// REQUIRES: name is valid UTF-8 (see text.h). Returns "" for a name with no visible text.
+std::string ClientKey(absl::string_view name);
+
+}  // namespace amends
+
+#endif  // AMENDS_SERVER_CORE_CLIENT_NAME_H_

@@ -1,0 +1,445 @@
+#include "server/core/lifecycle.h"
+
+#include <algorithm>
+#include <cstdint>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
+#include "server/core/client_name.h"
+#include "server/core/text.h"
+#include "server/core/time_proto.h"
+#include "server/core/visibility.h"
+
+namespace amends {
+namespace {
+
+using v1::Incident;
+using v1::State;
+
+enum class Who {
+  kTeamMember,      // a member or manager of the incident's team
+  kOwnerOrManager,  // the incident's owner, or a manager of its team
+  kManager,         // a manager of the incident's team
+};
+
+constexpr uint32_t Bit(State s) { return 1u << static_cast<int>(s); }
+constexpr uint32_t kReported = Bit(v1::STATE_REPORTED);
+constexpr uint32_t kEscalated = Bit(v1::STATE_ESCALATED);
+constexpr uint32_t kVisit = Bit(v1::STATE_APOLOGY_VISIT);
+constexpr uint32_t kPlan = Bit(v1::STATE_PREVENTION_PLAN);
+constexpr uint32_t kFollowUp = Bit(v1::STATE_FOLLOW_UP);
+constexpr uint32_t kClosed = Bit(v1::STATE_CLOSED);
+constexpr uint32_t kOpen = kReported | kEscalated | kVisit | kPlan | kFollowUp;
+constexpr State kStays = v1::STATE_UNSPECIFIED;
+
+struct Rule {
+  ActionType action;
+  absl::string_view name;
+  uint32_t allowed_in;
+  State leads_to;
+  Who who;
+  v1::EventType event;
+};
+
+// The lifecycle. Every action, the states that allow it, where it leads and who may take it.
+// Preconditions beyond the state (a measure to present, a reason to close early) are in Check().
+constexpr Rule kRules[] = {
+    // action                         name              allowed in   leads to
+    {ActionType::kAddNote,            "note",           kOpen,       kStays,
+     Who::kTeamMember,     v1::EVENT_TYPE_NOTE_ADDED},
+    {ActionType::kAssign,             "assign",         kOpen,       kStays,
+     Who::kOwnerOrManager, v1::EVENT_TYPE_ASSIGNED},
+    {ActionType::kRecordFirstApology, "apologize",      kReported,   kStays,
+     Who::kTeamMember,     v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED},
+    {ActionType::kEscalate,           "escalate",       kReported,   v1::STATE_ESCALATED,
+     Who::kTeamMember,     v1::EVENT_TYPE_ESCALATED},
+    {ActionType::kApproveEscalation,  "approve",        kEscalated,  v1::STATE_APOLOGY_VISIT,
+     Who::kManager,        v1::EVENT_TYPE_ESCALATION_APPROVED},
+    {ActionType::kDeclineEscalation,  "decline",        kEscalated,  v1::STATE_REPORTED,
+     Who::kManager,        v1::EVENT_TYPE_ESCALATION_DECLINED},
+    {ActionType::kScheduleVisit,      "visit schedule", kVisit,      kStays,
+     Who::kTeamMember,     v1::EVENT_TYPE_VISIT_SCHEDULED},
+    {ActionType::kRecordVisit,        "visit done",     kVisit,      v1::STATE_PREVENTION_PLAN,
+     Who::kTeamMember,     v1::EVENT_TYPE_VISIT_RECORDED},
+    {ActionType::kAddMeasure,         "measure add",    kPlan,       kStays,
+     Who::kTeamMember,     v1::EVENT_TYPE_MEASURE_ADDED},
+    {ActionType::kCompleteMeasure,    "measure done",   kPlan | kFollowUp, kStays,
+     Who::kTeamMember,     v1::EVENT_TYPE_MEASURE_COMPLETED},
+    {ActionType::kPresentPlan,        "plan present",   kPlan,       v1::STATE_FOLLOW_UP,
+     Who::kTeamMember,     v1::EVENT_TYPE_PLAN_PRESENTED},
+    {ActionType::kLogFollowUp,        "followup",       kFollowUp,   kStays,
+     Who::kTeamMember,     v1::EVENT_TYPE_FOLLOW_UP_LOGGED},
+    {ActionType::kClose,              "close",          kOpen,       v1::STATE_CLOSED,
+     Who::kOwnerOrManager, v1::EVENT_TYPE_CLOSED},
+    {ActionType::kReopen,             "reopen",         kClosed,     v1::STATE_REPORTED,
+     Who::kManager,        v1::EVENT_TYPE_REOPENED},
+};
+
+const Rule& RuleFor(ActionType type) {
+  return *std::find_if(std::begin(kRules), std::end(kRules),
+                       [type](const Rule& r) { return r.action == type; });
+}
+
+// "STATE_APOLOGY_VISIT" -> "apology-visit", as the CLI spells it.
+std::string StateName(State s) {
+  std::string name = v1::State_Name(s);
+  absl::string_view rest = absl::StripPrefix(name, "STATE_");
+  return absl::StrReplaceAll(absl::AsciiStrToLower(rest), {{"_", "-"}});
+}
+
+absl::Status CheckWho(const Rule& rule, const Incident& incident, const Actor& actor) {
+  const bool manager = ManagesTeam(actor, incident.team());
+  const bool member =
+      manager || (actor.team == incident.team() && actor.role == Role::kMember);
+  switch (rule.who) {
+    case Who::kTeamMember:
+      if (member) return absl::OkStatus();
+      return absl::PermissionDeniedError(absl::StrCat(
+          rule.name, " needs role member or manager; you are ", RoleName(actor.role)));
+    case Who::kOwnerOrManager:
+      if (manager || (member && actor.name == incident.owner())) return absl::OkStatus();
+      return absl::PermissionDeniedError(absl::StrCat(
+          rule.name, " needs the incident's owner (", incident.owner(), ") or role manager"));
+    case Who::kManager:
+      if (manager) return absl::OkStatus();
+      return absl::PermissionDeniedError(absl::StrCat(rule.name, " needs role manager; you are ",
+                                                      RoleName(actor.role)));
+  }
+  return absl::InternalError("unknown rule");
+}
+
+absl::Status CheckState(const Rule& rule, const Incident& incident) {
+  if (rule.allowed_in & Bit(incident.state())) return absl::OkStatus();
+  std::vector<absl::string_view> allowed;
+  for (const Rule& r : kRules) {
+    if (r.allowed_in & Bit(incident.state())) allowed.push_back(r.name);
+  }
+  return absl::FailedPreconditionError(
+      absl::StrCat("cannot ", rule.name, " incident ", incident.id(), " in state ",
+                   StateName(incident.state()), "; allowed: ", absl::StrJoin(allowed, ", ")));
+}
+
+bool AllMeasuresDone(const Incident& incident) {
+  return std::all_of(incident.measures().begin(), incident.measures().end(),
+                     [](const v1::PreventionMeasure& m) { return m.has_done_at(); });
+}
+
+absl::Status CheckTeamUser(absl::string_view field, const std::optional<Actor>& user,
+                           const Incident& incident) {
+  if (!user) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+  if (user->team != incident.team() ||
+      (user->role != Role::kMember && user->role != Role::kManager)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": ", user->name, " is not a member or manager of team ", incident.team()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckFuture(absl::string_view field, const std::optional<absl::Time>& at,
+                         absl::Time now) {
+  if (!at) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+  if (*at < now) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", absl::FormatTime(absl::RFC3339_sec, *at, absl::UTCTimeZone()),
+                     " is in the past"));
+  }
+  return absl::OkStatus();
+}
+
+// The action's own arguments and preconditions, once role and state allow it.
+absl::Status Check(const Action& a, const Incident& incident, const Actor& actor,
+                   absl::Time now) {
+  switch (a.type) {
+    case ActionType::kAddNote:
+      return CheckRequired("text", a.text, kMaxLongTextBytes);
+    case ActionType::kAssign:
+      if (auto s = CheckTeamUser("new_owner", a.user, incident); !s.ok()) return s;
+      if (a.user->name == incident.owner()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("new_owner: ", a.user->name, " already owns incident ", incident.id()));
+      }
+      return CheckRequired("note", a.text, kMaxLongTextBytes);
+    case ActionType::kRecordFirstApology:
+      if (incident.has_first_apology()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the first apology for incident ", incident.id(), " is already recorded"));
+      }
+      if (a.channel == v1::CHANNEL_UNSPECIFIED || !v1::Channel_IsValid(a.channel)) {
+        return absl::InvalidArgumentError("channel: required: call, mail or visit");
+      }
+      return CheckBytes("note", a.text, kMaxLongTextBytes);
+    case ActionType::kEscalate:
+    case ActionType::kReopen:
+      return CheckRequired("reason", a.text, kMaxLongTextBytes);
+    case ActionType::kApproveEscalation:
+    case ActionType::kDeclineEscalation:
+      // Deciding on one's own escalation either way would defeat the point of escalating.
+      if (actor.name == incident.reporter()) {
+        return absl::PermissionDeniedError(absl::StrCat(
+            "you reported incident ", incident.id(), ": another manager of team ",
+            incident.team(), " must decide on its escalation"));
+      }
+      if (a.type == ActionType::kDeclineEscalation) {
+        return CheckRequired("reason", a.text, kMaxLongTextBytes);
+      }
+      return CheckBytes("note", a.text, kMaxLongTextBytes);
+    case ActionType::kScheduleVisit:
+      if (auto s = CheckFuture("planned_at", a.at, now); !s.ok()) return s;
+      for (const std::string& name : a.attendees) {
+        if (auto s = CheckRequired("attendees", name, kMaxNameBytes); !s.ok()) return s;
+      }
+      return absl::OkStatus();
+    case ActionType::kRecordVisit:
+      return CheckRequired("outcome", a.text, kMaxLongTextBytes);
+    case ActionType::kAddMeasure:
+      if (auto s = CheckRequired("text", a.text, kMaxLongTextBytes); !s.ok()) return s;
+      if (auto s = CheckTeamUser("owner", a.user, incident); !s.ok()) return s;
+      return CheckFuture("due", a.at, now);
+    case ActionType::kCompleteMeasure:
+      if (a.measure_number < 1 || a.measure_number > incident.measures_size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("number: incident ", incident.id(), " has measures 1 to ",
+                         incident.measures_size(), ", not ", a.measure_number));
+      }
+      if (incident.measures(a.measure_number - 1).has_done_at()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("measure ", a.measure_number, " is already done"));
+      }
+      return absl::OkStatus();
+    case ActionType::kPresentPlan:
+      if (incident.measures_size() == 0) {
+        return absl::FailedPreconditionError(
+            "a prevention plan needs at least one measure: measure add first");
+      }
+      return absl::OkStatus();
+    case ActionType::kLogFollowUp:
+      return CheckRequired("note", a.text, kMaxLongTextBytes);
+    case ActionType::kClose: {
+      const bool complete = incident.state() == v1::STATE_FOLLOW_UP &&
+                            AllMeasuresDone(incident) && incident.follow_ups_size() > 0;
+      if (complete) return CheckBytes("reason", a.text, kMaxLongTextBytes);
+      if (!ManagesTeam(actor, incident.team())) {
+        return absl::PermissionDeniedError(
+            "closing before every measure is done and a follow-up is logged needs role "
+            "manager");
+      }
+      return CheckRequired("reason", a.text, kMaxLongTextBytes);
+    }
+  }
+  return absl::InternalError("unknown action");
+}
+
+// Records the action on the incident. REQUIRES: Check() passed.
+void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time now) {
+  switch (a.type) {
+    case ActionType::kAddNote:  // the timeline event is the note
+    case ActionType::kDeclineEscalation:
+    case ActionType::kPresentPlan:
+      return;
+    case ActionType::kLogFollowUp: {
+      v1::FollowUp* f = incident.add_follow_ups();
+      f->set_note(a.text);
+      f->set_logged_by(actor.name);
+      *f->mutable_logged_at() = ToProto(now);
+      return;
+    }
+    case ActionType::kAssign: {
+      v1::HandOver* h = incident.mutable_last_hand_over();
+      h->set_from_owner(incident.owner());
+      h->set_to_owner(a.user->name);
+      h->set_note(a.text);
+      *h->mutable_at() = ToProto(now);
+      incident.set_owner(a.user->name);
+      return;
+    }
+    case ActionType::kRecordFirstApology: {
+      v1::FirstApology* f = incident.mutable_first_apology();
+      f->set_channel(a.channel);
+      f->set_note(a.text);
+      f->set_recorded_by(actor.name);
+      *f->mutable_recorded_at() = ToProto(now);
+      return;
+    }
+    case ActionType::kEscalate:
+      incident.set_escalation_reason(a.text);
+      return;
+    case ActionType::kApproveEscalation:
+      incident.set_manager(actor.name);
+      return;
+    case ActionType::kScheduleVisit: {
+      v1::ApologyVisit* v = incident.mutable_visit();
+      *v->mutable_planned_at() = ToProto(*a.at);
+      v->mutable_attendees()->Assign(a.attendees.begin(), a.attendees.end());
+      return;
+    }
+    case ActionType::kRecordVisit: {
+      v1::ApologyVisit* v = incident.mutable_visit();
+      v->set_outcome(a.text);
+      v->set_recorded_by(actor.name);
+      *v->mutable_recorded_at() = ToProto(now);
+      return;
+    }
+    case ActionType::kAddMeasure: {
+      v1::PreventionMeasure* m = incident.add_measures();
+      m->set_number(incident.measures_size());
+      m->set_text(a.text);
+      m->set_owner(a.user->name);
+      *m->mutable_due() = ToProto(*a.at);
+      return;
+    }
+    case ActionType::kCompleteMeasure: {
+      v1::PreventionMeasure* m = incident.mutable_measures(a.measure_number - 1);
+      *m->mutable_done_at() = ToProto(now);
+      m->set_done_by(actor.name);
+      return;
+    }
+    case ActionType::kClose:
+      incident.set_close_reason(a.text);
+      return;
+    case ActionType::kReopen:
+      // A new round: apology, escalation and visit start over. Measures stay, so the plan
+      // that did not hold remains in view; the timeline keeps everything else.
+      incident.clear_first_apology();
+      incident.clear_visit();
+      incident.clear_manager();
+      incident.clear_escalation_reason();
+      incident.clear_close_reason();
+      return;
+  }
+}
+
+// The text the timeline keeps for the action.
+std::string EventText(const Action& a, const Incident& before, const Incident& after) {
+  switch (a.type) {
+    case ActionType::kAssign:
+      return absl::StrCat(before.owner(), " -> ", after.owner(), ": ", a.text);
+    case ActionType::kScheduleVisit:
+      return absl::StrCat(absl::FormatTime(absl::RFC3339_sec, *a.at, absl::UTCTimeZone()),
+                          a.attendees.empty() ? "" : " with ",
+                          absl::StrJoin(a.attendees, ", "));
+    case ActionType::kRecordFirstApology:
+      return absl::StrCat(absl::AsciiStrToLower(absl::StripPrefix(
+                              v1::Channel_Name(a.channel), "CHANNEL_")),
+                          a.text.empty() ? "" : ": ", a.text);
+    case ActionType::kCompleteMeasure:
+      return absl::StrCat(a.measure_number, ". ",
+                          before.measures(a.measure_number - 1).text());
+    case ActionType::kAddMeasure:
+      return absl::StrCat(after.measures_size(), ". ", a.text, " (", a.user->name, ")");
+    default:
+      return a.text;
+  }
+}
+
+v1::Event MakeEvent(const Incident& incident, v1::EventType type, const Actor& actor,
+                    absl::Time now, State from, std::string text) {
+  v1::Event e;
+  e.set_incident_id(incident.id());
+  e.set_type(type);
+  e.set_actor(actor.name);
+  *e.mutable_time() = ToProto(now);
+  e.set_from_state(from);
+  e.set_to_state(incident.state());
+  e.set_text(std::move(text));
+  return e;
+}
+
+absl::Status CheckEnum(absl::string_view field, int value, bool valid) {
+  if (value == 0) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+  if (!valid) return absl::InvalidArgumentError(absl::StrCat(field, ": unknown value ", value));
+  return absl::OkStatus();
+}
+
+absl::Status CheckReport(const v1::ReportIncidentRequest& r) {
+  absl::Status checks[] = {
+      CheckRequired("client.name", r.client().name(), kMaxNameBytes),
+      CheckBytes("client.contact", r.client().contact(), kMaxNameBytes),
+      CheckEnum("kind", r.kind(), v1::Kind_IsValid(r.kind())),
+      CheckEnum("severity", r.severity(), v1::Severity_IsValid(r.severity())),
+      CheckRequired("summary", r.summary(), kMaxLongTextBytes),
+      CheckChars("summary", r.summary(), kMaxSummaryChars),
+      CheckBytes("details", r.details(), kMaxLongTextBytes),
+      CheckBytes("request_id", r.request_id(), kMaxNameBytes),
+  };
+  for (absl::Status& s : checks) {
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::string_view ActionName(ActionType type) { return RuleFor(type).name; }
+
+bool StateAllows(State state, ActionType type) {
+  return RuleFor(type).allowed_in & Bit(state);
+}
+
+absl::StatusOr<Change> Apply(const Incident& incident, const Action& action, const Actor& actor,
+                             absl::Time now) {
+  const Rule& rule = RuleFor(action.type);
+  if (auto s = CheckCanRead(incident, actor); !s.ok()) return s;
+  if (auto s = CheckWho(rule, incident, actor); !s.ok()) return s;
+  if (auto s = CheckState(rule, incident); !s.ok()) return s;
+  if (auto s = Check(action, incident, actor, now); !s.ok()) return s;
+
+  Change change{incident, {}};
+  Incident& next = change.incident;
+  Record(action, next, actor, now);
+  if (rule.leads_to != kStays) next.set_state(rule.leads_to);
+  next.set_version(incident.version() + 1);
+  *next.mutable_updated_at() = ToProto(now);
+  change.event = MakeEvent(next, rule.event, actor, now, incident.state(),
+                           EventText(action, incident, next));
+  return change;
+}
+
+absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Actor& actor,
+                              absl::string_view team_time_zone, absl::Time now,
+                              std::span<const Incident> earlier) {
+  if (!ReadsTeam(actor, request.team()) || actor.role == Role::kObserver) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "report in team ", request.team(), " needs role member or manager of that team"));
+  }
+  if (auto s = CheckReport(request); !s.ok()) return s;
+  if (ClientKey(request.client().name()).empty()) {
+    return absl::InvalidArgumentError("client.name: required");
+  }
+
+  Change change;
+  Incident& i = change.incident;
+  i.set_team(request.team());
+  i.set_team_time_zone(std::string(team_time_zone));
+  *i.mutable_client() = request.client();
+  i.set_kind(request.kind());
+  i.set_severity(request.severity());
+  i.set_summary(request.summary());
+  i.set_details(request.details());
+  i.set_reporter(actor.name);
+  i.set_owner(actor.name);
+  i.set_state(v1::STATE_REPORTED);
+  i.set_confidential(request.has_confidential()
+                         ? request.confidential()
+                         : request.kind() == v1::KIND_HARASSMENT ||
+                               request.kind() == v1::KIND_CONDUCT);
+  for (const Incident& e : earlier) {
+    if (e.confidential()) continue;
+    v1::RelatedIncident* r = i.add_earlier_incidents();
+    r->set_id(e.id());
+    r->set_summary(e.summary());
+    r->set_state(e.state());
+    *r->mutable_created_at() = e.created_at();
+  }
+  i.set_recurrence(i.earlier_incidents_size() > 0);
+  *i.mutable_created_at() = ToProto(now);
+  *i.mutable_updated_at() = ToProto(now);
+  i.set_version(1);
+  change.event = MakeEvent(i, v1::EVENT_TYPE_REPORTED, actor, now, v1::STATE_UNSPECIFIED,
+                           request.summary());
+  return change;
+}
+
+}  // namespace amends

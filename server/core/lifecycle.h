@@ -1,0 +1,97 @@
+// The incident lifecycle: one pure function from (incident, action, actor, time) to a change.
+//
+//   REPORTED --escalate--> ESCALATED --approve--> APOLOGY_VISIT --visit done--> PREVENTION_PLAN
+//      ^                      |                                                       |
+//      +------decline---------+                        FOLLOW_UP <--plan present------+
+//   any open state --close (manager, reason)--> CLOSED --reopen (manager)--> REPORTED
+//
+// The table in lifecycle.cc lists, for every action, the states that allow it, the state it
+// leads to and who may take it. Apply() checks in this order and answers with the first failure:
+//   visibility (PERMISSION_DENIED for another team, NOT_FOUND for a hidden confidential case),
+//   role (PERMISSION_DENIED naming the role needed),
+//   state (FAILED_PRECONDITION naming the current state and the actions it allows),
+//   arguments and the action's own preconditions (INVALID_ARGUMENT naming the field, or
+//   FAILED_PRECONDITION).
+// On success the change holds the new incident (version + 1) and exactly one event.
+//
+// Pure: no clock, no I/O. Users named in an action (new owner, measure owner) are resolved by
+// the caller and passed in. Thread-safe.
+//
+//   absl::StatusOr<Change> c = Apply(incident, {.type = ActionType::kEscalate,
+//                                               .text = "部長が立腹"}, actor, now);
+#ifndef AMENDS_SERVER_CORE_LIFECYCLE_H_
+#define AMENDS_SERVER_CORE_LIFECYCLE_H_
+
+#include <optional>
+#include <span>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "amends/v1/amends.pb.h"
+#include "server/core/actor.h"
+
+namespace amends {
+
+enum class ActionType {
+  kAddNote,
+  kAssign,
+  kRecordFirstApology,
+  kEscalate,
+  kApproveEscalation,
+  kDeclineEscalation,
+  kScheduleVisit,
+  kRecordVisit,
+  kAddMeasure,
+  kCompleteMeasure,
+  kPresentPlan,
+  kLogFollowUp,
+  kClose,
+  kReopen,
+};
+
+inline constexpr ActionType kAllActions[] = {
+    ActionType::kAddNote,           ActionType::kAssign,          ActionType::kRecordFirstApology,
+    ActionType::kEscalate,          ActionType::kApproveEscalation,
+    ActionType::kDeclineEscalation, ActionType::kScheduleVisit,   ActionType::kRecordVisit,
+    ActionType::kAddMeasure,        ActionType::kCompleteMeasure, ActionType::kPresentPlan,
+    ActionType::kLogFollowUp,       ActionType::kClose,           ActionType::kReopen,
+};
+
+// The action as the CLI spells it ("escalate", "visit done", ...), for messages.
+absl::string_view ActionName(ActionType type);
+
+struct Action {
+  ActionType type = ActionType::kAddNote;
+  std::string text;  // note, reason, outcome or measure text
+  v1::Channel channel = v1::CHANNEL_UNSPECIFIED;  // kRecordFirstApology
+  std::optional<absl::Time> at;                   // kScheduleVisit: planned; kAddMeasure: due
+  std::vector<std::string> attendees;             // kScheduleVisit
+  std::optional<Actor> user;  // kAssign: the new owner; kAddMeasure: the measure's owner
+  int measure_number = 0;     // kCompleteMeasure, from 1
+};
+
+struct Change {
+  v1::Incident incident;
+  v1::Event event;  // sequence is assigned when the change is committed
+};
+
+absl::StatusOr<Change> Apply(const v1::Incident& incident, const Action& action,
+                             const Actor& actor, absl::Time now);
+
+// A new incident in state REPORTED, owned by its reporter, id 0 until stored. `earlier` are the
+// incidents of the same client in the same team: any that is not confidential is linked and
+// makes the new one a recurrence. A confidential case is never linked, so that it cannot
+// surface on an ordinary one.
+absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Actor& actor,
+                              absl::string_view team_time_zone, absl::Time now,
+                              std::span<const v1::Incident> earlier);
+
+// Whether the state allows the action at all (role aside); the table, for tests and messages.
+bool StateAllows(v1::State state, ActionType type);
+
+}  // namespace amends
+
+#endif  // AMENDS_SERVER_CORE_LIFECYCLE_H_

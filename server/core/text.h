@@ -1,0 +1,28 @@
+// Validation of user text: every string a user sends passes through here before it is stored.
+//
+// Errors are INVALID_ARGUMENT and name the field, e.g. "summary: must not be empty".
+// Pure; thread-safe.
+#ifndef AMENDS_SERVER_CORE_TEXT_H_
+#define AMENDS_SERVER_CORE_TEXT_H_
+
+#include <cstddef>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+
+namespace amends {
+
+inline constexpr size_t kMaxSummaryChars = 200;   // code points: what a person counts
+inline constexpr size_t kMaxLongTextBytes = 10 * 1024;  // details, notes, reasons, outcomes
+inline constexpr size_t kMaxNameBytes = 200;      // client names, contacts, user names
+
+// Checks that `value` is valid UTF-8 and at most `max_chars` code points; empty is allowed.
+absl::Status CheckChars(absl::string_view field, absl::string_view value, size_t max_chars);
+// Checks that `value` is valid UTF-8 and at most `max_bytes` bytes; empty is allowed.
+absl::Status CheckBytes(absl::string_view field, absl::string_view value, size_t max_bytes);
+// As CheckBytes, and the value must contain something other than white space.
+absl::Status CheckRequired(absl::string_view field, absl::string_view value, size_t max_bytes);
+
+}  // namespace amends
+
+#endif  // AMENDS_SERVER_CORE_TEXT_H_

@@ -1,0 +1,30 @@
+// Who may see what: team scope and confidentiality, the same for every RPC.
+//
+// An actor sees the incidents of their own team (an admin sees every team). A confidential
+// incident (harassment, conduct, ...) is seen only by its reporter, its owner and the managers
+// of its team; to anyone else it does not exist, so they get NOT_FOUND, never a hint.
+// Pure; thread-safe.
+#ifndef AMENDS_SERVER_CORE_VISIBILITY_H_
+#define AMENDS_SERVER_CORE_VISIBILITY_H_
+
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "amends/v1/amends.pb.h"
+#include "server/core/actor.h"
+
+namespace amends {
+
+// A manager of `team`, or an admin.
+bool ManagesTeam(const Actor& actor, absl::string_view team);
+// May read incidents of `team` at all.
+bool ReadsTeam(const Actor& actor, absl::string_view team);
+// May see the confidential incidents of `team` whoever reported or owns them.
+bool SeesAllConfidential(const Actor& actor, absl::string_view team);
+
+// OK, PERMISSION_DENIED (another team's incident) or NOT_FOUND (confidential, not for actor).
+absl::Status CheckCanRead(const v1::Incident& incident, const Actor& actor);
+
+}  // namespace amends
+
+#endif  // AMENDS_SERVER_CORE_VISIBILITY_H_

@@ -1,0 +1,273 @@
+#include "server/incident_service.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "server/core/client_name.h"
+#include "server/core/time_proto.h"
+#include "server/core/visibility.h"
+#include "server/status_map.h"
+
+namespace amends {
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+
+// The RFC 3339 range protobuf allows: 0001-01-01 to 9999-12-31.
+absl::StatusOr<std::optional<absl::Time>> ParseTime(absl::string_view field, bool has,
+                                                    const google::protobuf::Timestamp& ts) {
+  if (!has) return std::nullopt;
+  if (ts.nanos() < 0 || ts.nanos() > 999'999'999 || ts.seconds() < -62'135'596'800 ||
+      ts.seconds() > 253'402'300'799) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": malformed timestamp"));
+  }
+  return FromProto(ts);
+}
+
+absl::Status CheckId(int64_t id) {
+  if (id <= 0) return absl::InvalidArgumentError("id: required (a positive incident number)");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Actor> IncidentService::Caller(Ctx* ctx) const {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find("authorization");
+  absl::string_view value;
+  if (it != md.end()) value = absl::string_view(it->second.data(), it->second.size());
+  return auth_.Authenticate(value);
+}
+
+absl::StatusOr<Actor> IncidentService::NamedUser(absl::string_view field,
+                                                 absl::string_view name) const {
+  if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+  absl::StatusOr<User> user = store_.GetUser(name);
+  if (absl::IsNotFound(user.status())) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": unknown user ", name));
+  }
+  if (!user.ok()) return user.status();
+  return ToActor(*user);
+}
+
+grpc::Status IncidentService::Mutate(Ctx* ctx, int64_t id, int64_t expected_version,
+                                     const std::function<absl::StatusOr<Action>()>& parse,
+                                     v1::Incident* out) {
+  absl::StatusOr<Actor> actor = Caller(ctx);
+  if (!actor.ok()) return ToGrpc(actor.status());
+  if (auto s = CheckId(id); !s.ok()) return ToGrpc(s);
+  if (expected_version < 0) {
+    return ToGrpc(absl::InvalidArgumentError("expected_version: must not be negative"));
+  }
+  absl::StatusOr<Action> action = parse();
+  if (!action.ok()) return ToGrpc(action.status());
+  absl::StatusOr<v1::Incident> incident = writer_.Apply(id, expected_version, *action, *actor);
+  if (!incident.ok()) return ToGrpc(incident.status());
+  *out = std::move(*incident);
+  return grpc::Status::OK;
+}
+
+grpc::Status IncidentService::ReportIncident(Ctx* ctx, const v1::ReportIncidentRequest* req,
+                                             v1::Incident* out) {
+  absl::StatusOr<Actor> actor = Caller(ctx);
+  if (!actor.ok()) return ToGrpc(actor.status());
+  v1::ReportIncidentRequest request = *req;
+  if (request.team().empty()) request.set_team(actor->team);
+  absl::StatusOr<v1::Incident> incident = writer_.Report(request, *actor);
+  if (!incident.ok()) return ToGrpc(incident.status());
+  *out = std::move(*incident);
+  return grpc::Status::OK;
+}
+
+grpc::Status IncidentService::GetIncident(Ctx* ctx, const v1::GetIncidentRequest* req,
+                                          v1::Incident* out) {
+  absl::StatusOr<Actor> actor = Caller(ctx);
+  if (!actor.ok()) return ToGrpc(actor.status());
+  if (auto s = CheckId(req->id()); !s.ok()) return ToGrpc(s);
+  absl::StatusOr<v1::Incident> incident = store_.GetIncident(req->id());
+  if (!incident.ok()) return ToGrpc(incident.status());
+  if (auto s = CheckCanRead(*incident, *actor); !s.ok()) return ToGrpc(s);
+  *out = std::move(*incident);
+  return grpc::Status::OK;
+}
+
+grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsRequest* req,
+                                            v1::ListIncidentsResponse* out) {
+  absl::StatusOr<Actor> actor = Caller(ctx);
+  if (!actor.ok()) return ToGrpc(actor.status());
+  IncidentQuery q;
+  q.team = req->team().empty() ? actor->team : req->team();
+  if (!ReadsTeam(*actor, q.team)) {
+    return ToGrpc(absl::PermissionDeniedError(
+        absl::StrCat("team: you may list only your own team (", actor->team, ")")));
+  }
+  if (!v1::State_IsValid(req->state())) {
+    return ToGrpc(absl::InvalidArgumentError(absl::StrCat("state: unknown value ", req->state())));
+  }
+  if (!v1::Severity_IsValid(req->severity())) {
+    return ToGrpc(
+        absl::InvalidArgumentError(absl::StrCat("severity: unknown value ", req->severity())));
+  }
+  if (req->page_size() < 0 || req->page_size() > kMaxPageSize) {
+    return ToGrpc(absl::InvalidArgumentError(
+        absl::StrCat("page_size: must be between 1 and ", kMaxPageSize, " (0: default)")));
+  }
+  if (!req->page_token().empty() &&
+      (!absl::SimpleAtoi(req->page_token(), &q.before_id) || q.before_id <= 0)) {
+    return ToGrpc(absl::InvalidArgumentError("page_token: not a token this server issued"));
+  }
+  q.state = req->state();
+  q.severity = req->severity();
+  q.owner = req->mine() ? actor->name : req->owner();
+  q.client_key = ClientKey(req->client());
+  q.viewer = actor->name;
+  q.all_confidential = SeesAllConfidential(*actor, q.team);
+  const int page_size = req->page_size() == 0 ? kDefaultPageSize : req->page_size();
+  q.limit = page_size + 1;  // one more tells whether there is a next page
+
+  absl::StatusOr<std::vector<v1::Incident>> found = store_.ListIncidents(q);
+  if (!found.ok()) return ToGrpc(found.status());
+  if (static_cast<int>(found->size()) > page_size) {
+    found->resize(page_size);
+    out->set_next_page_token(absl::StrCat(found->back().id()));
+  }
+  for (v1::Incident& i : *found) *out->add_incidents() = std::move(i);
+  return grpc::Status::OK;
+}
+
+grpc::Status IncidentService::GetTimeline(Ctx* ctx, const v1::GetTimelineRequest* req,
+                                          v1::GetTimelineResponse* out) {
+  // The same authentication and visibility as reading the incident itself.
+  v1::Incident incident;
+  v1::GetIncidentRequest get;
+  get.set_id(req->id());
+  if (grpc::Status s = GetIncident(ctx, &get, &incident); !s.ok()) return s;
+  absl::StatusOr<std::vector<v1::Event>> events = store_.GetTimeline(req->id());
+  if (!events.ok()) return ToGrpc(events.status());
+  for (v1::Event& e : *events) *out->add_events() = std::move(e);
+  return grpc::Status::OK;
+}
+
+grpc::Status IncidentService::AddNote(Ctx* ctx, const v1::AddNoteRequest* req,
+                                      v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kAddNote, .text = req->text()};
+  }, out);
+}
+
+grpc::Status IncidentService::Assign(Ctx* ctx, const v1::AssignRequest* req,
+                                     v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    absl::StatusOr<Actor> owner = NamedUser("new_owner", req->new_owner());
+    if (!owner.ok()) return owner.status();
+    return Action{.type = ActionType::kAssign, .text = req->note(), .user = *owner};
+  }, out);
+}
+
+grpc::Status IncidentService::RecordFirstApology(Ctx* ctx,
+                                                 const v1::RecordFirstApologyRequest* req,
+                                                 v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{
+        .type = ActionType::kRecordFirstApology, .text = req->note(), .channel = req->channel()};
+  }, out);
+}
+
+grpc::Status IncidentService::Escalate(Ctx* ctx, const v1::EscalateRequest* req,
+                                       v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kEscalate, .text = req->reason()};
+  }, out);
+}
+
+grpc::Status IncidentService::ApproveEscalation(Ctx* ctx,
+                                                const v1::ApproveEscalationRequest* req,
+                                                v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kApproveEscalation, .text = req->note()};
+  }, out);
+}
+
+grpc::Status IncidentService::DeclineEscalation(Ctx* ctx,
+                                                const v1::DeclineEscalationRequest* req,
+                                                v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kDeclineEscalation, .text = req->reason()};
+  }, out);
+}
+
+grpc::Status IncidentService::ScheduleApologyVisit(Ctx* ctx,
+                                                   const v1::ScheduleApologyVisitRequest* req,
+                                                   v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    absl::StatusOr<std::optional<absl::Time>> at =
+        ParseTime("planned_at", req->has_planned_at(), req->planned_at());
+    if (!at.ok()) return at.status();
+    return Action{.type = ActionType::kScheduleVisit,
+                  .at = *at,
+                  .attendees = {req->attendees().begin(), req->attendees().end()}};
+  }, out);
+}
+
+grpc::Status IncidentService::RecordApologyVisit(Ctx* ctx,
+                                                 const v1::RecordApologyVisitRequest* req,
+                                                 v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kRecordVisit, .text = req->outcome()};
+  }, out);
+}
+
+grpc::Status IncidentService::AddPreventionMeasure(Ctx* ctx,
+                                                   const v1::AddPreventionMeasureRequest* req,
+                                                   v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    absl::StatusOr<std::optional<absl::Time>> due = ParseTime("due", req->has_due(), req->due());
+    if (!due.ok()) return due.status();
+    absl::StatusOr<Actor> owner = NamedUser("owner", req->owner());
+    if (!owner.ok()) return owner.status();
+    return Action{
+        .type = ActionType::kAddMeasure, .text = req->text(), .at = *due, .user = *owner};
+  }, out);
+}
+
+grpc::Status IncidentService::CompletePreventionMeasure(
+    Ctx* ctx, const v1::CompletePreventionMeasureRequest* req, v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kCompleteMeasure, .measure_number = req->number()};
+  }, out);
+}
+
+grpc::Status IncidentService::PresentPreventionPlan(Ctx* ctx,
+                                                    const v1::PresentPreventionPlanRequest* req,
+                                                    v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kPresentPlan};
+  }, out);
+}
+
+grpc::Status IncidentService::LogFollowUp(Ctx* ctx, const v1::LogFollowUpRequest* req,
+                                          v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kLogFollowUp, .text = req->note()};
+  }, out);
+}
+
+grpc::Status IncidentService::CloseIncident(Ctx* ctx, const v1::CloseIncidentRequest* req,
+                                            v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kClose, .text = req->reason()};
+  }, out);
+}
+
+grpc::Status IncidentService::ReopenIncident(Ctx* ctx, const v1::ReopenIncidentRequest* req,
+                                             v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kReopen, .text = req->reason()};
+  }, out);
+}
+
+}  // namespace amends

@@ -1,0 +1,68 @@
+// IncidentService: the gRPC handlers of amends.v1.IncidentService.
+//
+// Each handler reads like a paragraph: authenticate, parse the request into a core Action,
+// hand it to the writer (or read from the store), map the Status to a gRPC code. No business
+// rule lives here; they are in server/core. Thread-safe: gRPC calls handlers concurrently.
+#ifndef AMENDS_SERVER_INCIDENT_SERVICE_H_
+#define AMENDS_SERVER_INCIDENT_SERVICE_H_
+
+#include <functional>
+
+#include "amends/v1/amends.grpc.pb.h"
+#include "server/authenticator.h"
+#include "server/writer.h"
+#include "storage/store.h"
+
+namespace amends {
+
+class IncidentService final : public v1::IncidentService::Service {
+ public:
+  IncidentService(Store& store, IncidentWriter& writer)
+      : store_(store), writer_(writer), auth_(store) {}
+
+  using Ctx = grpc::ServerContext;
+  grpc::Status ReportIncident(Ctx*, const v1::ReportIncidentRequest*, v1::Incident*) override;
+  grpc::Status GetIncident(Ctx*, const v1::GetIncidentRequest*, v1::Incident*) override;
+  grpc::Status ListIncidents(Ctx*, const v1::ListIncidentsRequest*,
+                             v1::ListIncidentsResponse*) override;
+  grpc::Status GetTimeline(Ctx*, const v1::GetTimelineRequest*,
+                           v1::GetTimelineResponse*) override;
+  grpc::Status AddNote(Ctx*, const v1::AddNoteRequest*, v1::Incident*) override;
+  grpc::Status Assign(Ctx*, const v1::AssignRequest*, v1::Incident*) override;
+  grpc::Status RecordFirstApology(Ctx*, const v1::RecordFirstApologyRequest*,
+                                  v1::Incident*) override;
+  grpc::Status Escalate(Ctx*, const v1::EscalateRequest*, v1::Incident*) override;
+  grpc::Status ApproveEscalation(Ctx*, const v1::ApproveEscalationRequest*,
+                                 v1::Incident*) override;
+  grpc::Status DeclineEscalation(Ctx*, const v1::DeclineEscalationRequest*,
+                                 v1::Incident*) override;
+  grpc::Status ScheduleApologyVisit(Ctx*, const v1::ScheduleApologyVisitRequest*,
+                                    v1::Incident*) override;
+  grpc::Status RecordApologyVisit(Ctx*, const v1::RecordApologyVisitRequest*,
+                                  v1::Incident*) override;
+  grpc::Status AddPreventionMeasure(Ctx*, const v1::AddPreventionMeasureRequest*,
+                                    v1::Incident*) override;
+  grpc::Status CompletePreventionMeasure(Ctx*, const v1::CompletePreventionMeasureRequest*,
+                                         v1::Incident*) override;
+  grpc::Status PresentPreventionPlan(Ctx*, const v1::PresentPreventionPlanRequest*,
+                                     v1::Incident*) override;
+  grpc::Status LogFollowUp(Ctx*, const v1::LogFollowUpRequest*, v1::Incident*) override;
+  grpc::Status CloseIncident(Ctx*, const v1::CloseIncidentRequest*, v1::Incident*) override;
+  grpc::Status ReopenIncident(Ctx*, const v1::ReopenIncidentRequest*, v1::Incident*) override;
+
+ private:
+  // Authenticates, builds the action (which may look users up), applies it via the writer.
+  grpc::Status Mutate(Ctx* ctx, int64_t id, int64_t expected_version,
+                      const std::function<absl::StatusOr<Action>()>& parse, v1::Incident* out);
+  absl::StatusOr<Actor> Caller(Ctx* ctx) const;
+  // The user named in a request field, as an Actor; INVALID_ARGUMENT naming `field` if unknown.
+  absl::StatusOr<Actor> NamedUser(absl::string_view field, absl::string_view name) const;
+
+  Store& store_;
+  IncidentWriter& writer_;
+  Authenticator auth_;
+};
+
+}  // namespace amends
+
+#endif  // AMENDS_SERVER_INCIDENT_SERVICE_H_

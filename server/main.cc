@@ -1,0 +1,149 @@
+// amendsd: the amends server, and its offline administration commands.
+//
+//   amendsd [--db PATH] [--listen HOST:PORT] [--demo]
+//   amendsd admin [--db PATH] team add NAME --tz ZONE
+//   amendsd admin [--db PATH] user add NAME --team T --role ROLE | user list
+//   amendsd admin [--db PATH] token rotate USER | token revoke USER
+#include <signal.h>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "server/admin.h"
+#include "server/amends_server.h"
+#include "server/core/clock.h"
+#include "server/demo.h"
+#include "storage/sqlite_store.h"
+
+namespace {
+
+constexpr absl::Duration kShutdownGrace = absl::Seconds(10);
+
+int Fail(const absl::Status& status) {
+  std::cerr << "amendsd: " << status.message() << "\n";
+  return absl::IsInvalidArgument(status) ? 2 : 1;
+}
+
+absl::StatusOr<std::unique_ptr<amends::SqliteStore>> OpenStore(const std::string& path) {
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) {
+    return absl::FailedPreconditionError("cannot create " + parent.string() + ": " + ec.message());
+  }
+  return amends::SqliteStore::Open(path);
+}
+
+// Blocks SIGINT and SIGTERM in every thread; the caller waits for them with sigwait().
+sigset_t BlockShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  return set;
+}
+
+int Serve(const std::string& db, const std::string& listen, bool demo) {
+  sigset_t signals = BlockShutdownSignals();  // before gRPC starts its threads
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status());
+  amends::RealClock clock;
+  auto server = amends::AmendsServer::Start(**store, clock, listen);
+  if (!server.ok()) return Fail(server.status());
+  const std::string address =
+      absl::StrCat(listen.substr(0, listen.rfind(':')), ":", (*server)->port());
+  if (demo) {
+    absl::StatusOr<bool> seeded = amends::SeedDemoIfEmpty(**store, address, std::cout);
+    if (!seeded.ok()) return Fail(seeded.status());
+    if (!*seeded) {
+      std::cout << "Reusing the database " << db
+                << " (its demo tokens were shown at first start; 'amendsd admin token rotate "
+                   "USER' issues new ones).\n";
+    }
+  }
+  std::cout << "amendsd listening on " << address << std::endl;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  std::cout << "amendsd: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT")
+            << ", finishing in-flight calls" << std::endl;
+  (*server)->Shutdown(kShutdownGrace);
+  server->reset();
+  store->reset();  // closes the database cleanly
+  std::cout << "amendsd: stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"amendsd: the amends server for client-relationship incidents"};
+  app.footer(
+      "Examples:\n"
+      "  amendsd --demo                                # serve ./var/amends.db on 127.0.0.1:50051\n"
+      "  amendsd admin team add 営業一課 --tz Asia/Tokyo\n"
+      "  amendsd admin user add tanaka --team 営業一課 --role manager   # prints the token\n"
+      "  amendsd admin token revoke sato");
+  std::string db = "./var/amends.db";
+  std::string listen = "127.0.0.1:50051";
+  bool demo = false;
+  app.add_option("--db", db, "SQLite database file (created if missing)")->capture_default_str();
+  app.add_option("--listen", listen, "address to serve gRPC on; port 0 picks a free port")
+      ->capture_default_str();
+  app.add_flag("--demo", demo, "with an empty database, create a demo team and print tokens");
+
+  CLI::App* admin = app.add_subcommand("admin", "manage teams, users and tokens offline");
+  admin->add_option("--db", db, "SQLite database file")->capture_default_str();
+  admin->require_subcommand(1);
+  std::string name, tz, team, role;
+  CLI::App* team_cmd = admin->add_subcommand("team", "manage teams")->require_subcommand(1);
+  CLI::App* team_add = team_cmd->add_subcommand("add", "add a team");
+  team_add->add_option("NAME", name, "team name")->required();
+  team_add->add_option("--tz", tz, "IANA time zone, e.g. Asia/Tokyo")->required();
+  CLI::App* user_cmd = admin->add_subcommand("user", "manage users")->require_subcommand(1);
+  CLI::App* user_add = user_cmd->add_subcommand("add", "add a user and print their token");
+  user_add->add_option("NAME", name, "user name")->required();
+  user_add->add_option("--team", team, "the user's team")->required();
+  user_add->add_option("--role", role, "member, manager, observer or admin")
+      ->default_val("member");
+  CLI::App* user_list = user_cmd->add_subcommand("list", "list users");
+  CLI::App* token_cmd = admin->add_subcommand("token", "manage tokens")->require_subcommand(1);
+  CLI::App* token_rotate = token_cmd->add_subcommand("rotate", "issue a new token, void the old");
+  token_rotate->add_option("USER", name, "user name")->required();
+  CLI::App* token_revoke = token_cmd->add_subcommand("revoke", "void the user's token");
+  token_revoke->add_option("USER", name, "user name")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  if (!admin->parsed()) return Serve(db, listen, demo);
+
+  auto store = OpenStore(db);
+  if (!store.ok()) return Fail(store.status());
+  amends::Store& s = **store;
+  if (team_add->parsed()) {
+    if (auto st = amends::AddTeam(s, name, tz); !st.ok()) return Fail(st);
+    std::cerr << "team " << name << " added (" << tz << ")\n";
+  } else if (user_add->parsed() || token_rotate->parsed()) {
+    auto token = user_add->parsed() ? amends::AddUser(s, name, team, role)
+                                    : amends::RotateToken(s, name);
+    if (!token.ok()) return Fail(token.status());
+    std::cerr << "token for " << name << " (shown only now):\n";
+    std::cout << *token << "\n";
+  } else if (user_list->parsed()) {
+    auto lines = amends::DescribeUsers(s);
+    if (!lines.ok()) return Fail(lines.status());
+    for (const std::string& line : *lines) std::cout << line << "\n";
+  } else if (token_revoke->parsed()) {
+    if (auto st = amends::RevokeToken(s, name); !st.ok()) return Fail(st);
+    std::cerr << "token of " << name << " revoked\n";
+  }
+  return 0;
+}

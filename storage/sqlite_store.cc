@@ -1,0 +1,703 @@
+#include "storage/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <iterator>
+#include <system_error>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace amends {
+namespace {
+
+// The schema, one migration per version: kMigrations[i] takes user_version i to i + 1.
+// Append only; never edit a migration that has shipped.
+constexpr const char* kMigrations[] = {
+    // 1: teams and users.
+    R"sql(
+    CREATE TABLE teams (
+      name      TEXT PRIMARY KEY NOT NULL,
+      time_zone TEXT NOT NULL
+    );
+    CREATE TABLE users (
+      name       TEXT PRIMARY KEY NOT NULL,
+      team       TEXT NOT NULL REFERENCES teams(name),
+      role       TEXT NOT NULL,
+      token_hash TEXT UNIQUE,              -- NULL: no valid token (revoked)
+      created_at INTEGER NOT NULL          -- Unix microseconds
+    );
+    CREATE INDEX users_by_team ON users(team);
+    )sql",
+    // 2: incidents and their timelines. The columns other than data are copies of fields of
+    // the serialized v1::Incident that queries filter on.
+    R"sql(
+    CREATE TABLE incidents (
+      id           INTEGER PRIMARY KEY AUTOINCREMENT,
+      team         TEXT NOT NULL,
+      state        INTEGER NOT NULL,
+      owner        TEXT NOT NULL,
+      reporter     TEXT NOT NULL,
+      client_key   TEXT NOT NULL,
+      severity     INTEGER NOT NULL,
+      confidential INTEGER NOT NULL,
+      version      INTEGER NOT NULL,
+      request_id   TEXT,                   -- NULL: none; NULLs never collide below
+      data         BLOB NOT NULL,          -- v1::Incident
+      UNIQUE (reporter, request_id)
+    );
+    -- Each serves one ListIncidents filter with newest-first keyset paging (id < ? ORDER BY
+    -- id DESC) straight from the index.
+    CREATE INDEX incidents_by_team ON incidents(team, id);
+    CREATE INDEX incidents_by_team_state ON incidents(team, state, id);
+    CREATE INDEX incidents_by_client ON incidents(client_key, id);
+    CREATE INDEX incidents_by_owner ON incidents(owner, id);
+    -- AUTOINCREMENT: a sequence number is never reused, even after a rollback or a delete.
+    CREATE TABLE events (
+      sequence         INTEGER PRIMARY KEY AUTOINCREMENT,
+      incident_id      INTEGER NOT NULL REFERENCES incidents(id),
+      time_unix_micros INTEGER NOT NULL,
+      data             BLOB NOT NULL       -- v1::Event
+    );
+    CREATE INDEX events_by_incident ON events(incident_id, sequence);
+    )sql",
+};
+constexpr int kLatestVersion = std::size(kMigrations);
+
+constexpr int kBusyTimeoutMs = 5000;
+constexpr size_t kMaxIdleReaders = 4;
+
+// The Status for a failed SQLite call; `what` says what we were doing.
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
+  const std::string message = absl::StrCat(
+      what, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc), " (sqlite ", rc, ")");
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return absl::UnavailableError(message);
+    case SQLITE_CONSTRAINT:
+      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return absl::AlreadyExistsError(message);
+      }
+      return absl::FailedPreconditionError(message);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return absl::DataLossError(message);
+    case SQLITE_FULL:
+      return absl::ResourceExhaustedError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+int64_t ToUnixMicros(const google::protobuf::Timestamp& t) {
+  return t.seconds() * 1'000'000 + t.nanos() / 1'000;
+}
+
+}  // namespace
+
+namespace sqlite_internal {
+
+// A prepared statement borrowed from its connection's cache. Parameters are bound in order
+// (Bind appends); the statement is reset when the handle goes away, so the next user starts
+// clean and no read transaction stays open by accident.
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  Statement(Statement&& other) noexcept
+      : stmt_(std::exchange(other.stmt_, nullptr)),
+        next_param_(other.next_param_),
+        bind_rc_(other.bind_rc_) {}
+  Statement& operator=(Statement&&) = delete;
+  ~Statement() {
+    if (stmt_ != nullptr) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
+  }
+
+  Statement& Bind(int64_t value) { return Check(sqlite3_bind_int64(stmt_, ++next_param_, value)); }
+  // TEXT. An empty string binds '' (not NULL).
+  Statement& Bind(absl::string_view text) {
+    return Check(sqlite3_bind_text64(stmt_, ++next_param_, text.empty() ? "" : text.data(),
+                                     text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  }
+  Statement& BindTextOrNull(absl::string_view text) {
+    return text.empty() ? Check(sqlite3_bind_null(stmt_, ++next_param_)) : Bind(text);
+  }
+  Statement& BindBlob(absl::string_view bytes) {
+    return Check(sqlite3_bind_blob64(stmt_, ++next_param_, bytes.empty() ? "" : bytes.data(),
+                                     bytes.size(), SQLITE_TRANSIENT));
+  }
+
+  // Advances to the next row: true if there is one, false when done.
+  absl::StatusOr<bool> Step() {
+    if (bind_rc_ != SQLITE_OK) return SqliteError(db(), bind_rc_, "bind");
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    return SqliteError(db(), sqlite3_extended_errcode(db()), sqlite3_sql(stmt_));
+  }
+  // Runs a statement that returns no rows.
+  absl::Status Run() { return Step().status(); }
+
+  int64_t Int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::string Text(int col) const {
+    const auto* p = sqlite3_column_text(stmt_, col);
+    return p == nullptr
+               ? std::string()
+               : std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(stmt_, col));
+  }
+  // Parses a BLOB column into message; DATA_LOSS if it does not parse.
+  absl::Status Parse(int col, google::protobuf::MessageLite& message) const {
+    const void* p = sqlite3_column_blob(stmt_, col);
+    if (!message.ParseFromArray(p, sqlite3_column_bytes(stmt_, col))) {
+      return absl::DataLossError(
+          absl::StrCat("stored ", message.GetTypeName(), " does not parse: ", sqlite3_sql(stmt_)));
+    }
+    return absl::OkStatus();
+  }
+
+  sqlite3* db() const { return sqlite3_db_handle(stmt_); }
+
+ private:
+  Statement& Check(int rc) {
+    if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+    return *this;
+  }
+
+  sqlite3_stmt* stmt_;
+  int next_param_ = 0;
+  int bind_rc_ = SQLITE_OK;  // the first bind error, reported by Step
+};
+
+// One SQLite connection and its prepared statements. Not thread-safe: used by one thread at a
+// time (the writer under write_mu_, a reader while it holds the lease).
+class Connection {
+ public:
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const std::string& path, bool read_only) {
+    sqlite3* db = nullptr;
+    // NOMUTEX: we serialize use of each connection ourselves.
+    const int flags =
+        (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+        SQLITE_OPEN_NOMUTEX;
+    const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+    auto conn = std::unique_ptr<Connection>(new Connection(db));  // closes db even on error
+    if (rc != SQLITE_OK) return SqliteError(db, rc, absl::StrCat("cannot open database ", path));
+    sqlite3_extended_result_codes(db, 1);
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    if (auto s = conn->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); !s.ok()) return s;
+    return conn;
+  }
+
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection() {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  // Runs fixed SQL (pragmas, transaction control, migrations); never user text.
+  absl::Status Exec(const char* sql) {
+    const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+    return rc == SQLITE_OK ? absl::OkStatus()
+                           : SqliteError(db_, sqlite3_extended_errcode(db_), sql);
+  }
+
+  // The statement for sql, prepared once per connection.
+  // REQUIRES: no other Statement for the same sql is alive on this connection.
+  absl::StatusOr<Statement> Prepare(absl::string_view sql) {
+    auto it = cache_.find(std::string(sql));
+    if (it == cache_.end()) {
+      sqlite3_stmt* stmt = nullptr;
+      const int rc = sqlite3_prepare_v3(db_, sql.data(), sql.size(), SQLITE_PREPARE_PERSISTENT,
+                                        &stmt, nullptr);
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, absl::StrCat("prepare ", sql));
+      it = cache_.emplace(std::string(sql), stmt).first;
+    }
+    return Statement(it->second);
+  }
+
+  // The value of an integer pragma, e.g. "PRAGMA user_version".
+  absl::StatusOr<int64_t> PragmaInt(absl::string_view pragma) {
+    absl::StatusOr<Statement> stmt = Prepare(pragma);
+    if (!stmt.ok()) return stmt.status();
+    absl::StatusOr<bool> row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return absl::InternalError(absl::StrCat(pragma, " returned no row"));
+    return stmt->Int64(0);
+  }
+
+  // The extended result code of the last failed call, e.g. SQLITE_CONSTRAINT_FOREIGNKEY.
+  int ErrorCode() const { return sqlite3_extended_errcode(db_); }
+  int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+  int Changes() const { return sqlite3_changes(db_); }
+  bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+  sqlite3* db() const { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace sqlite_internal
+
+using sqlite_internal::Connection;
+using sqlite_internal::Statement;
+
+namespace {
+
+// Evaluates a StatusOr expression into `lhs`, or returns its error.
+#define AMENDS_ASSIGN_OR_RETURN(lhs, expr) \
+  AMENDS_ASSIGN_OR_RETURN_IMPL(lhs, expr, AMENDS_CONCAT(status_or_, __LINE__))
+#define AMENDS_CONCAT(a, b) AMENDS_CONCAT_INNER(a, b)
+#define AMENDS_CONCAT_INNER(a, b) a##b
+#define AMENDS_ASSIGN_OR_RETURN_IMPL(lhs, expr, tmp) \
+  auto tmp = (expr);                                 \
+  if (!tmp.ok()) return std::move(tmp).status();     \
+  lhs = std::move(tmp).value()
+#define AMENDS_RETURN_IF_ERROR(expr)          \
+  do {                                        \
+    if (absl::Status _s = (expr); !_s.ok()) { \
+      return _s;                              \
+    }                                         \
+  } while (0)
+
+// Runs fn inside BEGIN IMMEDIATE ... COMMIT on conn, rolling back if anything fails so that
+// nothing is half-written. IMMEDIATE takes the write lock up front: a deferred transaction
+// could fail with BUSY halfway, after reading.
+template <typename Fn>
+auto InWriteTransaction(Connection& conn, Fn fn) -> decltype(fn()) {
+  AMENDS_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+  auto result = fn();
+  absl::Status status = [&] {
+    if constexpr (std::is_same_v<decltype(result), absl::Status>) {
+      return result;
+    } else {
+      return result.status();
+    }
+  }();
+  if (status.ok()) status = conn.Exec("COMMIT");
+  if (!status.ok()) {
+    // SQLite may already have rolled back (e.g. after SQLITE_FULL); then there is nothing to do.
+    if (conn.InTransaction()) conn.Exec("ROLLBACK").IgnoreError();
+    return status;
+  }
+  return result;
+}
+
+absl::StatusOr<int> Migrate(Connection& conn, int max_version) {
+  for (;;) {
+    // Read the version inside the transaction, so two processes opening the same file at once
+    // cannot both apply a migration.
+    bool done = false;
+    absl::StatusOr<int> version = InWriteTransaction(conn, [&]() -> absl::StatusOr<int> {
+      AMENDS_ASSIGN_OR_RETURN(const int64_t current, conn.PragmaInt("PRAGMA user_version"));
+      if (current > kLatestVersion) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "database schema version ", current, " is newer than this build of amends knows (",
+            kLatestVersion, "); run a newer amends"));
+      }
+      if (current >= max_version) {
+        done = true;
+        return static_cast<int>(current);
+      }
+      AMENDS_RETURN_IF_ERROR(conn.Exec(kMigrations[current]));
+      // user_version cannot be bound; the value is our own integer, not user text.
+      AMENDS_RETURN_IF_ERROR(
+          conn.Exec(absl::StrCat("PRAGMA user_version = ", current + 1).c_str()));
+      return static_cast<int>(current + 1);
+    });
+    if (!version.ok()) {
+      return absl::Status(version.status().code(),
+                          absl::StrCat("schema migration: ", version.status().message()));
+    }
+    if (done) return *version;
+  }
+}
+
+absl::StatusOr<std::string> Serialize(const google::protobuf::MessageLite& message) {
+  std::string bytes;
+  if (!message.SerializeToString(&bytes)) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot serialize ", message.GetTypeName()));
+  }
+  return bytes;
+}
+
+}  // namespace
+
+// A read connection on loan from the pool; gives it back when destroyed.
+class SqliteStore::ReadLease {
+ public:
+  ReadLease(SqliteStore* store, std::unique_ptr<Connection> conn)
+      : store_(store), conn_(std::move(conn)) {}
+  ReadLease(ReadLease&&) = default;
+  ReadLease& operator=(ReadLease&&) = delete;
+  ~ReadLease() {
+    if (conn_ != nullptr) store_->ReturnReader(std::move(conn_));
+  }
+  Connection* operator->() const { return conn_.get(); }
+
+ private:
+  SqliteStore* store_;
+  std::unique_ptr<Connection> conn_;
+};
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  return OpenAtVersionForTest(path, kLatestVersion);
+}
+
+absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::OpenAtVersionForTest(
+    const std::string& path, int max_version) {
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!dir.empty() && !std::filesystem::is_directory(dir, ec)) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot open database ", path, ": directory ",
+                                                      dir.string(), " does not exist"));
+  }
+  AMENDS_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                          Connection::Open(path, /*read_only=*/false));
+  // WAL lets readers keep reading a snapshot while the writer commits; with synchronous=FULL
+  // a commit is on disk when COMMIT returns. journal_mode is persistent in the file.
+  {
+    AMENDS_ASSIGN_OR_RETURN(Statement wal, writer->Prepare("PRAGMA journal_mode=WAL"));
+    AMENDS_ASSIGN_OR_RETURN(const bool has_row, wal.Step());
+    if (!has_row || wal.Text(0) != "wal") {
+      return absl::FailedPreconditionError(absl::StrCat("cannot use WAL journal mode for database ",
+                                                        path, " (got ",
+                                                        has_row ? wal.Text(0) : "nothing", ")"));
+    }
+  }
+  AMENDS_ASSIGN_OR_RETURN(const int version, Migrate(*writer, max_version));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(writer), version));
+}
+
+int SqliteStore::LatestSchemaVersion() { return kLatestVersion; }
+
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<Connection> writer, int schema_version)
+    : path_(std::move(path)), schema_version_(schema_version), writer_(std::move(writer)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+absl::StatusOr<SqliteStore::ReadLease> SqliteStore::BorrowReader() {
+  {
+    absl::MutexLock lock(&pool_mu_);
+    if (!idle_readers_.empty()) {
+      std::unique_ptr<Connection> conn = std::move(idle_readers_.back());
+      idle_readers_.pop_back();
+      return ReadLease(this, std::move(conn));
+    }
+  }
+  // Opened outside the lock: opening touches the file and other readers need not wait for it.
+  AMENDS_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn,
+                          Connection::Open(path_, /*read_only=*/true));
+  return ReadLease(this, std::move(conn));
+}
+
+void SqliteStore::ReturnReader(std::unique_ptr<Connection> reader) {
+  absl::MutexLock lock(&pool_mu_);
+  if (idle_readers_.size() < kMaxIdleReaders) idle_readers_.push_back(std::move(reader));
+}
+
+// --- Teams and users ---
+
+absl::Status SqliteStore::CreateTeam(const Team& team) {
+  absl::MutexLock lock(&write_mu_);
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          writer_->Prepare("INSERT INTO teams (name, time_zone) VALUES (?, ?)"));
+  absl::Status s = stmt.Bind(team.name).Bind(team.time_zone).Run();
+  if (absl::IsAlreadyExists(s)) {
+    return absl::AlreadyExistsError(absl::StrCat("team \"", team.name, "\" already exists"));
+  }
+  return s;
+}
+
+absl::StatusOr<Team> SqliteStore::GetTeam(absl::string_view name) {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          conn->Prepare("SELECT name, time_zone FROM teams WHERE name = ?"));
+  AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(name).Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("team \"", name, "\" not found"));
+  return Team{.name = stmt.Text(0), .time_zone = stmt.Text(1)};
+}
+
+absl::StatusOr<std::vector<Team>> SqliteStore::ListTeams() {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          conn->Prepare("SELECT name, time_zone FROM teams ORDER BY name"));
+  std::vector<Team> teams;
+  for (;;) {
+    AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) return teams;
+    teams.push_back(Team{.name = stmt.Text(0), .time_zone = stmt.Text(1)});
+  }
+}
+
+namespace {
+
+constexpr char kSelectUser[] = "SELECT name, team, role, token_hash IS NOT NULL FROM users ";
+
+User UserFromRow(const Statement& stmt) {
+  return User{.name = stmt.Text(0),
+              .team = stmt.Text(1),
+              .role = stmt.Text(2),
+              .has_token = stmt.Int64(3) != 0};
+}
+
+}  // namespace
+
+absl::Status SqliteStore::CreateUser(const User& user, absl::string_view token_hash) {
+  absl::MutexLock lock(&write_mu_);
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement stmt,
+      writer_->Prepare("INSERT INTO users (name, team, role, token_hash, created_at) "
+                       "VALUES (?, ?, ?, ?, ?)"));
+  absl::Status s = stmt.Bind(user.name)
+                       .Bind(user.team)
+                       .Bind(user.role)
+                       .BindTextOrNull(token_hash)
+                       .Bind(absl::ToUnixMicros(absl::Now()))
+                       .Run();
+  if (s.ok()) return s;
+  switch (writer_->ErrorCode()) {
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return absl::NotFoundError(absl::StrCat("team \"", user.team, "\" not found"));
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return absl::AlreadyExistsError(absl::StrCat("user \"", user.name, "\" already exists"));
+    case SQLITE_CONSTRAINT_UNIQUE:
+      return absl::AlreadyExistsError("token hash is already in use by another user");
+    default:
+      return s;
+  }
+}
+
+absl::StatusOr<User> SqliteStore::GetUser(absl::string_view name) {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          conn->Prepare(absl::StrCat(kSelectUser, "WHERE name = ?")));
+  AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(name).Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("user \"", name, "\" not found"));
+  return UserFromRow(stmt);
+}
+
+absl::StatusOr<User> SqliteStore::GetUserByTokenHash(absl::string_view token_hash) {
+  // Never echo the hash: it identifies a credential.
+  if (token_hash.empty()) return absl::NotFoundError("no user has this token");
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          conn->Prepare(absl::StrCat(kSelectUser, "WHERE token_hash = ?")));
+  AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(token_hash).Step());
+  if (!found) return absl::NotFoundError("no user has this token");
+  return UserFromRow(stmt);
+}
+
+absl::StatusOr<std::vector<User>> SqliteStore::ListUsers() {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          conn->Prepare(absl::StrCat(kSelectUser, "ORDER BY name")));
+  std::vector<User> users;
+  for (;;) {
+    AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) return users;
+    users.push_back(UserFromRow(stmt));
+  }
+}
+
+absl::Status SqliteStore::SetTokenHash(absl::string_view user, absl::string_view token_hash) {
+  absl::MutexLock lock(&write_mu_);
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          writer_->Prepare("UPDATE users SET token_hash = ? WHERE name = ?"));
+  absl::Status s = stmt.BindTextOrNull(token_hash).Bind(user).Run();
+  if (absl::IsAlreadyExists(s)) {
+    return absl::AlreadyExistsError("token hash is already in use by another user");
+  }
+  if (!s.ok()) return s;
+  if (writer_->Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("user \"", user, "\" not found"));
+  }
+  return absl::OkStatus();
+}
+
+// --- Incidents ---
+
+absl::StatusOr<v1::Incident> SqliteStore::GetIncident(int64_t id) {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt, conn->Prepare("SELECT data FROM incidents WHERE id = ?"));
+  AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(id).Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("incident ", id, " not found"));
+  v1::Incident incident;
+  AMENDS_RETURN_IF_ERROR(stmt.Parse(0, incident));
+  return incident;
+}
+
+absl::StatusOr<std::optional<v1::Incident>> SqliteStore::FindByRequestId(
+    absl::string_view reporter, absl::string_view request_id) {
+  if (request_id.empty()) return std::nullopt;
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn->Prepare("SELECT data FROM incidents WHERE reporter = ? AND request_id = ?"));
+  AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(reporter).Bind(request_id).Step());
+  if (!found) return std::nullopt;
+  v1::Incident incident;
+  AMENDS_RETURN_IF_ERROR(stmt.Parse(0, incident));
+  return incident;
+}
+
+absl::StatusOr<std::vector<v1::Incident>> SqliteStore::ListIncidents(const IncidentQuery& query) {
+  if (query.limit <= 0) {
+    return absl::InvalidArgumentError(absl::StrCat("limit must be positive, got ", query.limit));
+  }
+  // The WHERE clause is made of fixed fragments only; every value is a bound parameter, added
+  // in the same call as its fragment so the two cannot drift apart.
+  std::vector<const char*> where;
+  std::vector<std::variant<int64_t, absl::string_view>> params;
+  auto add = [&](const char* fragment, auto... values) {
+    where.push_back(fragment);
+    (params.emplace_back(values), ...);
+  };
+  if (!query.team.empty()) add("team = ?", absl::string_view(query.team));
+  if (query.state != v1::STATE_UNSPECIFIED) add("state = ?", int64_t{query.state});
+  if (!query.owner.empty()) add("owner = ?", absl::string_view(query.owner));
+  if (!query.client_key.empty()) add("client_key = ?", absl::string_view(query.client_key));
+  if (query.severity != v1::SEVERITY_UNSPECIFIED) add("severity = ?", int64_t{query.severity});
+  if (!query.all_confidential) {
+    add("(confidential = 0 OR reporter = ? OR owner = ?)", absl::string_view(query.viewer),
+        absl::string_view(query.viewer));
+  }
+  if (query.before_id > 0) add("id < ?", query.before_id);
+  params.emplace_back(int64_t{query.limit});
+
+  const std::string sql = absl::StrCat("SELECT data FROM incidents", where.empty() ? "" : " WHERE ",
+                                       absl::StrJoin(where, " AND "), " ORDER BY id DESC LIMIT ?");
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt, conn->Prepare(sql));
+  for (const auto& param : params) std::visit([&](auto v) { stmt.Bind(v); }, param);
+
+  std::vector<v1::Incident> incidents;
+  for (;;) {
+    AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) return incidents;
+    AMENDS_RETURN_IF_ERROR(stmt.Parse(0, incidents.emplace_back()));
+  }
+}
+
+absl::StatusOr<std::vector<v1::Event>> SqliteStore::GetTimeline(int64_t incident_id) {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  std::vector<v1::Event> events;
+  {
+    AMENDS_ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn->Prepare("SELECT data FROM events WHERE incident_id = ? ORDER BY sequence"));
+    stmt.Bind(incident_id);
+    for (;;) {
+      AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+      if (!row) break;
+      AMENDS_RETURN_IF_ERROR(stmt.Parse(0, events.emplace_back()));
+    }
+  }
+  // Every incident is committed with its first event, so no events means no incident.
+  if (events.empty()) {
+    return absl::NotFoundError(absl::StrCat("incident ", incident_id, " not found"));
+  }
+  return events;
+}
+
+absl::StatusOr<Committed> SqliteStore::Commit(const IncidentWrite& write) {
+  absl::MutexLock lock(&write_mu_);
+  return InWriteTransaction(*writer_, [&] { return CommitLocked(write); });
+}
+
+absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) {
+  Committed out{.incident = write.incident, .event = write.event};
+  v1::Incident& incident = out.incident;
+  v1::Event& event = out.event;
+
+  if (incident.id() == 0) {
+    AMENDS_ASSIGN_OR_RETURN(
+        Statement insert,
+        writer_->Prepare("INSERT INTO incidents (team, state, owner, reporter, client_key, "
+                         "severity, confidential, version, request_id, data) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, x'')"));
+    absl::Status s = insert.Bind(incident.team())
+                         .Bind(int64_t{incident.state()})
+                         .Bind(incident.owner())
+                         .Bind(incident.reporter())
+                         .Bind(write.client_key)
+                         .Bind(int64_t{incident.severity()})
+                         .Bind(int64_t{incident.confidential()})
+                         .Bind(incident.version())
+                         .BindTextOrNull(write.request_id)
+                         .Run();
+    if (absl::IsAlreadyExists(s)) {
+      return absl::AlreadyExistsError(absl::StrCat("incident with request_id \"", write.request_id,
+                                                   "\" from ", incident.reporter(),
+                                                   " already exists"));
+    }
+    AMENDS_RETURN_IF_ERROR(s);
+    // The id is known only now; store the message again so that it carries its id.
+    incident.set_id(writer_->LastInsertId());
+    AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(incident));
+    AMENDS_ASSIGN_OR_RETURN(Statement update,
+                            writer_->Prepare("UPDATE incidents SET data = ? WHERE id = ?"));
+    AMENDS_RETURN_IF_ERROR(update.BindBlob(data).Bind(incident.id()).Run());
+  } else {
+    AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(incident));
+    AMENDS_ASSIGN_OR_RETURN(
+        Statement update,
+        writer_->Prepare("UPDATE incidents SET team = ?, state = ?, owner = ?, reporter = ?, "
+                         "client_key = ?, severity = ?, confidential = ?, version = ?, data = ? "
+                         "WHERE id = ? AND version = ?"));
+    AMENDS_RETURN_IF_ERROR(update.Bind(incident.team())
+                               .Bind(int64_t{incident.state()})
+                               .Bind(incident.owner())
+                               .Bind(incident.reporter())
+                               .Bind(write.client_key)
+                               .Bind(int64_t{incident.severity()})
+                               .Bind(int64_t{incident.confidential()})
+                               .Bind(incident.version())
+                               .BindBlob(data)
+                               .Bind(incident.id())
+                               .Bind(incident.version() - 1)
+                               .Run());
+    if (writer_->Changes() == 0) {
+      // Tell a lost race (retry on fresh data) from a wrong id.
+      AMENDS_ASSIGN_OR_RETURN(Statement get,
+                              writer_->Prepare("SELECT version FROM incidents WHERE id = ?"));
+      AMENDS_ASSIGN_OR_RETURN(const bool found, get.Bind(incident.id()).Step());
+      if (!found)
+        return absl::NotFoundError(absl::StrCat("incident ", incident.id(), " not found"));
+      return absl::AbortedError(
+          absl::StrCat("incident ", incident.id(), " was changed concurrently (version ",
+                       get.Int64(0), " stored, this change expects ", incident.version() - 1, ")"));
+    }
+  }
+
+  // The sequence number is assigned by the insert; store the message again so it carries it.
+  event.set_incident_id(incident.id());
+  event.clear_sequence();
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement insert,
+      writer_->Prepare(
+          "INSERT INTO events (incident_id, time_unix_micros, data) VALUES (?, ?, x'')"));
+  AMENDS_RETURN_IF_ERROR(insert.Bind(incident.id()).Bind(ToUnixMicros(event.time())).Run());
+  event.set_sequence(writer_->LastInsertId());
+  AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(event));
+  AMENDS_ASSIGN_OR_RETURN(Statement update,
+                          writer_->Prepare("UPDATE events SET data = ? WHERE sequence = ?"));
+  AMENDS_RETURN_IF_ERROR(update.BindBlob(data).Bind(event.sequence()).Run());
+  return out;
+}
+
+}  // namespace amends

@@ -1,0 +1,109 @@
+// SqliteStore: the Store kept in one SQLite file, the embedded default of amends.
+//
+//   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open("/var/lib/amends/db");
+//   if (!store.ok()) return store.status();
+//   absl::StatusOr<Committed> c = (*store)->Commit({.incident = ..., .event = ...});
+//
+// Each incident is one row holding the serialized v1::Incident plus the columns ListIncidents
+// filters on; each timeline event is one row holding the serialized v1::Event, keyed by its
+// sequence number. The schema is created and upgraded by numbered migrations at Open.
+//
+// Guarantees, beyond those of Store:
+// - The file is in WAL mode with synchronous=FULL, so a write is durable when it returns, and
+//   readers work on a snapshot without waiting for the writer.
+// - A file written by a newer amends (a schema version this code does not know) is refused
+//   with FAILED_PRECONDITION rather than misread.
+// - Errors map to the code that tells the caller what to do: UNAVAILABLE when the file is
+//   locked past the 5 s busy timeout (retry), ABORTED for a stale incident version (re-read
+//   and retry), ALREADY_EXISTS / NOT_FOUND / FAILED_PRECONDITION for constraint violations,
+//   DATA_LOSS for a corrupt file or a stored message that does not parse, INTERNAL otherwise.
+//
+// Thread-safety: every method may be called from any thread. Writes are serialized on one
+// write connection; reads borrow a connection from a small pool, so they run in parallel with
+// each other and with the writer.
+#ifndef AMENDS_STORAGE_SQLITE_STORE_H_
+#define AMENDS_STORAGE_SQLITE_STORE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "storage/store.h"
+
+namespace amends {
+
+namespace sqlite_internal {
+class Connection;
+}  // namespace sqlite_internal
+
+class SqliteStore final : public Store {
+ public:
+  // Opens the database at path, creating the file if needed (its directory must exist), and
+  // brings the schema to the latest version.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  // Like Open, but applies migrations only up to max_version (never downgrades), so tests can
+  // build a file as an older release left it.
+  static absl::StatusOr<std::unique_ptr<SqliteStore>> OpenAtVersionForTest(const std::string& path,
+                                                                           int max_version);
+
+  // The newest schema version this code knows.
+  static int LatestSchemaVersion();
+
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  ~SqliteStore() override;
+
+  // The schema version of the open file (PRAGMA user_version) after migration.
+  int SchemaVersion() const { return schema_version_; }
+
+  absl::Status CreateTeam(const Team& team) override;
+  absl::StatusOr<Team> GetTeam(absl::string_view name) override;
+  absl::StatusOr<std::vector<Team>> ListTeams() override;
+
+  absl::Status CreateUser(const User& user, absl::string_view token_hash) override;
+  absl::StatusOr<User> GetUser(absl::string_view name) override;
+  absl::StatusOr<User> GetUserByTokenHash(absl::string_view token_hash) override;
+  absl::StatusOr<std::vector<User>> ListUsers() override;
+  absl::Status SetTokenHash(absl::string_view user, absl::string_view token_hash) override;
+
+  absl::StatusOr<v1::Incident> GetIncident(int64_t id) override;
+  absl::StatusOr<std::optional<v1::Incident>> FindByRequestId(
+      absl::string_view reporter, absl::string_view request_id) override;
+  absl::StatusOr<std::vector<v1::Incident>> ListIncidents(const IncidentQuery& query) override;
+  absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id) override;
+
+  absl::StatusOr<Committed> Commit(const IncidentWrite& write) override;
+
+ private:
+  class ReadLease;
+
+  SqliteStore(std::string path, std::unique_ptr<sqlite_internal::Connection> writer,
+              int schema_version);
+
+  // A read connection, reused from the pool or opened now; returned when the lease ends.
+  absl::StatusOr<ReadLease> BorrowReader();
+  void ReturnReader(std::unique_ptr<sqlite_internal::Connection> reader);
+
+  // The body of Commit, inside its transaction.
+  // REQUIRES: write_mu_ held and a write transaction open on writer_.
+  absl::StatusOr<Committed> CommitLocked(const IncidentWrite& write)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  const std::string path_;
+  const int schema_version_;
+
+  absl::Mutex write_mu_;
+  std::unique_ptr<sqlite_internal::Connection> writer_ ABSL_GUARDED_BY(write_mu_);
+
+  // Idle read connections. Opened on demand, so the pool grows to the number of concurrent
+  // readers; at most kMaxIdleReaders are kept open between uses.
+  absl::Mutex pool_mu_;
+  std::vector<std::unique_ptr<sqlite_internal::Connection>> idle_readers_ ABSL_GUARDED_BY(pool_mu_);
+};
+
+}  // namespace amends
+
+#endif  // AMENDS_STORAGE_SQLITE_STORE_H_

@@ -1,0 +1,108 @@
+// Store: durable state of amends (teams, users, incidents and their timelines).
+//
+// An interface so that the server never sees which database is behind it: SQLite today
+// (sqlite_store.h), PostgreSQL later. Incidents are stored as their API message plus the columns
+// that queries filter on.
+//
+// Guarantees every implementation must give:
+// - Commit() writes an incident and its one timeline event atomically and returns only after
+//   both are durable. A crash loses an unacknowledged commit whole, never half of it.
+// - Event sequence numbers are global and strictly increasing in commit order; never reused.
+// - Commit() on an existing incident succeeds only if the stored version is exactly one less
+//   than the new one (ABORTED otherwise), so a lost update is impossible even by mistake.
+// - Reads never block on, nor see half of, a commit in progress.
+//
+// Thread-safety: every method may be called from any thread. Callers route all writes through
+// one writer (server/writer.h) so that commits can be grouped; the store does not rely on it.
+#ifndef AMENDS_STORAGE_STORE_H_
+#define AMENDS_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "amends/v1/amends.pb.h"
+
+namespace amends {
+
+struct Team {
+  std::string name;
+  std::string time_zone;  // IANA name, e.g. "Asia/Tokyo"
+};
+
+struct User {
+  std::string name;
+  std::string team;
+  std::string role;  // "member", "manager", "observer" or "admin"
+  bool has_token = false;  // false once revoked
+};
+
+// Which incidents ListIncidents returns. Empty strings and UNSPECIFIED enums do not filter.
+struct IncidentQuery {
+  std::string team;
+  v1::State state = v1::STATE_UNSPECIFIED;
+  std::string owner;
+  std::string client_key;  // normalised client name (see core/client_name.h)
+  v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
+  // Confidential incidents are returned only to their reporter or owner (viewer), or to
+  // everyone when all_confidential is set (a manager of the queried team, or an admin).
+  std::string viewer;
+  bool all_confidential = false;
+  // Keyset paging, newest first: only incidents with id < before_id (0: from the newest).
+  int64_t before_id = 0;
+  int limit = 50;
+};
+
+// One change to write: the incident as it stands after it, and the event recording it.
+struct IncidentWrite {
+  v1::Incident incident;  // id 0: a new incident; the store assigns the id
+  v1::Event event;        // sequence and incident_id are assigned by the store
+  std::string client_key;
+  std::string request_id;  // new incidents only; empty: none
+};
+
+struct Committed {
+  v1::Incident incident;
+  v1::Event event;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ALREADY_EXISTS if the name is taken.
+  virtual absl::Status CreateTeam(const Team& team) = 0;
+  // NOT_FOUND if there is no such team.
+  virtual absl::StatusOr<Team> GetTeam(absl::string_view name) = 0;
+  virtual absl::StatusOr<std::vector<Team>> ListTeams() = 0;
+
+  // token_hash is the hex SHA-256 of the bearer token; the token itself is never stored.
+  // ALREADY_EXISTS if the name is taken, NOT_FOUND if the team does not exist.
+  virtual absl::Status CreateUser(const User& user, absl::string_view token_hash) = 0;
+  virtual absl::StatusOr<User> GetUser(absl::string_view name) = 0;
+  // NOT_FOUND for an unknown or revoked token.
+  virtual absl::StatusOr<User> GetUserByTokenHash(absl::string_view token_hash) = 0;
+  virtual absl::StatusOr<std::vector<User>> ListUsers() = 0;
+  // Replaces the user's token hash; an empty hash revokes every token. NOT_FOUND if no user.
+  virtual absl::Status SetTokenHash(absl::string_view user, absl::string_view token_hash) = 0;
+
+  virtual absl::StatusOr<v1::Incident> GetIncident(int64_t id) = 0;
+  // The incident a reporter created with this request_id, if any.
+  virtual absl::StatusOr<std::optional<v1::Incident>> FindByRequestId(
+      absl::string_view reporter, absl::string_view request_id) = 0;
+  // Newest first (descending id), at most query.limit.
+  virtual absl::StatusOr<std::vector<v1::Incident>> ListIncidents(
+      const IncidentQuery& query) = 0;
+  // Every event of the incident in sequence order.
+  virtual absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id) = 0;
+
+  virtual absl::StatusOr<Committed> Commit(const IncidentWrite& write) = 0;
+};
+
+}  // namespace amends
+
+#endif  // AMENDS_STORAGE_STORE_H_

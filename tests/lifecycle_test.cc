@@ -1,0 +1,452 @@
+// The lifecycle rules, exhaustively: every state x action x role, then each rule's details.
+// The cases are DOMAIN.md's: a rep (sato) who missed a 15:00 meeting with ＡＢＣ商事, the
+// managers of tokyo-sales (tanaka, suzuki), and people who must not act on it.
+#include "server/core/lifecycle.h"
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "server/core/client_name.h"
+#include "server/core/time_proto.h"
+
+namespace amends {
+namespace {
+
+using v1::State;
+
+const absl::Time kNow = absl::FromCivil(absl::CivilMinute(2026, 11, 27, 16, 50),
+                                        absl::FixedTimeZone(9 * 3600));
+const Actor kOwner{"sato", "tokyo-sales", Role::kMember};
+const Actor kColleague{"yamada", "tokyo-sales", Role::kMember};
+const Actor kManager{"tanaka", "tokyo-sales", Role::kManager};
+const Actor kOtherManager{"suzuki", "tokyo-sales", Role::kManager};
+const Actor kObserver{"crm-sync", "tokyo-sales", Role::kObserver};
+const Actor kOutsider{"kobayashi", "osaka-sales", Role::kManager};
+const Actor kAdmin{"root", "", Role::kAdmin};
+
+v1::ReportIncidentRequest MissedAppointment() {
+  v1::ReportIncidentRequest r;
+  r.set_team("tokyo-sales");
+  r.mutable_client()->set_name("ＡＢＣ商事");
+  r.mutable_client()->set_contact("山田様");
+  r.set_kind(v1::KIND_MISSED_APPOINTMENT);
+  r.set_severity(v1::SEVERITY_HIGH);
+  r.set_summary("15時のサンプル受け渡しの打ち合わせを失念");
+  return r;
+}
+
+// An incident reported by sato, moved straight into `state` with one open measure where the
+// state can have measures, so every action's own preconditions can be met.
+v1::Incident InState(State state) {
+  v1::Incident i = Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {})->incident;
+  i.set_id(7);
+  i.set_state(state);
+  if (state == v1::STATE_PREVENTION_PLAN || state == v1::STATE_FOLLOW_UP) {
+    v1::PreventionMeasure* m = i.add_measures();
+    m->set_number(1);
+    m->set_text("共有スケジュールで予定をダブルチェック");
+    m->set_owner("sato");
+    *m->mutable_due() = ToProto(kNow + absl::Hours(24 * 7));
+  }
+  return i;
+}
+
+// Arguments that satisfy the action's own checks, so only role and state decide.
+Action ValidAction(ActionType type) {
+  Action a{.type = type, .text = "先方部長に誠意を見せる"};
+  switch (type) {
+    case ActionType::kAssign: a.user = kColleague; break;
+    case ActionType::kRecordFirstApology: a.channel = v1::CHANNEL_CALL; break;
+    case ActionType::kScheduleVisit: a.at = kNow + absl::Hours(20); break;
+    case ActionType::kAddMeasure:
+      a.at = kNow + absl::Hours(24 * 7);
+      a.user = kOwner;
+      break;
+    case ActionType::kCompleteMeasure: a.measure_number = 1; break;
+    default: break;
+  }
+  return a;
+}
+
+const State kStates[] = {v1::STATE_REPORTED,        v1::STATE_ESCALATED,
+                         v1::STATE_APOLOGY_VISIT,   v1::STATE_PREVENTION_PLAN,
+                         v1::STATE_FOLLOW_UP,       v1::STATE_CLOSED};
+
+// The specification, by state: what each state allows (the lifecycle section).
+const std::map<State, std::set<ActionType>> kAllowedIn = {
+    {v1::STATE_REPORTED,
+     {ActionType::kAddNote, ActionType::kAssign, ActionType::kRecordFirstApology,
+      ActionType::kEscalate, ActionType::kClose}},
+    {v1::STATE_ESCALATED,
+     {ActionType::kAddNote, ActionType::kAssign, ActionType::kApproveEscalation,
+      ActionType::kDeclineEscalation, ActionType::kClose}},
+    {v1::STATE_APOLOGY_VISIT,
+     {ActionType::kAddNote, ActionType::kAssign, ActionType::kScheduleVisit,
+      ActionType::kRecordVisit, ActionType::kClose}},
+    {v1::STATE_PREVENTION_PLAN,
+     {ActionType::kAddNote, ActionType::kAssign, ActionType::kAddMeasure,
+      ActionType::kCompleteMeasure, ActionType::kPresentPlan, ActionType::kClose}},
+    {v1::STATE_FOLLOW_UP,
+     {ActionType::kAddNote, ActionType::kAssign, ActionType::kCompleteMeasure,
+      ActionType::kLogFollowUp, ActionType::kClose}},
+    {v1::STATE_CLOSED, {ActionType::kReopen}},
+};
+
+// Where an allowed action leads; absent: the state stays.
+const std::map<ActionType, State> kLeadsTo = {
+    {ActionType::kEscalate, v1::STATE_ESCALATED},
+    {ActionType::kApproveEscalation, v1::STATE_APOLOGY_VISIT},
+    {ActionType::kDeclineEscalation, v1::STATE_REPORTED},
+    {ActionType::kRecordVisit, v1::STATE_PREVENTION_PLAN},
+    {ActionType::kPresentPlan, v1::STATE_FOLLOW_UP},
+    {ActionType::kClose, v1::STATE_CLOSED},
+    {ActionType::kReopen, v1::STATE_REPORTED},
+};
+
+// Only managers decide and reopen; the owner may also hand over and close, but closing early
+// (every fixture is early: its measure is open and no follow-up is logged) is a manager's call.
+const std::set<ActionType> kManagerOnly = {ActionType::kApproveEscalation,
+                                           ActionType::kDeclineEscalation, ActionType::kReopen};
+const std::set<ActionType> kOwnerOrManager = {ActionType::kAssign, ActionType::kClose};
+
+absl::StatusCode Expected(State state, ActionType action, const Actor& actor) {
+  const bool manager = actor.role == Role::kAdmin ||
+                       (actor.role == Role::kManager && actor.team == "tokyo-sales");
+  const bool member = manager || (actor.role == Role::kMember && actor.team == "tokyo-sales");
+  const bool may = kManagerOnly.count(action)      ? manager
+                   : kOwnerOrManager.count(action) ? manager || actor.name == kOwner.name
+                                                   : member;
+  if (!may) return absl::StatusCode::kPermissionDenied;
+  if (!kAllowedIn.at(state).count(action)) return absl::StatusCode::kFailedPrecondition;
+  if (action == ActionType::kClose && !manager) return absl::StatusCode::kPermissionDenied;
+  return absl::StatusCode::kOk;
+}
+
+TEST(LifecycleTest, EveryStateActionAndRoleFollowsTheTable) {
+  int checked = 0;
+  for (State state : kStates) {
+    for (ActionType action : kAllActions) {
+      for (const Actor& actor :
+           {kOwner, kColleague, kManager, kObserver, kOutsider, kAdmin}) {
+        SCOPED_TRACE(absl::StrCat(State_Name(state), " / ", ActionName(action), " / ",
+                                  actor.name));
+        const v1::Incident before = InState(state);
+        absl::StatusOr<Change> change = Apply(before, ValidAction(action), actor, kNow);
+        const absl::StatusCode want = Expected(state, action, actor);
+        ASSERT_EQ(change.status().code(), want) << change.status();
+        EXPECT_EQ(StateAllows(state, action), kAllowedIn.at(state).count(action) == 1);
+        ++checked;
+        if (!change.ok()) continue;
+        auto to = kLeadsTo.find(action);
+        EXPECT_EQ(change->incident.state(), to == kLeadsTo.end() ? state : to->second);
+        EXPECT_EQ(change->incident.version(), before.version() + 1);
+        EXPECT_EQ(change->event.from_state(), state);
+        EXPECT_EQ(change->event.to_state(), change->incident.state());
+        EXPECT_EQ(change->event.actor(), actor.name);
+        EXPECT_EQ(change->event.incident_id(), 7);
+      }
+    }
+  }
+  EXPECT_EQ(checked, 6 * 14 * 6);
+}
+
+TEST(LifecycleTest, WrongStateNamesTheStateAndTheActionsItAllows) {
+  absl::StatusOr<Change> c =
+      Apply(InState(v1::STATE_REPORTED), ValidAction(ActionType::kApproveEscalation), kManager,
+            kNow);
+  ASSERT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(c.status().message(),
+            "cannot approve incident 7 in state reported; allowed: note, assign, apologize, "
+            "escalate, close");
+}
+
+TEST(LifecycleTest, MemberApprovingIsDeniedNamingTheRole) {
+  absl::StatusOr<Change> c = Apply(InState(v1::STATE_ESCALATED),
+                                   ValidAction(ActionType::kApproveEscalation), kOwner, kNow);
+  ASSERT_EQ(c.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(c.status().message(), "approve needs role manager; you are member");
+}
+
+TEST(LifecycleTest, ApproveBySelfReporterIsDenied) {
+  v1::Incident i = Report(MissedAppointment(), kManager, "Asia/Tokyo", kNow, {})->incident;
+  i.set_id(8);
+  i.set_state(v1::STATE_ESCALATED);
+  for (ActionType t : {ActionType::kApproveEscalation, ActionType::kDeclineEscalation}) {
+    absl::StatusOr<Change> c = Apply(i, ValidAction(t), kManager, kNow);
+    ASSERT_EQ(c.status().code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_NE(c.status().message().find("another manager of team tokyo-sales"),
+              std::string::npos);
+  }
+  EXPECT_TRUE(Apply(i, ValidAction(ActionType::kApproveEscalation), kOtherManager, kNow).ok());
+}
+
+TEST(LifecycleTest, ApprovalMakesTheApproverTheIncidentsManager) {
+  absl::StatusOr<Change> c =
+      Apply(InState(v1::STATE_ESCALATED), {.type = ActionType::kApproveEscalation}, kManager,
+            kNow);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->incident.manager(), "tanaka");
+  EXPECT_EQ(c->event.type(), v1::EVENT_TYPE_ESCALATION_APPROVED);
+}
+
+TEST(LifecycleTest, EscalateAndDeclineNeedAReasonNamingTheField) {
+  absl::StatusOr<Change> e =
+      Apply(InState(v1::STATE_REPORTED), {.type = ActionType::kEscalate, .text = "  "}, kOwner,
+            kNow);
+  EXPECT_EQ(e.status(), absl::InvalidArgumentError("reason: required"));
+  absl::StatusOr<Change> d = Apply(InState(v1::STATE_ESCALATED),
+                                   {.type = ActionType::kDeclineEscalation}, kManager, kNow);
+  EXPECT_EQ(d.status(), absl::InvalidArgumentError("reason: required"));
+}
+
+TEST(LifecycleTest, EscalationKeepsItsReason) {
+  absl::StatusOr<Change> c = Apply(InState(v1::STATE_REPORTED),
+                                   {.type = ActionType::kEscalate, .text = "先方部長がお怒り"},
+                                   kOwner, kNow);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->incident.escalation_reason(), "先方部長がお怒り");
+  EXPECT_EQ(c->event.text(), "先方部長がお怒り");
+}
+
+TEST(LifecycleTest, FirstApologyIsRecordedOnceWithItsChannel) {
+  absl::StatusOr<Change> c = Apply(
+      InState(v1::STATE_REPORTED),
+      {.type = ActionType::kRecordFirstApology, .text = "電話で謝罪", .channel = v1::CHANNEL_CALL},
+      kOwner, kNow);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->incident.first_apology().channel(), v1::CHANNEL_CALL);
+  EXPECT_EQ(c->incident.first_apology().recorded_by(), "sato");
+  EXPECT_EQ(Apply(c->incident, ValidAction(ActionType::kRecordFirstApology), kOwner, kNow)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Apply(InState(v1::STATE_REPORTED), {.type = ActionType::kRecordFirstApology}, kOwner,
+                  kNow)
+                .status(),
+            absl::InvalidArgumentError("channel: required: call, mail or visit"));
+}
+
+TEST(LifecycleTest, HandOverNeedsANoteAndATeamMemberAndIsKept) {
+  const v1::Incident i = InState(v1::STATE_APOLOGY_VISIT);
+  EXPECT_EQ(Apply(i, {.type = ActionType::kAssign, .user = kColleague}, kOwner, kNow).status(),
+            absl::InvalidArgumentError("note: required"));
+  EXPECT_EQ(Apply(i, {.type = ActionType::kAssign, .text = "引き継ぎ", .user = kOutsider}, kOwner,
+                  kNow)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Apply(i, {.type = ActionType::kAssign, .text = "引き継ぎ", .user = kObserver},
+                  kOwner, kNow)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  absl::StatusOr<Change> c =
+      Apply(i, {.type = ActionType::kAssign, .text = "部長は木曜午後なら在席", .user = kColleague},
+            kOwner, kNow);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->incident.owner(), "yamada");
+  EXPECT_EQ(c->incident.last_hand_over().from_owner(), "sato");
+  EXPECT_EQ(c->incident.last_hand_over().note(), "部長は木曜午後なら在席");
+  EXPECT_EQ(c->event.text(), "sato -> yamada: 部長は木曜午後なら在席");
+}
+
+TEST(LifecycleTest, VisitInThePastIsRejectedNamingTheField) {
+  absl::StatusOr<Change> c =
+      Apply(InState(v1::STATE_APOLOGY_VISIT),
+            {.type = ActionType::kScheduleVisit, .at = kNow - absl::Hours(1)}, kOwner, kNow);
+  ASSERT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(c.status().message().substr(0, 11), "planned_at:");
+}
+
+TEST(LifecycleTest, VisitCanBeRescheduledAndItsOutcomeMovesToThePlan) {
+  Change c = *Apply(InState(v1::STATE_APOLOGY_VISIT),
+                    {.type = ActionType::kScheduleVisit,
+                     .at = kNow + absl::Hours(18),
+                     .attendees = {"sato", "tanaka"}},
+                    kOwner, kNow);
+  c = *Apply(c.incident, {.type = ActionType::kScheduleVisit, .at = kNow + absl::Hours(42)},
+             kManager, kNow);
+  EXPECT_EQ(FromProto(c.incident.visit().planned_at()), kNow + absl::Hours(42));
+  EXPECT_EQ(c.incident.state(), v1::STATE_APOLOGY_VISIT);
+  c = *Apply(c.incident, {.type = ActionType::kRecordVisit, .text = "部長に直接謝罪、再発防止策を約束"},
+             kManager, kNow);
+  EXPECT_EQ(c.incident.state(), v1::STATE_PREVENTION_PLAN);
+  EXPECT_EQ(c.incident.visit().outcome(), "部長に直接謝罪、再発防止策を約束");
+}
+
+TEST(LifecycleTest, MeasuresAreNumberedAndNeedOwnerAndFutureDueDate) {
+  v1::Incident i = InState(v1::STATE_PREVENTION_PLAN);
+  i.clear_measures();
+  EXPECT_EQ(Apply(i, {.type = ActionType::kPresentPlan}, kOwner, kNow).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Apply(i, {.type = ActionType::kAddMeasure, .text = "x", .at = kNow + absl::Hours(1)},
+                  kOwner, kNow)
+                .status(),
+            absl::InvalidArgumentError("owner: required"));
+  EXPECT_EQ(Apply(i, {.type = ActionType::kAddMeasure, .text = "x", .user = kOwner}, kOwner, kNow)
+                .status(),
+            absl::InvalidArgumentError("due: required"));
+  Change c = *Apply(i, ValidAction(ActionType::kAddMeasure), kOwner, kNow);
+  c = *Apply(c.incident, ValidAction(ActionType::kAddMeasure), kOwner, kNow);
+  ASSERT_EQ(c.incident.measures_size(), 2);
+  EXPECT_EQ(c.incident.measures(1).number(), 2);
+  EXPECT_EQ(Apply(c.incident, {.type = ActionType::kCompleteMeasure, .measure_number = 3}, kOwner,
+                  kNow)
+                .status(),
+            absl::InvalidArgumentError("number: incident 7 has measures 1 to 2, not 3"));
+  c = *Apply(c.incident, {.type = ActionType::kCompleteMeasure, .measure_number = 2}, kOwner,
+             kNow);
+  EXPECT_EQ(c.incident.measures(1).done_by(), "sato");
+  EXPECT_EQ(Apply(c.incident, {.type = ActionType::kCompleteMeasure, .measure_number = 2},
+                  kOwner, kNow)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(LifecycleTest, OwnerClosesOnlyOnceMeasuresAreDoneAndAFollowUpIsLogged) {
+  v1::Incident i = InState(v1::STATE_FOLLOW_UP);
+  EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kOwner, kNow).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  i = Apply(i, {.type = ActionType::kCompleteMeasure, .measure_number = 1}, kOwner, kNow)
+          ->incident;
+  EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kOwner, kNow).status().code(),
+            absl::StatusCode::kPermissionDenied);  // no follow-up yet
+  i = Apply(i, {.type = ActionType::kLogFollowUp, .text = "1週間後に電話、関係良好"}, kOwner, kNow)
+          ->incident;
+  absl::StatusOr<Change> c = Apply(i, {.type = ActionType::kClose}, kOwner, kNow);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->incident.state(), v1::STATE_CLOSED);
+}
+
+TEST(LifecycleTest, ManagerClosesEarlyOnlyWithAReason) {
+  const v1::Incident i = InState(v1::STATE_ESCALATED);
+  EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kManager, kNow).status(),
+            absl::InvalidArgumentError("reason: required"));
+  absl::StatusOr<Change> c =
+      Apply(i, {.type = ActionType::kClose, .text = "重複: #3 と同じ件"}, kManager, kNow);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->incident.close_reason(), "重複: #3 と同じ件");
+}
+
+TEST(LifecycleTest, ReopenStartsOverButKeepsThePlanThatDidNotHold) {
+  v1::Incident i = InState(v1::STATE_CLOSED);
+  i.set_manager("tanaka");
+  i.set_close_reason("解決");
+  EXPECT_EQ(Apply(i, {.type = ActionType::kReopen}, kManager, kNow).status(),
+            absl::InvalidArgumentError("reason: required"));
+  absl::StatusOr<Change> c =
+      Apply(i, {.type = ActionType::kReopen, .text = "再び納期遅延"}, kManager, kNow);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->incident.state(), v1::STATE_REPORTED);
+  EXPECT_EQ(c->incident.manager(), "");
+  EXPECT_EQ(c->incident.close_reason(), "");
+  EXPECT_EQ(c->event.type(), v1::EVENT_TYPE_REOPENED);
+}
+
+TEST(LifecycleTest, ConfidentialIncidentIsHiddenFromColleagues) {
+  v1::ReportIncidentRequest r = MissedAppointment();
+  r.set_kind(v1::KIND_CONDUCT);
+  v1::Incident i = Report(r, kOwner, "Asia/Tokyo", kNow, {})->incident;
+  i.set_id(9);
+  ASSERT_TRUE(i.confidential());
+  EXPECT_EQ(Apply(i, ValidAction(ActionType::kAddNote), kColleague, kNow).status(),
+            absl::NotFoundError("incident 9 not found"));
+  EXPECT_TRUE(Apply(i, ValidAction(ActionType::kAddNote), kManager, kNow).ok());
+  EXPECT_TRUE(Apply(i, ValidAction(ActionType::kAddNote), kOwner, kNow).ok());
+}
+
+TEST(LifecycleTest, HarassmentAndConductAreConfidentialUnlessTheReporterSaysOtherwise) {
+  v1::ReportIncidentRequest r = MissedAppointment();
+  EXPECT_FALSE(Report(r, kOwner, "Asia/Tokyo", kNow, {})->incident.confidential());
+  r.set_kind(v1::KIND_HARASSMENT);
+  EXPECT_TRUE(Report(r, kOwner, "Asia/Tokyo", kNow, {})->incident.confidential());
+  r.set_confidential(false);
+  EXPECT_FALSE(Report(r, kOwner, "Asia/Tokyo", kNow, {})->incident.confidential());
+  r = MissedAppointment();
+  r.set_confidential(true);
+  EXPECT_TRUE(Report(r, kOwner, "Asia/Tokyo", kNow, {})->incident.confidential());
+}
+
+TEST(LifecycleTest, ReportStartsReportedOwnedByTheReporter) {
+  Change c = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {});
+  EXPECT_EQ(c.incident.state(), v1::STATE_REPORTED);
+  EXPECT_EQ(c.incident.owner(), "sato");
+  EXPECT_EQ(c.incident.reporter(), "sato");
+  EXPECT_EQ(c.incident.version(), 1);
+  EXPECT_EQ(c.incident.team_time_zone(), "Asia/Tokyo");
+  EXPECT_EQ(c.event.type(), v1::EVENT_TYPE_REPORTED);
+  EXPECT_FALSE(c.incident.recurrence());
+}
+
+TEST(LifecycleTest, ReportRejectsBadInputNamingTheField) {
+  struct Case {
+    std::function<void(v1::ReportIncidentRequest&)> mutate;
+    std::string message;
+  };
+  const Case cases[] = {
+      {[](auto& r) { r.mutable_client()->set_name(""); }, "client.name: required"},
+      {[](auto& r) { r.set_kind(v1::KIND_UNSPECIFIED); }, "kind: required"},
+      {[](auto& r) { r.set_kind(static_cast<v1::Kind>(42)); }, "kind: unknown value 42"},
+      {[](auto& r) { r.set_severity(v1::SEVERITY_UNSPECIFIED); }, "severity: required"},
+      {[](auto& r) { r.set_summary(""); }, "summary: required"},
+      {[](auto& r) {
+         std::string s;
+         for (int i = 0; i < 201; ++i) s += "謝";
+         r.set_summary(s);
+       },
+       "summary: 201 characters, at most 200 allowed"},
+      {[](auto& r) { r.set_summary("bad \xff\xfe utf-8"); }, "summary: not valid UTF-8"},
+      {[](auto& r) { r.set_details(std::string(10 * 1024 + 1, 'x')); },
+       "details: 10241 bytes, at most 10240 allowed"},
+  };
+  for (const Case& c : cases) {
+    v1::ReportIncidentRequest r = MissedAppointment();
+    c.mutate(r);
+    EXPECT_EQ(Report(r, kOwner, "Asia/Tokyo", kNow, {}).status(),
+              absl::InvalidArgumentError(c.message));
+  }
+  std::string longest;
+  for (int i = 0; i < 200; ++i) longest += "謝";
+  v1::ReportIncidentRequest r = MissedAppointment();
+  r.set_summary(longest);
+  EXPECT_TRUE(Report(r, kOwner, "Asia/Tokyo", kNow, {}).ok());
+}
+
+TEST(LifecycleTest, ObserversAndOtherTeamsCannotReport) {
+  EXPECT_EQ(Report(MissedAppointment(), kObserver, "Asia/Tokyo", kNow, {}).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Report(MissedAppointment(), kOutsider, "Asia/Tokyo", kNow, {}).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST(LifecycleTest, EarlierIncidentsOfTheClientMakeARecurrenceButConfidentialOnesStayHidden) {
+  v1::Incident late = InState(v1::STATE_CLOSED);
+  late.set_id(3);
+  late.set_summary("月次報告書の提出遅れ");
+  v1::Incident conduct = InState(v1::STATE_REPORTED);
+  conduct.set_id(4);
+  conduct.set_confidential(true);
+  Change c = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {{late, conduct}});
+  EXPECT_TRUE(c.incident.recurrence());
+  ASSERT_EQ(c.incident.earlier_incidents_size(), 1);
+  EXPECT_EQ(c.incident.earlier_incidents(0).id(), 3);
+  EXPECT_EQ(c.incident.earlier_incidents(0).summary(), "月次報告書の提出遅れ");
+
+  Change only_conduct = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {{conduct}});
+  EXPECT_FALSE(only_conduct.incident.recurrence());
+}
+
+TEST(ClientKeyTest, FullWidthAndCaseVariantsAreOneClient) {
+  EXPECT_EQ(ClientKey("ＡＢＣ商事"), ClientKey("ABC商事"));
+  EXPECT_EQ(ClientKey("abc商事"), ClientKey("ABC商事"));
+  EXPECT_EQ(ClientKey("  株式会社　ＡＢＣ商事 "), ClientKey("株式会社 abc商事"));
+  EXPECT_NE(ClientKey("ABC商事"), ClientKey("ABD商事"));
+  EXPECT_EQ(ClientKey(" \u3000 "), "");
+}
+
+}  // namespace
+}  // namespace amends

@@ -1,0 +1,669 @@
+#include "storage/sqlite_store.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+
+namespace amends {
+namespace {
+
+using ::google::protobuf::util::MessageDifferencer;
+using IdList = std::vector<int64_t>;
+
+constexpr char kToken[] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+// A fresh directory per test, so tests never see each other's files.
+class SqliteStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           (std::string("amends_sqlite_store_") + info->name() + "_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    ASSERT_TRUE(std::filesystem::create_directories(dir_));
+    path_ = (dir_ / "amends.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<SqliteStore> OpenStore() {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  // Runs SQL on the file behind the store's back, to set up what the API cannot.
+  void ExecRaw(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    EXPECT_EQ(rc, SQLITE_OK) << (error != nullptr ? error : "");
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+google::protobuf::Timestamp At(int64_t seconds) {
+  google::protobuf::Timestamp t;
+  t.set_seconds(seconds);
+  return t;
+}
+
+constexpr int64_t kMonday1500 = 1717394400;  // 2024-06-03 15:00 JST
+
+// A new incident as the core would produce it: version 1, state REPORTED, with its event.
+IncidentWrite NewIncident(const std::string& team, const std::string& reporter,
+                          const std::string& client, const std::string& summary,
+                          v1::Severity severity = v1::SEVERITY_MEDIUM, bool confidential = false) {
+  IncidentWrite w;
+  v1::Incident& i = w.incident;
+  i.set_team(team);
+  i.set_team_time_zone("Asia/Tokyo");
+  i.mutable_client()->set_name(client);
+  i.set_kind(confidential ? v1::KIND_HARASSMENT : v1::KIND_MISSED_APPOINTMENT);
+  i.set_severity(severity);
+  i.set_summary(summary);
+  i.set_reporter(reporter);
+  i.set_owner(reporter);
+  i.set_state(v1::STATE_REPORTED);
+  i.set_confidential(confidential);
+  *i.mutable_created_at() = At(kMonday1500);
+  *i.mutable_updated_at() = At(kMonday1500);
+  i.set_version(1);
+  w.event.set_type(v1::EVENT_TYPE_REPORTED);
+  w.event.set_actor(reporter);
+  *w.event.mutable_time() = At(kMonday1500);
+  w.event.set_to_state(v1::STATE_REPORTED);
+  w.event.set_text(summary);
+  w.client_key = client;  // already normalised in these tests
+  return w;
+}
+
+// The next change to a committed incident: version + 1, with a note event.
+IncidentWrite NextChange(const v1::Incident& current, const std::string& actor,
+                         const std::string& note) {
+  IncidentWrite w;
+  w.incident = current;
+  w.incident.set_version(current.version() + 1);
+  *w.incident.mutable_updated_at() = At(current.updated_at().seconds() + 60);
+  w.event.set_type(v1::EVENT_TYPE_NOTE_ADDED);
+  w.event.set_actor(actor);
+  *w.event.mutable_time() = w.incident.updated_at();
+  w.event.set_from_state(current.state());
+  w.event.set_to_state(current.state());
+  w.event.set_text(note);
+  w.client_key = current.client().name();
+  return w;
+}
+
+// A query with the fields `set` sets. (Designated initializers leaving some strings out would
+// trip -Wmissing-field-initializers on g++ 12.)
+template <typename Set>
+IncidentQuery Query(Set set) {
+  IncidentQuery q;
+  set(q);
+  return q;
+}
+
+// Every incident in the store, newest first.
+std::vector<v1::Incident> AllIncidents(SqliteStore& store) {
+  absl::StatusOr<std::vector<v1::Incident>> all = store.ListIncidents(Query([](IncidentQuery& q) {
+    q.all_confidential = true;
+    q.limit = 1000;
+  }));
+  EXPECT_TRUE(all.ok()) << all.status();
+  return all.ok() ? *all : std::vector<v1::Incident>{};
+}
+
+std::vector<int64_t> Ids(const std::vector<v1::Incident>& incidents) {
+  std::vector<int64_t> ids;
+  for (const auto& i : incidents) ids.push_back(i.id());
+  return ids;
+}
+
+TEST_F(SqliteStoreTest, OpenCreatesFileAtLatestSchemaVersion) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), SqliteStore::LatestSchemaVersion());
+  EXPECT_TRUE(std::filesystem::exists(path_));
+}
+
+TEST_F(SqliteStoreTest, OpenInMissingDirectoryFailsClearly) {
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store =
+      SqliteStore::Open((dir_ / "no" / "such" / "dir" / "amends.db").string());
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(store.status().message(), "does not exist"))
+      << store.status().message();
+}
+
+TEST_F(SqliteStoreTest, TeamsRoundTrip) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CreateTeam({.name = "営業一課", .time_zone = "Asia/Tokyo"}).ok());
+  ASSERT_TRUE(store->CreateTeam({.name = "accounts-emea", .time_zone = "Europe/London"}).ok());
+
+  absl::StatusOr<Team> team = store->GetTeam("営業一課");
+  ASSERT_TRUE(team.ok()) << team.status();
+  EXPECT_EQ(team->name, "営業一課");
+  EXPECT_EQ(team->time_zone, "Asia/Tokyo");
+
+  absl::StatusOr<std::vector<Team>> teams = store->ListTeams();
+  ASSERT_TRUE(teams.ok()) << teams.status();
+  ASSERT_EQ(teams->size(), 2u);
+  EXPECT_EQ((*teams)[0].name, "accounts-emea");
+  EXPECT_EQ((*teams)[1].name, "営業一課");
+
+  EXPECT_EQ(store->CreateTeam({.name = "営業一課", .time_zone = "UTC"}).code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store->GetTeam("営業二課").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, UsersRoundTrip) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CreateTeam({.name = "営業一課", .time_zone = "Asia/Tokyo"}).ok());
+  ASSERT_TRUE(
+      store->CreateUser({.name = "tanaka", .team = "営業一課", .role = "member"}, kToken).ok());
+  ASSERT_TRUE(store->CreateUser({.name = "佐藤", .team = "営業一課", .role = "manager"}, "").ok());
+
+  absl::StatusOr<User> tanaka = store->GetUser("tanaka");
+  ASSERT_TRUE(tanaka.ok()) << tanaka.status();
+  EXPECT_EQ(tanaka->team, "営業一課");
+  EXPECT_EQ(tanaka->role, "member");
+  EXPECT_TRUE(tanaka->has_token);
+
+  absl::StatusOr<User> by_token = store->GetUserByTokenHash(kToken);
+  ASSERT_TRUE(by_token.ok()) << by_token.status();
+  EXPECT_EQ(by_token->name, "tanaka");
+
+  absl::StatusOr<User> sato = store->GetUser("佐藤");
+  ASSERT_TRUE(sato.ok()) << sato.status();
+  EXPECT_FALSE(sato->has_token);
+
+  absl::StatusOr<std::vector<User>> users = store->ListUsers();
+  ASSERT_TRUE(users.ok()) << users.status();
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].name, "tanaka");
+  EXPECT_EQ((*users)[1].name, "佐藤");
+
+  EXPECT_EQ(store->GetUser("suzuki").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, CreateUserInUnknownTeamIsNotFoundNamingTheTeam) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::Status s = store->CreateUser({.name = "tanaka", .team = "営業九課", .role = "member"}, "");
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(absl::StrContains(s.message(), "営業九課")) << s.message();
+}
+
+TEST_F(SqliteStoreTest, CreateUserTwiceOrWithTakenTokenIsAlreadyExists) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CreateTeam({.name = "sales", .time_zone = "Asia/Tokyo"}).ok());
+  ASSERT_TRUE(
+      store->CreateUser({.name = "tanaka", .team = "sales", .role = "member"}, kToken).ok());
+  absl::Status dup = store->CreateUser({.name = "tanaka", .team = "sales", .role = "admin"}, "");
+  EXPECT_EQ(dup.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_TRUE(absl::StrContains(dup.message(), "tanaka")) << dup.message();
+  EXPECT_EQ(store->CreateUser({.name = "suzuki", .team = "sales", .role = "member"}, kToken).code(),
+            absl::StatusCode::kAlreadyExists);
+  // The failed attempts changed nothing.
+  absl::StatusOr<User> tanaka = store->GetUser("tanaka");
+  ASSERT_TRUE(tanaka.ok());
+  EXPECT_EQ(tanaka->role, "member");
+  EXPECT_EQ(store->GetUser("suzuki").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, RevokedTokenIsNotFound) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CreateTeam({.name = "sales", .time_zone = "Asia/Tokyo"}).ok());
+  ASSERT_TRUE(
+      store->CreateUser({.name = "tanaka", .team = "sales", .role = "member"}, kToken).ok());
+
+  ASSERT_TRUE(store->SetTokenHash("tanaka", "").ok());
+  EXPECT_EQ(store->GetUserByTokenHash(kToken).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->GetUserByTokenHash("").status().code(), absl::StatusCode::kNotFound);
+  absl::StatusOr<User> tanaka = store->GetUser("tanaka");
+  ASSERT_TRUE(tanaka.ok());
+  EXPECT_FALSE(tanaka->has_token);
+
+  ASSERT_TRUE(store->SetTokenHash("tanaka", "new-hash").ok());
+  absl::StatusOr<User> again = store->GetUserByTokenHash("new-hash");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->name, "tanaka");
+  EXPECT_EQ(store->SetTokenHash("nobody", "x").code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, CommitNewIncidentAssignsIdAndSequence) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  IncidentWrite w =
+      NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念", v1::SEVERITY_HIGH);
+  w.incident.set_details("サンプル受け渡しの予定。17時前に先方から電話あり。部長がお怒り。");
+  absl::StatusOr<Committed> c = store->Commit(w);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_GT(c->incident.id(), 0);
+  EXPECT_GT(c->event.sequence(), 0);
+  EXPECT_EQ(c->event.incident_id(), c->incident.id());
+
+  absl::StatusOr<v1::Incident> stored = store->GetIncident(c->incident.id());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*stored, c->incident)) << stored->DebugString();
+  EXPECT_EQ(stored->summary(), "15時の打ち合わせを失念");
+  EXPECT_EQ(stored->client().name(), "ＡＢＣ商事");
+
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(c->incident.id());
+  ASSERT_TRUE(timeline.ok()) << timeline.status();
+  ASSERT_EQ(timeline->size(), 1u);
+  EXPECT_TRUE(MessageDifferencer::Equals((*timeline)[0], c->event));
+}
+
+TEST_F(SqliteStoreTest, CommitNextVersionUpdatesIncidentAndAppendsEvent) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<Committed> first =
+      store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  ASSERT_TRUE(first.ok()) << first.status();
+
+  IncidentWrite w = NextChange(first->incident, "tanaka", "当日中に電話でお詫び済み");
+  w.incident.set_state(v1::STATE_ESCALATED);
+  w.incident.set_escalation_reason("部長が誠意を見せろとのこと");
+  w.event.set_to_state(v1::STATE_ESCALATED);
+  absl::StatusOr<Committed> second = store->Commit(w);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->incident.version(), 2);
+  EXPECT_GT(second->event.sequence(), first->event.sequence());
+
+  absl::StatusOr<v1::Incident> stored = store->GetIncident(first->incident.id());
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(MessageDifferencer::Equals(*stored, second->incident));
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(first->incident.id());
+  ASSERT_TRUE(timeline.ok());
+  ASSERT_EQ(timeline->size(), 2u);
+  EXPECT_EQ((*timeline)[0].sequence(), first->event.sequence());
+  EXPECT_EQ((*timeline)[1].text(), "当日中に電話でお詫び済み");
+
+  absl::StatusOr<std::vector<v1::Incident>> escalated =
+      store->ListIncidents(Query([](IncidentQuery& q) {
+        q.state = v1::STATE_ESCALATED;
+        q.all_confidential = true;
+      }));
+  ASSERT_TRUE(escalated.ok());
+  EXPECT_EQ(Ids(*escalated), (IdList{first->incident.id()}));
+}
+
+TEST_F(SqliteStoreTest, CommitWithStaleVersionIsAbortedAndChangesNothing) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<Committed> first =
+      store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  // Two people read version 1; the first change wins.
+  ASSERT_TRUE(store->Commit(NextChange(first->incident, "tanaka", "お詫びのメール送付")).ok());
+
+  IncidentWrite stale = NextChange(first->incident, "suzuki", "担当を引き継ぎます");
+  stale.incident.set_owner("suzuki");
+  absl::StatusOr<Committed> lost = store->Commit(stale);
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.status().code(), absl::StatusCode::kAborted);
+  EXPECT_TRUE(absl::StrContains(lost.status().message(), "changed concurrently"))
+      << lost.status().message();
+
+  absl::StatusOr<v1::Incident> stored = store->GetIncident(first->incident.id());
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->version(), 2);
+  EXPECT_EQ(stored->owner(), "tanaka");
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(first->incident.id());
+  ASSERT_TRUE(timeline.ok());
+  EXPECT_EQ(timeline->size(), 2u);
+  absl::StatusOr<std::vector<v1::Incident>> owned =
+      store->ListIncidents(Query([](IncidentQuery& q) {
+        q.owner = "suzuki";
+        q.all_confidential = true;
+      }));
+  ASSERT_TRUE(owned.ok());
+  EXPECT_TRUE((*owned).empty());
+}
+
+TEST_F(SqliteStoreTest, CommitToUnknownIncidentIsNotFound) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  IncidentWrite w = NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念");
+  w.incident.set_id(42);
+  w.incident.set_version(2);
+  EXPECT_EQ(store->Commit(w).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->GetIncident(42).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->GetTimeline(42).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, DuplicateRequestIdIsAlreadyExistsAndWritesNothing) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  IncidentWrite w = NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念");
+  w.request_id = "req-7f3a";
+  absl::StatusOr<Committed> first = store->Commit(w);
+  ASSERT_TRUE(first.ok()) << first.status();
+
+  absl::StatusOr<Committed> retry = store->Commit(w);
+  ASSERT_FALSE(retry.ok());
+  EXPECT_EQ(retry.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Ids(AllIncidents(*store)), (IdList{first->incident.id()}));
+
+  absl::StatusOr<std::optional<v1::Incident>> found = store->FindByRequestId("tanaka", "req-7f3a");
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id(), first->incident.id());
+
+  // The same request_id from another reporter, or no request_id at all, is a new incident.
+  IncidentWrite other = w;
+  other.incident.set_reporter("suzuki");
+  EXPECT_TRUE(store->Commit(other).ok());
+  IncidentWrite none = w;
+  none.request_id.clear();
+  EXPECT_TRUE(store->Commit(none).ok());
+  EXPECT_TRUE(store->Commit(none).ok());
+  EXPECT_EQ(AllIncidents(*store).size(), 4u);
+
+  absl::StatusOr<std::optional<v1::Incident>> missing = store->FindByRequestId("tanaka", "nope");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_F(SqliteStoreTest, FailedEventInsertLeavesNeitherIncidentNorEvent) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<Committed> first =
+      store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  ASSERT_TRUE(first.ok()) << first.status();
+
+  // Make every event insert fail after the incident row has been written.
+  ExecRaw(
+      "CREATE TRIGGER fail_events BEFORE INSERT ON events "
+      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+
+  absl::StatusOr<Committed> created =
+      store->Commit(NewIncident("営業一課", "tanaka", "ＸＹＺ物産", "納品遅延"));
+  EXPECT_FALSE(created.ok());
+  IncidentWrite change = NextChange(first->incident, "tanaka", "お詫びのメール送付");
+  change.incident.set_owner("suzuki");
+  absl::StatusOr<Committed> updated = store->Commit(change);
+  EXPECT_FALSE(updated.ok());
+  EXPECT_TRUE(absl::StrContains(updated.status().message(), "injected failure"))
+      << updated.status().message();
+
+  EXPECT_EQ(Ids(AllIncidents(*store)), (IdList{first->incident.id()}));
+  absl::StatusOr<v1::Incident> stored = store->GetIncident(first->incident.id());
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->version(), 1);
+  EXPECT_EQ(stored->owner(), "tanaka");
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(first->incident.id());
+  ASSERT_TRUE(timeline.ok());
+  EXPECT_EQ(timeline->size(), 1u);
+
+  // The store is usable again once the cause is gone.
+  ExecRaw("DROP TRIGGER fail_events;");
+  EXPECT_TRUE(store->Commit(change).ok());
+}
+
+TEST_F(SqliteStoreTest, SequenceNumbersStrictlyIncreaseAcrossIncidents) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  std::vector<v1::Incident> incidents;
+  for (const char* client : {"ＡＢＣ商事", "ＸＹＺ物産", "Globex"}) {
+    absl::StatusOr<Committed> c = store->Commit(NewIncident("sales", "tanaka", client, "遅延"));
+    ASSERT_TRUE(c.ok()) << c.status();
+    incidents.push_back(c->incident);
+  }
+  int64_t last = 0;
+  for (int round = 0; round < 3; ++round) {
+    for (v1::Incident& incident : incidents) {
+      absl::StatusOr<Committed> c = store->Commit(NextChange(incident, "tanaka", "経過報告"));
+      ASSERT_TRUE(c.ok()) << c.status();
+      EXPECT_GT(c->event.sequence(), last);
+      last = c->event.sequence();
+      incident = c->incident;
+    }
+  }
+  for (const v1::Incident& incident : incidents) {
+    absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(incident.id());
+    ASSERT_TRUE(timeline.ok());
+    ASSERT_EQ(timeline->size(), 4u);
+    for (size_t i = 1; i < timeline->size(); ++i) {
+      EXPECT_GT((*timeline)[i].sequence(), (*timeline)[i - 1].sequence());
+      EXPECT_EQ((*timeline)[i].incident_id(), incident.id());
+    }
+  }
+}
+
+TEST_F(SqliteStoreTest, ListIncidentsAppliesEveryFilter) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  auto commit = [&](IncidentWrite w) {
+    absl::StatusOr<Committed> c = store->Commit(w);
+    EXPECT_TRUE(c.ok()) << c.status();
+    return c.ok() ? c->incident.id() : 0;
+  };
+  const int64_t abc = commit(
+      NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念", v1::SEVERITY_HIGH));
+  IncidentWrite late =
+      NewIncident("営業一課", "suzuki", "ＸＹＺ物産", "報告書の提出遅れ", v1::SEVERITY_CRITICAL);
+  late.incident.set_state(v1::STATE_ESCALATED);
+  const int64_t xyz = commit(late);
+  const int64_t emea =
+      commit(NewIncident("accounts-emea", "smith", "Globex", "Late delivery", v1::SEVERITY_LOW));
+  const int64_t abc2 =
+      commit(NewIncident("営業一課", "suzuki", "ＡＢＣ商事", "納品物の誤り", v1::SEVERITY_MEDIUM));
+
+  auto list = [&](auto set) {
+    IncidentQuery q = Query(set);
+    q.all_confidential = true;
+    absl::StatusOr<std::vector<v1::Incident>> r = store->ListIncidents(q);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? Ids(*r) : std::vector<int64_t>{};
+  };
+  EXPECT_EQ(list([](IncidentQuery&) {}), (IdList{abc2, emea, xyz, abc}));
+  EXPECT_EQ(list([](IncidentQuery& q) { q.team = "営業一課"; }), (IdList{abc2, xyz, abc}));
+  EXPECT_EQ(list([](IncidentQuery& q) {
+              q.team = "営業一課";
+              q.state = v1::STATE_REPORTED;
+            }),
+            (IdList{abc2, abc}));
+  EXPECT_EQ(list([](IncidentQuery& q) { q.state = v1::STATE_ESCALATED; }), (IdList{xyz}));
+  EXPECT_EQ(list([](IncidentQuery& q) { q.owner = "suzuki"; }), (IdList{abc2, xyz}));
+  EXPECT_EQ(list([](IncidentQuery& q) { q.client_key = "ＡＢＣ商事"; }), (IdList{abc2, abc}));
+  EXPECT_EQ(list([](IncidentQuery& q) { q.severity = v1::SEVERITY_CRITICAL; }), (IdList{xyz}));
+  EXPECT_EQ(list([](IncidentQuery& q) {
+              q.team = "営業一課";
+              q.owner = "tanaka";
+              q.client_key = "ＡＢＣ商事";
+              q.severity = v1::SEVERITY_HIGH;
+            }),
+            (IdList{abc}));
+  EXPECT_TRUE(list([](IncidentQuery& q) { q.team = "営業二課"; }).empty());
+  EXPECT_EQ(list([](IncidentQuery& q) { q.limit = 2; }), (IdList{abc2, emea}));
+  EXPECT_EQ(store->ListIncidents(Query([](IncidentQuery& q) { q.limit = 0; })).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteStoreTest, ConfidentialIncidentsOnlyForReporterOwnerOrAllConfidential) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<Committed> open =
+      store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  IncidentWrite harassment = NewIncident("営業一課", "suzuki", "ＸＹＺ物産",
+                                         "先方担当者からの威圧的な要求", v1::SEVERITY_HIGH, true);
+  harassment.incident.set_owner("yamada");
+  absl::StatusOr<Committed> secret = store->Commit(harassment);
+  ASSERT_TRUE(open.ok() && secret.ok());
+  const int64_t open_id = open->incident.id();
+  const int64_t secret_id = secret->incident.id();
+
+  auto visible_to = [&](const std::string& viewer, bool all = false) {
+    absl::StatusOr<std::vector<v1::Incident>> r = store->ListIncidents(Query([&](IncidentQuery& q) {
+      q.team = "営業一課";
+      q.viewer = viewer;
+      q.all_confidential = all;
+    }));
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? Ids(*r) : std::vector<int64_t>{};
+  };
+  EXPECT_EQ(visible_to("tanaka"), (IdList{open_id}));
+  EXPECT_EQ(visible_to(""), (IdList{open_id}));
+  EXPECT_EQ(visible_to("suzuki"), (IdList{secret_id, open_id}));  // reporter
+  EXPECT_EQ(visible_to("yamada"), (IdList{secret_id, open_id}));  // owner
+  EXPECT_EQ(visible_to("tanaka", /*all=*/true), (IdList{secret_id, open_id}));
+}
+
+TEST_F(SqliteStoreTest, KeysetPagingIsNewestFirstWithoutGapsOrDuplicates) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  std::vector<int64_t> before;
+  for (int i = 0; i < 7; ++i) {
+    absl::StatusOr<Committed> c = store->Commit(
+        NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "経過報告の漏れ " + std::to_string(i)));
+    ASSERT_TRUE(c.ok()) << c.status();
+    before.insert(before.begin(), c->incident.id());  // newest first
+  }
+
+  std::vector<int64_t> seen;
+  IncidentQuery page_query = Query([](IncidentQuery& q) {
+    q.team = "営業一課";
+    q.viewer = "tanaka";
+    q.limit = 3;
+  });
+  for (int page = 0;; ++page) {
+    absl::StatusOr<std::vector<v1::Incident>> r = store->ListIncidents(page_query);
+    ASSERT_TRUE(r.ok()) << r.status();
+    if (r->empty()) break;
+    for (const auto& i : *r) seen.push_back(i.id());
+    page_query.before_id = r->back().id();
+    // New incidents arriving between pages must not shift the pages still to come.
+    ASSERT_TRUE(store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "新規")).ok());
+    ASSERT_LT(page, 10);
+  }
+  EXPECT_EQ(seen, before);
+}
+
+TEST_F(SqliteStoreTest, DataSurvivesCloseAndReopen) {
+  int64_t id = 0;
+  {
+    auto store = OpenStore();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->CreateTeam({.name = "営業一課", .time_zone = "Asia/Tokyo"}).ok());
+    ASSERT_TRUE(
+        store->CreateUser({.name = "tanaka", .team = "営業一課", .role = "member"}, kToken).ok());
+    absl::StatusOr<Committed> c =
+        store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+    ASSERT_TRUE(c.ok()) << c.status();
+    id = c->incident.id();
+  }
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), SqliteStore::LatestSchemaVersion());
+  absl::StatusOr<User> user = store->GetUserByTokenHash(kToken);
+  ASSERT_TRUE(user.ok()) << user.status();
+  EXPECT_EQ(user->team, "営業一課");
+  absl::StatusOr<v1::Incident> incident = store->GetIncident(id);
+  ASSERT_TRUE(incident.ok()) << incident.status();
+  EXPECT_EQ(incident->summary(), "15時の打ち合わせを失念");
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(id);
+  ASSERT_TRUE(timeline.ok());
+  EXPECT_EQ(timeline->size(), 1u);
+  // Ids and sequences continue after the old ones.
+  absl::StatusOr<Committed> next =
+      store->Commit(NewIncident("営業一課", "tanaka", "ＸＹＺ物産", "納品遅延"));
+  ASSERT_TRUE(next.ok());
+  EXPECT_GT(next->incident.id(), id);
+  EXPECT_GT(next->event.sequence(), (*timeline)[0].sequence());
+}
+
+TEST_F(SqliteStoreTest, OpenMigratesOlderFileAndKeepsData) {
+  {
+    absl::StatusOr<std::unique_ptr<SqliteStore>> old = SqliteStore::OpenAtVersionForTest(path_, 1);
+    ASSERT_TRUE(old.ok()) << old.status();
+    EXPECT_EQ((*old)->SchemaVersion(), 1);
+    ASSERT_TRUE((*old)->CreateTeam({.name = "営業一課", .time_zone = "Asia/Tokyo"}).ok());
+    ASSERT_TRUE(
+        (*old)->CreateUser({.name = "tanaka", .team = "営業一課", .role = "member"}, kToken).ok());
+  }
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), SqliteStore::LatestSchemaVersion());
+  absl::StatusOr<User> user = store->GetUserByTokenHash(kToken);
+  ASSERT_TRUE(user.ok()) << user.status();
+  EXPECT_EQ(user->name, "tanaka");
+  // The tables of the later migrations work.
+  EXPECT_TRUE(
+      store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"))
+          .ok());
+}
+
+TEST_F(SqliteStoreTest, FileFromNewerSchemaIsRefused) {
+  { ASSERT_NE(OpenStore(), nullptr); }
+  ExecRaw("PRAGMA user_version = 999;");
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(store.status().message(), "newer")) << store.status().message();
+}
+
+TEST_F(SqliteStoreTest, FileThatIsNotADatabaseIsDataLoss) {
+  {
+    std::ofstream out(path_);
+    out << "議事録: 15時の打ち合わせ\n";
+  }
+  absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), absl::StatusCode::kDataLoss) << store.status();
+}
+
+TEST_F(SqliteStoreTest, ReadsProceedWhileCommitsRun) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<Committed> c =
+      store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  ASSERT_TRUE(c.ok());
+  std::atomic<bool> stop = false;
+  std::atomic<int> read_errors = 0;
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 4; ++t) {
+    readers.emplace_back([&] {
+      while (!stop) {
+        absl::StatusOr<v1::Incident> i = store->GetIncident(c->incident.id());
+        absl::StatusOr<std::vector<v1::Event>> events = store->GetTimeline(c->incident.id());
+        // A reader sees whole commits only: never more events than the version says.
+        if (!i.ok() || !events.ok() || static_cast<int64_t>(events->size()) < i->version()) {
+          ++read_errors;
+        }
+      }
+    });
+  }
+  v1::Incident current = c->incident;
+  for (int i = 0; i < 50; ++i) {
+    absl::StatusOr<Committed> next = store->Commit(NextChange(current, "tanaka", "経過報告"));
+    ASSERT_TRUE(next.ok()) << next.status();
+    current = next->incident;
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(read_errors, 0);
+}
+
+}  // namespace
+}  // namespace amends
