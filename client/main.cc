@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "amends/v1/amends.grpc.pb.h"
@@ -62,6 +63,13 @@ std::string CheckToken(const std::string& token) {
   return "";
 }
 
+// For counts and numbers: "must be 1 or more" (a non-number is left to CLI11's conversion
+// error).
+std::string CheckPositive(const std::string& text) {
+  int64_t n = 0;
+  return absl::SimpleAtoi(text, &n) && n < 1 ? "must be 1 or more" : "";
+}
+
 // Every argument given to `app` and the subcommands that ran, checked to be UTF-8.
 absl::Status CheckArgumentsAreUtf8(const CLI::App& app) {
   for (const CLI::Option* option : app.get_options()) {
@@ -90,9 +98,9 @@ class CommandLine {
     app_.add_option("--server", server_, "the amends server, HOST:PORT")
         ->envname("AMENDS_SERVER")
         ->capture_default_str();
-    app_.add_option("--token", token_, "your access token, sent as 'authorization: Bearer'")
+    app_.add_option("--token", token_, "your access token, sent as 'authorization: Bearer TOKEN'")
         ->envname("AMENDS_TOKEN")
-        ->check(CLI::Validator(CheckToken, "TOKEN"));
+        ->check(CLI::Validator(CheckToken, ""));
     app_.add_option("--output", output_, "table (for people) or json (one object per line)")
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
@@ -148,7 +156,7 @@ class CommandLine {
     sub->add_option("ID", target_.id, "the incident number")->required();
     sub->add_option("--expected-version", target_.expected_version,
                     "change nothing and exit 5 unless the incident is at this version")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Validator(CheckPositive, ""));
     return sub;
   }
 
@@ -196,7 +204,7 @@ class CommandLine {
     AddEnumOption(list, "--severity", &list_.severity, "only of this severity");
     list->add_flag("--mine", list_.mine, "only incidents you own");
     list->add_option("--limit", list_.limit, "print at most this many")
-        ->check(CLI::PositiveNumber)
+        ->check(CLI::Validator(CheckPositive, ""))
         ->capture_default_str();
 
     CLI::App* show = Command(&app_, "show", "Show every detail of one incident", "amends show 12",
@@ -214,7 +222,7 @@ class CommandLine {
     client->add_option("NAME", text_, "the client company (width and case ignored)")
         ->required();
     client->add_option("--limit", list_.limit, "print at most this many incidents")
-        ->check(CLI::PositiveNumber)
+        ->check(CLI::Validator(CheckPositive, ""))
         ->capture_default_str();
   }
 
@@ -263,7 +271,8 @@ class CommandLine {
     schedule->add_option("--at", at_, kTimeHelp)->required();
     schedule->add_option("--attendee", attendees_, "who goes (repeat the option for each)")
         ->expected(1)
-        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
     CLI::App* visit_done = Mutation(
         visit, "done", "Record how the apology visit went",
         "amends visit done 12 --outcome \"部長に直接謝罪。再発防止策を来週提示する\"",
@@ -284,7 +293,7 @@ class CommandLine {
                  [this](Session& s) { return CompleteMeasure(s, target_, number_); });
     measure_done->add_option("N", number_, "the measure's number, as `amends show` lists it")
         ->required()
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Validator(CheckPositive, ""));
 
     CLI::App* plan = Group("plan", "The prevention plan");
     Mutation(plan, "present", "Record that the plan was presented to the client",

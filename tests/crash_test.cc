@@ -1,0 +1,102 @@
+// Durability: every change amendsd acknowledged is there after `kill -9`, whenever it lands.
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "absl/cleanup/cleanup.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "amends/v1/amends.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "tests/process.h"
+#include "tests/service_fixture.h"
+
+namespace amends {
+namespace {
+
+struct Acked {
+  int64_t id;
+  std::string summary;
+  int notes;  // acknowledged notes on it
+};
+
+TEST(CrashTest, AcknowledgedChangesSurviveKillNine) {
+  const std::string db = (TestDir() / "amends.db").string();
+  ASSERT_EQ(RunCommand({AMENDSD_PATH, "admin", "--db", db, "team", "add", "tokyo-sales", "--tz",
+                 "Asia/Tokyo"})
+                .exit_code,
+            0);
+  RunResult user = RunCommand({AMENDSD_PATH, "admin", "--db", db, "user", "add", "sato", "--team",
+                        "tokyo-sales", "--role", "member"});
+  ASSERT_EQ(user.exit_code, 0) << user.err;
+  const std::string token(absl::StripAsciiWhitespace(user.out));
+
+  std::vector<Acked> acked;
+  std::mutex mu;
+  for (int round = 0; round < 3; ++round) {
+    ChildProcess server({AMENDSD_PATH, "--db", db, "--listen", "127.0.0.1:0"});
+    std::string address;
+    ASSERT_TRUE(StartServer(server, &address));
+    auto stub = v1::IncidentService::NewStub(
+        grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+
+    // Everything acknowledged before the kill (from earlier rounds too) is still there.
+    for (const Acked& a : acked) {
+      grpc::ClientContext ctx;
+      ctx.AddMetadata("authorization", "Bearer " + token);
+      v1::GetIncidentRequest get;
+      get.set_id(a.id);
+      v1::Incident out;
+      ASSERT_TRUE(stub->GetIncident(&ctx, get, &out).ok()) << "lost incident " << a.id;
+      EXPECT_EQ(out.summary(), a.summary);
+      EXPECT_GE(out.version(), 1 + a.notes) << "lost a note on incident " << a.id;
+    }
+
+    // Four writers report and annotate until the server dies under them.
+    std::atomic<int> acks{0};
+    std::atomic<int> running{4};
+    std::vector<std::thread> writers;
+    for (int w = 0; w < 4; ++w) {
+      writers.emplace_back([&, w] {
+        absl::Cleanup done = [&] { --running; };
+        for (int n = 0;; ++n) {
+          v1::ReportIncidentRequest r = MissedAppointment();
+          r.set_summary(absl::StrCat("納期遅延 第", round, "回 ", w, "-", n));
+          grpc::ClientContext ctx;
+          ctx.AddMetadata("authorization", "Bearer " + token);
+          ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+          v1::Incident created;
+          if (!stub->ReportIncident(&ctx, r, &created).ok()) return;
+          Acked a{created.id(), r.summary(), 0};
+          grpc::ClientContext note_ctx;
+          note_ctx.AddMetadata("authorization", "Bearer " + token);
+          note_ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+          v1::AddNoteRequest note;
+          note.set_id(created.id());
+          note.set_text("お客様へ経緯を説明済み");
+          v1::Incident noted;
+          if (stub->AddNote(&note_ctx, note, &noted).ok()) a.notes = 1;
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            acked.push_back(a);
+          }
+          ++acks;
+          if (a.notes == 0) return;
+        }
+      });
+    }
+    // Kill at a different point each round: after 20, 60, 100 acknowledged reports.
+    const int target = 20 + 40 * round;
+    while (acks < target && running > 0) std::this_thread::yield();
+    server.Signal(SIGKILL);
+    for (std::thread& t : writers) t.join();
+    ASSERT_GE(acks, target) << "the writers stopped before the kill";
+    EXPECT_EQ(server.Wait().exit_code, 128 + SIGKILL);
+  }
+  EXPECT_GE(acked.size(), 180u);
+}
+
+}  // namespace
+}  // namespace amends

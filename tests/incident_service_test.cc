@@ -1,0 +1,345 @@
+// IncidentService over a real loopback port with a real SQLite file: authentication, every
+// status code, idempotency, conflicts, paging, confidentiality and recurrence.
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "server/token.h"
+#include "tests/service_fixture.h"
+
+namespace amends {
+namespace {
+
+int TimelineLength(v1::IncidentService::Stub& stub, grpc::ClientContext* ctx, int64_t id) {
+  v1::GetTimelineRequest req;
+  req.set_id(id);
+  v1::GetTimelineResponse resp;
+  EXPECT_TRUE(stub.GetTimeline(ctx, req, &resp).ok());
+  return resp.events_size();
+}
+
+class IncidentServiceTest : public ServiceTest {
+ protected:
+  v1::Incident Escalate(int64_t id, const std::string& user = "sato") {
+    v1::EscalateRequest req;
+    req.set_id(id);
+    req.set_reason("先方部長がお怒り、上長同行での訪問が必要");
+    v1::Incident out;
+    grpc::Status s = stub_->Escalate(As(user).get(), req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  std::vector<int64_t> ListIds(const std::string& user, v1::ListIncidentsRequest req) {
+    v1::ListIncidentsResponse resp;
+    grpc::Status s = stub_->ListIncidents(As(user).get(), req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    std::vector<int64_t> ids;
+    for (const v1::Incident& i : resp.incidents()) ids.push_back(i.id());
+    return ids;
+  }
+};
+
+TEST_F(IncidentServiceTest, CallWithoutTokenIsUnauthenticated) {
+  v1::Incident out;
+  grpc::Status s = stub_->ReportIncident(As("").get(), MissedAppointment(), &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer amd_0000000000000000000000000000000000000000");
+  EXPECT_EQ(stub_->ReportIncident(&ctx, MissedAppointment(), &out).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(IncidentServiceTest, RevokedAndRotatedTokensStopWorkingAtOnce) {
+  const std::string old_token = tokens_["sato"];
+  ASSERT_TRUE(RotateToken(*store_, "sato").ok());
+  v1::Incident out;
+  EXPECT_EQ(stub_->ReportIncident(As("sato").get(), MissedAppointment(), &out).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_TRUE(RevokeToken(*store_, "yamada").ok());
+  EXPECT_EQ(stub_->ReportIncident(As("yamada").get(), MissedAppointment(), &out).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(IncidentServiceTest, TokensAreStoredOnlyAsHashes) {
+  absl::StatusOr<User> user = store_->GetUserByTokenHash(HashToken(tokens_["sato"]));
+  ASSERT_TRUE(user.ok());
+  EXPECT_EQ(user->name, "sato");
+  EXPECT_FALSE(store_->GetUserByTokenHash(tokens_["sato"]).ok());
+  EXPECT_GE(tokens_["sato"].size(), 4u + 32u);  // "amd_" and at least 128 bits in hex
+}
+
+TEST_F(IncidentServiceTest, ReportedIncidentReadsBackInJapanese) {
+  v1::Incident reported = Report("sato", MissedAppointment());
+  v1::GetIncidentRequest get;
+  get.set_id(reported.id());
+  v1::Incident got;
+  ASSERT_TRUE(stub_->GetIncident(As("tanaka").get(), get, &got).ok());
+  EXPECT_EQ(got.summary(), "15時のサンプル受け渡しの打ち合わせを失念");
+  EXPECT_EQ(got.client().name(), "ＡＢＣ商事");
+  EXPECT_EQ(got.state(), v1::STATE_REPORTED);
+  EXPECT_EQ(got.owner(), "sato");
+  EXPECT_EQ(got.team_time_zone(), "Asia/Tokyo");
+  EXPECT_EQ(got.created_at().seconds(), absl::ToUnixSeconds(Friday()));
+}
+
+TEST_F(IncidentServiceTest, RetriedReportWithTheSameRequestIdCreatesOneIncident) {
+  v1::ReportIncidentRequest r = MissedAppointment();
+  r.set_request_id("cli-7f3a");
+  v1::Incident first = Report("sato", r);
+  v1::Incident again = Report("sato", r);
+  EXPECT_EQ(first.id(), again.id());
+  EXPECT_EQ(ListIds("sato", {}).size(), 1u);
+  r.set_request_id("cli-other");
+  EXPECT_NE(Report("sato", r).id(), first.id());
+}
+
+TEST_F(IncidentServiceTest, StaleExpectedVersionIsAbortedAndChangesNothing) {
+  v1::Incident i = Report("sato", MissedAppointment());
+  v1::AddNoteRequest note;
+  note.set_id(i.id());
+  note.set_expected_version(i.version());
+  note.set_text("部長は来週木曜なら在席");
+  v1::Incident after;
+  ASSERT_TRUE(stub_->AddNote(As("yamada").get(), note, &after).ok());
+  EXPECT_EQ(after.version(), i.version() + 1);
+
+  // sato still holds version 1 and tries to escalate: someone else changed it meanwhile.
+  v1::EscalateRequest esc;
+  esc.set_id(i.id());
+  esc.set_expected_version(i.version());
+  esc.set_reason("部長対応が必要");
+  v1::Incident out;
+  grpc::Status s = stub_->Escalate(As("sato").get(), esc, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(TimelineLength(*stub_, As("sato").get(), i.id()), 2);
+  v1::GetIncidentRequest get;
+  get.set_id(i.id());
+  ASSERT_TRUE(stub_->GetIncident(As("sato").get(), get, &out).ok());
+  EXPECT_EQ(out.state(), v1::STATE_REPORTED);
+  EXPECT_EQ(out.version(), 2);
+}
+
+TEST_F(IncidentServiceTest, EachStatusCodeAndRejectedCallsChangeNothing) {
+  v1::Incident i = Report("sato", MissedAppointment());
+  v1::Incident out;
+
+  v1::ReportIncidentRequest bad = MissedAppointment();
+  bad.set_summary("");
+  grpc::Status s = stub_->ReportIncident(As("sato").get(), bad, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "summary: required");
+
+  v1::GetIncidentRequest missing;
+  missing.set_id(999);
+  EXPECT_EQ(stub_->GetIncident(As("sato").get(), missing, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::ApproveEscalationRequest approve;
+  approve.set_id(i.id());
+  s = stub_->ApproveEscalation(As("tanaka").get(), approve, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("state reported"), std::string::npos);
+
+  Escalate(i.id());
+  s = stub_->ApproveEscalation(As("yamada").get(), approve, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(s.error_message().find("needs role manager"), std::string::npos);
+
+  v1::AssignRequest assign;
+  assign.set_id(i.id());
+  assign.set_new_owner("nobody");
+  assign.set_note("引き継ぎ");
+  s = stub_->Assign(As("sato").get(), assign, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "new_owner: unknown user nobody");
+
+  v1::ListIncidentsRequest list;
+  list.set_page_size(501);
+  v1::ListIncidentsResponse listed;
+  EXPECT_EQ(stub_->ListIncidents(As("sato").get(), list, &listed).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // Only the report and the escalation made it to the timeline.
+  EXPECT_EQ(TimelineLength(*stub_, As("sato").get(), i.id()), 2);
+}
+
+TEST_F(IncidentServiceTest, ManagerApprovesAndTheTimelineRecordsEveryChange) {
+  v1::Incident i = Report("sato", MissedAppointment());
+  Escalate(i.id());
+  v1::ApproveEscalationRequest approve;
+  approve.set_id(i.id());
+  approve.set_note("明日午前に同行訪問する");
+  v1::Incident out;
+  ASSERT_TRUE(stub_->ApproveEscalation(As("tanaka").get(), approve, &out).ok());
+  EXPECT_EQ(out.state(), v1::STATE_APOLOGY_VISIT);
+  EXPECT_EQ(out.manager(), "tanaka");
+
+  v1::GetTimelineRequest req;
+  req.set_id(i.id());
+  v1::GetTimelineResponse tl;
+  ASSERT_TRUE(stub_->GetTimeline(As("sato").get(), req, &tl).ok());
+  ASSERT_EQ(tl.events_size(), 3);
+  EXPECT_EQ(tl.events(0).type(), v1::EVENT_TYPE_REPORTED);
+  EXPECT_EQ(tl.events(1).type(), v1::EVENT_TYPE_ESCALATED);
+  EXPECT_EQ(tl.events(1).from_state(), v1::STATE_REPORTED);
+  EXPECT_EQ(tl.events(1).to_state(), v1::STATE_ESCALATED);
+  EXPECT_EQ(tl.events(2).actor(), "tanaka");
+  EXPECT_EQ(tl.events(2).text(), "明日午前に同行訪問する");
+  EXPECT_LT(tl.events(0).sequence(), tl.events(1).sequence());
+  EXPECT_LT(tl.events(1).sequence(), tl.events(2).sequence());
+}
+
+TEST_F(IncidentServiceTest, PagesStayStableWhileNewIncidentsArrive) {
+  std::set<int64_t> before;
+  for (int n = 0; n < 25; ++n) before.insert(Report("sato", MissedAppointment()).id());
+
+  std::vector<int64_t> seen;
+  v1::ListIncidentsRequest req;
+  req.set_page_size(10);
+  std::thread writer;
+  int page = 0;
+  do {
+    v1::ListIncidentsResponse resp;
+    ASSERT_TRUE(stub_->ListIncidents(As("sato").get(), req, &resp).ok());
+    for (const v1::Incident& i : resp.incidents()) seen.push_back(i.id());
+    req.set_page_token(resp.next_page_token());
+    if (page++ == 0) {  // others keep reporting while we page
+      writer = std::thread([this] {
+        for (int n = 0; n < 5; ++n) Report("yamada", MissedAppointment());
+      });
+      writer.join();
+    }
+  } while (!req.page_token().empty());
+
+  EXPECT_EQ(seen.size(), 25u);
+  EXPECT_EQ(std::set<int64_t>(seen.begin(), seen.end()), before);
+  EXPECT_TRUE(std::is_sorted(seen.rbegin(), seen.rend()));  // newest first
+  EXPECT_EQ(page, 3);
+}
+
+TEST_F(IncidentServiceTest, ConfidentialIncidentIsInvisibleToColleaguesEverywhere) {
+  v1::ReportIncidentRequest r = MissedAppointment();
+  r.set_kind(v1::KIND_CONDUCT);
+  r.set_summary("担当者と先方担当者の私的な関係について相談");
+  v1::Incident conduct = Report("sato", r);
+  ASSERT_TRUE(conduct.confidential());
+  v1::Incident open = Report("sato", MissedAppointment());
+
+  v1::GetIncidentRequest get;
+  get.set_id(conduct.id());
+  v1::Incident out;
+  EXPECT_EQ(stub_->GetIncident(As("yamada").get(), get, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->GetIncident(As("crm-sync").get(), get, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::GetTimelineRequest tl;
+  tl.set_id(conduct.id());
+  v1::GetTimelineResponse events;
+  EXPECT_EQ(stub_->GetTimeline(As("yamada").get(), tl, &events).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::AddNoteRequest note;
+  note.set_id(conduct.id());
+  note.set_text("x");
+  note.set_expected_version(99);  // not even a conflict may reveal it
+  EXPECT_EQ(stub_->AddNote(As("yamada").get(), note, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  EXPECT_EQ(ListIds("yamada", {}), std::vector<int64_t>{open.id()});
+  EXPECT_EQ(ListIds("crm-sync", {}), std::vector<int64_t>{open.id()});
+  EXPECT_EQ(ListIds("sato", {}), (std::vector<int64_t>{open.id(), conduct.id()}));
+  EXPECT_EQ(ListIds("tanaka", {}), (std::vector<int64_t>{open.id(), conduct.id()}));
+  EXPECT_TRUE(stub_->GetIncident(As("tanaka").get(), get, &out).ok());
+
+  // A later incident of the same client does not link, and so does not reveal, the case.
+  v1::Incident later = Report("yamada", MissedAppointment());
+  ASSERT_EQ(later.earlier_incidents_size(), 1);
+  EXPECT_EQ(later.earlier_incidents(0).id(), open.id());
+}
+
+TEST_F(IncidentServiceTest, OtherTeamsIncidentsAreOutOfReach) {
+  v1::Incident i = Report("sato", MissedAppointment());
+  v1::GetIncidentRequest get;
+  get.set_id(i.id());
+  v1::Incident out;
+  EXPECT_EQ(stub_->GetIncident(As("kobayashi").get(), get, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListIncidentsRequest list;
+  list.set_team("tokyo-sales");
+  v1::ListIncidentsResponse resp;
+  EXPECT_EQ(stub_->ListIncidents(As("kobayashi").get(), list, &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(ListIds("kobayashi", {}).empty());
+  v1::ReportIncidentRequest r = MissedAppointment();
+  EXPECT_EQ(stub_->ReportIncident(As("kobayashi").get(), r, &out).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(IncidentServiceTest, ClientNamesMatchAcrossWidthAndCaseAndMarkRecurrence) {
+  v1::ReportIncidentRequest late = MissedAppointment();
+  late.mutable_client()->set_name("abc商事");
+  late.set_kind(v1::KIND_LATE_DELIVERABLE);
+  late.set_summary("会議前に必要な報告書の提出遅れ");
+  v1::Incident first = Report("yamada", late);
+  EXPECT_FALSE(first.recurrence());
+
+  v1::Incident second = Report("sato", MissedAppointment());  // "ＡＢＣ商事"
+  EXPECT_TRUE(second.recurrence());
+  ASSERT_EQ(second.earlier_incidents_size(), 1);
+  EXPECT_EQ(second.earlier_incidents(0).id(), first.id());
+  EXPECT_EQ(second.earlier_incidents(0).summary(), "会議前に必要な報告書の提出遅れ");
+
+  v1::ListIncidentsRequest by_client;
+  by_client.set_client("ABC商事");
+  EXPECT_EQ(ListIds("sato", by_client), (std::vector<int64_t>{second.id(), first.id()}));
+  by_client.set_client("XYZ物産");
+  EXPECT_TRUE(ListIds("sato", by_client).empty());
+}
+
+TEST_F(IncidentServiceTest, ListFiltersByStateOwnerSeverityAndMine) {
+  v1::Incident a = Report("sato", MissedAppointment());
+  v1::ReportIncidentRequest low = MissedAppointment();
+  low.set_severity(v1::SEVERITY_LOW);
+  v1::Incident b = Report("yamada", low);
+  Escalate(a.id());
+
+  v1::ListIncidentsRequest req;
+  req.set_state(v1::STATE_ESCALATED);
+  EXPECT_EQ(ListIds("tanaka", req), std::vector<int64_t>{a.id()});
+  req.Clear();
+  req.set_owner("yamada");
+  EXPECT_EQ(ListIds("tanaka", req), std::vector<int64_t>{b.id()});
+  req.Clear();
+  req.set_severity(v1::SEVERITY_HIGH);
+  EXPECT_EQ(ListIds("tanaka", req), std::vector<int64_t>{a.id()});
+  req.Clear();
+  req.set_mine(true);
+  EXPECT_EQ(ListIds("yamada", req), std::vector<int64_t>{b.id()});
+}
+
+TEST_F(IncidentServiceTest, ConcurrentChangesWithoutVersionsAreAllKept) {
+  v1::Incident i = Report("sato", MissedAppointment());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < 10; ++n) {
+        v1::AddNoteRequest note;
+        note.set_id(i.id());
+        note.set_text(absl::StrCat("進捗メモ ", t, "-", n));
+        v1::Incident out;
+        EXPECT_TRUE(stub_->AddNote(As(t % 2 ? "sato" : "yamada").get(), note, &out).ok());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  v1::GetIncidentRequest get;
+  get.set_id(i.id());
+  v1::Incident out;
+  ASSERT_TRUE(stub_->GetIncident(As("sato").get(), get, &out).ok());
+  EXPECT_EQ(out.version(), 41);
+  EXPECT_EQ(TimelineLength(*stub_, As("sato").get(), i.id()), 41);
+}
+
+}  // namespace
+}  // namespace amends

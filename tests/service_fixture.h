@@ -1,0 +1,106 @@
+// A real amendsd in process for tests: SQLite file in a fresh directory, gRPC on a loopback
+// port chosen by the system, a FakeClock, and the people of DOMAIN.md case 1 with tokens.
+#ifndef AMENDS_TESTS_SERVICE_FIXTURE_H_
+#define AMENDS_TESTS_SERVICE_FIXTURE_H_
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "amends/v1/amends.grpc.pb.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "server/admin.h"
+#include "server/amends_server.h"
+#include "server/core/clock.h"
+#include "storage/sqlite_store.h"
+
+namespace amends {
+
+// A fresh, empty directory for one test.
+inline std::filesystem::path TestDir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "amends" /
+                              absl::StrCat(info->test_suite_name(), ".", info->name());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// DOMAIN.md case 1: the 15:00 meeting with ＡＢＣ商事 that the rep forgot.
+inline v1::ReportIncidentRequest MissedAppointment() {
+  v1::ReportIncidentRequest r;
+  r.set_team("tokyo-sales");
+  r.mutable_client()->set_name("ＡＢＣ商事");
+  r.mutable_client()->set_contact("総務部 山田様");
+  r.set_kind(v1::KIND_MISSED_APPOINTMENT);
+  r.set_severity(v1::SEVERITY_HIGH);
+  r.set_summary("15時のサンプル受け渡しの打ち合わせを失念");
+  r.set_details("17時前に先方から電話。部長が立腹しており「誠意を見せてほしい」とのこと。");
+  return r;
+}
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  // Friday 2026-11-27 16:50 in Tokyo: the client has just called about the missed meeting.
+  static absl::Time Friday() {
+    return absl::FromCivil(absl::CivilMinute(2026, 11, 27, 16, 50),
+                           absl::FixedTimeZone(9 * 3600));
+  }
+
+  void SetUp() override {
+    dir_ = TestDir();
+    store_ = *SqliteStore::Open((dir_ / "amends.db").string());
+    ASSERT_TRUE(AddTeam(*store_, "tokyo-sales", "Asia/Tokyo").ok());
+    ASSERT_TRUE(AddTeam(*store_, "osaka-sales", "Asia/Tokyo").ok());
+    for (auto [name, team, role] : {std::tuple{"sato", "tokyo-sales", "member"},
+                                    {"yamada", "tokyo-sales", "member"},
+                                    {"tanaka", "tokyo-sales", "manager"},
+                                    {"suzuki", "tokyo-sales", "manager"},
+                                    {"crm-sync", "tokyo-sales", "observer"},
+                                    {"kobayashi", "osaka-sales", "member"}}) {
+      absl::StatusOr<std::string> token = AddUser(*store_, name, team, role);
+      ASSERT_TRUE(token.ok()) << token.status();
+      tokens_[name] = *token;
+    }
+    auto server = AmendsServer::Start(*store_, clock_, "127.0.0.1:0");
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    stub_ = v1::IncidentService::NewStub(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    server_.reset();
+    store_.reset();
+  }
+
+  // A context authenticated as `user` ("" sends no token).
+  std::unique_ptr<grpc::ClientContext> As(const std::string& user) {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    if (!user.empty()) ctx->AddMetadata("authorization", "Bearer " + tokens_.at(user));
+    return ctx;
+  }
+
+  v1::Incident Report(const std::string& user, const v1::ReportIncidentRequest& r) {
+    v1::Incident out;
+    grpc::Status s = stub_->ReportIncident(As(user).get(), r, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  FakeClock clock_{Friday()};
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<AmendsServer> server_;
+  std::unique_ptr<v1::IncidentService::Stub> stub_;
+  std::map<std::string, std::string> tokens_;
+};
+
+}  // namespace amends
+
+#endif  // AMENDS_TESTS_SERVICE_FIXTURE_H_
