@@ -16,10 +16,10 @@
 #include <iostream>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.grpc.pb.h"
 #include "grpcpp/channel.h"

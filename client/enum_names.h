@@ -11,10 +11,10 @@
 #define AMENDS_CLIENT_ENUM_NAMES_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/generated_enum_reflection.h"
 
 namespace amends::cli {

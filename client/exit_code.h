@@ -6,9 +6,8 @@
 #ifndef AMENDS_CLIENT_EXIT_CODE_H_
 #define AMENDS_CLIENT_EXIT_CODE_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/support/status.h"
 
 namespace amends::cli {

@@ -35,7 +35,7 @@ class Clock {
 
 // "label         value", continuation lines of a multi-line value indented under it.
 void Field(std::string& out, absl::string_view label, absl::string_view value) {
-  constexpr size_t kLabelWidth = 15;
+  constexpr size_t kLabelWidth = 19;
   const std::string indent(kLabelWidth + 2, ' ');
   absl::StrAppend(&out, "  ", label, std::string(kLabelWidth - label.size(), ' '),
                   absl::StrReplaceAll(value, {{"\n", "\n" + indent}}), "\n");
@@ -80,7 +80,7 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
   if (incident.has_last_hand_over()) {
     const amends::v1::HandOver& h = incident.last_hand_over();
     absl::StrAppend(&out, "Hand-over from ", OrDash(h.from_owner()), ": ", OrDash(h.note()),
-                    "\n  (to ", OrDash(h.to_owner()), ", ", clock(h.at(), h.has_at()), ")\n");
+                    "\n  handed to ", OrDash(h.to_owner()), ", ", clock(h.at(), h.has_at()), "\n");
   }
   absl::StrAppend(&out, "\n");
   Field(out, "team", absl::StrCat(incident.team(), " (", OrDash(incident.team_time_zone()), ")"));
@@ -105,7 +105,7 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
   Field(out, "details", OrDash(incident.details()));
   Field(out, "first apology", Apology(incident, clock));
   Field(out, "visit", Visit(incident, clock));
-  Field(out, "escalation", OrDash(incident.escalation_reason()));
+  Field(out, "escalation reason", OrDash(incident.escalation_reason()));
   Field(out, "close reason", OrDash(incident.close_reason()));
   Field(out, "created", clock(incident.created_at(), incident.has_created_at()));
   Field(out, "updated", clock(incident.updated_at(), incident.has_updated_at()));

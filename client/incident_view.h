@@ -10,8 +10,8 @@
 #define AMENDS_CLIENT_INCIDENT_VIEW_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
 

@@ -14,8 +14,8 @@
 #include <CLI/CLI.hpp>
 
 #include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "amends/v1/amends.grpc.pb.h"
@@ -53,6 +53,10 @@ CLI::Option* AddEnumOption(CLI::App* app, const std::string& name, E* value,
       },
       ""));
   return option;
+}
+
+std::string CheckServer(const std::string& server) {
+  return server.empty() ? "must be HOST:PORT" : "";
 }
 
 // A token goes into an HTTP/2 header: printable ASCII without spaces.
@@ -97,6 +101,7 @@ class CommandLine {
     app_.require_subcommand(1);
     app_.add_option("--server", server_, "the amends server, HOST:PORT")
         ->envname("AMENDS_SERVER")
+        ->check(CLI::Validator(CheckServer, ""))
         ->capture_default_str();
     app_.add_option("--token", token_, "your access token, sent as 'authorization: Bearer TOKEN'")
         ->envname("AMENDS_TOKEN")
@@ -118,24 +123,25 @@ class CommandLine {
     } catch (const CLI::ParseError& e) {
       return app_.exit(e) == 0 ? kExitOk : kExitUsage;  // --help → 0
     }
-    if (absl::Status status = CheckArgumentsAreUtf8(app_); !status.ok()) return Fail(status);
+    if (absl::Status status = CheckArgumentsAreUtf8(app_); !status.ok()) return Finish(status);
     std::shared_ptr<grpc::Channel> channel =
         grpc::CreateChannel(server_, grpc::InsecureChannelCredentials());
     if (absl::Status status = WaitForServer(*channel, server_, kConnectTimeout); !status.ok()) {
-      return Fail(status);
+      return Finish(status);
     }
     std::unique_ptr<amends::v1::IncidentService::Stub> stub =
         amends::v1::IncidentService::NewStub(channel);
     Session session{.stub = stub.get(), .token = token_, .json = output_ == "json"};
-    return Fail(action_(session));
+    return Finish(action_(session));
   }
 
  private:
-  static int Fail(const absl::Status& status) {
+  // The exit code for `status`; a failure is first printed as one line on stderr.
+  static int Finish(const absl::Status& status) {
     if (!status.ok()) {
       std::cerr << "amends: "
                 << (status.message().empty() ? absl::StatusCodeToString(status.code())
-                                             : std::string(status.message()))
+                                             : OneLine(status.message()))
                 << "\n";
     }
     return ExitCodeFor(status.code());

@@ -9,9 +9,8 @@
 #ifndef AMENDS_CLIENT_TIME_INPUT_H_
 #define AMENDS_CLIENT_TIME_INPUT_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "google/protobuf/timestamp.pb.h"
 

@@ -12,9 +12,9 @@
 #define AMENDS_CLIENT_UTF8_TEXT_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace amends::cli {
 

@@ -254,7 +254,7 @@ TEST(IncidentView, ShowPutsTheHandOverFirstAndNumbersMeasuresInTheTeamZone) {
   const std::string shown = RenderIncident(incident, absl::FromUnixSeconds(0));
   EXPECT_THAT(shown, StartsWith("#12  15時の打ち合わせを失念\n"
                                 "Hand-over from tanaka: 山田様に金曜までに回答すると約束済み\n"));
-  EXPECT_THAT(shown, HasSubstr("state          prevention-plan\n"));
+  EXPECT_THAT(shown, HasSubstr("  state              prevention-plan\n"));
   EXPECT_THAT(shown, HasSubstr("1. [open] 共有スケジュールで予定を管理\n"
                                "     owner tanaka, due 2026-12-04 18:00 ("));
 }
