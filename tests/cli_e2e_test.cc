@@ -1,0 +1,145 @@
+// The CLI end to end against a running amendsd: DOMAIN.md case 1, the forgotten 15:00 meeting
+// with ＡＢＣ商事, from the report to the close, in Japanese, through the real binaries.
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "client/utf8_text.h"
+#include "gtest/gtest.h"
+#include "tests/process.h"
+#include "tests/service_fixture.h"
+
+namespace amends {
+namespace {
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = (TestDir() / "amends.db").string();
+    ASSERT_EQ(Admin({"team", "add", "営業一課", "--tz", "Asia/Tokyo"}).exit_code, 0);
+    for (auto [name, role] : {std::pair{"sato", "member"}, {"tanaka", "manager"}}) {
+      RunResult r = Admin({"user", "add", name, "--team", "営業一課", "--role", role});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      tokens_[name] = std::string(absl::StripAsciiWhitespace(r.out));
+    }
+    server_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"});
+    ASSERT_TRUE(StartServer(*server_, &address_));
+  }
+
+  RunResult Admin(std::vector<std::string> args) {
+    args.insert(args.begin(), {AMENDSD_PATH, "admin", "--db", db_});
+    return RunCommand(args);
+  }
+
+  // Runs `amends ARGS` as `user`; expects exit code `want` and returns the result.
+  RunResult Amends(const std::string& user, std::vector<std::string> args, int want = 0) {
+    args.insert(args.begin(), AMENDS_PATH);
+    RunResult r = RunCommand(args, {{"AMENDS_SERVER", address_}, {"AMENDS_TOKEN", tokens_[user]}});
+    EXPECT_EQ(r.exit_code, want) << absl::StrJoin(args, " ") << "\n" << r.out << r.err;
+    return r;
+  }
+
+  // A local time in Tokyo `days` from now, as people type it: "2026-11-28 10:00".
+  static std::string InDays(int days) {
+    return absl::FormatTime("%Y-%m-%d %H:%M", absl::Now() + absl::Hours(24 * days),
+                            absl::FixedTimeZone(9 * 3600));
+  }
+
+  std::string db_, address_;
+  std::map<std::string, std::string> tokens_;
+  std::unique_ptr<ChildProcess> server_;
+};
+
+TEST_F(CliTest, MissedAppointmentFromReportToCloseInJapanese) {
+  RunResult r = Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事",
+                                "--contact", "総務部 山田様", "--kind", "missed-appointment",
+                                "--severity", "high", "--summary",
+                                "15時のサンプル受け渡しの打ち合わせを失念", "--details",
+                                "17時前に先方から電話。部長が立腹、「誠意を見せてほしい」とのこと。"});
+  EXPECT_EQ(r.out, "#1 reported → state reported (version 1)\n");
+  Amends("sato", {"apologize", "1", "--channel", "call", "--note", "当日中に電話で謝罪"});
+  Amends("sato", {"escalate", "1", "--reason", "先方部長がお怒り。上長同行での訪問が必要"});
+
+  r = Amends("sato", {"approve", "1"}, 4);
+  EXPECT_EQ(r.err, "amends: approve needs role manager; you are member\n");
+  r = Amends("tanaka", {"approve", "1", "--note", "明日午前に同行します"});
+  EXPECT_EQ(r.out, "#1 escalation approved → state apology-visit (version 4)\n");
+
+  Amends("sato", {"visit", "schedule", "1", "--at", InDays(1), "--attendee", "sato",
+                  "--attendee", "tanaka"});
+  Amends("tanaka", {"visit", "done", "1", "--outcome", "部長に直接謝罪。原因と再発防止策を説明"});
+  Amends("sato", {"measure", "add", "1", "--text", "共有スケジュールで全アポイントを管理",
+                  "--owner", "sato", "--due", InDays(7)});
+  Amends("tanaka", {"measure", "add", "1", "--text", "前日にアポイントをダブルチェック",
+                    "--owner", "tanaka", "--due", InDays(7)});
+  Amends("sato", {"plan", "present", "1"});
+
+  // Too early for the owner to close: measures are open and nobody has followed up yet.
+  r = Amends("sato", {"close", "1"}, 4);
+  Amends("sato", {"measure", "done", "1", "1"});
+  Amends("tanaka", {"measure", "done", "1", "2"});
+  Amends("sato", {"followup", "1", "--note", "1週間後に電話。先方部長も了承、関係は良好"});
+  r = Amends("sato", {"close", "1"});
+  EXPECT_EQ(r.out, "#1 closed → state closed (version 13)\n");
+
+  r = Amends("sato", {"show", "1"});
+  EXPECT_TRUE(absl::StrContains(r.out, "15時のサンプル受け渡しの打ち合わせを失念"));
+  EXPECT_TRUE(absl::StrContains(r.out, "closed"));
+  EXPECT_TRUE(absl::StrContains(r.out, "共有スケジュールで全アポイントを管理"));
+  EXPECT_TRUE(absl::StrContains(r.out, "1週間後に電話"));
+
+  r = Amends("sato", {"show", "1", "--output", "json"});
+  EXPECT_TRUE(absl::StrContains(r.out, "\"state\":\"STATE_CLOSED\"")) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1);
+
+  r = Amends("sato", {"timeline", "1", "--output", "json"});
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 13);  // one event per change
+}
+
+TEST_F(CliTest, ListColumnsStayAlignedWithJapaneseText) {
+  Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
+                  "complaint", "--severity", "medium", "--summary", "担当者の対応に不満"});
+  Amends("sato", {"report", "--team", "営業一課", "--client", "XYZ Trading", "--kind",
+                  "delivery-delay", "--severity", "low", "--summary", "Shipment two days late"});
+  RunResult r = Amends("sato", {"list"});
+  std::vector<std::string> lines = absl::StrSplit(r.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u);
+  auto column_of = [](const std::string& line, const std::string& cell) {
+    return cli::DisplayWidth(line.substr(0, line.find(cell)));
+  };
+  EXPECT_EQ(column_of(lines[0], "OWNER"), column_of(lines[1], "sato"));
+  EXPECT_EQ(column_of(lines[1], "sato"), column_of(lines[2], "sato"));
+  EXPECT_EQ(column_of(lines[0], "SUMMARY"), column_of(lines[1], "Shipment"));
+  EXPECT_EQ(column_of(lines[1], "Shipment"), column_of(lines[2], "担当者"));
+}
+
+TEST_F(CliTest, FailuresPrintOneLineAndExitWithTheirCode) {
+  Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
+                  "late-deliverable", "--severity", "high", "--summary", "報告書の提出遅れ"});
+  RunResult r = Amends("sato", {"show", "99"}, 3);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+  r = Amends("sato", {"report", "--client", "x", "--kind", "typo", "--severity", "high",
+                      "--summary", "x"},
+             2);
+  EXPECT_TRUE(absl::StrContains(r.err, "--kind")) << r.err;
+  r = Amends("sato", {"note", "1", "x", "--expected-version", "7"}, 5);
+  EXPECT_TRUE(absl::StrContains(r.err, "version")) << r.err;
+  r = Amends("sato", {"approve", "1"}, 4);
+  tokens_["sato"] = "amd_wrong";
+  Amends("sato", {"show", "1"}, 4);
+  r = Amends("sato", {"note", "1", "\xff\xfe"}, 2);
+  EXPECT_TRUE(absl::StrContains(r.err, "UTF-8")) << r.err;
+
+  server_->Signal(SIGTERM);
+  EXPECT_EQ(server_->Wait().exit_code, 0);
+  r = Amends("tanaka", {"show", "1"}, 6);
+  EXPECT_TRUE(absl::StrContains(r.err, "cannot reach server")) << r.err;
+}
+
+}  // namespace
+}  // namespace amends
