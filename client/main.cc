@@ -195,7 +195,7 @@ class CommandLine {
     report->add_option("--details", report_.details, "everything else worth knowing");
     confidential_option_ = report->add_flag(
         "--confidential", confidential_,
-        "only the manager sees it (default: yes for harassment and conduct, else no; "
+        "only the reporter, the owner and the team's managers see it (default: yes for harassment and conduct, else no; "
         "--confidential=false overrides)");
     report->add_option("--request-id", report_.request_id,
                        "makes a repeated report return the first one (default: random)");

@@ -1,8 +1,11 @@
 // IncidentService over a real loopback port with a real SQLite file: authentication, every
 // status code, idempotency, conflicts, paging, confidentiality and recurrence.
+#include <future>
 #include <set>
 #include <thread>
 #include <vector>
+
+#include "grpcpp/generic/generic_stub.h"
 
 #include "server/token.h"
 #include "tests/service_fixture.h"
@@ -339,6 +342,23 @@ TEST_F(IncidentServiceTest, ConcurrentChangesWithoutVersionsAreAllKept) {
   ASSERT_TRUE(stub_->GetIncident(As("sato").get(), get, &out).ok());
   EXPECT_EQ(out.version(), 41);
   EXPECT_EQ(TimelineLength(*stub_, As("sato").get(), i.id()), 41);
+}
+
+TEST_F(IncidentServiceTest, StandardHealthServiceAnswersServingWithoutToken) {
+  grpc::GenericStub generic(grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                                grpc::InsecureChannelCredentials()));
+  grpc::Slice empty("");  // HealthCheckRequest{service: ""}: the whole server
+  grpc::ByteBuffer request(&empty, 1), response;
+  grpc::ClientContext ctx;
+  std::promise<grpc::Status> done;
+  generic.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
+                    &response, [&](grpc::Status s) { done.set_value(s); });
+  ASSERT_TRUE(done.get_future().get().ok());
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (const grpc::Slice& s : slices) bytes.append(s.begin(), s.end());
+  EXPECT_EQ(bytes, std::string("\x08\x01"));  // HealthCheckResponse{status: SERVING}
 }
 
 }  // namespace
