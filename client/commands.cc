@@ -7,9 +7,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "client/exit_code.h"
 #include "client/incident_view.h"
 #include "client/time_input.h"
@@ -118,12 +116,6 @@ absl::Status PrintIncidents(Session& s, const Incidents& incidents, absl::string
   return absl::OkStatus();
 }
 
-std::string RandomRequestId() {
-  absl::BitGen random;
-  return absl::StrFormat("%016x%016x", absl::Uniform<uint64_t>(random),
-                         absl::Uniform<uint64_t>(random));
-}
-
 }  // namespace
 
 absl::Status WaitForServer(grpc::Channel& channel, absl::string_view target,
@@ -149,7 +141,7 @@ absl::Status Report(Session& s, const ReportArgs& args) {
   request.set_summary(args.summary);
   request.set_details(args.details);
   if (args.confidential.has_value()) request.set_confidential(*args.confidential);
-  request.set_request_id(args.request_id.empty() ? RandomRequestId() : args.request_id);
+  request.set_request_id(args.request_id);
   Incident incident;
   if (absl::Status status = Call(s, &Stub::ReportIncident, request, &incident); !status.ok()) {
     return status;

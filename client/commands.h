@@ -54,7 +54,7 @@ struct ReportArgs {
   std::string summary;
   std::string details;
   std::optional<bool> confidential;  // unset: the server's default for the kind
-  std::string request_id;            // empty: a random one
+  std::string request_id;            // empty: none (every report creates an incident)
 };
 
 // Filters as in ListIncidentsRequest; empty / UNSPECIFIED means "any".

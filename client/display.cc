@@ -6,9 +6,18 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "client/utf8_text.h"
 
 namespace amends::cli {
+
+namespace {
+
+std::string Fit(absl::string_view text, int max_width) {
+  return max_width == Table::kNoLimit ? std::string(text) : TruncateToWidth(text, max_width);
+}
+
+}  // namespace
 
 Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
 
@@ -17,7 +26,7 @@ void Table::AddRow(std::vector<std::string> cells) {
   row.reserve(columns_.size());
   for (size_t i = 0; i < columns_.size(); ++i) {
     const std::string cell = i < cells.size() ? OneLine(cells[i]) : "";
-    row.push_back(TruncateToWidth(cell, columns_[i].max_width));
+    row.push_back(Fit(cell, columns_[i].max_width));
   }
   rows_.push_back(std::move(row));
 }
@@ -26,7 +35,7 @@ std::string Table::Render() const {
   std::vector<std::string> header;
   std::vector<int> widths;
   for (const Column& column : columns_) {
-    header.push_back(TruncateToWidth(column.header, column.max_width));
+    header.push_back(Fit(column.header, column.max_width));
     widths.push_back(DisplayWidth(header.back()));
   }
   for (const auto& row : rows_) {

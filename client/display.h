@@ -1,7 +1,7 @@
 // Output for people: tables whose columns stay aligned with Japanese text, and times in the
 // team's zone with a hint relative to now.
 //
-//   Table table({{"ID"}, {"CLIENT", 20}, {"SUMMARY", 40}});
+//   Table table({{"ID"}, {"CLIENT", 20}, {"SUMMARY", Table::kNoLimit}});
 //   table.AddRow({"12", "ＡＢＣ商事", "15時の打ち合わせを失念"});
 //   std::cout << table.Render();
 //   FormatTime(visit, tokyo, absl::Now())  // "2026-11-28 10:00 (in 3h)"
@@ -18,9 +18,13 @@ namespace amends::cli {
 
 class Table {
  public:
+  // A max_width that never cuts: for a last column of free text (notes, reasons), which
+  // would otherwise be unreadable, and whose length cannot misalign any column after it.
+  static constexpr int kNoLimit = 0;
+
   struct Column {
     std::string header;
-    int max_width = 40;  // display columns; longer cells are cut with "…"
+    int max_width = 40;  // display columns; longer cells are cut with "…"; kNoLimit: never
   };
 
   explicit Table(std::vector<Column> columns);

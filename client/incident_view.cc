@@ -169,7 +169,8 @@ std::string RenderClientIncidents(const Incidents& incidents, absl::Time now) {
 
 std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now) {
   const Clock clock(zone, now);
-  Table table({{"TIME"}, {"ACTOR", 16}, {"EVENT"}, {"STATE", 36}, {"TEXT", 60}});
+  Table table({{"TIME"}, {"ACTOR", 16}, {"EVENT"}, {"STATE", 36},
+               {"TEXT", Table::kNoLimit}});
   for (const amends::v1::Event& e : events) {
     std::string state = CliName(e.to_state());
     if (e.from_state() != amends::v1::STATE_UNSPECIFIED && e.from_state() != e.to_state()) {

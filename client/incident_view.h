@@ -35,7 +35,8 @@ std::string RenderIncidentList(const Incidents& incidents, absl::Time now);
 // DUE, DONE.
 std::string RenderClientIncidents(const Incidents& incidents, absl::Time now);
 
-// One row per event: TIME, ACTOR, EVENT, STATE ("reported → escalated"), TEXT.
+// One row per event: TIME, ACTOR, EVENT, STATE ("reported → escalated"), TEXT (never cut:
+// notes, hand-over notes and reasons are printed whole, on one line).
 std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now);
 
 // The confirmation after a change: "#12 <what> → state <state> (version <n>)\n".

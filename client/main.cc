@@ -17,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "amends/v1/amends.grpc.pb.h"
 #include "client/commands.h"
@@ -147,10 +148,15 @@ class CommandLine {
     return ExitCodeFor(status.code());
   }
 
+  // "Example:" and `example` below it, each of its lines indented.
+  static std::string ExampleFooter(const std::string& example) {
+    return absl::StrCat("Example:\n  ", absl::StrReplaceAll(example, {{"\n", "\n  "}}));
+  }
+
   CLI::App* Command(CLI::App* parent, const std::string& name, const std::string& help,
                     const std::string& example, Action action) {
     CLI::App* sub = parent->add_subcommand(name, help);
-    sub->footer(absl::StrCat("Example:\n  ", example));
+    sub->footer(ExampleFooter(example));
     sub->callback([this, action = std::move(action)] { action_ = action; });
     return sub;
   }
@@ -166,8 +172,10 @@ class CommandLine {
     return sub;
   }
 
-  CLI::App* Group(const std::string& name, const std::string& help) {
+  // A command made of subcommands; `example` shows them used together, one per line.
+  CLI::App* Group(const std::string& name, const std::string& help, const std::string& example) {
     CLI::App* group = app_.add_subcommand(name, help);
+    group->footer(ExampleFooter(example));
     group->require_subcommand(1);
     return group;
   }
@@ -198,7 +206,8 @@ class CommandLine {
         "only the reporter, the owner and the team's managers see it (default: yes for harassment and conduct, else no; "
         "--confidential=false overrides)");
     report->add_option("--request-id", report_.request_id,
-                       "makes a repeated report return the first one (default: random)");
+                       "an id you choose for this report: a retry with the same id returns the "
+                       "incident created the first time instead of a second one");
 
     CLI::App* list = Command(&app_, "list", "List incidents, newest first",
                              "amends list --state escalated --severity high",
@@ -269,7 +278,11 @@ class CommandLine {
                                  [this](Session& s) { return Decline(s, target_, reason_); });
     decline->add_option("--reason", reason_, "why")->required();
 
-    CLI::App* visit = Group("visit", "The apology visit: schedule it, then record it");
+    CLI::App* visit = Group(
+        "visit", "The apology visit: schedule it, then record it",
+        "amends visit schedule 12 --at \"2026-11-28 10:00\" --attendee tanaka --attendee sato\n"
+        "amends visit done 12 --outcome \"佐藤課長と訪問し部長に直接謝罪。原因を説明し、"
+        "再発防止策を来週提示すると約束\"");
     CLI::App* schedule = Mutation(
         visit, "schedule", "Schedule the apology visit",
         "amends visit schedule 12 --at \"2026-11-28 10:00\" --attendee tanaka --attendee suzuki",
@@ -285,7 +298,13 @@ class CommandLine {
         [this](Session& s) { return RecordVisit(s, target_, text_); });
     visit_done->add_option("--outcome", text_, "what was said and agreed")->required();
 
-    CLI::App* measure = Group("measure", "Prevention measures: add them, mark them done");
+    CLI::App* measure = Group(
+        "measure", "Prevention measures: add them, mark them done",
+        "amends measure add 12 --text \"共有スケジュールで予定を管理\" --owner tanaka "
+        "--due \"2026-12-04 18:00\"\n"
+        "amends measure add 12 --text \"前日夕方に上長とアポイントをダブルチェック\" "
+        "--owner sato --due \"2026-12-04 18:00\"\n"
+        "amends measure done 12 1");
     CLI::App* add = Mutation(
         measure, "add", "Add a prevention measure to the plan",
         "amends measure add 12 --text \"共有スケジュールで予定を管理しダブルチェック\" "
@@ -301,7 +320,10 @@ class CommandLine {
         ->required()
         ->check(CLI::Validator(CheckPositive, ""));
 
-    CLI::App* plan = Group("plan", "The prevention plan");
+    CLI::App* plan = Group(
+        "plan", "The prevention plan",
+        "amends show 12           # check the measures first\n"
+        "amends plan present 12   # after explaining them to the client's director");
     Mutation(plan, "present", "Record that the plan was presented to the client",
              "amends plan present 12", [this](Session& s) { return PresentPlan(s, target_); });
 

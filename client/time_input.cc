@@ -1,16 +1,24 @@
 #include "client/time_input.h"
 
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 
 namespace amends::cli {
+namespace {
+
+constexpr absl::string_view kLocalFormat = "%Y-%m-%d %H:%M";
+constexpr absl::string_view kRfc3339Example = "2026-11-27T10:00:00+09:00";
+
+}  // namespace
 
 absl::StatusOr<absl::TimeZone> LoadTeamZone(absl::string_view name) {
+  if (name.empty()) return absl::InternalError("the incident names no team time zone");
   absl::TimeZone zone;
-  if (name.empty() || !absl::LoadTimeZone(std::string(name), &zone)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("unknown team time zone '", name, "'"));
+  if (!absl::LoadTimeZone(std::string(name), &zone)) {
+    return absl::InternalError(absl::StrCat("the time zone database on this machine lacks the "
+                                            "team's zone '", name, "' (install or update tzdata)"));
   }
   return zone;
 }
@@ -20,23 +28,32 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_v
   absl::Time t;
   std::string ignored;
   if (absl::ParseTime(absl::RFC3339_full, text, &t, &ignored)) return t;
+  // The form is checked first, needing no zone: a malformed time is the user's to fix.
+  if (!absl::ParseTime(kLocalFormat, text, absl::UTCTimeZone(), &t, &ignored)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        option, ": '", text, "' is not a time; write 'YYYY-MM-DD HH:MM' (in ",
+        zone_name.empty() ? "the team's time zone" : zone_name, ") or RFC 3339 such as ",
+        kRfc3339Example));
+  }
   absl::StatusOr<absl::TimeZone> zone = LoadTeamZone(zone_name);
   if (!zone.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        option, ": cannot read a local time: ", zone.status().message(),
-        " on this machine; give the time in RFC 3339 such as 2026-11-27T10:00:00+09:00"));
+    return absl::InternalError(absl::StrCat(option, ": cannot read local time '", text, "': ",
+                                            zone.status().message(),
+                                            "; RFC 3339 times still work, such as ",
+                                            kRfc3339Example));
   }
-  if (absl::ParseTime("%Y-%m-%d %H:%M", text, *zone, &t, &ignored)) return t;
-  return absl::InvalidArgumentError(absl::StrCat(
-      option, ": '", text, "' is not a time; write 'YYYY-MM-DD HH:MM' (in ", zone_name,
-      ") or RFC 3339 such as 2026-11-27T10:00:00+09:00"));
+  if (!absl::ParseTime(kLocalFormat, text, *zone, &t, &ignored)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, ": '", text, "' is not a time in ", zone_name));
+  }
+  return t;
 }
 
 google::protobuf::Timestamp ToProto(absl::Time t) {
-  const absl::Time seconds = absl::FromUnixSeconds(absl::ToUnixSeconds(t));  // floor
+  const int64_t seconds = absl::ToUnixSeconds(t);  // rounds toward the infinite past
   google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(t));
-  ts.set_nanos(static_cast<int32_t>((t - seconds) / absl::Nanoseconds(1)));
+  ts.set_seconds(seconds);  // so nanos is in [0, 1e9) before 1970 too, as Timestamp requires
+  ts.set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
   return ts;
 }
 

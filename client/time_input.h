@@ -16,16 +16,18 @@
 
 namespace amends::cli {
 
-// The zone named `name` (IANA, e.g. "Asia/Tokyo"). FAILED_PRECONDITION when this machine
-// does not know it (or the name is empty).
+// The zone named `name` (IANA, e.g. "Asia/Tokyo"). INTERNAL (exit 1: a problem of this
+// machine, not of the user's input) when the local tz database lacks it or the name is empty.
 absl::StatusOr<absl::TimeZone> LoadTeamZone(absl::string_view name);
 
 // The time `text` denotes: RFC 3339, or "YYYY-MM-DD HH:MM" in the zone named `zone_name`.
-// INVALID_ARGUMENT naming `option` and both accepted forms when it is neither;
-// FAILED_PRECONDITION when it is local but the zone is unknown here (RFC 3339 still works).
+// INVALID_ARGUMENT naming `option` and both accepted forms when it is neither; INTERNAL
+// naming `option` when it is local but the zone is unknown here (RFC 3339 still works).
 absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_view text,
                                         absl::string_view zone_name);
 
+// `t` as a Timestamp to the nanosecond; nanos is never negative (before 1970 too).
+// The same as server/core/time_proto.h, which the client does not include.
 google::protobuf::Timestamp ToProto(absl::Time t);
 absl::Time FromProto(const google::protobuf::Timestamp& ts);
 

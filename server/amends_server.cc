@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -18,6 +19,9 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
   std::unique_ptr<AmendsServer> server(new AmendsServer(store, clock));
   grpc::ServerBuilder builder;
   // Plaintext: amendsd listens on loopback by default; put TLS in front for a network.
+  // gRPC shares ports by default (SO_REUSEPORT): a second amendsd would start on a busy port
+  // and split the calls between two databases. Refuse instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &server->port_);
   builder.RegisterService(&server->service_);
   server->server_ = builder.BuildAndStart();

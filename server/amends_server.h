@@ -28,7 +28,6 @@ class AmendsServer {
 
   int port() const { return port_; }
   void Shutdown(absl::Duration grace);
-  void Wait() { server_->Wait(); }
 
  private:
   AmendsServer(Store& store, const Clock& clock) : writer_(store, clock), service_(store, writer_) {}

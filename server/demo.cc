@@ -8,11 +8,15 @@
 namespace amends {
 
 absl::StatusOr<bool> SeedDemoIfEmpty(Store& store, const std::string& listen, std::ostream& out) {
-  absl::StatusOr<std::vector<Team>> teams = store.ListTeams();
-  if (!teams.ok()) return teams.status();
-  if (!teams->empty()) return false;
+  // Users, not teams, tell an empty database: a start that died after creating the team
+  // must not leave a demo nobody can log into.
+  absl::StatusOr<std::vector<User>> existing = store.ListUsers();
+  if (!existing.ok()) return existing.status();
+  if (!existing->empty()) return false;
 
-  if (auto s = AddTeam(store, "tokyo-sales", "Asia/Tokyo"); !s.ok()) return s;
+  if (auto s = AddTeam(store, "tokyo-sales", "Asia/Tokyo"); !s.ok() && !absl::IsAlreadyExists(s)) {
+    return s;
+  }
   const std::pair<const char*, const char*> users[] = {
       {"sato", "member"}, {"tanaka", "manager"}, {"suzuki", "manager"}};
   std::vector<std::string> tokens;

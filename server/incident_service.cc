@@ -63,6 +63,11 @@ grpc::Status IncidentService::Mutate(Ctx* ctx, int64_t id, int64_t expected_vers
   if (expected_version < 0) {
     return ToGrpc(absl::InvalidArgumentError("expected_version: must not be negative"));
   }
+  // Visibility first, so that a request about a hidden incident learns nothing from parsing,
+  // such as whether a user it names exists. The writer checks again under its lock.
+  absl::StatusOr<v1::Incident> current = store_.GetIncident(id);
+  if (!current.ok()) return ToGrpc(current.status());
+  if (auto s = CheckCanRead(*current, *actor); !s.ok()) return ToGrpc(s);
   absl::StatusOr<Action> action = parse();
   if (!action.ok()) return ToGrpc(action.status());
   absl::StatusOr<v1::Incident> incident = writer_.Apply(id, expected_version, *action, *actor);
@@ -124,6 +129,9 @@ grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsReq
   q.severity = req->severity();
   q.owner = req->mine() ? actor->name : req->owner();
   q.client_key = ClientKey(req->client());
+  if (!req->client().empty() && q.client_key.empty()) {
+    return ToGrpc(absl::InvalidArgumentError("client: a name needs more than white space"));
+  }
   q.viewer = actor->name;
   q.all_confidential = SeesAllConfidential(*actor, q.team);
   const int page_size = req->page_size() == 0 ? kDefaultPageSize : req->page_size();

@@ -112,6 +112,27 @@ TEST(Table, LongCellsAreTruncatedAndNoLineHasTrailingSpaces) {
   EXPECT_THAT(rendered, Not(HasSubstr(" \n")));
 }
 
+TEST(Table, AnUnboundedLastColumnIsPrintedWholeAndColumnsStayAligned) {
+  const std::string long_note =
+      "先方部長より『誠意を見せてほしい』との連絡。来週火曜までに上長同行で訪問し、"
+      "原因と再発防止策（共有スケジュールでの予定管理とダブルチェック）を説明する";
+  ASSERT_GT(DisplayWidth(long_note), 120);
+  Table table({{"ACTOR", 6}, {"TEXT", Table::kNoLimit}});
+  const std::vector<std::vector<std::string>> rows = {
+      {"佐藤", long_note}, {"tanaka", "短いメモ"}, {"suzuki-long", "late"}};
+  for (const auto& row : rows) table.AddRow(row);
+  const std::string rendered = table.Render();
+  const std::vector<std::string> lines = absl::StrSplit(rendered, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_THAT(rendered, HasSubstr(long_note));  // whole, no "…"
+  EXPECT_THAT(lines[3], StartsWith("suzuk…"));   // earlier columns are still cut
+  const int text_column = ColumnOf(lines[0], "TEXT");
+  EXPECT_EQ(ColumnOf(lines[1], long_note), text_column);
+  EXPECT_EQ(ColumnOf(lines[2], "短いメモ"), text_column);
+  EXPECT_EQ(ColumnOf(lines[3], "late"), text_column);
+  EXPECT_THAT(rendered, Not(HasSubstr(" \n")));
+}
+
 TEST(RelativeHint, NearTimesAreJustNow) {
   EXPECT_EQ(RelativeHint(absl::Seconds(20)), "just now");
   EXPECT_EQ(RelativeHint(-absl::Seconds(59)), "just now");
@@ -158,16 +179,37 @@ TEST(ParseTimeArg, InvalidTimesAreRejectedNamingTheOption) {
   }
 }
 
-TEST(ParseTimeArg, LocalTimeInAnUnknownZoneIsAnError) {
+TEST(ParseTimeArg, LocalTimeInAZoneUnknownHereIsALocalFailureNotAConflict) {
   const absl::StatusOr<absl::Time> t = ParseTimeArg("--at", "2026-11-27 10:00", "No/Such_Zone");
-  EXPECT_EQ(t.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(t.status().message()), StartsWith("--at: "));
+  EXPECT_EQ(ExitCodeFor(t.status().code()), kExitFailure);  // 1, not 5 (conflict) or 2 (usage)
+  const std::string message(t.status().message());
+  EXPECT_THAT(message, StartsWith("--at: "));
+  EXPECT_THAT(message, HasSubstr("time zone database on this machine lacks"));
+  EXPECT_THAT(message, HasSubstr("'No/Such_Zone'"));
+  EXPECT_THAT(message, HasSubstr("RFC 3339 times still work"));
+  EXPECT_EQ(ExitCodeFor(ParseTimeArg("--at", "2026-11-27 10:00", "").status().code()),
+            kExitFailure);
+}
+
+TEST(ParseTimeArg, AMalformedTimeIsAUsageErrorEvenWhenTheZoneIsUnknown) {
+  const absl::StatusOr<absl::Time> t = ParseTimeArg("--at", "tomorrow", "No/Such_Zone");
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(TimeProto, RoundTripsSubSecondTimes) {
   const absl::Time t = absl::FromUnixMillis(1796000000123);
   EXPECT_EQ(FromProto(ToProto(t)), t);
   EXPECT_EQ(ToProto(t).nanos(), 123000000);
+}
+
+TEST(TimeProto, NanosStayNonNegativeBefore1970) {
+  const absl::Time t = absl::FromUnixMillis(-1500);  // 1969-12-31T23:59:58.5Z
+  const google::protobuf::Timestamp ts = ToProto(t);
+  EXPECT_EQ(ts.seconds(), -2);
+  EXPECT_EQ(ts.nanos(), 500000000);
+  EXPECT_EQ(FromProto(ts), t);
+  EXPECT_EQ(ToProto(absl::FromUnixNanos(-1)).nanos(), 999999999);
+  EXPECT_EQ(ToProto(absl::FromUnixSeconds(-3)).nanos(), 0);
 }
 
 TEST(EnumNames, SpellingsRoundTrip) {
@@ -257,6 +299,42 @@ TEST(IncidentView, ShowPutsTheHandOverFirstAndNumbersMeasuresInTheTeamZone) {
   EXPECT_THAT(shown, HasSubstr("  state              prevention-plan\n"));
   EXPECT_THAT(shown, HasSubstr("1. [open] 共有スケジュールで予定を管理\n"
                                "     owner tanaka, due 2026-12-04 18:00 ("));
+}
+
+TEST(IncidentView, TimelinePrintsLongJapaneseTextWholeInAlignedColumns) {
+  const absl::TimeZone tokyo = *LoadTeamZone("Asia/Tokyo");
+  const std::string hand_over =
+      "山田様に金曜までに回答すると約束済み。先方部長は『誠意を見せてほしい』とのこと。"
+      "サンプルは再送済み、請求書の値引き（10%）は上長承認待ち";
+  ASSERT_GT(DisplayWidth(hand_over), 60);
+  Events events;
+  amends::v1::Event* reported = events.Add();
+  reported->set_type(amends::v1::EVENT_TYPE_REPORTED);
+  reported->set_actor("tanaka");
+  reported->set_to_state(amends::v1::STATE_REPORTED);
+  reported->set_text("15時の打ち合わせを失念");
+  *reported->mutable_time() =
+      ToProto(absl::FromCivil(absl::CivilMinute(2026, 11, 27, 16, 50), tokyo));
+  amends::v1::Event* assigned = events.Add();
+  assigned->set_type(amends::v1::EVENT_TYPE_ASSIGNED);
+  assigned->set_actor("佐藤");
+  assigned->set_from_state(amends::v1::STATE_REPORTED);
+  assigned->set_to_state(amends::v1::STATE_REPORTED);
+  assigned->set_text(hand_over);
+  *assigned->mutable_time() =
+      ToProto(absl::FromCivil(absl::CivilMinute(2026, 11, 30, 9, 5), tokyo));
+
+  const std::string rendered = RenderTimeline(events, tokyo, absl::FromUnixSeconds(0));
+  EXPECT_THAT(rendered, HasSubstr(hand_over + "\n"));
+  EXPECT_THAT(rendered, Not(HasSubstr("…")));
+  const std::vector<std::string> lines = absl::StrSplit(rendered, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(ColumnOf(lines[1], "tanaka"), ColumnOf(lines[0], "ACTOR"));
+  EXPECT_EQ(ColumnOf(lines[2], "佐藤"), ColumnOf(lines[0], "ACTOR"));
+  EXPECT_EQ(ColumnOf(lines[1], "reported  "), ColumnOf(lines[0], "EVENT"));
+  EXPECT_EQ(ColumnOf(lines[2], "assigned"), ColumnOf(lines[0], "EVENT"));
+  EXPECT_EQ(ColumnOf(lines[1], "15時の打ち合わせを失念"), ColumnOf(lines[0], "TEXT"));
+  EXPECT_EQ(ColumnOf(lines[2], hand_over), ColumnOf(lines[0], "TEXT"));
 }
 
 TEST(IncidentView, ChangeLineNamesStateAndVersion) {

@@ -266,8 +266,14 @@ TEST_F(IncidentServiceTest, OtherTeamsIncidentsAreOutOfReach) {
   v1::GetIncidentRequest get;
   get.set_id(i.id());
   v1::Incident out;
-  EXPECT_EQ(stub_->GetIncident(As("kobayashi").get(), get, &out).error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status s = stub_->GetIncident(As("kobayashi").get(), get, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);  // as if it did not exist
+  v1::AssignRequest assign;
+  assign.set_id(i.id());
+  assign.set_new_owner("nosuchuser");
+  assign.set_note("x");
+  EXPECT_EQ(stub_->Assign(As("kobayashi").get(), assign, &out).error_message(),
+            s.error_message());  // nothing about users leaks either
   v1::ListIncidentsRequest list;
   list.set_team("tokyo-sales");
   v1::ListIncidentsResponse resp;
@@ -342,6 +348,12 @@ TEST_F(IncidentServiceTest, ConcurrentChangesWithoutVersionsAreAllKept) {
   ASSERT_TRUE(stub_->GetIncident(As("sato").get(), get, &out).ok());
   EXPECT_EQ(out.version(), 41);
   EXPECT_EQ(TimelineLength(*stub_, As("sato").get(), i.id()), 41);
+}
+
+TEST_F(IncidentServiceTest, SecondServerOnTheSamePortRefusesToStart) {
+  absl::StatusOr<std::unique_ptr<AmendsServer>> second =
+      AmendsServer::Start(*store_, clock_, absl::StrCat("127.0.0.1:", server_->port()));
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
 }
 
 TEST_F(IncidentServiceTest, StandardHealthServiceAnswersServingWithoutToken) {

@@ -122,9 +122,18 @@ absl::Status CheckState(const Rule& rule, const Incident& incident) {
                    StateName(incident.state()), "; allowed: ", absl::StrJoin(allowed, ", ")));
 }
 
-bool AllMeasuresDone(const Incident& incident) {
-  return std::all_of(incident.measures().begin(), incident.measures().end(),
-                     [](const v1::PreventionMeasure& m) { return m.has_done_at(); });
+// Only this round's measures and follow-ups count: after a reopen the old plan proved nothing.
+int CurrentMeasures(const Incident& incident) {
+  return std::count_if(incident.measures().begin(), incident.measures().end(),
+                       [&](const auto& m) { return m.round() == incident.round(); });
+}
+
+bool CurrentRoundComplete(const Incident& incident) {
+  const auto current = [&](const auto& x) { return x.round() == incident.round(); };
+  return incident.state() == v1::STATE_FOLLOW_UP &&
+         std::none_of(incident.measures().begin(), incident.measures().end(),
+                      [&](const auto& m) { return current(m) && !m.has_done_at(); }) &&
+         std::any_of(incident.follow_ups().begin(), incident.follow_ups().end(), current);
 }
 
 absl::Status CheckTeamUser(absl::string_view field, const std::optional<Actor>& user,
@@ -210,7 +219,7 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       }
       return absl::OkStatus();
     case ActionType::kPresentPlan:
-      if (incident.measures_size() == 0) {
+      if (CurrentMeasures(incident) == 0) {
         return absl::FailedPreconditionError(
             "a prevention plan needs at least one measure: measure add first");
       }
@@ -218,9 +227,7 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
     case ActionType::kLogFollowUp:
       return CheckRequired("note", a.text, kMaxLongTextBytes);
     case ActionType::kClose: {
-      const bool complete = incident.state() == v1::STATE_FOLLOW_UP &&
-                            AllMeasuresDone(incident) && incident.follow_ups_size() > 0;
-      if (complete) return CheckBytes("reason", a.text, kMaxLongTextBytes);
+      if (CurrentRoundComplete(incident)) return CheckBytes("reason", a.text, kMaxLongTextBytes);
       if (!ManagesTeam(actor, incident.team())) {
         return absl::PermissionDeniedError(
             "closing before every measure is done and a follow-up is logged needs role "
@@ -236,14 +243,17 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
 void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time now) {
   switch (a.type) {
     case ActionType::kAddNote:  // the timeline event is the note
-    case ActionType::kDeclineEscalation:
     case ActionType::kPresentPlan:
+      return;
+    case ActionType::kDeclineEscalation:  // the reason is in the timeline
+      incident.clear_escalation_reason();
       return;
     case ActionType::kLogFollowUp: {
       v1::FollowUp* f = incident.add_follow_ups();
       f->set_note(a.text);
       f->set_logged_by(actor.name);
       *f->mutable_logged_at() = ToProto(now);
+      f->set_round(incident.round());
       return;
     }
     case ActionType::kAssign: {
@@ -288,6 +298,7 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
       m->set_text(a.text);
       m->set_owner(a.user->name);
       *m->mutable_due() = ToProto(*a.at);
+      m->set_round(incident.round());
       return;
     }
     case ActionType::kCompleteMeasure: {
@@ -300,8 +311,9 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
       incident.set_close_reason(a.text);
       return;
     case ActionType::kReopen:
-      // A new round: apology, escalation and visit start over. Measures stay, so the plan
-      // that did not hold remains in view; the timeline keeps everything else.
+      // A new round: apology, escalation, visit, plan and follow-ups start over. The old
+      // measures stay in view, marked with their round; the timeline keeps everything.
+      incident.set_round(incident.round() + 1);
       incident.clear_first_apology();
       incident.clear_visit();
       incident.clear_manager();
@@ -434,6 +446,7 @@ absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Ac
     *r->mutable_created_at() = e.created_at();
   }
   i.set_recurrence(i.earlier_incidents_size() > 0);
+  i.set_round(1);
   *i.mutable_created_at() = ToProto(now);
   *i.mutable_updated_at() = ToProto(now);
   i.set_version(1);

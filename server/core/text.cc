@@ -1,6 +1,5 @@
 #include "server/core/text.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "utf8proc.h"
 
@@ -21,6 +20,31 @@ long CountCodePoints(absl::string_view value) {
     ++count;
   }
   return count;
+}
+
+// True if `value` has nothing but white space and control characters: a note of two
+// ideographic spaces (U+3000, easily typed with a Japanese IME) says nothing either.
+// REQUIRES: value is valid UTF-8.
+bool IsBlank(absl::string_view value) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(value.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(value.size());
+  while (left > 0) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    switch (utf8proc_category(cp)) {
+      case UTF8PROC_CATEGORY_ZS:
+      case UTF8PROC_CATEGORY_ZL:
+      case UTF8PROC_CATEGORY_ZP:
+      case UTF8PROC_CATEGORY_CC:
+      case UTF8PROC_CATEGORY_CF:
+        break;
+      default:
+        return false;
+    }
+    p += n;
+    left -= n;
+  }
+  return true;
 }
 
 }  // namespace
@@ -47,10 +71,9 @@ absl::Status CheckBytes(absl::string_view field, absl::string_view value, size_t
 }
 
 absl::Status CheckRequired(absl::string_view field, absl::string_view value, size_t max_bytes) {
-  if (absl::StripAsciiWhitespace(value).empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
-  }
-  return CheckBytes(field, value, max_bytes);
+  if (auto s = CheckBytes(field, value, max_bytes); !s.ok()) return s;
+  if (IsBlank(value)) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+  return absl::OkStatus();
 }
 
 }  // namespace amends

@@ -20,7 +20,7 @@ inline constexpr size_t kMaxNameBytes = 200;      // client names, contacts, use
 absl::Status CheckChars(absl::string_view field, absl::string_view value, size_t max_chars);
 // Checks that `value` is valid UTF-8 and at most `max_bytes` bytes; empty is allowed.
 absl::Status CheckBytes(absl::string_view field, absl::string_view value, size_t max_bytes);
-// As CheckBytes, and the value must contain something other than white space.
+// As CheckBytes, and the value must contain something other than (Unicode) white space.
 absl::Status CheckRequired(absl::string_view field, absl::string_view value, size_t max_bytes);
 
 }  // namespace amends

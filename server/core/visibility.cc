@@ -13,18 +13,17 @@ bool ReadsTeam(const Actor& actor, absl::string_view team) {
 }
 
 bool SeesAllConfidential(const Actor& actor, absl::string_view team) {
-  return ManagesTeam(actor, team);
+  return actor.role == Role::kManager && actor.team == team;
 }
 
 absl::Status CheckCanRead(const v1::Incident& incident, const Actor& actor) {
-  if (!ReadsTeam(actor, incident.team())) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("incident ", incident.id(), " belongs to another team"));
-  }
-  if (incident.confidential() && !SeesAllConfidential(actor, incident.team()) &&
-      actor.name != incident.reporter() && actor.name != incident.owner()) {
-    return absl::NotFoundError(absl::StrCat("incident ", incident.id(), " not found"));
-  }
+  const bool readable =
+      ReadsTeam(actor, incident.team()) &&
+      (!incident.confidential() || SeesAllConfidential(actor, incident.team()) ||
+       actor.name == incident.reporter() || actor.name == incident.owner());
+  // The same answer as for an id that does not exist, so that probing ids tells nobody which
+  // incidents are another team's and which are confidential.
+  if (!readable) return absl::NotFoundError(absl::StrCat("incident ", incident.id(), " not found"));
   return absl::OkStatus();
 }
 

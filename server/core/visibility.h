@@ -2,7 +2,8 @@
 //
 // An actor sees the incidents of their own team (an admin sees every team). A confidential
 // incident (harassment, conduct, ...) is seen only by its reporter, its owner and the managers
-// of its team; to anyone else it does not exist, so they get NOT_FOUND, never a hint.
+// of its own team, not even by an admin. To anyone else an incident they may not read does not
+// exist: NOT_FOUND, exactly as for an unknown id.
 // Pure; thread-safe.
 #ifndef AMENDS_SERVER_CORE_VISIBILITY_H_
 #define AMENDS_SERVER_CORE_VISIBILITY_H_
@@ -19,10 +20,10 @@ namespace amends {
 bool ManagesTeam(const Actor& actor, absl::string_view team);
 // May read incidents of `team` at all.
 bool ReadsTeam(const Actor& actor, absl::string_view team);
-// May see the confidential incidents of `team` whoever reported or owns them.
+// May see the confidential incidents of `team` whoever reported or owns them: its managers.
 bool SeesAllConfidential(const Actor& actor, absl::string_view team);
 
-// OK, PERMISSION_DENIED (another team's incident) or NOT_FOUND (confidential, not for actor).
+// OK, or NOT_FOUND if the actor may not read the incident.
 absl::Status CheckCanRead(const v1::Incident& incident, const Actor& actor);
 
 }  // namespace amends
