@@ -1,0 +1,77 @@
+// Policy: the deadline rules of a server, compiled from the text-format policy file
+// (proto/amends/v1/policy.proto; the documented default is deploy/policy.textproto).
+//
+// Parse() checks everything a typo could break and names the line and field of the first
+// problem ("policy.textproto:12: severity[1].escalate_within: ..."): every severity from LOW
+// to CRITICAL present exactly once, every duration positive, reminder leads well formed, a
+// chain that starts with the owner, a valid calendar with some working hours, max_hold set.
+// That chain teams exist is the server's to check (it needs the store).
+//
+// Pure: the caller reads the file. Immutable once parsed; thread-safe.
+#ifndef AMENDS_SERVER_CORE_POLICY_H_
+#define AMENDS_SERVER_CORE_POLICY_H_
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "amends/v1/amends.pb.h"
+#include "amends/v1/policy.pb.h"
+#include "server/core/business_calendar.h"
+
+namespace amends {
+
+struct ReminderLead {
+  double fraction_gone = 0;                        // > 0: when this share of the time is gone
+  absl::Duration before = absl::ZeroDuration();    // otherwise: this long before due
+};
+
+struct ChainLevel {
+  enum class Kind { kOwner, kManagers, kTeam };
+  Kind kind = Kind::kOwner;
+  std::string team;  // kTeam only
+};
+
+struct SeverityRules {
+  bool wall_clock = false;
+  Span first_apology_within;
+  Span escalate_within;
+  Span approve_within;
+  Span visit_within;
+  Span plan_within;
+  std::vector<Span> follow_up_after;
+  std::vector<ReminderLead> reminders;
+  std::vector<ChainLevel> chain;  // chain[0] is the owner
+  bool raise_on_recurrence = false;
+};
+
+// Parses "30m", "4h", "1h30m" (absl::ParseDuration) or "3d"; must be positive.
+// INVALID_ARGUMENT naming `field`.
+absl::StatusOr<Span> ParseSpan(absl::string_view field, absl::string_view text);
+
+class Policy {
+ public:
+  // `source` names the text in messages (the file name).
+  static absl::StatusOr<Policy> Parse(absl::string_view text, absl::string_view source);
+
+  // REQUIRES: severity is LOW..CRITICAL.
+  const SeverityRules& For(v1::Severity severity) const;
+  const v1::Calendar& calendar() const { return calendar_; }
+  absl::Duration max_hold() const { return max_hold_; }
+  // Teams named in any chain, for the server to check that they exist.
+  std::vector<std::string> ChainTeams() const;
+
+ private:
+  Policy() = default;
+
+  std::array<SeverityRules, 4> rules_;  // LOW..CRITICAL
+  v1::Calendar calendar_;
+  absl::Duration max_hold_ = absl::ZeroDuration();
+};
+
+}  // namespace amends
+
+#endif  // AMENDS_SERVER_CORE_POLICY_H_
