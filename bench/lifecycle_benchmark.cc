@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include "server/core/client_name.h"
+#include "bench/bench_rules.h"
 #include "server/core/lifecycle.h"
 
 namespace amends {
@@ -19,7 +20,7 @@ v1::Incident ReportedIncident() {
   r.set_kind(v1::KIND_MISSED_APPOINTMENT);
   r.set_severity(v1::SEVERITY_HIGH);
   r.set_summary("15時のサンプル受け渡しの打ち合わせを失念");
-  v1::Incident i = Report(r, kRep, "Asia/Tokyo", absl::UnixEpoch(), {})->incident;
+  v1::Incident i = Report(r, kRep, "Asia/Tokyo", absl::UnixEpoch(), {}, TokyoRules())->incident;
   i.set_id(1);
   return i;
 }
@@ -28,7 +29,7 @@ void BM_ApplyNote(benchmark::State& state) {
   const v1::Incident incident = ReportedIncident();
   const Action note{.type = ActionType::kAddNote, .text = "先方部長は誠意を見せてほしいとのこと"};
   for (auto _ : state) {
-    benchmark::DoNotOptimize(Apply(incident, note, kRep, absl::UnixEpoch()));
+    benchmark::DoNotOptimize(Apply(incident, note, kRep, absl::UnixEpoch(), TokyoRules()));
   }
 }
 BENCHMARK(BM_ApplyNote);

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "server/core/client_name.h"
+#include "bench/bench_rules.h"
 #include "server/core/lifecycle.h"
 #include "storage/sqlite_store.h"
 
@@ -37,7 +38,7 @@ v1::ReportIncidentRequest Complaint() {
 void BM_CommitReport(benchmark::State& state) {
   auto store = FreshStore();
   for (auto _ : state) {
-    Change c = *Report(Complaint(), kRep, "Asia/Tokyo", absl::Now(), {});
+    Change c = *Report(Complaint(), kRep, "Asia/Tokyo", absl::Now(), {}, TokyoRules());
     auto done = store->Commit({c.incident, c.event, ClientKey("ＡＢＣ商事"), ""});
     if (!done.ok()) state.SkipWithError(std::string(done.status().message()).c_str());
   }
@@ -47,11 +48,11 @@ BENCHMARK(BM_CommitReport)->UseRealTime();
 
 void BM_CommitNote(benchmark::State& state) {
   auto store = FreshStore();
-  Change c = *Report(Complaint(), kRep, "Asia/Tokyo", absl::Now(), {});
+  Change c = *Report(Complaint(), kRep, "Asia/Tokyo", absl::Now(), {}, TokyoRules());
   v1::Incident incident = store->Commit({c.incident, c.event, ClientKey("ＡＢＣ商事"), ""})->incident;
   const Action note{.type = ActionType::kAddNote, .text = "先方へ経緯を説明、再発防止策を検討中"};
   for (auto _ : state) {
-    Change n = *Apply(incident, note, kRep, absl::Now());
+    Change n = *Apply(incident, note, kRep, absl::Now(), TokyoRules());
     auto done = store->Commit({n.incident, n.event, ClientKey("ＡＢＣ商事"), ""});
     if (!done.ok()) state.SkipWithError(std::string(done.status().message()).c_str());
     incident = done->incident;

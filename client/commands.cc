@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "client/exit_code.h"
+#include "client/inbox_view.h"
 #include "client/incident_view.h"
 #include "client/time_input.h"
 #include "google/protobuf/util/json_util.h"
@@ -23,6 +25,22 @@ using Stub = amends::v1::IncidentService::StubInterface;
 template <typename Request, typename Response>
 using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
 
+constexpr absl::string_view kServerClockKey = "amends-now";
+
+// Keeps the server's clock from the metadata of the call `context` made, if it sent one.
+void RecordServerClock(Session& s, const grpc::ClientContext& context) {
+  // GetServerInitialMetadata may only be asked once a call went out; a fake stub makes none
+  // and leaves the peer empty.
+  if (context.peer().empty()) return;
+  const auto& metadata = context.GetServerInitialMetadata();
+  const auto it = metadata.find(grpc::string_ref(kServerClockKey.data(), kServerClockKey.size()));
+  if (it == metadata.end()) return;
+  if (std::optional<absl::Time> now =
+          ParseServerClock(absl::string_view(it->second.data(), it->second.size()))) {
+    s.server_now = *now;
+  }
+}
+
 // One unary call with the session's credentials and deadline.
 template <typename Request, typename Response>
 absl::Status Call(Session& s, Rpc<Request, Response> rpc, const Request& request,
@@ -30,7 +48,9 @@ absl::Status Call(Session& s, Rpc<Request, Response> rpc, const Request& request
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(s.deadline));
   context.AddMetadata("authorization", absl::StrCat("Bearer ", s.token));
-  return FromGrpcStatus((s.stub->*rpc)(&context, request, response));
+  const grpc::Status status = (s.stub->*rpc)(&context, request, response);
+  RecordServerClock(s, context);
+  return FromGrpcStatus(status);
 }
 
 absl::Status PrintJson(Session& s, const google::protobuf::Message& message) {
@@ -111,7 +131,7 @@ absl::Status PrintIncidents(Session& s, const Incidents& incidents, absl::string
   } else if (incidents.empty()) {
     *s.out << none << "\n";
   } else {
-    *s.out << render(incidents, absl::Now());
+    *s.out << render(incidents, s.now());
   }
   return absl::OkStatus();
 }
@@ -165,6 +185,10 @@ absl::Status List(Session& s, const ListArgs& args) {
   request.set_client(args.client);
   request.set_severity(args.severity);
   request.set_mine(args.mine);
+  request.set_overdue(args.overdue);
+  if (args.due_within > absl::ZeroDuration()) {
+    *request.mutable_due_within() = ToProto(args.due_within);
+  }
   absl::StatusOr<Incidents> incidents = FetchIncidents(s, request, args.limit);
   if (!incidents.ok()) return incidents.status();
   return PrintIncidents(s, *incidents, "no incidents", &RenderIncidentList);
@@ -183,7 +207,7 @@ absl::Status Show(Session& s, int64_t id) {
   absl::StatusOr<Incident> incident = GetIncident(s, id);
   if (!incident.ok()) return incident.status();
   if (s.json) return PrintJson(s, *incident);
-  *s.out << RenderIncident(*incident, absl::Now());
+  *s.out << RenderIncident(*incident, s.now());
   return absl::OkStatus();
 }
 
@@ -202,7 +226,23 @@ absl::Status Timeline(Session& s, int64_t id) {
   }
   absl::StatusOr<Incident> incident = GetIncident(s, id);  // for the team's time zone
   if (!incident.ok()) return incident.status();
-  *s.out << RenderTimeline(timeline.events(), TeamZone(*incident), absl::Now());
+  *s.out << RenderTimeline(timeline.events(), TeamZone(*incident), s.now());
+  return absl::OkStatus();
+}
+
+absl::Status Inbox(Session& s) {
+  amends::v1::GetInboxResponse inbox;
+  if (absl::Status status = Call(s, &Stub::GetInbox, amends::v1::GetInboxRequest(), &inbox);
+      !status.ok()) {
+    return status;
+  }
+  if (!s.json) {
+    *s.out << RenderInbox(inbox.items(), s.now());
+    return absl::OkStatus();
+  }
+  for (const amends::v1::InboxItem& item : inbox.items()) {
+    if (absl::Status status = PrintJson(s, item); !status.ok()) return status;
+  }
   return absl::OkStatus();
 }
 
@@ -305,6 +345,52 @@ absl::Status Reopen(Session& s, Target t, const std::string& reason) {
   amends::v1::ReopenIncidentRequest request;
   request.set_reason(reason);
   return Mutate(s, &Stub::ReopenIncident, t, request, "reopened");
+}
+
+absl::Status MakePromise(Session& s, Target t, const std::string& by, const std::string& text) {
+  absl::StatusOr<google::protobuf::Timestamp> by_time = TeamTime(s, t.id, "--by", by);
+  if (!by_time.ok()) return by_time.status();
+  amends::v1::MakePromiseRequest request;
+  *request.mutable_by() = *by_time;
+  request.set_text(text);
+  return Mutate(s, &Stub::MakePromise, t, request, [](const Incident& incident) {
+    if (incident.promises().empty()) return std::string("promise made");
+    return absl::StrCat("promise ", incident.promises(incident.promises_size() - 1).number(),
+                        " made");
+  });
+}
+
+absl::Status KeepPromise(Session& s, Target t, int32_t number) {
+  amends::v1::KeepPromiseRequest request;
+  request.set_number(number);
+  return Mutate(s, &Stub::KeepPromise, t, request, absl::StrCat("promise ", number, " kept"));
+}
+
+absl::Status PutOnHold(Session& s, Target t, const std::string& reason,
+                       const std::optional<std::string>& until) {
+  amends::v1::HoldRequest request;
+  request.set_reason(reason);
+  if (until.has_value()) {
+    absl::StatusOr<google::protobuf::Timestamp> until_time =
+        TeamTime(s, t.id, "--until", *until);
+    if (!until_time.ok()) return until_time.status();
+    *request.mutable_until() = *until_time;
+  }
+  return Mutate(s, &Stub::Hold, t, request, [](const Incident& incident) {
+    if (!incident.hold().has_until()) return std::string("put on hold");
+    return absl::StrCat("put on hold until ",
+                        absl::FormatTime("%Y-%m-%d %H:%M", FromProto(incident.hold().until()),
+                                         TeamZone(incident)));
+  });
+}
+
+absl::Status Resume(Session& s, Target t) {
+  return Mutate(s, &Stub::Resume, t, amends::v1::ResumeRequest(), "resumed");
+}
+
+absl::Status AcknowledgeReminders(Session& s, Target t) {
+  return Mutate(s, &Stub::AcknowledgeReminders, t, amends::v1::AcknowledgeRemindersRequest(),
+                "reminders acknowledged");
 }
 
 }  // namespace amends::cli

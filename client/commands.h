@@ -8,6 +8,10 @@
 //
 // Errors are the server's status (code and message) or INVALID_ARGUMENT for input the
 // client can reject itself (a time it cannot read). Nothing is printed on error.
+//
+// Relative hints ("in 3h", "overdue by 2h") count from the server's clock, which every
+// answer carries in the metadata "amends-now" (Session::server_now), so that they agree
+// with the server's idea of overdue; from this machine's clock when the server sent none.
 // Thread-compatible: a Session is used by one thread.
 #ifndef AMENDS_CLIENT_COMMANDS_H_
 #define AMENDS_CLIENT_COMMANDS_H_
@@ -32,6 +36,12 @@ struct Session {
   bool json = false;
   std::ostream* out = &std::cout;
   absl::Duration deadline = absl::Seconds(10);  // per call
+  // The server's clock as of the latest answer that carried one ("amends-now"); a test with
+  // a fake stub may set it beforehand.
+  std::optional<absl::Time> server_now;
+
+  // The time relative hints count from: server_now, else this machine's clock.
+  absl::Time now() const { return server_now.value_or(absl::Now()); }
 };
 
 // UNAVAILABLE "cannot reach server at <target>" unless `channel` connects within `timeout`;
@@ -65,6 +75,8 @@ struct ListArgs {
   std::string client;
   amends::v1::Severity severity = amends::v1::SEVERITY_UNSPECIFIED;
   bool mine = false;
+  bool overdue = false;                            // only with a deadline already past
+  absl::Duration due_within = absl::ZeroDuration();  // zero: any; else due within this long
   int limit = 50;  // rows printed at most; pages are followed until then
 };
 
@@ -74,6 +86,8 @@ absl::Status List(Session& s, const ListArgs& args);
 absl::Status ListClient(Session& s, const std::string& client, int limit);
 absl::Status Show(Session& s, int64_t id);
 absl::Status Timeline(Session& s, int64_t id);
+// What needs the caller now, soonest due first; "Nothing needs you now." when nothing does.
+absl::Status Inbox(Session& s);
 
 absl::Status AddNote(Session& s, Target t, const std::string& text);
 absl::Status Assign(Session& s, Target t, const std::string& new_owner, const std::string& note);
@@ -94,6 +108,15 @@ absl::Status PresentPlan(Session& s, Target t);
 absl::Status LogFollowUp(Session& s, Target t, const std::string& note);
 absl::Status Close(Session& s, Target t, const std::string& reason);
 absl::Status Reopen(Session& s, Target t, const std::string& reason);
+// `by` as accepted by ParseTimeArg, read in the incident's team zone.
+absl::Status MakePromise(Session& s, Target t, const std::string& by, const std::string& text);
+absl::Status KeepPromise(Session& s, Target t, int32_t number);
+// `until` as accepted by ParseTimeArg, read in the incident's team zone; nullopt: until
+// someone resumes.
+absl::Status PutOnHold(Session& s, Target t, const std::string& reason,
+                       const std::optional<std::string>& until);
+absl::Status Resume(Session& s, Target t);
+absl::Status AcknowledgeReminders(Session& s, Target t);
 
 }  // namespace amends::cli
 

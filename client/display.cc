@@ -31,19 +31,25 @@ void Table::AddRow(std::vector<std::string> cells) {
   rows_.push_back(std::move(row));
 }
 
-std::string Table::Render() const {
+std::string Table::Render() const { return Render(/*with_header=*/true, ""); }
+
+std::string Table::RenderRows(absl::string_view indent) const {
+  return Render(/*with_header=*/false, indent);
+}
+
+std::string Table::Render(bool with_header, absl::string_view indent) const {
   std::vector<std::string> header;
   std::vector<int> widths;
   for (const Column& column : columns_) {
     header.push_back(Fit(column.header, column.max_width));
-    widths.push_back(DisplayWidth(header.back()));
+    widths.push_back(with_header ? DisplayWidth(header.back()) : 0);
   }
   for (const auto& row : rows_) {
     for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
   }
   std::string out;
   auto render_line = [&](const std::vector<std::string>& cells) {
-    std::string line;
+    std::string line(indent);
     for (size_t i = 0; i < cells.size(); ++i) {
       if (i > 0) line.append(2, ' ');
       line += cells[i];
@@ -52,24 +58,50 @@ std::string Table::Render() const {
     line.erase(line.find_last_not_of(' ') + 1);  // npos + 1 == 0: an all-blank line
     absl::StrAppend(&out, line, "\n");
   };
-  render_line(header);
+  if (with_header) render_line(header);
   for (const auto& row : rows_) render_line(row);
   return out;
 }
 
+std::string RoundedDuration(absl::Duration d) {
+  const int64_t s = std::abs(absl::ToInt64Seconds(d));
+  if (const int64_t m = (s + 30) / 60; m < 60) return absl::StrCat(m, "m");
+  if (const int64_t h = (s + 1800) / 3600; h < 24) return absl::StrCat(h, "h");
+  return absl::StrCat((s + 43200) / 86400, "d");
+}
+
 std::string RelativeHint(absl::Duration from_now) {
-  const int64_t s = std::abs(absl::ToInt64Seconds(from_now));
-  if (s < 60) return "just now";
-  std::string amount;
-  if (const int64_t m = (s + 30) / 60; m < 60) {
-    amount = absl::StrCat(m, "m");
-  } else if (const int64_t h = (s + 1800) / 3600; h < 24) {
-    amount = absl::StrCat(h, "h");
-  } else {
-    amount = absl::StrCat((s + 43200) / 86400, "d");
-  }
+  if (absl::AbsDuration(from_now) < absl::Minutes(1)) return "just now";
+  const std::string amount = RoundedDuration(from_now);
   return from_now > absl::ZeroDuration() ? absl::StrCat("in ", amount)
                                          : absl::StrCat(amount, " ago");
+}
+
+std::string DueHint(absl::Duration left) {
+  if (absl::AbsDuration(left) < absl::Minutes(1)) return "due now";
+  const std::string amount = RoundedDuration(left);
+  return left > absl::ZeroDuration() ? absl::StrCat("in ", amount)
+                                     : absl::StrCat("overdue by ", amount);
+}
+
+std::string FormatDue(absl::Time due, absl::TimeZone zone, absl::Time now) {
+  return absl::StrCat(absl::FormatTime("%Y-%m-%d %H:%M", due, zone), " (", DueHint(due - now),
+                      ")");
+}
+
+std::string CompactDuration(absl::Duration d) {
+  const int64_t minutes = (std::abs(absl::ToInt64Seconds(d)) + 30) / 60;
+  const int64_t days = minutes / (24 * 60);
+  const int64_t hours = minutes / 60 % 24;
+  const int64_t mins = minutes % 60;
+  auto two_units = [](int64_t big, absl::string_view big_unit, int64_t small,
+                      absl::string_view small_unit) {
+    return small == 0 ? absl::StrCat(big, big_unit)
+                      : absl::StrCat(big, big_unit, " ", small, small_unit);
+  };
+  if (days > 0) return two_units(days, "d", hours, "h");
+  if (hours > 0) return two_units(hours, "h", mins, "m");
+  return absl::StrCat(mins, "m");
 }
 
 std::string FormatTime(absl::Time t, absl::TimeZone zone, absl::Time now) {

@@ -5,6 +5,7 @@
 //   table.AddRow({"12", "ＡＢＣ商事", "15時の打ち合わせを失念"});
 //   std::cout << table.Render();
 //   FormatTime(visit, tokyo, absl::Now())  // "2026-11-28 10:00 (in 3h)"
+//   FormatDue(due, tokyo, absl::Now())     // "2026-11-27 15:00 (overdue by 2h)"
 // Pure; thread-safe (a Table is not shared between threads).
 #ifndef AMENDS_CLIENT_DISPLAY_H_
 #define AMENDS_CLIENT_DISPLAY_H_
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace amends::cli {
@@ -40,7 +42,13 @@ class Table {
   // between columns and no trailing spaces.
   std::string Render() const;
 
+  // The rows alone, laid out as by Render() but with neither the header line nor its
+  // widths: for a section of `amends show`, where every line is prefixed by `indent`.
+  std::string RenderRows(absl::string_view indent) const;
+
  private:
+  std::string Render(bool with_header, absl::string_view indent) const;
+
   std::vector<Column> columns_;
   std::vector<std::vector<std::string>> rows_;  // cells already one-line and truncated
 };
@@ -51,6 +59,21 @@ std::string RelativeHint(absl::Duration from_now);
 
 // "2026-11-27 10:00 (in 3h)": `t` in `zone`, with RelativeHint(t - now).
 std::string FormatTime(absl::Time t, absl::TimeZone zone, absl::Time now);
+
+// The size of `d` (its sign ignored) rounded to its largest unit as in RelativeHint: "0m",
+// "5m", "3h", "2d".
+std::string RoundedDuration(absl::Duration d);
+
+// How a deadline stands, `left` being its due time minus now: "in 3h", "overdue by 2h",
+// and "due now" within a minute either side. Units and rounding as in RelativeHint.
+std::string DueHint(absl::Duration left);
+
+// "2026-11-27 15:00 (overdue by 2h)": `due` in `zone`, with DueHint(due - now).
+std::string FormatDue(absl::Time due, absl::TimeZone zone, absl::Time now);
+
+// A length of time to the minute in at most two units, for time left on a paused clock:
+// "45m", "2h 10m", "3h", "1d 4h", "2d"; "0m" below a minute. The sign is ignored.
+std::string CompactDuration(absl::Duration d);
 
 }  // namespace amends::cli
 

@@ -1,5 +1,6 @@
 #include "client/incident_view.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "client/display.h"
 #include "client/enum_names.h"
 #include "client/time_input.h"
+#include "client/utf8_text.h"
 
 namespace amends::cli {
 namespace {
@@ -26,6 +28,10 @@ class Clock {
   Clock(absl::TimeZone zone, absl::Time now) : zone_(zone), now_(now) {}
   std::string operator()(const google::protobuf::Timestamp& ts, bool set = true) const {
     return set ? FormatTime(FromProto(ts), zone_, now_) : "-";
+  }
+  // A time something is due by: "in 3h" before it, "overdue by 2h" after it.
+  std::string Due(const google::protobuf::Timestamp& ts, bool set = true) const {
+    return set ? FormatDue(FromProto(ts), zone_, now_) : "-";
   }
 
  private:
@@ -68,6 +74,70 @@ int MeasureNumber(const amends::v1::PreventionMeasure& m, int index) {
   return m.number() > 0 ? m.number() : index + 1;
 }
 
+// Who must act: a user, the managers of a team, or both (a breached deadline).
+std::string Addressee(absl::string_view user, absl::string_view managers_of) {
+  std::vector<std::string> who;
+  if (!user.empty()) who.emplace_back(user);
+  if (!managers_of.empty()) who.push_back(absl::StrCat("managers of ", managers_of));
+  return who.empty() ? "-" : absl::StrJoin(who, ", ");
+}
+
+// Every section of `show` indents its lines by this much.
+constexpr absl::string_view kIndent = "  ";
+
+void Deadlines(std::string& out, const Incident& incident, const Clock& clock) {
+  absl::StrAppend(&out, "\nDeadlines:", incident.deadlines().empty() ? " none" : "", "\n");
+  Table table({{"WHAT"}, {"DUE"}, {"WHO"}, {"MARKS", Table::kNoLimit}});
+  for (const amends::v1::Deadline& d : incident.deadlines()) {
+    std::string due = clock.Due(d.due(), d.has_due());
+    if (!d.has_due() && d.has_held_left()) {
+      due = absl::StrCat("held, ", CompactDuration(FromProto(d.held_left())), " left");
+    }
+    std::vector<std::string> marks;
+    if (d.has_breached_at()) marks.push_back("(breached)");
+    if (d.wall_clock()) marks.push_back("(wall clock)");
+    table.AddRow({d.what().empty() ? d.key() : d.what(), due,
+                  Addressee(d.user(), d.managers_of()), absl::StrJoin(marks, " ")});
+  }
+  absl::StrAppend(&out, table.RenderRows(kIndent));
+}
+
+void Promises(std::string& out, const Incident& incident, const Clock& clock) {
+  absl::StrAppend(&out, "\nPromises:", incident.promises().empty() ? " none" : "", "\n");
+  Table table({{"PROMISE"}, {"BY"}, {"OWNER"}, {"TEXT", Table::kNoLimit}});
+  for (int i = 0; i < incident.promises_size(); ++i) {
+    const amends::v1::Promise& p = incident.promises(i);
+    const bool kept = p.has_kept_at();
+    // An open promise is due; a kept one is history, its time shown as any other.
+    const std::string by = kept ? clock(p.by(), p.has_by()) : clock.Due(p.by(), p.has_by());
+    const int number = p.number() > 0 ? p.number() : i + 1;
+    table.AddRow({absl::StrCat(number, kept ? ". [kept]" : ". [open]"), absl::StrCat("by ", by),
+                  absl::StrCat("owner ", OrDash(p.owner())), p.text()});
+  }
+  absl::StrAppend(&out, table.RenderRows(kIndent));
+}
+
+void OnHold(std::string& out, const Incident& incident, const Clock& clock) {
+  if (!incident.has_hold()) return;
+  const amends::v1::Hold& h = incident.hold();
+  absl::StrAppend(&out, "\nOn hold: ", OneLine(OrDash(h.reason())), "\n", kIndent, "since ",
+                  clock(h.since(), h.has_since()), " by ", OrDash(h.held_by()), ", until ",
+                  h.has_until() ? clock(h.until()) : "resumed", "\n");
+}
+
+void Reminders(std::string& out, const Incident& incident, const Clock& clock) {
+  if (incident.reminders().empty()) return;
+  absl::StrAppend(&out, "\nReminders to acknowledge (amends ack ", incident.id(), "):\n");
+  Table table({{"FIRED"}, {"TO"}, {"WHAT"}, {"DUE", Table::kNoLimit}});
+  for (const amends::v1::ReminderNotice& r : incident.reminders()) {
+    table.AddRow({clock(r.fired_at(), r.has_fired_at()),
+                  absl::StrCat("to ", Addressee(r.user(), r.managers_of())),
+                  r.what().empty() ? r.deadline_key() : r.what(),
+                  r.has_due() ? absl::StrCat("due ", clock.Due(r.due())) : ""});
+  }
+  absl::StrAppend(&out, table.RenderRows(kIndent));
+}
+
 }  // namespace
 
 absl::TimeZone TeamZone(const Incident& incident) {
@@ -91,7 +161,8 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
   Field(out, "client", client);
   Field(out, "kind", CliName(incident.kind()));
   Field(out, "severity", CliName(incident.severity()));
-  Field(out, "state", CliName(incident.state()));
+  Field(out, "state", absl::StrCat(CliName(incident.state()),
+                                   incident.has_hold() ? " (on hold)" : ""));
   Field(out, "owner", OrDash(incident.owner()));
   Field(out, "reporter", OrDash(incident.reporter()));
   Field(out, "manager", OrDash(incident.manager()));
@@ -128,16 +199,33 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
     absl::StrAppend(&out, "  ", clock(f.logged_at(), f.has_logged_at()), " ",
                     OrDash(f.logged_by()), ": ", f.note(), "\n");
   }
+  Deadlines(out, incident, clock);
+  Promises(out, incident, clock);
+  OnHold(out, incident, clock);
+  Reminders(out, incident, clock);
   return out;
+}
+
+std::string NextDue(const Incident& incident, absl::Time now) {
+  if (incident.has_hold()) return "held";
+  std::optional<absl::Time> next;
+  for (const amends::v1::Deadline& d : incident.deadlines()) {
+    if (!d.has_due()) continue;  // held
+    if (const absl::Time due = FromProto(d.due()); !next.has_value() || due < *next) next = due;
+  }
+  if (!next.has_value()) return "—";
+  const absl::Duration left = *next - now;
+  if (absl::AbsDuration(left) < absl::Minutes(1)) return "due now";
+  return absl::StrCat(left > absl::ZeroDuration() ? "in " : "overdue ", RoundedDuration(left));
 }
 
 std::string RenderIncidentList(const Incidents& incidents, absl::Time now) {
   Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"KIND"}, {"CLIENT", 20}, {"OWNER", 16},
-               {"SUMMARY", 40}, {"UPDATED"}});
+               {"NEXT DUE"}, {"SUMMARY", 40}, {"UPDATED"}});
   for (const Incident& i : incidents) {
     const Clock clock(TeamZone(i), now);
     table.AddRow({absl::StrCat(i.id()), CliName(i.state()), CliName(i.severity()),
-                  CliName(i.kind()), i.client().name(), i.owner(), i.summary(),
+                  CliName(i.kind()), i.client().name(), i.owner(), NextDue(i, now), i.summary(),
                   clock(i.updated_at(), i.has_updated_at())});
   }
   return table.Render();

@@ -24,10 +24,32 @@ using Events = google::protobuf::RepeatedPtrField<amends::v1::Event>;
 absl::TimeZone TeamZone(const amends::v1::Incident& incident);
 
 // Every field of one incident: title, the latest hand-over note (first, so the new owner
-// sees it), the fields one per line, then the numbered prevention measures and follow-ups.
+// sees it), the fields one per line, then the numbered prevention measures, follow-ups,
+// open deadlines and promises, and — only when there are any — the hold and the reminders
+// not acknowledged yet:
+//
+//   Deadlines:
+//     approve          2026-11-27 08:00 (overdue by 2h)  managers of 営業一課  (breached)
+//     apology visit    2026-11-28 10:00 (in 1d)          sato
+//     prevention plan  held, 2h 10m left                 sato
+//
+//   Promises:
+//     1. [open]  by 2026-11-27 15:00 (in 5h)    owner sato  15時までに折り返し電話する
+//     2. [kept]  by 2026-11-26 18:00 (16h ago)  owner sato  見積書を再送する
+//
+//   On hold: 先方の回答待ち
+//     since 2026-11-27 08:30 (2h ago) by tanaka, until 2026-12-01 18:00 (in 4d)
+//
+//   Reminders to acknowledge (amends ack 12):
+//     2026-11-27 09:00 (1h ago)  to sato  apology visit  due 2026-11-28 10:00 (in 1d)
 std::string RenderIncident(const amends::v1::Incident& incident, absl::Time now);
 
-// One row per incident: ID, STATE, SEVERITY, KIND, CLIENT, OWNER, SUMMARY, UPDATED.
+// How soon the incident's soonest deadline is due: "in 3h", "overdue 2h", "due now" within
+// a minute, "held" while the incident is on hold, "—" without a deadline.
+std::string NextDue(const amends::v1::Incident& incident, absl::Time now);
+
+// One row per incident: ID, STATE, SEVERITY, KIND, CLIENT, OWNER, NEXT DUE (as NextDue),
+// SUMMARY, UPDATED.
 std::string RenderIncidentList(const Incidents& incidents, absl::Time now);
 
 // One client's incidents with their prevention measures: a row per measure (the incident's

@@ -8,6 +8,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@
 #include "client/commands.h"
 #include "client/enum_names.h"
 #include "client/exit_code.h"
+#include "client/time_input.h"
 #include "client/utf8_text.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -132,7 +134,8 @@ class CommandLine {
     }
     std::unique_ptr<amends::v1::IncidentService::Stub> stub =
         amends::v1::IncidentService::NewStub(channel);
-    Session session{.stub = stub.get(), .token = token_, .json = output_ == "json"};
+    Session session{
+        .stub = stub.get(), .token = token_, .json = output_ == "json" || inbox_json_};
     return Finish(action_(session));
   }
 
@@ -218,9 +221,35 @@ class CommandLine {
     list->add_option("--client", list_.client, "only with this client (width and case ignored)");
     AddEnumOption(list, "--severity", &list_.severity, "only of this severity");
     list->add_flag("--mine", list_.mine, "only incidents you own");
+    CLI::Option* overdue =
+        list->add_flag("--overdue", list_.overdue, "only incidents with a deadline already past");
+    list->add_option("--due-within", due_within_,
+                     "only incidents with a deadline due within this long from now, overdue "
+                     "ones included: 90m, 24h, 2d, 1d12h")
+        ->type_name("DURATION")
+        ->check(CLI::Validator(
+            [this](std::string& text) -> std::string {
+              absl::StatusOr<absl::Duration> d = ParseDurationArg("--due-within", text);
+              if (!d.ok()) {
+                return std::string(absl::StripPrefix(d.status().message(), "--due-within: "));
+              }
+              list_.due_within = *d;
+              return "";
+            },
+            ""))
+        ->excludes(overdue);
     list->add_option("--limit", list_.limit, "print at most this many")
         ->check(CLI::Validator(CheckPositive, ""))
         ->capture_default_str();
+
+    CLI::App* inbox = Command(&app_, "inbox", "What needs you now, soonest due first",
+                              "amends inbox", [](Session& s) { return Inbox(s); });
+    inbox->footer(absl::StrCat(
+        "WHY says what you are asked to do: deadline (one you must meet), approve (an "
+        "escalation waiting for you as manager), breach (a deadline missed in a team you "
+        "manage), reminder (sent to you, not acknowledged yet: 'amends ack ID').\n\n",
+        ExampleFooter("amends inbox")));
+    inbox->add_flag("--json", inbox_json_, "the same as --output json");
 
     CLI::App* show = Command(&app_, "show", "Show every detail of one incident", "amends show 12",
                              [this](Session& s) { return Show(s, target_.id); });
@@ -344,6 +373,80 @@ class CommandLine {
                                 "amends reopen 12 --reason \"同様の失念が再発\"",
                                 [this](Session& s) { return Reopen(s, target_, reason_); });
     reopen->add_option("--reason", reason_, "why")->required();
+
+    AddPromise();
+
+    const std::string hold_example =
+        "amends hold 12 --reason \"先方の社内確認待ち。12/1に回答予定\" --until \"2026-12-01 18:00\"";
+    CLI::App* hold = Mutation(
+        &app_, "hold", "Pause the stage's clock while you wait for the client", hold_example,
+        [this](Session& s) {
+          return PutOnHold(s, target_, reason_,
+                           until_option_->count() > 0 ? std::optional(at_) : std::nullopt);
+        });
+    hold->footer(absl::StrCat(
+        "While on hold the stage's deadlines stand still; on resume each restarts with the "
+        "time it had left.\n\n",
+        ExampleFooter(hold_example)));
+    hold->add_option("--reason", reason_, "what you are waiting for")->required();
+    until_option_ = hold->add_option(
+        "--until", at_,
+        absl::StrCat("when the clock restarts by itself: ", kTimeHelp,
+                     ". Default: when someone runs 'amends resume'. A hold without an end, or "
+                     "longer than the team allows, needs a manager"));
+
+    Mutation(&app_, "resume", "Restart the clock of an incident on hold", "amends resume 12",
+             [this](Session& s) { return Resume(s, target_); });
+
+    Mutation(&app_, "ack", "Acknowledge the reminders about an incident that were sent to you",
+             "amends ack 12", [this](Session& s) { return AcknowledgeReminders(s, target_); });
+  }
+
+  // `promise ID --by TIME --text TEXT` makes a promise; `promise done ID N` keeps one. The
+  // ID of the first form is optional to CLI11 (it must not be asked for when `done` is
+  // given) and checked here once the command line is parsed.
+  void AddPromise() {
+    CLI::App* promise = app_.add_subcommand(
+        "promise", "Promise the client something by a time, or mark a promise kept");
+    promise->footer(absl::StrCat(
+        "Two forms:\n"
+        "  amends promise ID --by TIME --text TEXT   make a promise (a deadline like any other)\n"
+        "  amends promise done ID N                  mark promise N kept\n\n",
+        ExampleFooter("amends promise 12 --by \"2026-11-27 15:00\" "
+                      "--text \"15時までに折り返しお電話する\"\n"
+                      "amends promise done 12 1")));
+    CLI::Option* id = promise->add_option("ID", target_.id, "the incident number");
+    CLI::Option* by = promise->add_option(
+        "--by", at_,
+        absl::StrCat("when it will be done (required to make a promise): ", kTimeHelp));
+    CLI::Option* text = promise->add_option(
+        "--text", text_, "what you promised, as you told the client (required to make a promise)");
+    promise->add_option("--expected-version", target_.expected_version,
+                        "change nothing and exit 5 unless the incident is at this version")
+        ->check(CLI::Validator(CheckPositive, ""));
+    CLI::App* done =
+        Mutation(promise, "done", "Mark a promise kept", "amends promise done 12 1",
+                 [this](Session& s) { return KeepPromise(s, target_, number_); });
+    done->add_option("N", number_, "the promise's number, as `amends show` lists it")
+        ->required()
+        ->check(CLI::Validator(CheckPositive, ""));
+    // Runs after `done`'s callback (CLI11 calls a subcommand's callback before its parent's).
+    promise->callback([this, id, by, text, done] {
+      if (done->parsed()) {
+        if (id->count() > 0 || by->count() > 0 || text->count() > 0) {
+          throw CLI::ValidationError("promise done",
+                                     "takes only ID and N: 'amends promise done ID N'");
+        }
+        return;
+      }
+      for (const CLI::Option* option : {id, by, text}) {
+        if (option->count() == 0) {
+          throw CLI::ValidationError(
+              absl::StrCat(option->get_name(), " is required to make a promise"));
+        }
+      }
+      action_ = [this](Session& s) { return MakePromise(s, target_, at_, text_); };
+    });
   }
 
   static constexpr const char* kTimeHelp =
@@ -370,6 +473,9 @@ class CommandLine {
   std::string user_;
   std::string at_;
   std::vector<std::string> attendees_;
+  CLI::Option* until_option_ = nullptr;
+  std::string due_within_;  // checked and converted into list_.due_within
+  bool inbox_json_ = false;
   int32_t number_ = 0;
 };
 

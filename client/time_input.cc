@@ -1,8 +1,11 @@
 #include "client/time_input.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace amends::cli {
@@ -49,6 +52,43 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_v
   return t;
 }
 
+absl::StatusOr<absl::Duration> ParseDurationArg(absl::string_view option,
+                                                absl::string_view text) {
+  constexpr int64_t kMaxDays = 100000;  // far beyond any deadline; keeps the sum finite
+  bool ok = !text.empty();
+  // Whole days first: absl::ParseDuration has no unit "d".
+  absl::Duration days = absl::ZeroDuration();
+  absl::string_view rest = text;
+  if (const size_t d = text.find('d'); d != absl::string_view::npos) {
+    int64_t n = 0;
+    const absl::string_view digits = text.substr(0, d);
+    ok = ok && !digits.empty() && std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit) &&
+         absl::SimpleAtoi(digits, &n) && n <= kMaxDays;
+    days = absl::Hours(24) * n;
+    rest = text.substr(d + 1);
+  }
+  absl::Duration more = absl::ZeroDuration();
+  ok = ok && (rest.empty() || absl::ParseDuration(rest, &more)) &&
+       more >= absl::ZeroDuration() && more != absl::InfiniteDuration();
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, ": '", text, "' is not a length of time; write for example 90m, "
+                     "24h, 2d or 1d12h"));
+  }
+  if (days + more <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, ": must be more than 0, not '", text, "'"));
+  }
+  return days + more;
+}
+
+std::optional<absl::Time> ParseServerClock(absl::string_view value) {
+  absl::Time t;
+  std::string ignored;
+  if (!absl::ParseTime(absl::RFC3339_full, value, &t, &ignored)) return std::nullopt;
+  return t;
+}
+
 google::protobuf::Timestamp ToProto(absl::Time t) {
   const int64_t seconds = absl::ToUnixSeconds(t);  // rounds toward the infinite past
   google::protobuf::Timestamp ts;
@@ -59,6 +99,18 @@ google::protobuf::Timestamp ToProto(absl::Time t) {
 
 absl::Time FromProto(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+google::protobuf::Duration ToProto(absl::Duration d) {
+  const absl::Duration whole = absl::Trunc(d, absl::Seconds(1));  // toward zero: same signs
+  google::protobuf::Duration proto;
+  proto.set_seconds(absl::ToInt64Seconds(whole));
+  proto.set_nanos(static_cast<int32_t>((d - whole) / absl::Nanoseconds(1)));
+  return proto;
+}
+
+absl::Duration FromProto(const google::protobuf::Duration& d) {
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
 }
 
 }  // namespace amends::cli

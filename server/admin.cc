@@ -1,6 +1,12 @@
 #include "server/admin.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/text_format.h"
+#include "server/core/business_calendar.h"
+#include "server/core/deadlines.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "server/core/actor.h"
@@ -22,6 +28,10 @@ absl::Status AddTeam(Store& store, absl::string_view name, absl::string_view tim
 absl::StatusOr<std::string> AddUser(Store& store, absl::string_view name, absl::string_view team,
                                     absl::string_view role) {
   if (auto s = CheckRequired("name", name, kMaxNameBytes); !s.ok()) return s;
+  if (name == kSystemActor) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "name: '", name, "' is reserved: the timeline shows it for what amends did by itself"));
+  }
   if (!ParseRole(role)) {
     return absl::InvalidArgumentError(
         absl::StrCat("role: unknown role '", role, "' (member, manager, observer or admin)"));
@@ -53,6 +63,53 @@ absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store) {
                                     u.has_token ? "" : " (token revoked)"));
   }
   return lines;
+}
+
+absl::StatusOr<std::string> EditTeamCalendar(Store& store, absl::string_view team,
+                                             const CalendarEdit& edit) {
+  absl::StatusOr<Team> current = store.GetTeam(team);
+  if (!current.ok()) return current.status();
+  v1::Calendar calendar = edit.reset ? v1::Calendar() : current->calendar;
+  if (!edit.hours.empty()) calendar.clear_hours();
+  for (const std::string& spec : edit.hours) {
+    std::vector<absl::string_view> days_times = absl::StrSplit(spec, absl::MaxSplits('=', 1));
+    std::vector<absl::string_view> times;
+    if (days_times.size() == 2) times = absl::StrSplit(days_times[1], absl::MaxSplits('-', 1));
+    if (times.size() != 2) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--hours: '", spec, "' is not DAYS=HH:MM-HH:MM, e.g. mon-fri=09:00-18:00"));
+    }
+    v1::WorkingHours* h = calendar.add_hours();
+    h->set_days(std::string(days_times[0]));
+    h->set_open(std::string(times[0]));
+    h->set_close(std::string(times[1]));
+  }
+  auto* holidays = calendar.mutable_holidays();
+  for (const std::string& day : edit.remove_holidays) {
+    auto it = std::find(holidays->begin(), holidays->end(), day);
+    if (it == holidays->end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--remove-holiday: ", day, " is not a holiday of team ", team));
+    }
+    holidays->erase(it);
+  }
+  for (const std::string& day : edit.add_holidays) {
+    if (std::find(holidays->begin(), holidays->end(), day) == holidays->end()) {
+      calendar.add_holidays(day);
+    }
+  }
+  std::sort(holidays->begin(), holidays->end());
+  if (auto s = BusinessCalendar::Validate(calendar); !s.ok()) return s;
+  if (edit.reset || !edit.hours.empty() || !edit.add_holidays.empty() ||
+      !edit.remove_holidays.empty()) {
+    if (auto s = store.SetTeamCalendar(team, calendar); !s.ok()) return s;
+  }
+  if (calendar.hours().empty() && calendar.holidays().empty()) {
+    return std::string("# no calendar of its own: the policy's calendar applies\n");
+  }
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(calendar, &text);
+  return text;
 }
 
 }  // namespace amends

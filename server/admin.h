@@ -26,6 +26,19 @@ absl::Status RevokeToken(Store& store, absl::string_view user);
 // One line per user: name, team, role, and whether they hold a token.
 absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store);
 
+// A change to a team's own calendar (policy.proto Calendar), which adds to the policy's.
+struct CalendarEdit {
+  // "mon-fri=09:00-18:00", "sat=10:00-14:00"; when any is given they replace the team's hours.
+  std::vector<std::string> hours;
+  std::vector<std::string> add_holidays;     // "YYYY-MM-DD"
+  std::vector<std::string> remove_holidays;
+  bool reset = false;  // forget the team's own calendar first
+};
+// Applies the edit (none: just shows) and returns the team's calendar in text format. A
+// running server applies it to deadlines set from then on.
+absl::StatusOr<std::string> EditTeamCalendar(Store& store, absl::string_view team,
+                                             const CalendarEdit& edit);
+
 }  // namespace amends
 
 #endif  // AMENDS_SERVER_ADMIN_H_

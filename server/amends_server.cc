@@ -13,10 +13,13 @@ namespace amends {
 
 absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
                                                                    const Clock& clock,
-                                                                   const std::string& listen) {
+                                                                   const Policy& policy,
+                                                                   const Options& options) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  std::unique_ptr<AmendsServer> server(new AmendsServer(store, clock));
+  std::unique_ptr<AmendsServer> server(new AmendsServer(store, clock, policy));
+  if (auto s = server->scheduler_.Load(store); !s.ok()) return s;
+  const std::string& listen = options.listen;
   grpc::ServerBuilder builder;
   // Plaintext: amendsd listens on loopback by default; put TLS in front for a network.
   // gRPC shares ports by default (SO_REUSEPORT): a second amendsd would start on a busy port
@@ -29,10 +32,12 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
     return absl::UnavailableError(absl::StrCat("cannot listen on ", listen,
                                                " (address in use or not valid?)"));
   }
+  if (options.run_scheduler) server->scheduler_.Start();
   return server;
 }
 
 void AmendsServer::Shutdown(absl::Duration grace) {
+  scheduler_.Stop();
   if (server_ == nullptr) return;
   server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
 }

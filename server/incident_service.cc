@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/core/client_name.h"
+#include "server/core/inbox.h"
 #include "server/core/time_proto.h"
 #include "server/core/visibility.h"
 #include "server/status_map.h"
@@ -16,6 +17,8 @@ namespace {
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
+// How many open incidents an inbox looks through, per query.
+constexpr int kMaxInboxScan = 5000;
 
 // The RFC 3339 range protobuf allows: 0001-01-01 to 9999-12-31.
 absl::StatusOr<std::optional<absl::Time>> ParseTime(absl::string_view field, bool has,
@@ -36,6 +39,8 @@ absl::Status CheckId(int64_t id) {
 }  // namespace
 
 absl::StatusOr<Actor> IncidentService::Caller(Ctx* ctx) const {
+  ctx->AddInitialMetadata(
+      "amends-now", absl::FormatTime(absl::RFC3339_full, clock_.Now(), absl::UTCTimeZone()));
   const auto& md = ctx->client_metadata();
   auto it = md.find("authorization");
   absl::string_view value;
@@ -131,6 +136,17 @@ grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsReq
   q.client_key = ClientKey(req->client());
   if (!req->client().empty() && q.client_key.empty()) {
     return ToGrpc(absl::InvalidArgumentError("client: a name needs more than white space"));
+  }
+  if (req->overdue() && req->has_due_within()) {
+    return ToGrpc(absl::InvalidArgumentError("due_within: give either overdue or due_within"));
+  }
+  if (req->overdue()) q.due_before = clock_.Now();
+  if (req->has_due_within()) {
+    const google::protobuf::Duration& d = req->due_within();
+    if (d.seconds() < 0 || d.nanos() < 0 || d.seconds() > 366LL * 24 * 3600) {
+      return ToGrpc(absl::InvalidArgumentError("due_within: must be between 0 and 366 days"));
+    }
+    q.due_before = clock_.Now() + absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
   }
   q.viewer = actor->name;
   q.all_confidential = SeesAllConfidential(*actor, q.team);
@@ -245,7 +261,7 @@ grpc::Status IncidentService::AddPreventionMeasure(Ctx* ctx,
 grpc::Status IncidentService::CompletePreventionMeasure(
     Ctx* ctx, const v1::CompletePreventionMeasureRequest* req, v1::Incident* out) {
   return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
-    return Action{.type = ActionType::kCompleteMeasure, .measure_number = req->number()};
+    return Action{.type = ActionType::kCompleteMeasure, .number = req->number()};
   }, out);
 }
 
@@ -276,6 +292,75 @@ grpc::Status IncidentService::ReopenIncident(Ctx* ctx, const v1::ReopenIncidentR
   return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kReopen, .text = req->reason()};
   }, out);
+}
+
+grpc::Status IncidentService::MakePromise(Ctx* ctx, const v1::MakePromiseRequest* req,
+                                          v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    absl::StatusOr<std::optional<absl::Time>> by = ParseTime("by", req->has_by(), req->by());
+    if (!by.ok()) return by.status();
+    return Action{.type = ActionType::kMakePromise, .text = req->text(), .at = *by};
+  }, out);
+}
+
+grpc::Status IncidentService::KeepPromise(Ctx* ctx, const v1::KeepPromiseRequest* req,
+                                          v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kKeepPromise, .number = req->number()};
+  }, out);
+}
+
+grpc::Status IncidentService::Hold(Ctx* ctx, const v1::HoldRequest* req, v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    absl::StatusOr<std::optional<absl::Time>> until =
+        ParseTime("until", req->has_until(), req->until());
+    if (!until.ok()) return until.status();
+    return Action{.type = ActionType::kHold, .text = req->reason(), .at = *until};
+  }, out);
+}
+
+grpc::Status IncidentService::Resume(Ctx* ctx, const v1::ResumeRequest* req, v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kResume};
+  }, out);
+}
+
+grpc::Status IncidentService::AcknowledgeReminders(Ctx* ctx,
+                                                   const v1::AcknowledgeRemindersRequest* req,
+                                                   v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kAcknowledge};
+  }, out);
+}
+
+grpc::Status IncidentService::GetInbox(Ctx* ctx, const v1::GetInboxRequest*,
+                                       v1::GetInboxResponse* out) {
+  absl::StatusOr<Actor> actor = Caller(ctx);
+  if (!actor.ok()) return ToGrpc(actor.status());
+  // The open incidents of the caller's team, and those an escalation chain asks the caller's
+  // team about; the core keeps what is the caller's.
+  IncidentQuery own;
+  own.team = actor->team;
+  own.open_only = true;
+  own.viewer = actor->name;
+  own.all_confidential = SeesAllConfidential(*actor, actor->team);
+  own.limit = kMaxInboxScan;
+  IncidentQuery asked;
+  asked.asked_team = actor->team;
+  asked.open_only = true;
+  asked.all_confidential = true;
+  asked.limit = kMaxInboxScan;
+  std::vector<v1::Incident> incidents;
+  for (const IncidentQuery* q : {&own, &asked}) {
+    absl::StatusOr<std::vector<v1::Incident>> found = store_.ListIncidents(*q);
+    if (!found.ok()) return ToGrpc(found.status());
+    for (v1::Incident& i : *found) {
+      if (q == &asked && i.team() == actor->team) continue;  // already in `own`
+      incidents.push_back(std::move(i));
+    }
+  }
+  for (v1::InboxItem& item : InboxFor(incidents, *actor)) *out->add_items() = std::move(item);
+  return grpc::Status::OK;
 }
 
 }  // namespace amends

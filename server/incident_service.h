@@ -17,8 +17,8 @@ namespace amends {
 
 class IncidentService final : public v1::IncidentService::Service {
  public:
-  IncidentService(Store& store, IncidentWriter& writer)
-      : store_(store), writer_(writer), auth_(store) {}
+  IncidentService(Store& store, IncidentWriter& writer, const Clock& clock)
+      : store_(store), writer_(writer), clock_(clock), auth_(store) {}
 
   using Ctx = grpc::ServerContext;
   grpc::Status ReportIncident(Ctx*, const v1::ReportIncidentRequest*, v1::Incident*) override;
@@ -49,17 +49,27 @@ class IncidentService final : public v1::IncidentService::Service {
   grpc::Status LogFollowUp(Ctx*, const v1::LogFollowUpRequest*, v1::Incident*) override;
   grpc::Status CloseIncident(Ctx*, const v1::CloseIncidentRequest*, v1::Incident*) override;
   grpc::Status ReopenIncident(Ctx*, const v1::ReopenIncidentRequest*, v1::Incident*) override;
+  grpc::Status MakePromise(Ctx*, const v1::MakePromiseRequest*, v1::Incident*) override;
+  grpc::Status KeepPromise(Ctx*, const v1::KeepPromiseRequest*, v1::Incident*) override;
+  grpc::Status Hold(Ctx*, const v1::HoldRequest*, v1::Incident*) override;
+  grpc::Status Resume(Ctx*, const v1::ResumeRequest*, v1::Incident*) override;
+  grpc::Status AcknowledgeReminders(Ctx*, const v1::AcknowledgeRemindersRequest*,
+                                    v1::Incident*) override;
+  grpc::Status GetInbox(Ctx*, const v1::GetInboxRequest*, v1::GetInboxResponse*) override;
 
  private:
   // Authenticates, builds the action (which may look users up), applies it via the writer.
   grpc::Status Mutate(Ctx* ctx, int64_t id, int64_t expected_version,
                       const std::function<absl::StatusOr<Action>()>& parse, v1::Incident* out);
+  // Authenticates the call, and tells the client the server's time (initial metadata
+  // "amends-now", RFC 3339): deadlines are the server's, so "in 3h" must be counted from it.
   absl::StatusOr<Actor> Caller(Ctx* ctx) const;
   // The user named in a request field, as an Actor; INVALID_ARGUMENT naming `field` if unknown.
   absl::StatusOr<Actor> NamedUser(absl::string_view field, absl::string_view name) const;
 
   Store& store_;
   IncidentWriter& writer_;
+  const Clock& clock_;
   Authenticator auth_;
 };
 

@@ -1,13 +1,16 @@
 // amendsd: the amends server, and its offline administration commands.
 //
-//   amendsd [--db PATH] [--listen HOST:PORT] [--demo]
+//   amendsd [--db PATH] [--listen HOST:PORT] [--policy FILE] [--demo]
 //   amendsd admin [--db PATH] team add NAME --tz ZONE
+//   amendsd admin [--db PATH] team calendar NAME [--hours D=HH:MM-HH:MM]... [--holiday DATE]...
 //   amendsd admin [--db PATH] user add NAME --team T --role ROLE | user list
 //   amendsd admin [--db PATH] token rotate USER | token revoke USER
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "CLI/CLI.hpp"
@@ -16,6 +19,8 @@
 #include "server/admin.h"
 #include "server/amends_server.h"
 #include "server/core/clock.h"
+#include "server/core/policy.h"
+#include "server/default_policy.h"
 #include "server/demo.h"
 #include "storage/sqlite_store.h"
 
@@ -38,6 +43,31 @@ absl::StatusOr<std::unique_ptr<amends::SqliteStore>> OpenStore(const std::string
   return amends::SqliteStore::Open(path);
 }
 
+// The policy in `path`, or the built-in default when empty; then checks that every team an
+// escalation chain names exists, so that a typo stops the server now, not at a breach.
+absl::StatusOr<amends::Policy> LoadPolicy(const std::string& path, amends::Store& store) {
+  absl::StatusOr<amends::Policy> policy = absl::InternalError("unreachable");
+  if (path.empty()) {
+    policy = amends::Policy::Parse(amends::DefaultPolicyText(), amends::kDefaultPolicyName);
+  } else {
+    std::ifstream in(path);
+    if (!in) return absl::InvalidArgumentError(absl::StrCat("--policy: cannot read ", path));
+    std::stringstream text;
+    text << in.rdbuf();
+    policy = amends::Policy::Parse(text.str(), path);
+  }
+  if (!policy.ok()) return policy.status();
+  for (const std::string& team : policy->ChainTeams()) {
+    if (absl::Status s = store.GetTeam(team).status(); !s.ok()) {
+      if (!absl::IsNotFound(s)) return s;
+      return absl::InvalidArgumentError(absl::StrCat(
+          path.empty() ? amends::kDefaultPolicyName : path, ": chain team \"", team,
+          "\" does not exist (add it with: amendsd admin team add)"));
+    }
+  }
+  return policy;
+}
+
 // Blocks SIGINT and SIGTERM in every thread; the caller waits for them with sigwait().
 sigset_t BlockShutdownSignals() {
   sigset_t set;
@@ -48,12 +78,15 @@ sigset_t BlockShutdownSignals() {
   return set;
 }
 
-int Serve(const std::string& db, const std::string& listen, bool demo) {
+int Serve(const std::string& db, const std::string& listen, const std::string& policy_path,
+          bool demo) {
   sigset_t signals = BlockShutdownSignals();  // before gRPC starts its threads
   auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status());
+  absl::StatusOr<amends::Policy> policy = LoadPolicy(policy_path, **store);
+  if (!policy.ok()) return Fail(policy.status());
   amends::RealClock clock;
-  auto server = amends::AmendsServer::Start(**store, clock, listen);
+  auto server = amends::AmendsServer::Start(**store, clock, *policy, {.listen = listen});
   if (!server.ok()) return Fail(server.status());
   const std::string address =
       absl::StrCat(listen.substr(0, listen.rfind(':')), ":", (*server)->port());
@@ -87,14 +120,20 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  amendsd --demo                                # serve ./var/amends.db on 127.0.0.1:50051\n"
       "  amendsd admin team add 営業一課 --tz Asia/Tokyo\n"
+      "  amendsd admin team calendar 営業一課 --hours mon-fri=09:00-18:00 --holiday 2026-12-29\n"
       "  amendsd admin user add tanaka --team 営業一課 --role manager   # prints the token\n"
       "  amendsd admin token revoke sato");
   std::string db = "./var/amends.db";
   std::string listen = "127.0.0.1:50051";
+  std::string policy;
   bool demo = false;
   app.add_option("--db", db, "SQLite database file (created if missing)")->capture_default_str();
   app.add_option("--listen", listen, "address to serve gRPC on; port 0 picks a free port")
       ->capture_default_str();
+  app.add_option("--policy", policy,
+                 "deadline policy, Protobuf text format (default: the built-in "
+                 "deploy/policy.textproto)")
+      ->check(CLI::ExistingFile);
   app.add_flag("--demo", demo, "with an empty database, create a demo team and print tokens");
 
   CLI::App* admin = app.add_subcommand("admin", "manage teams, users and tokens offline");
@@ -105,6 +144,18 @@ int main(int argc, char** argv) {
   CLI::App* team_add = team_cmd->add_subcommand("add", "add a team");
   team_add->add_option("NAME", name, "team name")->required();
   team_add->add_option("--tz", tz, "IANA time zone, e.g. Asia/Tokyo")->required();
+  amends::CalendarEdit edit;
+  CLI::App* team_calendar = team_cmd->add_subcommand(
+      "calendar", "show or change a team's working hours and holidays (added to the policy's)");
+  team_calendar->add_option("NAME", name, "team name")->required();
+  team_calendar->add_option("--hours", edit.hours,
+                            "working hours, e.g. mon-fri=09:00-18:00 (repeat for other days; "
+                            "replaces the team's hours)");
+  team_calendar->add_option("--holiday", edit.add_holidays, "a day off, YYYY-MM-DD (repeatable)");
+  team_calendar->add_option("--remove-holiday", edit.remove_holidays,
+                            "forget a day off, YYYY-MM-DD (repeatable)");
+  team_calendar->add_flag("--reset", edit.reset,
+                          "forget the team's own calendar first (back to the policy's)");
   CLI::App* user_cmd = admin->add_subcommand("user", "manage users")->require_subcommand(1);
   CLI::App* user_add = user_cmd->add_subcommand("add", "add a user and print their token");
   user_add->add_option("NAME", name, "user name")->required();
@@ -123,7 +174,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  if (!admin->parsed()) return Serve(db, listen, demo);
+  if (!admin->parsed()) return Serve(db, listen, policy, demo);
 
   auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status());
@@ -131,6 +182,10 @@ int main(int argc, char** argv) {
   if (team_add->parsed()) {
     if (auto st = amends::AddTeam(s, name, tz); !st.ok()) return Fail(st);
     std::cerr << "team " << name << " added (" << tz << ")\n";
+  } else if (team_calendar->parsed()) {
+    auto text = amends::EditTeamCalendar(s, name, edit);
+    if (!text.ok()) return Fail(text.status());
+    std::cout << *text;
   } else if (user_add->parsed() || token_rotate->parsed()) {
     auto token = user_add->parsed() ? amends::AddUser(s, name, team, role)
                                     : amends::RotateToken(s, name);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/core/client_name.h"
+#include "server/core/deadlines.h"
 #include "server/core/visibility.h"
 
 namespace amends {
@@ -14,6 +15,36 @@ constexpr int kMaxEarlierLinks = 20;
 
 }  // namespace
 
+absl::StatusOr<IncidentWriter::TeamRules> IncidentWriter::RulesFor(absl::string_view name) {
+  absl::StatusOr<Team> team = store_.GetTeam(name);
+  if (!team.ok()) return team.status();
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(team->time_zone, &zone)) {
+    return absl::InternalError(absl::StrCat("team ", name, ": time zone ", team->time_zone,
+                                            " is missing from this server's tz database"));
+  }
+  absl::StatusOr<BusinessCalendar> calendar =
+      BusinessCalendar::Make(zone, policy_.calendar(), team->calendar);
+  if (!calendar.ok()) {
+    return absl::InternalError(
+        absl::StrCat("team ", name, ": calendar: ", calendar.status().message()));
+  }
+  return TeamRules{std::move(*calendar), policy_};
+}
+
+absl::StatusOr<Committed> IncidentWriter::CommitLocked(Change change, std::string request_id) {
+  IncidentWrite write{.incident = std::move(change.incident),
+                      .event = std::move(change.event),
+                      .request_id = std::move(request_id)};
+  write.client_key = ClientKey(write.incident.client().name());
+  write.wake_at = NextWake(write.incident);
+  write.next_due = NextDue(write.incident);
+  write.asked_team = AskedTeam(write.incident);
+  absl::StatusOr<Committed> done = store_.Commit(write);
+  if (done.ok() && wake_listener_) wake_listener_(done->incident.id(), write.wake_at);
+  return done;
+}
+
 absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequest& request,
                                                     const Actor& actor) {
   absl::MutexLock lock(&mu_);
@@ -23,7 +54,7 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
     if (!existing.ok()) return existing.status();
     if (*existing) return **existing;
   }
-  absl::StatusOr<Team> team = store_.GetTeam(request.team());
+  absl::StatusOr<TeamRules> team = RulesFor(request.team());
   if (absl::IsNotFound(team.status())) {
     return absl::InvalidArgumentError(absl::StrCat("team: unknown team ", request.team()));
   }
@@ -32,7 +63,7 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
   std::vector<v1::Incident> earlier;
   if (std::string key = ClientKey(request.client().name()); !key.empty()) {
     IncidentQuery query;
-    query.team = team->name;
+    query.team = request.team();
     query.client_key = key;
     query.all_confidential = true;  // the core decides what it may link
     query.limit = kMaxEarlierLinks;
@@ -42,11 +73,10 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
   }
 
   absl::StatusOr<Change> change =
-      amends::Report(request, actor, team->time_zone, clock_.Now(), earlier);
+      amends::Report(request, actor, team->calendar.zone().name(), clock_.Now(), earlier,
+                     team->rules());
   if (!change.ok()) return change.status();
-  absl::StatusOr<Committed> done = store_.Commit(
-      {std::move(change->incident), std::move(change->event),
-       ClientKey(request.client().name()), request.request_id()});
+  absl::StatusOr<Committed> done = CommitLocked(std::move(*change), request.request_id());
   if (!done.ok()) return done.status();
   return std::move(done->incident);
 }
@@ -63,13 +93,32 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
                                            current->version(), ", not ", expected_version,
                                            ": someone else changed it; reload and retry"));
   }
-  absl::StatusOr<Change> change = amends::Apply(*current, action, actor, clock_.Now());
+  absl::StatusOr<TeamRules> team = RulesFor(current->team());
+  if (!team.ok()) return team.status();
+  absl::StatusOr<Change> change =
+      amends::Apply(*current, action, actor, clock_.Now(), team->rules());
   if (!change.ok()) return change.status();
-  std::string key = ClientKey(change->incident.client().name());
-  absl::StatusOr<Committed> done =
-      store_.Commit({std::move(change->incident), std::move(change->event), std::move(key), ""});
+  absl::StatusOr<Committed> done = CommitLocked(std::move(*change), "");
   if (!done.ok()) return done.status();
   return std::move(done->incident);
+}
+
+absl::StatusOr<std::optional<absl::Time>> IncidentWriter::Fire(int64_t id) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<v1::Incident> current = store_.GetIncident(id);
+  if (!current.ok()) return current.status();
+  absl::StatusOr<TeamRules> team = RulesFor(current->team());
+  if (!team.ok()) return team.status();
+  std::optional<Change> change = amends::Fire(*current, team->rules(), clock_.Now());
+  if (!change) {
+    // Nothing due (a stale wake-up): say when the next point really is.
+    std::optional<absl::Time> wake = NextWake(*current);
+    if (wake_listener_) wake_listener_(id, wake);
+    return wake;
+  }
+  absl::StatusOr<Committed> done = CommitLocked(std::move(*change), "");
+  if (!done.ok()) return done.status();
+  return NextWake(done->incident);
 }
 
 }  // namespace amends

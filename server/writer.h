@@ -1,32 +1,44 @@
-// IncidentWriter: the single write path. Every change to an incident, whoever makes it, goes
-// through here: load the incident, let the core decide, commit the incident and its event.
+// IncidentWriter: the single write path. Every change to an incident, whoever makes it (a
+// person through the API, the scheduler at a deadline), goes through here: load the incident
+// and its team's rules, let the core decide, commit the incident and its event.
 //
 // Guarantees: changes are applied one at a time, so the core always decides on the latest
 // committed version and a request without expected_version can never lose another's update.
 // A change is returned only after Store::Commit made it durable; a rejected change writes
-// nothing. Because every write passes through one place, commits can later be grouped into one
-// transaction without touching callers.
+// nothing. The wake listener hears of every incident's next scheduler point in commit order.
 //
 // Thread-safety: all methods may be called concurrently; they serialise on an internal mutex.
 #ifndef AMENDS_SERVER_WRITER_H_
 #define AMENDS_SERVER_WRITER_H_
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
 #include "server/core/actor.h"
 #include "server/core/clock.h"
 #include "server/core/lifecycle.h"
+#include "server/core/policy.h"
 #include "storage/store.h"
 
 namespace amends {
 
 class IncidentWriter {
  public:
-  IncidentWriter(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+  // Called with an incident's id and its next scheduler point (none: nothing pending) after
+  // each commit and after each Fire, under the writer's lock. Must not call the writer.
+  using WakeListener = std::function<void(int64_t id, std::optional<absl::Time> wake)>;
+
+  IncidentWriter(Store& store, const Clock& clock, const Policy& policy)
+      : store_(store), clock_(clock), policy_(policy) {}
+
+  // Set once, before the first write.
+  void SetWakeListener(WakeListener listener) { wake_listener_ = std::move(listener); }
 
   // Creates the incident, or returns the one this reporter already created with the same
   // request_id (a retried call must not report the incident twice).
@@ -38,9 +50,26 @@ class IncidentWriter {
   absl::StatusOr<v1::Incident> Apply(int64_t id, int64_t expected_version,
                                      const Action& action, const Actor& actor);
 
+  // Fires the earliest scheduler point of incident `id` that is due now (deadlines.h Fire),
+  // if any, and returns the incident's next point after that.
+  absl::StatusOr<std::optional<absl::Time>> Fire(int64_t id);
+
+  // The policy and calendar that apply to a team's incidents.
+  struct TeamRules {
+    BusinessCalendar calendar;
+    Rules rules() const { return Rules{policy, calendar}; }
+    const Policy& policy;
+  };
+  absl::StatusOr<TeamRules> RulesFor(absl::string_view team);
+
  private:
+  absl::StatusOr<Committed> CommitLocked(Change change, std::string request_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   Store& store_;
   const Clock& clock_;
+  const Policy& policy_;
+  WakeListener wake_listener_;
   absl::Mutex mu_;  // held from load to commit: one change at a time
 };
 

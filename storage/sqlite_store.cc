@@ -69,6 +69,18 @@ constexpr const char* kMigrations[] = {
     );
     CREATE INDEX events_by_incident ON events(incident_id, sequence);
     )sql",
+    // 3: deadlines. The incident's deadlines live in its data; these columns are derived from
+    // them for the scheduler and for deadline queries (all Unix microseconds).
+    R"sql(
+    ALTER TABLE teams ADD COLUMN calendar BLOB;        -- v1::Calendar; NULL: the policy's
+    ALTER TABLE incidents ADD COLUMN wake_at INTEGER;  -- the scheduler's next point
+    ALTER TABLE incidents ADD COLUMN next_due INTEGER; -- the earliest open deadline
+    ALTER TABLE incidents ADD COLUMN asked_team TEXT;  -- a team an escalation chain asks
+    CREATE INDEX incidents_by_wake ON incidents(wake_at) WHERE wake_at IS NOT NULL;
+    CREATE INDEX incidents_by_due ON incidents(next_due, id) WHERE next_due IS NOT NULL;
+    CREATE INDEX incidents_by_asked_team ON incidents(asked_team, id)
+      WHERE asked_team IS NOT NULL;
+    )sql",
 };
 constexpr int kLatestVersion = std::size(kMigrations);
 
@@ -132,6 +144,10 @@ class Statement {
   }
   Statement& BindTextOrNull(absl::string_view text) {
     return text.empty() ? Check(sqlite3_bind_null(stmt_, ++next_param_)) : Bind(text);
+  }
+  // INTEGER Unix microseconds, or NULL.
+  Statement& BindTimeOrNull(const std::optional<absl::Time>& t) {
+    return t ? Bind(absl::ToUnixMicros(*t)) : Check(sqlite3_bind_null(stmt_, ++next_param_));
   }
   Statement& BindBlob(absl::string_view bytes) {
     return Check(sqlite3_bind_blob64(stmt_, ++next_param_, bytes.empty() ? "" : bytes.data(),
@@ -423,25 +439,50 @@ absl::Status SqliteStore::CreateTeam(const Team& team) {
   return s;
 }
 
+namespace {
+
+constexpr char kSelectTeam[] = "SELECT name, time_zone, calendar FROM teams ";
+
+absl::StatusOr<Team> TeamFromRow(const Statement& stmt) {
+  Team team{.name = stmt.Text(0), .time_zone = stmt.Text(1)};
+  if (!stmt.IsNull(2)) AMENDS_RETURN_IF_ERROR(stmt.Parse(2, team.calendar));
+  return team;
+}
+
+}  // namespace
+
 absl::StatusOr<Team> SqliteStore::GetTeam(absl::string_view name) {
   AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
   AMENDS_ASSIGN_OR_RETURN(Statement stmt,
-                          conn->Prepare("SELECT name, time_zone FROM teams WHERE name = ?"));
+                          conn->Prepare(absl::StrCat(kSelectTeam, "WHERE name = ?")));
   AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(name).Step());
   if (!found) return absl::NotFoundError(absl::StrCat("team \"", name, "\" not found"));
-  return Team{.name = stmt.Text(0), .time_zone = stmt.Text(1)};
+  return TeamFromRow(stmt);
 }
 
 absl::StatusOr<std::vector<Team>> SqliteStore::ListTeams() {
   AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
   AMENDS_ASSIGN_OR_RETURN(Statement stmt,
-                          conn->Prepare("SELECT name, time_zone FROM teams ORDER BY name"));
+                          conn->Prepare(absl::StrCat(kSelectTeam, "ORDER BY name")));
   std::vector<Team> teams;
   for (;;) {
     AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
     if (!row) return teams;
-    teams.push_back(Team{.name = stmt.Text(0), .time_zone = stmt.Text(1)});
+    AMENDS_ASSIGN_OR_RETURN(Team team, TeamFromRow(stmt));
+    teams.push_back(std::move(team));
   }
+}
+
+absl::Status SqliteStore::SetTeamCalendar(absl::string_view team, const v1::Calendar& calendar) {
+  AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(calendar));
+  absl::MutexLock lock(&write_mu_);
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          writer_->Prepare("UPDATE teams SET calendar = ? WHERE name = ?"));
+  AMENDS_RETURN_IF_ERROR(stmt.BindBlob(data).Bind(team).Run());
+  if (writer_->Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("team \"", team, "\" not found"));
+  }
+  return absl::OkStatus();
 }
 
 namespace {
@@ -576,6 +617,9 @@ absl::StatusOr<std::vector<v1::Incident>> SqliteStore::ListIncidents(const Incid
     add("(confidential = 0 OR reporter = ? OR owner = ?)", absl::string_view(query.viewer),
         absl::string_view(query.viewer));
   }
+  if (query.open_only) add("state != ?", int64_t{v1::STATE_CLOSED});
+  if (query.due_before) add("next_due <= ?", absl::ToUnixMicros(*query.due_before));
+  if (!query.asked_team.empty()) add("asked_team = ?", absl::string_view(query.asked_team));
   if (query.before_id > 0) add("id < ?", query.before_id);
   params.emplace_back(int64_t{query.limit});
 
@@ -628,8 +672,8 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
     AMENDS_ASSIGN_OR_RETURN(
         Statement insert,
         writer_->Prepare("INSERT INTO incidents (team, state, owner, reporter, client_key, "
-                         "severity, confidential, version, request_id, data) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, x'')"));
+                         "severity, confidential, version, request_id, wake_at, next_due, "
+                         "asked_team, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'')"));
     absl::Status s = insert.Bind(incident.team())
                          .Bind(int64_t{incident.state()})
                          .Bind(incident.owner())
@@ -639,6 +683,9 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
                          .Bind(int64_t{incident.confidential()})
                          .Bind(incident.version())
                          .BindTextOrNull(write.request_id)
+                         .BindTimeOrNull(write.wake_at)
+                         .BindTimeOrNull(write.next_due)
+                         .BindTextOrNull(write.asked_team)
                          .Run();
     if (absl::IsAlreadyExists(s)) {
       return absl::AlreadyExistsError(absl::StrCat("incident with request_id \"", write.request_id,
@@ -657,7 +704,8 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
     AMENDS_ASSIGN_OR_RETURN(
         Statement update,
         writer_->Prepare("UPDATE incidents SET team = ?, state = ?, owner = ?, reporter = ?, "
-                         "client_key = ?, severity = ?, confidential = ?, version = ?, data = ? "
+                         "client_key = ?, severity = ?, confidential = ?, version = ?, "
+                         "wake_at = ?, next_due = ?, asked_team = ?, data = ? "
                          "WHERE id = ? AND version = ?"));
     AMENDS_RETURN_IF_ERROR(update.Bind(incident.team())
                                .Bind(int64_t{incident.state()})
@@ -667,6 +715,9 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
                                .Bind(int64_t{incident.severity()})
                                .Bind(int64_t{incident.confidential()})
                                .Bind(incident.version())
+                               .BindTimeOrNull(write.wake_at)
+                               .BindTimeOrNull(write.next_due)
+                               .BindTextOrNull(write.asked_team)
                                .BindBlob(data)
                                .Bind(incident.id())
                                .Bind(incident.version() - 1)
@@ -698,6 +749,21 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
                           writer_->Prepare("UPDATE events SET data = ? WHERE sequence = ?"));
   AMENDS_RETURN_IF_ERROR(update.BindBlob(data).Bind(event.sequence()).Run());
   return out;
+}
+
+absl::Status SqliteStore::ForEachWakeup(
+    absl::FunctionRef<void(int64_t id, absl::Time at)> fn) {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  // Served from the partial index alone: a million rows stream in well under a second.
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn->Prepare("SELECT id, wake_at FROM incidents INDEXED BY incidents_by_wake "
+                    "WHERE wake_at IS NOT NULL"));
+  for (;;) {
+    AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) return absl::OkStatus();
+    fn(stmt.Int64(0), absl::FromUnixMicros(stmt.Int64(1)));
+  }
 }
 
 }  // namespace amends

@@ -62,6 +62,7 @@ class SqliteStore final : public Store {
   absl::Status CreateTeam(const Team& team) override;
   absl::StatusOr<Team> GetTeam(absl::string_view name) override;
   absl::StatusOr<std::vector<Team>> ListTeams() override;
+  absl::Status SetTeamCalendar(absl::string_view team, const v1::Calendar& calendar) override;
 
   absl::Status CreateUser(const User& user, absl::string_view token_hash) override;
   absl::StatusOr<User> GetUser(absl::string_view name) override;
@@ -76,6 +77,7 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id) override;
 
   absl::StatusOr<Committed> Commit(const IncidentWrite& write) override;
+  absl::Status ForEachWakeup(absl::FunctionRef<void(int64_t id, absl::Time at)> fn) override;
 
  private:
   class ReadLease;

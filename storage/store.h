@@ -23,15 +23,19 @@
 #include "absl/strings/string_view.h"
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
+#include "amends/v1/policy.pb.h"
 
 namespace amends {
 
 struct Team {
   std::string name;
   std::string time_zone;  // IANA name, e.g. "Asia/Tokyo"
+  v1::Calendar calendar;  // the team's own hours and holidays; empty: the policy's
 };
 
 struct User {
@@ -52,6 +56,12 @@ struct IncidentQuery {
   // everyone when all_confidential is set (a manager of the queried team, or an admin).
   std::string viewer;
   bool all_confidential = false;
+  // Only incidents that are not closed.
+  bool open_only = false;
+  // Only incidents with an open deadline due at or before this time.
+  std::optional<absl::Time> due_before;
+  // Only incidents whose escalation chain asks this team's managers (IncidentWrite).
+  std::string asked_team;
   // Keyset paging, newest first: only incidents with id < before_id (0: from the newest).
   int64_t before_id = 0;
   int limit = 50;
@@ -63,6 +73,11 @@ struct IncidentWrite {
   v1::Event event;        // sequence and incident_id are assigned by the store
   std::string client_key;
   std::string request_id;  // new incidents only; empty: none
+  // Derived from the incident by the core (deadlines.h), stored so that they can be queried:
+  // the scheduler's next point, the earliest open deadline, the team a chain asks.
+  std::optional<absl::Time> wake_at;
+  std::optional<absl::Time> next_due;
+  std::string asked_team;
 };
 
 struct Committed {
@@ -79,6 +94,8 @@ class Store {
   // NOT_FOUND if there is no such team.
   virtual absl::StatusOr<Team> GetTeam(absl::string_view name) = 0;
   virtual absl::StatusOr<std::vector<Team>> ListTeams() = 0;
+  // Replaces the team's own calendar. NOT_FOUND if there is no such team.
+  virtual absl::Status SetTeamCalendar(absl::string_view team, const v1::Calendar& calendar) = 0;
 
   // token_hash is the hex SHA-256 of the bearer token; the token itself is never stored.
   // ALREADY_EXISTS if the name is taken, NOT_FOUND if the team does not exist.
@@ -101,6 +118,10 @@ class Store {
   virtual absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id) = 0;
 
   virtual absl::StatusOr<Committed> Commit(const IncidentWrite& write) = 0;
+
+  // Calls `fn` with the id and wake_at of every incident that has one, in no set order, from
+  // one consistent snapshot. For the scheduler at start-up: must stream, not collect.
+  virtual absl::Status ForEachWakeup(absl::FunctionRef<void(int64_t id, absl::Time at)> fn) = 0;
 };
 
 }  // namespace amends

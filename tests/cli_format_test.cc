@@ -9,6 +9,7 @@
 #include "client/display.h"
 #include "client/enum_names.h"
 #include "client/exit_code.h"
+#include "client/inbox_view.h"
 #include "client/incident_view.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
@@ -18,6 +19,7 @@
 namespace amends::cli {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -340,6 +342,356 @@ TEST(IncidentView, TimelinePrintsLongJapaneseTextWholeInAlignedColumns) {
 TEST(IncidentView, ChangeLineNamesStateAndVersion) {
   EXPECT_EQ(RenderChange(SampleIncident(), "measure 1 added"),
             "#12 measure 1 added → state prevention-plan (version 7)\n");
+}
+
+// Deadlines, promises, holds, reminders and the inbox. Every time below is in Tokyo and
+// counted from kNow, Friday 2026-11-27 10:00 there.
+
+const absl::TimeZone& Tokyo() {
+  static const absl::TimeZone zone = *LoadTeamZone("Asia/Tokyo");
+  return zone;
+}
+
+absl::Time TokyoTime(int month, int day, int hour, int minute) {
+  return absl::FromCivil(absl::CivilMinute(2026, month, day, hour, minute), Tokyo());
+}
+
+const absl::Time kNow = TokyoTime(11, 27, 10, 0);
+
+// The lines of `text` from the one equal to `title` up to the next blank line.
+std::vector<std::string> Section(const std::string& text, const std::string& title) {
+  const std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  std::vector<std::string> section;
+  bool in = false;
+  for (const std::string& line : lines) {
+    if (line == title) {
+      in = true;
+    } else if (in && line.empty()) {
+      break;
+    } else if (in) {
+      section.push_back(line);
+    }
+  }
+  EXPECT_TRUE(in) << title << " not in:\n" << text;
+  return section;
+}
+
+TEST(DueHint, SaysHowLongUntilOrHowLongOverdue) {
+  EXPECT_EQ(DueHint(absl::Hours(3)), "in 3h");
+  EXPECT_EQ(DueHint(-absl::Hours(2)), "overdue by 2h");
+  EXPECT_EQ(DueHint(-absl::Minutes(90) - absl::Seconds(1)), "overdue by 2h");  // rounded
+  EXPECT_EQ(DueHint(-absl::Hours(49)), "overdue by 2d");
+  EXPECT_EQ(DueHint(absl::Seconds(30)), "due now");
+  EXPECT_EQ(DueHint(-absl::Seconds(59)), "due now");
+  EXPECT_EQ(FormatDue(TokyoTime(11, 27, 8, 0), Tokyo(), kNow), "2026-11-27 08:00 (overdue by 2h)");
+  EXPECT_EQ(FormatDue(TokyoTime(11, 27, 13, 0), Tokyo(), kNow), "2026-11-27 13:00 (in 3h)");
+}
+
+TEST(CompactDuration, TwoUnitsAtMostToTheMinute) {
+  EXPECT_EQ(CompactDuration(absl::Hours(2) + absl::Minutes(10)), "2h 10m");
+  EXPECT_EQ(CompactDuration(absl::Hours(3)), "3h");
+  EXPECT_EQ(CompactDuration(absl::Minutes(45) + absl::Seconds(20)), "45m");
+  EXPECT_EQ(CompactDuration(absl::Hours(28) + absl::Minutes(5)), "1d 4h");
+  EXPECT_EQ(CompactDuration(absl::Hours(48)), "2d");
+  EXPECT_EQ(CompactDuration(absl::Seconds(10)), "0m");
+}
+
+TEST(Table, RowsAloneAreIndentedAndAlignedWithoutTheHeader) {
+  Table table({{"A"}, {"LONG HEADER"}, {"C", Table::kNoLimit}});
+  table.AddRow({"ＡＢＣ商事", "x", "終わり"});
+  table.AddRow({"ab", "y", "end"});
+  const std::vector<std::string> lines =
+      absl::StrSplit(table.RenderRows("  "), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "  ＡＢＣ商事  x  終わり");  // the header's width does not count
+  EXPECT_EQ(lines[1], "  ab          y  end");
+}
+
+amends::v1::Incident IncidentWithDeadlines() {
+  amends::v1::Incident incident = SampleIncident();
+  incident.set_state(amends::v1::STATE_ESCALATED);
+  auto* approve = incident.add_deadlines();
+  approve->set_key("approve");
+  approve->set_what("上長承認");
+  *approve->mutable_due() = ToProto(TokyoTime(11, 27, 8, 0));
+  approve->set_managers_of("営業一課");
+  *approve->mutable_breached_at() = ToProto(TokyoTime(11, 27, 8, 0));
+  approve->set_level(1);
+  auto* promise = incident.add_deadlines();
+  promise->set_key("promise-1");
+  promise->set_what("promise 1: 折り返し電話");
+  *promise->mutable_due() = ToProto(TokyoTime(11, 27, 13, 0));
+  promise->set_user("suzuki");
+  promise->set_wall_clock(true);
+  auto* measure = incident.add_deadlines();
+  measure->set_key("measure-1");
+  measure->set_what("measure 1");
+  *measure->mutable_due() = ToProto(TokyoTime(12, 4, 18, 0));
+  measure->set_user("tanaka");
+  return incident;
+}
+
+TEST(IncidentView, DeadlinesAreAlignedWithJapaneseTextAndSayWhoAndHowLate) {
+  const std::string shown = RenderIncident(IncidentWithDeadlines(), kNow);
+  const std::vector<std::string> rows = Section(shown, "Deadlines:");
+  ASSERT_EQ(rows.size(), 3u) << shown;
+  EXPECT_THAT(rows[0], StartsWith("  上長承認  "));
+  EXPECT_THAT(rows[0], HasSubstr("2026-11-27 08:00 (overdue by 2h)"));
+  EXPECT_THAT(rows[0], HasSubstr("managers of 営業一課"));
+  EXPECT_THAT(rows[0], HasSubstr("(breached)"));
+  EXPECT_THAT(rows[1], HasSubstr("2026-11-27 13:00 (in 3h)"));
+  EXPECT_THAT(rows[1], HasSubstr("suzuki"));
+  EXPECT_THAT(rows[1], HasSubstr("(wall clock)"));
+  EXPECT_THAT(rows[1], Not(HasSubstr("(breached)")));
+  EXPECT_THAT(rows[2], HasSubstr("2026-12-04 18:00 (in 7d)"));
+  for (const std::string& row : rows) {
+    EXPECT_EQ(ColumnOf(row, "2026-"), ColumnOf(rows[0], "2026-")) << row;
+    EXPECT_THAT(row, Not(HasSubstr("…")));
+    EXPECT_THAT(row, Not(testing::EndsWith(" ")));
+  }
+  EXPECT_EQ(ColumnOf(rows[1], "suzuki"), ColumnOf(rows[0], "managers of"));
+  EXPECT_EQ(ColumnOf(rows[2], "tanaka"), ColumnOf(rows[0], "managers of"));
+}
+
+TEST(IncidentView, AHeldIncidentShowsTheTimeLeftAndTheHold) {
+  amends::v1::Incident incident = IncidentWithDeadlines();
+  amends::v1::Deadline* approve = incident.mutable_deadlines(0);
+  approve->clear_due();
+  approve->clear_breached_at();
+  *approve->mutable_held_left() = ToProto(absl::Hours(2) + absl::Minutes(10));
+  auto* hold = incident.mutable_hold();
+  hold->set_reason("先方の社内確認待ち");
+  hold->set_held_by("tanaka");
+  *hold->mutable_since() = ToProto(TokyoTime(11, 27, 8, 0));
+  *hold->mutable_until() = ToProto(TokyoTime(12, 1, 18, 0));
+
+  const std::string shown = RenderIncident(incident, kNow);
+  EXPECT_THAT(shown, HasSubstr("  state              escalated (on hold)\n"));
+  const std::vector<std::string> rows = Section(shown, "Deadlines:");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_THAT(rows[0], HasSubstr("held, 2h 10m left"));
+  EXPECT_EQ(ColumnOf(rows[0], "held"), ColumnOf(rows[1], "2026-"));
+  EXPECT_THAT(Section(shown, "On hold: 先方の社内確認待ち"),
+              ElementsAre("  since 2026-11-27 08:00 (2h ago) by tanaka, until "
+                          "2026-12-01 18:00 (in 4d)"));
+
+  incident.mutable_hold()->clear_until();
+  EXPECT_THAT(RenderIncident(incident, kNow), HasSubstr(", until resumed\n"));
+}
+
+TEST(IncidentView, PromisesAreNumberedWithTheirTimeAndKeptMark) {
+  amends::v1::Incident incident = SampleIncident();
+  auto* kept = incident.add_promises();
+  kept->set_number(1);
+  kept->set_text("見積書を再送する");
+  kept->set_owner("suzuki");
+  *kept->mutable_by() = ToProto(TokyoTime(11, 26, 18, 0));
+  *kept->mutable_kept_at() = ToProto(TokyoTime(11, 26, 17, 0));
+  kept->set_kept_by("suzuki");
+  auto* open = incident.add_promises();
+  open->set_number(2);
+  open->set_text("15時までに折り返しお電話する");
+  open->set_owner("佐藤");
+  *open->mutable_by() = ToProto(TokyoTime(11, 27, 9, 0));
+
+  const std::vector<std::string> rows = Section(RenderIncident(incident, kNow), "Promises:");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], "  1. [kept]  by 2026-11-26 18:00 (16h ago)        owner suzuki  見積書を再送する");
+  EXPECT_EQ(rows[1], "  2. [open]  by 2026-11-27 09:00 (overdue by 1h)  owner 佐藤    "
+                     "15時までに折り返しお電話する");
+}
+
+TEST(IncidentView, RemindersToAcknowledgeNameTheAddresseeAndTheCommand) {
+  amends::v1::Incident incident = IncidentWithDeadlines();
+  auto* mine = incident.add_reminders();
+  mine->set_deadline_key("promise-1");
+  mine->set_what("promise 1: 折り返し電話");
+  mine->set_user("suzuki");
+  *mine->mutable_due() = ToProto(TokyoTime(11, 27, 13, 0));
+  *mine->mutable_fired_at() = ToProto(TokyoTime(11, 27, 9, 0));
+  auto* managers = incident.add_reminders();
+  managers->set_deadline_key("approve");
+  managers->set_what("上長承認");
+  managers->set_managers_of("営業一課");
+  *managers->mutable_due() = ToProto(TokyoTime(11, 27, 8, 0));
+  *managers->mutable_fired_at() = ToProto(TokyoTime(11, 27, 6, 0));
+
+  const std::vector<std::string> rows =
+      Section(RenderIncident(incident, kNow), "Reminders to acknowledge (amends ack 12):");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_THAT(rows[0], StartsWith("  2026-11-27 09:00 (1h ago)  to suzuki  "));
+  EXPECT_THAT(rows[0], HasSubstr("due 2026-11-27 13:00 (in 3h)"));
+  EXPECT_THAT(rows[1], HasSubstr("to managers of 営業一課"));
+  EXPECT_THAT(rows[1], HasSubstr("due 2026-11-27 08:00 (overdue by 2h)"));
+  EXPECT_EQ(ColumnOf(rows[0], "promise 1"), ColumnOf(rows[1], "上長承認"));
+  EXPECT_EQ(ColumnOf(rows[0], "due "), ColumnOf(rows[1], "due "));
+}
+
+TEST(IncidentView, WithoutDeadlinesOrPromisesTheSectionsSayNoneAndHoldAndRemindersAreLeftOut) {
+  amends::v1::Incident incident = SampleIncident();
+  const std::string shown = RenderIncident(incident, kNow);
+  EXPECT_THAT(shown, HasSubstr("\nDeadlines: none\n"));
+  EXPECT_THAT(shown, HasSubstr("\nPromises: none\n"));
+  EXPECT_THAT(shown, Not(HasSubstr("On hold")));
+  EXPECT_THAT(shown, Not(HasSubstr("Reminders")));
+  EXPECT_THAT(shown, HasSubstr("  state              prevention-plan\n"));
+  EXPECT_LT(shown.find("Follow-ups:"), shown.find("Deadlines:"));
+  EXPECT_LT(shown.find("Deadlines:"), shown.find("Promises:"));
+}
+
+TEST(NextDue, TheSoonestDeadlineHeldOrNone) {
+  amends::v1::Incident incident = IncidentWithDeadlines();
+  EXPECT_EQ(NextDue(incident, kNow), "overdue 2h");
+  incident.mutable_deadlines()->SwapElements(0, 2);  // not trusting the server's order
+  EXPECT_EQ(NextDue(incident, kNow), "overdue 2h");
+  incident.mutable_deadlines()->RemoveLast();         // the overdue one
+  EXPECT_EQ(NextDue(incident, kNow), "in 3h");
+  EXPECT_EQ(NextDue(incident, TokyoTime(11, 27, 13, 0)), "due now");
+  incident.mutable_hold()->set_reason("先方回答待ち");
+  EXPECT_EQ(NextDue(incident, kNow), "held");
+  EXPECT_EQ(NextDue(SampleIncident(), kNow), "—");
+}
+
+TEST(IncidentView, ListShowsNextDueBeforeTheSummary) {
+  Incidents incidents;
+  *incidents.Add() = IncidentWithDeadlines();
+  *incidents.Add() = SampleIncident();
+  incidents[1].set_id(3);
+  incidents[1].set_summary("late report");
+  const std::vector<std::string> lines =
+      absl::StrSplit(RenderIncidentList(incidents, kNow), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_LT(ColumnOf(lines[0], "NEXT DUE"), ColumnOf(lines[0], "SUMMARY"));
+  EXPECT_GT(ColumnOf(lines[0], "NEXT DUE"), ColumnOf(lines[0], "OWNER"));
+  EXPECT_EQ(ColumnOf(lines[1], "overdue 2h"), ColumnOf(lines[0], "NEXT DUE"));
+  EXPECT_EQ(ColumnOf(lines[2], "—"), ColumnOf(lines[0], "NEXT DUE"));
+  EXPECT_EQ(ColumnOf(lines[1], "15時の打ち合わせを失念"), ColumnOf(lines[0], "SUMMARY"));
+  EXPECT_EQ(ColumnOf(lines[2], "late report"), ColumnOf(lines[0], "SUMMARY"));
+}
+
+InboxItems SampleInbox() {
+  InboxItems items;
+  auto add = [&](amends::v1::InboxItem::Reason reason, int64_t id, absl::Time due,
+                 const std::string& what, const std::string& client, const std::string& summary) {
+    amends::v1::InboxItem* item = items.Add();
+    item->set_reason(reason);
+    item->set_incident_id(id);
+    item->set_team("営業一課");
+    item->set_team_time_zone("Asia/Tokyo");
+    item->set_client(client);
+    item->set_summary(summary);
+    item->set_what(what);
+    *item->mutable_due() = ToProto(due);
+  };
+  add(amends::v1::InboxItem::REASON_BREACH, 12, TokyoTime(11, 27, 8, 0), "上長承認", "ＡＢＣ商事",
+      "15時の打ち合わせを失念");
+  add(amends::v1::InboxItem::REASON_APPROVAL, 3, TokyoTime(11, 27, 9, 30), "approve",
+      "XYZ Trading", "Shipment two days late");
+  add(amends::v1::InboxItem::REASON_DEADLINE, 14, TokyoTime(11, 27, 13, 0),
+      "promise 1: 折り返し電話", "株式会社ＡＢＣ商事ホールディングス", "報告書の提出遅れ");
+  add(amends::v1::InboxItem::REASON_REMINDER, 5, TokyoTime(11, 30, 10, 0), "apology visit",
+      "ｱｲｳ物産", "納期遅延について先方部長より強い抗議。来週訪問予定");
+  return items;
+}
+
+TEST(Inbox, KeepsTheServersOrderWithAlignedColumnsAndTheSummaryWhole) {
+  const std::string rendered = RenderInbox(SampleInbox(), kNow);
+  const std::vector<std::string> lines = absl::StrSplit(rendered, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 5u) << rendered;
+  EXPECT_THAT(lines[0], StartsWith("DUE "));
+  const std::vector<std::string> headers = {"DUE", "ID", "WHY", "WHAT", "CLIENT", "SUMMARY"};
+  for (size_t i = 1; i < headers.size(); ++i) {
+    EXPECT_LT(ColumnOf(lines[0], headers[i - 1]), ColumnOf(lines[0], headers[i]));
+  }
+  const std::vector<std::vector<std::string>> rows = {
+      {"2026-11-27 08:00 (overdue by 2h)", "12", "breach", "上長承認", "ＡＢＣ商事",
+       "15時の打ち合わせを失念"},
+      {"2026-11-27 09:30 (overdue by 30m)", "3", "approve", "approve", "XYZ Trading",
+       "Shipment two days late"},
+      {"2026-11-27 13:00 (in 3h)", "14", "deadline", "promise 1: 折り返し電話",
+       "株式会社ＡＢＣ商事…", "報告書の提出遅れ"},
+      {"2026-11-30 10:00 (in 3d)", "5", "reminder", "apology visit", "ｱｲｳ物産",
+       "納期遅延について先方部長より強い抗議。来週訪問予定"},
+  };
+  for (size_t r = 0; r < rows.size(); ++r) {
+    size_t from = 0;  // each cell is looked for after the one before it
+    for (size_t c = 0; c < headers.size(); ++c) {
+      const size_t at = lines[r + 1].find(rows[r][c], from);
+      ASSERT_NE(at, std::string::npos) << rows[r][c] << " not in: " << lines[r + 1];
+      EXPECT_EQ(DisplayWidth(lines[r + 1].substr(0, at)), ColumnOf(lines[0], headers[c]))
+          << "row " << r << ": " << rows[r][c];
+      from = at + rows[r][c].size();
+    }
+  }
+  EXPECT_THAT(rendered, Not(HasSubstr(" \n")));
+}
+
+TEST(Inbox, EmptyInboxSaysSo) {
+  EXPECT_EQ(RenderInbox(InboxItems(), kNow), "Nothing needs you now.\n");
+}
+
+TEST(Inbox, AnItemWithoutADueTimeShowsADashInTheTeamZoneOfEachItem) {
+  InboxItems items = SampleInbox();
+  items[0].clear_due();
+  items[1].set_team_time_zone("Europe/Berlin");
+  const std::vector<std::string> lines =
+      absl::StrSplit(RenderInbox(items, kNow), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 5u);
+  EXPECT_THAT(lines[1], StartsWith("-  "));
+  EXPECT_THAT(lines[2], StartsWith("2026-11-27 01:30 (overdue by 30m)"));
+}
+
+TEST(Inbox, ReasonsHaveShortNames) {
+  EXPECT_EQ(InboxReasonName(amends::v1::InboxItem::REASON_DEADLINE), "deadline");
+  EXPECT_EQ(InboxReasonName(amends::v1::InboxItem::REASON_APPROVAL), "approve");
+  EXPECT_EQ(InboxReasonName(amends::v1::InboxItem::REASON_BREACH), "breach");
+  EXPECT_EQ(InboxReasonName(amends::v1::InboxItem::REASON_REMINDER), "reminder");
+}
+
+TEST(ParseDurationArg, AcceptsAbseilFormsAndDays) {
+  EXPECT_EQ(*ParseDurationArg("--due-within", "24h"), absl::Hours(24));
+  EXPECT_EQ(*ParseDurationArg("--due-within", "90m"), absl::Minutes(90));
+  EXPECT_EQ(*ParseDurationArg("--due-within", "1h30m"), absl::Minutes(90));
+  EXPECT_EQ(*ParseDurationArg("--due-within", "2d"), absl::Hours(48));
+  EXPECT_EQ(*ParseDurationArg("--due-within", "1d12h"), absl::Hours(36));
+}
+
+TEST(ParseDurationArg, RejectsAnythingElseNamingTheOption) {
+  for (const char* text : {"", "3x", "d", "2", "-2d", "1.5d", "2dd", "1d-1h", "inf", "tomorrow",
+                           "2 d", "0", "0d", "-1h"}) {
+    const absl::StatusOr<absl::Duration> d = ParseDurationArg("--due-within", text);
+    EXPECT_EQ(d.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(std::string(d.status().message()), StartsWith("--due-within: ")) << text;
+  }
+  EXPECT_THAT(std::string(ParseDurationArg("--due-within", "3x").status().message()),
+              HasSubstr("90m, 24h, 2d"));
+}
+
+TEST(TimeProto, DurationsRoundTripWithTheSameSign) {
+  const absl::Duration d = absl::Hours(36) + absl::Milliseconds(250);
+  EXPECT_EQ(ToProto(d).seconds(), 36 * 3600);
+  EXPECT_EQ(ToProto(d).nanos(), 250000000);
+  EXPECT_EQ(FromProto(ToProto(d)), d);
+  EXPECT_EQ(ToProto(-absl::Milliseconds(1500)).seconds(), -1);
+  EXPECT_EQ(ToProto(-absl::Milliseconds(1500)).nanos(), -500000000);
+  EXPECT_EQ(FromProto(ToProto(-absl::Milliseconds(1500))), -absl::Milliseconds(1500));
+}
+
+TEST(ParseServerClock, ReadsRfc3339) {
+  EXPECT_EQ(ParseServerClock("2026-11-27T01:00:00Z"), TokyoTime(11, 27, 10, 0));
+  EXPECT_EQ(ParseServerClock("2026-11-27T10:00:00+09:00"), TokyoTime(11, 27, 10, 0));
+  EXPECT_EQ(ParseServerClock("yesterday"), std::nullopt);
+  EXPECT_EQ(ParseServerClock(""), std::nullopt);
+}
+
+TEST(EnumNames, TheSchedulersEventsHaveTimelineNames) {
+  EXPECT_EQ(CliName(amends::v1::EVENT_TYPE_REMINDER), "reminder");
+  EXPECT_EQ(CliName(amends::v1::EVENT_TYPE_DEADLINE_BREACHED), "deadline-breached");
+  EXPECT_EQ(CliName(amends::v1::EVENT_TYPE_PROMISE_MADE), "promise-made");
+  EXPECT_EQ(CliName(amends::v1::EVENT_TYPE_PROMISE_KEPT), "promise-kept");
+  EXPECT_EQ(CliName(amends::v1::EVENT_TYPE_HELD), "held");
+  EXPECT_EQ(CliName(amends::v1::EVENT_TYPE_RESUMED), "resumed");
+  EXPECT_EQ(CliName(amends::v1::EVENT_TYPE_REMINDERS_ACKNOWLEDGED), "reminders-acknowledged");
 }
 
 }  // namespace

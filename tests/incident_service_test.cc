@@ -352,7 +352,8 @@ TEST_F(IncidentServiceTest, ConcurrentChangesWithoutVersionsAreAllKept) {
 
 TEST_F(IncidentServiceTest, SecondServerOnTheSamePortRefusesToStart) {
   absl::StatusOr<std::unique_ptr<AmendsServer>> second =
-      AmendsServer::Start(*store_, clock_, absl::StrCat("127.0.0.1:", server_->port()));
+      AmendsServer::Start(*store_, clock_, DefaultPolicy(),
+                          {.listen = absl::StrCat("127.0.0.1:", server_->port())});
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
 }
 

@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "server/core/client_name.h"
 #include "server/core/time_proto.h"
+#include "tests/test_rules.h"
 
 namespace amends {
 namespace {
@@ -39,11 +40,28 @@ v1::ReportIncidentRequest MissedAppointment() {
 }
 
 // An incident reported by sato, moved straight into `state` with one open measure where the
-// state can have measures, so every action's own preconditions can be met.
-v1::Incident InState(State state) {
-  v1::Incident i = Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {})->incident;
+// state can have measures, an open promise, and a reminder for each of sato, yamada and the
+// managers, so every action's own preconditions can be met. `held` puts it on hold.
+v1::Incident InState(State state, bool held = false) {
+  v1::Incident i =
+      Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident;
   i.set_id(7);
   i.set_state(state);
+  v1::Promise* p = i.add_promises();
+  p->set_number(1);
+  p->set_text("15時までに折り返し電話");
+  p->set_owner("sato");
+  *p->mutable_by() = ToProto(kNow + absl::Hours(1));
+  for (const char* user : {"sato", "yamada", ""}) {
+    v1::ReminderNotice* n = i.add_reminders();
+    n->set_deadline_key("escalate");
+    n->set_user(user);
+    if (*user == '\0') n->set_managers_of("tokyo-sales");
+  }
+  if (held) {
+    i.mutable_hold()->set_reason("先方部長の日程待ち");
+    *i.mutable_hold()->mutable_since() = ToProto(kNow);
+  }
   if (state == v1::STATE_PREVENTION_PLAN || state == v1::STATE_FOLLOW_UP) {
     v1::PreventionMeasure* m = i.add_measures();
     m->set_number(1);
@@ -66,7 +84,10 @@ Action ValidAction(ActionType type) {
       a.at = kNow + absl::Hours(24 * 7);
       a.user = kOwner;
       break;
-    case ActionType::kCompleteMeasure: a.measure_number = 1; break;
+    case ActionType::kCompleteMeasure: a.number = 1; break;
+    case ActionType::kKeepPromise: a.number = 1; break;
+    case ActionType::kMakePromise: a.at = kNow + absl::Hours(2); break;
+    case ActionType::kHold: a.at = kNow + absl::Hours(24); break;
     default: break;
   }
   return a;
@@ -76,23 +97,33 @@ const State kStates[] = {v1::STATE_REPORTED,        v1::STATE_ESCALATED,
                          v1::STATE_APOLOGY_VISIT,   v1::STATE_PREVENTION_PLAN,
                          v1::STATE_FOLLOW_UP,       v1::STATE_CLOSED};
 
-// The specification, by state: what each state allows (the lifecycle section).
+// The specification, by state: what each state allows (the issues' lifecycle and deadline
+// sections). Every open state takes notes, hand-overs, promises and acknowledgements; only
+// the stages that can wait on the client can be held.
 const std::map<State, std::set<ActionType>> kAllowedIn = {
     {v1::STATE_REPORTED,
      {ActionType::kAddNote, ActionType::kAssign, ActionType::kRecordFirstApology,
-      ActionType::kEscalate, ActionType::kClose}},
+      ActionType::kEscalate, ActionType::kClose, ActionType::kMakePromise,
+      ActionType::kKeepPromise, ActionType::kAcknowledge}},
     {v1::STATE_ESCALATED,
      {ActionType::kAddNote, ActionType::kAssign, ActionType::kApproveEscalation,
-      ActionType::kDeclineEscalation, ActionType::kClose}},
+      ActionType::kDeclineEscalation, ActionType::kClose, ActionType::kMakePromise,
+      ActionType::kKeepPromise, ActionType::kAcknowledge}},
     {v1::STATE_APOLOGY_VISIT,
      {ActionType::kAddNote, ActionType::kAssign, ActionType::kScheduleVisit,
-      ActionType::kRecordVisit, ActionType::kClose}},
+      ActionType::kRecordVisit, ActionType::kClose, ActionType::kMakePromise,
+      ActionType::kKeepPromise, ActionType::kAcknowledge, ActionType::kHold,
+      ActionType::kResume}},
     {v1::STATE_PREVENTION_PLAN,
      {ActionType::kAddNote, ActionType::kAssign, ActionType::kAddMeasure,
-      ActionType::kCompleteMeasure, ActionType::kPresentPlan, ActionType::kClose}},
+      ActionType::kCompleteMeasure, ActionType::kPresentPlan, ActionType::kClose,
+      ActionType::kMakePromise, ActionType::kKeepPromise, ActionType::kAcknowledge,
+      ActionType::kHold, ActionType::kResume}},
     {v1::STATE_FOLLOW_UP,
      {ActionType::kAddNote, ActionType::kAssign, ActionType::kCompleteMeasure,
-      ActionType::kLogFollowUp, ActionType::kClose}},
+      ActionType::kLogFollowUp, ActionType::kClose, ActionType::kMakePromise,
+      ActionType::kKeepPromise, ActionType::kAcknowledge, ActionType::kHold,
+      ActionType::kResume}},
     {v1::STATE_CLOSED, {ActionType::kReopen}},
 };
 
@@ -111,7 +142,8 @@ const std::map<ActionType, State> kLeadsTo = {
 // (every fixture is early: its measure is open and no follow-up is logged) is a manager's call.
 const std::set<ActionType> kManagerOnly = {ActionType::kApproveEscalation,
                                            ActionType::kDeclineEscalation, ActionType::kReopen};
-const std::set<ActionType> kOwnerOrManager = {ActionType::kAssign, ActionType::kClose};
+const std::set<ActionType> kOwnerOrManager = {ActionType::kAssign, ActionType::kClose,
+                                              ActionType::kHold, ActionType::kResume};
 
 absl::StatusCode Expected(State state, ActionType action, const Actor& actor) {
   if (actor.team != "tokyo-sales" && actor.role != Role::kAdmin) {
@@ -137,8 +169,9 @@ TEST(LifecycleTest, EveryStateActionAndRoleFollowsTheTable) {
            {kOwner, kColleague, kManager, kObserver, kOutsider, kAdmin}) {
         SCOPED_TRACE(absl::StrCat(State_Name(state), " / ", ActionName(action), " / ",
                                   actor.name));
-        const v1::Incident before = InState(state);
-        absl::StatusOr<Change> change = Apply(before, ValidAction(action), actor, kNow);
+        const v1::Incident before = InState(state, action == ActionType::kResume);
+        absl::StatusOr<Change> change =
+            Apply(before, ValidAction(action), actor, kNow, TokyoRules());
         const absl::StatusCode want = Expected(state, action, actor);
         ASSERT_EQ(change.status().code(), want) << change.status();
         EXPECT_EQ(StateAllows(state, action), kAllowedIn.at(state).count(action) == 1);
@@ -154,43 +187,43 @@ TEST(LifecycleTest, EveryStateActionAndRoleFollowsTheTable) {
       }
     }
   }
-  EXPECT_EQ(checked, 6 * 14 * 6);
+  EXPECT_EQ(checked, 6 * 19 * 6);
 }
 
 TEST(LifecycleTest, WrongStateNamesTheStateAndTheActionsItAllows) {
   absl::StatusOr<Change> c =
       Apply(InState(v1::STATE_REPORTED), ValidAction(ActionType::kApproveEscalation), kManager,
-            kNow);
+            kNow, TokyoRules());
   ASSERT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(c.status().message(),
             "cannot approve incident 7 in state reported; allowed: note, assign, apologize, "
-            "escalate, close");
+            "escalate, close, promise, promise done, ack");
 }
 
 TEST(LifecycleTest, MemberApprovingIsDeniedNamingTheRole) {
   absl::StatusOr<Change> c = Apply(InState(v1::STATE_ESCALATED),
-                                   ValidAction(ActionType::kApproveEscalation), kOwner, kNow);
+                                   ValidAction(ActionType::kApproveEscalation), kOwner, kNow, TokyoRules());
   ASSERT_EQ(c.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(c.status().message(), "approve needs role manager; you are member");
 }
 
 TEST(LifecycleTest, ApproveBySelfReporterIsDenied) {
-  v1::Incident i = Report(MissedAppointment(), kManager, "Asia/Tokyo", kNow, {})->incident;
+  v1::Incident i = Report(MissedAppointment(), kManager, "Asia/Tokyo", kNow, {}, TokyoRules())->incident;
   i.set_id(8);
   i.set_state(v1::STATE_ESCALATED);
   for (ActionType t : {ActionType::kApproveEscalation, ActionType::kDeclineEscalation}) {
-    absl::StatusOr<Change> c = Apply(i, ValidAction(t), kManager, kNow);
+    absl::StatusOr<Change> c = Apply(i, ValidAction(t), kManager, kNow, TokyoRules());
     ASSERT_EQ(c.status().code(), absl::StatusCode::kPermissionDenied);
     EXPECT_NE(c.status().message().find("another manager of team tokyo-sales"),
               std::string::npos);
   }
-  EXPECT_TRUE(Apply(i, ValidAction(ActionType::kApproveEscalation), kOtherManager, kNow).ok());
+  EXPECT_TRUE(Apply(i, ValidAction(ActionType::kApproveEscalation), kOtherManager, kNow, TokyoRules()).ok());
 }
 
 TEST(LifecycleTest, ApprovalMakesTheApproverTheIncidentsManager) {
   absl::StatusOr<Change> c =
       Apply(InState(v1::STATE_ESCALATED), {.type = ActionType::kApproveEscalation}, kManager,
-            kNow);
+            kNow, TokyoRules());
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->incident.manager(), "tanaka");
   EXPECT_EQ(c->event.type(), v1::EVENT_TYPE_ESCALATION_APPROVED);
@@ -199,17 +232,17 @@ TEST(LifecycleTest, ApprovalMakesTheApproverTheIncidentsManager) {
 TEST(LifecycleTest, EscalateAndDeclineNeedAReasonNamingTheField) {
   absl::StatusOr<Change> e =
       Apply(InState(v1::STATE_REPORTED), {.type = ActionType::kEscalate, .text = "  "}, kOwner,
-            kNow);
+            kNow, TokyoRules());
   EXPECT_EQ(e.status(), absl::InvalidArgumentError("reason: required"));
   absl::StatusOr<Change> d = Apply(InState(v1::STATE_ESCALATED),
-                                   {.type = ActionType::kDeclineEscalation}, kManager, kNow);
+                                   {.type = ActionType::kDeclineEscalation}, kManager, kNow, TokyoRules());
   EXPECT_EQ(d.status(), absl::InvalidArgumentError("reason: required"));
 }
 
 TEST(LifecycleTest, EscalationKeepsItsReason) {
   absl::StatusOr<Change> c = Apply(InState(v1::STATE_REPORTED),
                                    {.type = ActionType::kEscalate, .text = "先方部長がお怒り"},
-                                   kOwner, kNow);
+                                   kOwner, kNow, TokyoRules());
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->incident.escalation_reason(), "先方部長がお怒り");
   EXPECT_EQ(c->event.text(), "先方部長がお怒り");
@@ -219,37 +252,37 @@ TEST(LifecycleTest, FirstApologyIsRecordedOnceWithItsChannel) {
   absl::StatusOr<Change> c = Apply(
       InState(v1::STATE_REPORTED),
       {.type = ActionType::kRecordFirstApology, .text = "電話で謝罪", .channel = v1::CHANNEL_CALL},
-      kOwner, kNow);
+      kOwner, kNow, TokyoRules());
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->incident.first_apology().channel(), v1::CHANNEL_CALL);
   EXPECT_EQ(c->incident.first_apology().recorded_by(), "sato");
-  EXPECT_EQ(Apply(c->incident, ValidAction(ActionType::kRecordFirstApology), kOwner, kNow)
+  EXPECT_EQ(Apply(c->incident, ValidAction(ActionType::kRecordFirstApology), kOwner, kNow, TokyoRules())
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Apply(InState(v1::STATE_REPORTED), {.type = ActionType::kRecordFirstApology}, kOwner,
-                  kNow)
+                  kNow, TokyoRules())
                 .status(),
             absl::InvalidArgumentError("channel: required: call, mail or visit"));
 }
 
 TEST(LifecycleTest, HandOverNeedsANoteAndATeamMemberAndIsKept) {
   const v1::Incident i = InState(v1::STATE_APOLOGY_VISIT);
-  EXPECT_EQ(Apply(i, {.type = ActionType::kAssign, .user = kColleague}, kOwner, kNow).status(),
+  EXPECT_EQ(Apply(i, {.type = ActionType::kAssign, .user = kColleague}, kOwner, kNow, TokyoRules()).status(),
             absl::InvalidArgumentError("note: required"));
   EXPECT_EQ(Apply(i, {.type = ActionType::kAssign, .text = "引き継ぎ", .user = kOutsider}, kOwner,
-                  kNow)
+                  kNow, TokyoRules())
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Apply(i, {.type = ActionType::kAssign, .text = "引き継ぎ", .user = kObserver},
-                  kOwner, kNow)
+                  kOwner, kNow, TokyoRules())
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
   absl::StatusOr<Change> c =
       Apply(i, {.type = ActionType::kAssign, .text = "部長は木曜午後なら在席", .user = kColleague},
-            kOwner, kNow);
+            kOwner, kNow, TokyoRules());
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->incident.owner(), "yamada");
   EXPECT_EQ(c->incident.last_hand_over().from_owner(), "sato");
@@ -260,7 +293,7 @@ TEST(LifecycleTest, HandOverNeedsANoteAndATeamMemberAndIsKept) {
 TEST(LifecycleTest, VisitInThePastIsRejectedNamingTheField) {
   absl::StatusOr<Change> c =
       Apply(InState(v1::STATE_APOLOGY_VISIT),
-            {.type = ActionType::kScheduleVisit, .at = kNow - absl::Hours(1)}, kOwner, kNow);
+            {.type = ActionType::kScheduleVisit, .at = kNow - absl::Hours(1)}, kOwner, kNow, TokyoRules());
   ASSERT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(c.status().message().substr(0, 11), "planned_at:");
 }
@@ -270,13 +303,13 @@ TEST(LifecycleTest, VisitCanBeRescheduledAndItsOutcomeMovesToThePlan) {
                     {.type = ActionType::kScheduleVisit,
                      .at = kNow + absl::Hours(18),
                      .attendees = {"sato", "tanaka"}},
-                    kOwner, kNow);
+                    kOwner, kNow, TokyoRules());
   c = *Apply(c.incident, {.type = ActionType::kScheduleVisit, .at = kNow + absl::Hours(42)},
-             kManager, kNow);
+             kManager, kNow, TokyoRules());
   EXPECT_EQ(FromProto(c.incident.visit().planned_at()), kNow + absl::Hours(42));
   EXPECT_EQ(c.incident.state(), v1::STATE_APOLOGY_VISIT);
   c = *Apply(c.incident, {.type = ActionType::kRecordVisit, .text = "部長に直接謝罪、再発防止策を約束"},
-             kManager, kNow);
+             kManager, kNow, TokyoRules());
   EXPECT_EQ(c.incident.state(), v1::STATE_PREVENTION_PLAN);
   EXPECT_EQ(c.incident.visit().outcome(), "部長に直接謝罪、再発防止策を約束");
 }
@@ -284,28 +317,28 @@ TEST(LifecycleTest, VisitCanBeRescheduledAndItsOutcomeMovesToThePlan) {
 TEST(LifecycleTest, MeasuresAreNumberedAndNeedOwnerAndFutureDueDate) {
   v1::Incident i = InState(v1::STATE_PREVENTION_PLAN);
   i.clear_measures();
-  EXPECT_EQ(Apply(i, {.type = ActionType::kPresentPlan}, kOwner, kNow).status().code(),
+  EXPECT_EQ(Apply(i, {.type = ActionType::kPresentPlan}, kOwner, kNow, TokyoRules()).status().code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Apply(i, {.type = ActionType::kAddMeasure, .text = "x", .at = kNow + absl::Hours(1)},
-                  kOwner, kNow)
+                  kOwner, kNow, TokyoRules())
                 .status(),
             absl::InvalidArgumentError("owner: required"));
-  EXPECT_EQ(Apply(i, {.type = ActionType::kAddMeasure, .text = "x", .user = kOwner}, kOwner, kNow)
+  EXPECT_EQ(Apply(i, {.type = ActionType::kAddMeasure, .text = "x", .user = kOwner}, kOwner, kNow, TokyoRules())
                 .status(),
             absl::InvalidArgumentError("due: required"));
-  Change c = *Apply(i, ValidAction(ActionType::kAddMeasure), kOwner, kNow);
-  c = *Apply(c.incident, ValidAction(ActionType::kAddMeasure), kOwner, kNow);
+  Change c = *Apply(i, ValidAction(ActionType::kAddMeasure), kOwner, kNow, TokyoRules());
+  c = *Apply(c.incident, ValidAction(ActionType::kAddMeasure), kOwner, kNow, TokyoRules());
   ASSERT_EQ(c.incident.measures_size(), 2);
   EXPECT_EQ(c.incident.measures(1).number(), 2);
-  EXPECT_EQ(Apply(c.incident, {.type = ActionType::kCompleteMeasure, .measure_number = 3}, kOwner,
-                  kNow)
+  EXPECT_EQ(Apply(c.incident, {.type = ActionType::kCompleteMeasure, .number = 3}, kOwner,
+                  kNow, TokyoRules())
                 .status(),
             absl::InvalidArgumentError("number: incident 7 has measures 1 to 2, not 3"));
-  c = *Apply(c.incident, {.type = ActionType::kCompleteMeasure, .measure_number = 2}, kOwner,
-             kNow);
+  c = *Apply(c.incident, {.type = ActionType::kCompleteMeasure, .number = 2}, kOwner,
+             kNow, TokyoRules());
   EXPECT_EQ(c.incident.measures(1).done_by(), "sato");
-  EXPECT_EQ(Apply(c.incident, {.type = ActionType::kCompleteMeasure, .measure_number = 2},
-                  kOwner, kNow)
+  EXPECT_EQ(Apply(c.incident, {.type = ActionType::kCompleteMeasure, .number = 2},
+                  kOwner, kNow, TokyoRules())
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);
@@ -313,25 +346,25 @@ TEST(LifecycleTest, MeasuresAreNumberedAndNeedOwnerAndFutureDueDate) {
 
 TEST(LifecycleTest, OwnerClosesOnlyOnceMeasuresAreDoneAndAFollowUpIsLogged) {
   v1::Incident i = InState(v1::STATE_FOLLOW_UP);
-  EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kOwner, kNow).status().code(),
+  EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kOwner, kNow, TokyoRules()).status().code(),
             absl::StatusCode::kPermissionDenied);
-  i = Apply(i, {.type = ActionType::kCompleteMeasure, .measure_number = 1}, kOwner, kNow)
+  i = Apply(i, {.type = ActionType::kCompleteMeasure, .number = 1}, kOwner, kNow, TokyoRules())
           ->incident;
-  EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kOwner, kNow).status().code(),
+  EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kOwner, kNow, TokyoRules()).status().code(),
             absl::StatusCode::kPermissionDenied);  // no follow-up yet
-  i = Apply(i, {.type = ActionType::kLogFollowUp, .text = "1週間後に電話、関係良好"}, kOwner, kNow)
+  i = Apply(i, {.type = ActionType::kLogFollowUp, .text = "1週間後に電話、関係良好"}, kOwner, kNow, TokyoRules())
           ->incident;
-  absl::StatusOr<Change> c = Apply(i, {.type = ActionType::kClose}, kOwner, kNow);
+  absl::StatusOr<Change> c = Apply(i, {.type = ActionType::kClose}, kOwner, kNow, TokyoRules());
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->incident.state(), v1::STATE_CLOSED);
 }
 
 TEST(LifecycleTest, ManagerClosesEarlyOnlyWithAReason) {
   const v1::Incident i = InState(v1::STATE_ESCALATED);
-  EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kManager, kNow).status(),
+  EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kManager, kNow, TokyoRules()).status(),
             absl::InvalidArgumentError("reason: required"));
   absl::StatusOr<Change> c =
-      Apply(i, {.type = ActionType::kClose, .text = "重複: #3 と同じ件"}, kManager, kNow);
+      Apply(i, {.type = ActionType::kClose, .text = "重複: #3 と同じ件"}, kManager, kNow, TokyoRules());
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->incident.close_reason(), "重複: #3 と同じ件");
 }
@@ -339,16 +372,16 @@ TEST(LifecycleTest, ManagerClosesEarlyOnlyWithAReason) {
 TEST(LifecycleTest, ReopenStartsANewRoundThatNeedsItsOwnPlanAndFollowUp) {
   // Closed properly once: measure done, follow-up logged.
   v1::Incident i = InState(v1::STATE_FOLLOW_UP);
-  i = Apply(i, {.type = ActionType::kCompleteMeasure, .measure_number = 1}, kOwner, kNow)
+  i = Apply(i, {.type = ActionType::kCompleteMeasure, .number = 1}, kOwner, kNow, TokyoRules())
           ->incident;
-  i = Apply(i, {.type = ActionType::kLogFollowUp, .text = "関係良好"}, kOwner, kNow)->incident;
-  i = Apply(i, {.type = ActionType::kClose}, kOwner, kNow)->incident;
+  i = Apply(i, {.type = ActionType::kLogFollowUp, .text = "関係良好"}, kOwner, kNow, TokyoRules())->incident;
+  i = Apply(i, {.type = ActionType::kClose}, kOwner, kNow, TokyoRules())->incident;
   ASSERT_EQ(i.state(), v1::STATE_CLOSED);
 
-  EXPECT_EQ(Apply(i, {.type = ActionType::kReopen}, kManager, kNow).status(),
+  EXPECT_EQ(Apply(i, {.type = ActionType::kReopen}, kManager, kNow, TokyoRules()).status(),
             absl::InvalidArgumentError("reason: required"));
   absl::StatusOr<Change> c =
-      Apply(i, {.type = ActionType::kReopen, .text = "再びアポイントを失念"}, kManager, kNow);
+      Apply(i, {.type = ActionType::kReopen, .text = "再びアポイントを失念"}, kManager, kNow, TokyoRules());
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->incident.state(), v1::STATE_REPORTED);
   EXPECT_EQ(c->incident.round(), 2);
@@ -358,14 +391,14 @@ TEST(LifecycleTest, ReopenStartsANewRoundThatNeedsItsOwnPlanAndFollowUp) {
   // The old measure and follow-up prove nothing for the new round.
   v1::Incident again = c->incident;
   again.set_state(v1::STATE_PREVENTION_PLAN);
-  EXPECT_EQ(Apply(again, {.type = ActionType::kPresentPlan}, kOwner, kNow).status().code(),
+  EXPECT_EQ(Apply(again, {.type = ActionType::kPresentPlan}, kOwner, kNow, TokyoRules()).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  again = Apply(again, ValidAction(ActionType::kAddMeasure), kOwner, kNow)->incident;
+  again = Apply(again, ValidAction(ActionType::kAddMeasure), kOwner, kNow, TokyoRules())->incident;
   EXPECT_EQ(again.measures(1).round(), 2);
-  again = Apply(again, {.type = ActionType::kPresentPlan}, kOwner, kNow)->incident;
-  again = Apply(again, {.type = ActionType::kCompleteMeasure, .measure_number = 2}, kOwner, kNow)
+  again = Apply(again, {.type = ActionType::kPresentPlan}, kOwner, kNow, TokyoRules())->incident;
+  again = Apply(again, {.type = ActionType::kCompleteMeasure, .number = 2}, kOwner, kNow, TokyoRules())
               ->incident;
-  EXPECT_EQ(Apply(again, {.type = ActionType::kClose}, kOwner, kNow).status().code(),
+  EXPECT_EQ(Apply(again, {.type = ActionType::kClose}, kOwner, kNow, TokyoRules()).status().code(),
             absl::StatusCode::kPermissionDenied);  // no follow-up in this round yet
 }
 
@@ -374,7 +407,7 @@ TEST(LifecycleTest, DeclineReturnsToReportedAndForgetsTheEscalationReason) {
   i.set_escalation_reason("先方部長がお怒り");
   absl::StatusOr<Change> c = Apply(
       i, {.type = ActionType::kDeclineEscalation, .text = "担当者から再度電話で十分"}, kManager,
-      kNow);
+      kNow, TokyoRules());
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->incident.state(), v1::STATE_REPORTED);
   EXPECT_EQ(c->incident.escalation_reason(), "");
@@ -383,7 +416,7 @@ TEST(LifecycleTest, DeclineReturnsToReportedAndForgetsTheEscalationReason) {
 
 TEST(LifecycleTest, TextOfOnlyJapaneseSpacesCountsAsEmpty) {
   EXPECT_EQ(Apply(InState(v1::STATE_REPORTED),
-                  {.type = ActionType::kAddNote, .text = "\u3000\u3000 \t"}, kOwner, kNow)
+                  {.type = ActionType::kAddNote, .text = "\u3000\u3000 \t"}, kOwner, kNow, TokyoRules())
                 .status(),
             absl::InvalidArgumentError("text: required"));
 }
@@ -391,31 +424,31 @@ TEST(LifecycleTest, TextOfOnlyJapaneseSpacesCountsAsEmpty) {
 TEST(LifecycleTest, ConfidentialIncidentIsHiddenFromColleagues) {
   v1::ReportIncidentRequest r = MissedAppointment();
   r.set_kind(v1::KIND_CONDUCT);
-  v1::Incident i = Report(r, kOwner, "Asia/Tokyo", kNow, {})->incident;
+  v1::Incident i = Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident;
   i.set_id(9);
   ASSERT_TRUE(i.confidential());
-  EXPECT_EQ(Apply(i, ValidAction(ActionType::kAddNote), kColleague, kNow).status(),
+  EXPECT_EQ(Apply(i, ValidAction(ActionType::kAddNote), kColleague, kNow, TokyoRules()).status(),
             absl::NotFoundError("incident 9 not found"));
-  EXPECT_EQ(Apply(i, ValidAction(ActionType::kAddNote), kAdmin, kNow).status(),
+  EXPECT_EQ(Apply(i, ValidAction(ActionType::kAddNote), kAdmin, kNow, TokyoRules()).status(),
             absl::NotFoundError("incident 9 not found"));
-  EXPECT_TRUE(Apply(i, ValidAction(ActionType::kAddNote), kManager, kNow).ok());
-  EXPECT_TRUE(Apply(i, ValidAction(ActionType::kAddNote), kOwner, kNow).ok());
+  EXPECT_TRUE(Apply(i, ValidAction(ActionType::kAddNote), kManager, kNow, TokyoRules()).ok());
+  EXPECT_TRUE(Apply(i, ValidAction(ActionType::kAddNote), kOwner, kNow, TokyoRules()).ok());
 }
 
 TEST(LifecycleTest, HarassmentAndConductAreConfidentialUnlessTheReporterSaysOtherwise) {
   v1::ReportIncidentRequest r = MissedAppointment();
-  EXPECT_FALSE(Report(r, kOwner, "Asia/Tokyo", kNow, {})->incident.confidential());
+  EXPECT_FALSE(Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident.confidential());
   r.set_kind(v1::KIND_HARASSMENT);
-  EXPECT_TRUE(Report(r, kOwner, "Asia/Tokyo", kNow, {})->incident.confidential());
+  EXPECT_TRUE(Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident.confidential());
   r.set_confidential(false);
-  EXPECT_FALSE(Report(r, kOwner, "Asia/Tokyo", kNow, {})->incident.confidential());
+  EXPECT_FALSE(Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident.confidential());
   r = MissedAppointment();
   r.set_confidential(true);
-  EXPECT_TRUE(Report(r, kOwner, "Asia/Tokyo", kNow, {})->incident.confidential());
+  EXPECT_TRUE(Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident.confidential());
 }
 
 TEST(LifecycleTest, ReportStartsReportedOwnedByTheReporter) {
-  Change c = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {});
+  Change c = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {}, TokyoRules());
   EXPECT_EQ(c.incident.state(), v1::STATE_REPORTED);
   EXPECT_EQ(c.incident.owner(), "sato");
   EXPECT_EQ(c.incident.reporter(), "sato");
@@ -449,20 +482,20 @@ TEST(LifecycleTest, ReportRejectsBadInputNamingTheField) {
   for (const Case& c : cases) {
     v1::ReportIncidentRequest r = MissedAppointment();
     c.mutate(r);
-    EXPECT_EQ(Report(r, kOwner, "Asia/Tokyo", kNow, {}).status(),
+    EXPECT_EQ(Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules()).status(),
               absl::InvalidArgumentError(c.message));
   }
   std::string longest;
   for (int i = 0; i < 200; ++i) longest += "謝";
   v1::ReportIncidentRequest r = MissedAppointment();
   r.set_summary(longest);
-  EXPECT_TRUE(Report(r, kOwner, "Asia/Tokyo", kNow, {}).ok());
+  EXPECT_TRUE(Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules()).ok());
 }
 
 TEST(LifecycleTest, ObserversAndOtherTeamsCannotReport) {
-  EXPECT_EQ(Report(MissedAppointment(), kObserver, "Asia/Tokyo", kNow, {}).status().code(),
+  EXPECT_EQ(Report(MissedAppointment(), kObserver, "Asia/Tokyo", kNow, {}, TokyoRules()).status().code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_EQ(Report(MissedAppointment(), kOutsider, "Asia/Tokyo", kNow, {}).status().code(),
+  EXPECT_EQ(Report(MissedAppointment(), kOutsider, "Asia/Tokyo", kNow, {}, TokyoRules()).status().code(),
             absl::StatusCode::kPermissionDenied);
 }
 
@@ -473,13 +506,13 @@ TEST(LifecycleTest, EarlierIncidentsOfTheClientMakeARecurrenceButConfidentialOne
   v1::Incident conduct = InState(v1::STATE_REPORTED);
   conduct.set_id(4);
   conduct.set_confidential(true);
-  Change c = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {{late, conduct}});
+  Change c = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {{late, conduct}}, TokyoRules());
   EXPECT_TRUE(c.incident.recurrence());
   ASSERT_EQ(c.incident.earlier_incidents_size(), 1);
   EXPECT_EQ(c.incident.earlier_incidents(0).id(), 3);
   EXPECT_EQ(c.incident.earlier_incidents(0).summary(), "月次報告書の提出遅れ");
 
-  Change only_conduct = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {{conduct}});
+  Change only_conduct = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {{conduct}}, TokyoRules());
   EXPECT_FALSE(only_conduct.incident.recurrence());
 }
 

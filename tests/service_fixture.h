@@ -18,6 +18,7 @@
 #include "server/amends_server.h"
 #include "server/core/clock.h"
 #include "storage/sqlite_store.h"
+#include "tests/test_rules.h"
 
 namespace amends {
 
@@ -67,7 +68,7 @@ class ServiceTest : public ::testing::Test {
       ASSERT_TRUE(token.ok()) << token.status();
       tokens_[name] = *token;
     }
-    auto server = AmendsServer::Start(*store_, clock_, "127.0.0.1:0");
+    auto server = AmendsServer::Start(*store_, clock_, DefaultPolicy(), {.run_scheduler = false});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     stub_ = v1::IncidentService::NewStub(grpc::CreateChannel(

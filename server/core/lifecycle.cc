@@ -23,6 +23,8 @@ enum class Who {
   kTeamMember,      // a member or manager of the incident's team
   kOwnerOrManager,  // the incident's owner, or a manager of its team
   kManager,         // a manager of the incident's team
+  kApprover,        // a manager of its team, or of a team the escalation chain asks
+  kAddressee,       // a member or manager of its team, or a manager the chain asks
 };
 
 constexpr uint32_t Bit(State s) { return 1u << static_cast<int>(s); }
@@ -33,6 +35,9 @@ constexpr uint32_t kPlan = Bit(v1::STATE_PREVENTION_PLAN);
 constexpr uint32_t kFollowUp = Bit(v1::STATE_FOLLOW_UP);
 constexpr uint32_t kClosed = Bit(v1::STATE_CLOSED);
 constexpr uint32_t kOpen = kReported | kEscalated | kVisit | kPlan | kFollowUp;
+// Where the team may wait on the client. Reporting and escalating never wait: that is the
+// hesitation amends exists to prevent.
+constexpr uint32_t kHoldable = kVisit | kPlan | kFollowUp;
 constexpr State kStays = v1::STATE_UNSPECIFIED;
 
 struct Rule {
@@ -57,9 +62,9 @@ constexpr Rule kRules[] = {
     {ActionType::kEscalate,           "escalate",       kReported,   v1::STATE_ESCALATED,
      Who::kTeamMember,     v1::EVENT_TYPE_ESCALATED},
     {ActionType::kApproveEscalation,  "approve",        kEscalated,  v1::STATE_APOLOGY_VISIT,
-     Who::kManager,        v1::EVENT_TYPE_ESCALATION_APPROVED},
+     Who::kApprover,       v1::EVENT_TYPE_ESCALATION_APPROVED},
     {ActionType::kDeclineEscalation,  "decline",        kEscalated,  v1::STATE_REPORTED,
-     Who::kManager,        v1::EVENT_TYPE_ESCALATION_DECLINED},
+     Who::kApprover,       v1::EVENT_TYPE_ESCALATION_DECLINED},
     {ActionType::kScheduleVisit,      "visit schedule", kVisit,      kStays,
      Who::kTeamMember,     v1::EVENT_TYPE_VISIT_SCHEDULED},
     {ActionType::kRecordVisit,        "visit done",     kVisit,      v1::STATE_PREVENTION_PLAN,
@@ -76,6 +81,16 @@ constexpr Rule kRules[] = {
      Who::kOwnerOrManager, v1::EVENT_TYPE_CLOSED},
     {ActionType::kReopen,             "reopen",         kClosed,     v1::STATE_REPORTED,
      Who::kManager,        v1::EVENT_TYPE_REOPENED},
+    {ActionType::kMakePromise,        "promise",        kOpen,       kStays,
+     Who::kTeamMember,     v1::EVENT_TYPE_PROMISE_MADE},
+    {ActionType::kKeepPromise,        "promise done",   kOpen,       kStays,
+     Who::kTeamMember,     v1::EVENT_TYPE_PROMISE_KEPT},
+    {ActionType::kHold,               "hold",           kHoldable,   kStays,
+     Who::kOwnerOrManager, v1::EVENT_TYPE_HELD},
+    {ActionType::kResume,             "resume",         kHoldable,   kStays,
+     Who::kOwnerOrManager, v1::EVENT_TYPE_RESUMED},
+    {ActionType::kAcknowledge,        "ack",            kOpen,       kStays,
+     Who::kAddressee,      v1::EVENT_TYPE_REMINDERS_ACKNOWLEDGED},
 };
 
 const Rule& RuleFor(ActionType type) {
@@ -90,11 +105,24 @@ std::string StateName(State s) {
   return absl::StrReplaceAll(absl::AsciiStrToLower(rest), {{"_", "-"}});
 }
 
+std::string SeverityName(v1::Severity s) {
+  return absl::AsciiStrToLower(absl::StripPrefix(v1::Severity_Name(s), "SEVERITY_"));
+}
+
 absl::Status CheckWho(const Rule& rule, const Incident& incident, const Actor& actor) {
   const bool manager = ManagesTeam(actor, incident.team());
   const bool member =
       manager || (actor.team == incident.team() && actor.role == Role::kMember);
+  const bool asked = IsAskedManager(actor, incident);
   switch (rule.who) {
+    case Who::kApprover:
+      if (manager || asked) return absl::OkStatus();
+      return absl::PermissionDeniedError(absl::StrCat(rule.name, " needs role manager; you are ",
+                                                      RoleName(actor.role)));
+    case Who::kAddressee:
+      if (member || asked) return absl::OkStatus();
+      return absl::PermissionDeniedError(absl::StrCat(
+          rule.name, " needs role member or manager; you are ", RoleName(actor.role)));
     case Who::kTeamMember:
       if (member) return absl::OkStatus();
       return absl::PermissionDeniedError(absl::StrCat(
@@ -159,8 +187,38 @@ absl::Status CheckFuture(absl::string_view field, const std::optional<absl::Time
 }
 
 // The action's own arguments and preconditions, once role and state allow it.
+// Whether a fired reminder is addressed to the actor.
+bool AddressedTo(const v1::ReminderNotice& n, const Actor& actor) {
+  return (!n.user().empty() && n.user() == actor.name) ||
+         (!n.managers_of().empty() && ManagesTeam(actor, n.managers_of()));
+}
+
+std::string LocalTime(absl::Time t, const Rules& rules) {
+  return absl::FormatTime("%Y-%m-%d %H:%M %Z", t, rules.calendar.zone());
+}
+
+absl::Status CheckHold(const Action& a, const Incident& incident, const Actor& actor,
+                       absl::Time now, const Rules& rules) {
+  if (incident.has_hold()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "incident ", incident.id(), " is already on hold since ",
+        LocalTime(FromProto(incident.hold().since()), rules), ": resume it first"));
+  }
+  if (auto s = CheckRequired("reason", a.text, kMaxLongTextBytes); !s.ok()) return s;
+  if (a.at) {
+    if (auto s = CheckFuture("until", a.at, now); !s.ok()) return s;
+  }
+  const absl::Duration max = rules.policy.max_hold();
+  if ((!a.at || *a.at - now > max) && !ManagesTeam(actor, incident.team())) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        a.at ? "a hold longer than " : "a hold without an end (until) or longer than ",
+        absl::FormatDuration(max), " needs role manager"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Check(const Action& a, const Incident& incident, const Actor& actor,
-                   absl::Time now) {
+                   absl::Time now, const Rules& rules) {
   switch (a.type) {
     case ActionType::kAddNote:
       return CheckRequired("text", a.text, kMaxLongTextBytes);
@@ -208,14 +266,14 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       if (auto s = CheckTeamUser("owner", a.user, incident); !s.ok()) return s;
       return CheckFuture("due", a.at, now);
     case ActionType::kCompleteMeasure:
-      if (a.measure_number < 1 || a.measure_number > incident.measures_size()) {
+      if (a.number < 1 || a.number > incident.measures_size()) {
         return absl::InvalidArgumentError(
             absl::StrCat("number: incident ", incident.id(), " has measures 1 to ",
-                         incident.measures_size(), ", not ", a.measure_number));
+                         incident.measures_size(), ", not ", a.number));
       }
-      if (incident.measures(a.measure_number - 1).has_done_at()) {
+      if (incident.measures(a.number - 1).has_done_at()) {
         return absl::FailedPreconditionError(
-            absl::StrCat("measure ", a.measure_number, " is already done"));
+            absl::StrCat("measure ", a.number, " is already done"));
       }
       return absl::OkStatus();
     case ActionType::kPresentPlan:
@@ -226,6 +284,35 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       return absl::OkStatus();
     case ActionType::kLogFollowUp:
       return CheckRequired("note", a.text, kMaxLongTextBytes);
+    case ActionType::kMakePromise:
+      if (auto s = CheckRequired("text", a.text, kMaxLongTextBytes); !s.ok()) return s;
+      return CheckFuture("by", a.at, now);
+    case ActionType::kKeepPromise:
+      if (a.number < 1 || a.number > incident.promises_size()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("number: incident ", incident.id(), " has promises 1 to ",
+                         incident.promises_size(), ", not ", a.number));
+      }
+      if (incident.promises(a.number - 1).has_kept_at()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("promise ", a.number, " is already kept"));
+      }
+      return absl::OkStatus();
+    case ActionType::kHold:
+      return CheckHold(a, incident, actor, now, rules);
+    case ActionType::kResume:
+      if (!incident.has_hold()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("incident ", incident.id(), " is not on hold"));
+      }
+      return absl::OkStatus();
+    case ActionType::kAcknowledge:
+      if (std::none_of(incident.reminders().begin(), incident.reminders().end(),
+                       [&](const v1::ReminderNotice& n) { return AddressedTo(n, actor); })) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("incident ", incident.id(), " has no reminders for you"));
+      }
+      return absl::OkStatus();
     case ActionType::kClose: {
       if (CurrentRoundComplete(incident)) return CheckBytes("reason", a.text, kMaxLongTextBytes);
       if (!ManagesTeam(actor, incident.team())) {
@@ -240,8 +327,47 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
 }
 
 // Records the action on the incident. REQUIRES: Check() passed.
-void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time now) {
+void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time now,
+            const Rules& rules) {
   switch (a.type) {
+    case ActionType::kMakePromise: {
+      v1::Promise* p = incident.add_promises();
+      p->set_number(incident.promises_size());
+      p->set_text(a.text);
+      p->set_owner(incident.owner());
+      *p->mutable_by() = ToProto(*a.at);
+      p->set_made_by(actor.name);
+      *p->mutable_made_at() = ToProto(now);
+      return;
+    }
+    case ActionType::kKeepPromise: {
+      v1::Promise* p = incident.mutable_promises(a.number - 1);
+      *p->mutable_kept_at() = ToProto(now);
+      p->set_kept_by(actor.name);
+      return;
+    }
+    case ActionType::kHold: {
+      v1::Hold* h = incident.mutable_hold();
+      h->set_reason(a.text);
+      h->set_held_by(actor.name);
+      *h->mutable_since() = ToProto(now);
+      if (a.at) *h->mutable_until() = ToProto(*a.at);
+      PauseStageDeadlines(incident, rules, now);
+      return;
+    }
+    case ActionType::kResume:
+      ResumeStageDeadlines(incident, rules, now);
+      incident.clear_hold();
+      return;
+    case ActionType::kAcknowledge: {
+      auto* notices = incident.mutable_reminders();
+      notices->erase(std::remove_if(notices->begin(), notices->end(),
+                                    [&](const v1::ReminderNotice& n) {
+                                      return AddressedTo(n, actor);
+                                    }),
+                     notices->end());
+      return;
+    }
     case ActionType::kAddNote:  // the timeline event is the note
     case ActionType::kPresentPlan:
       return;
@@ -302,7 +428,7 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
       return;
     }
     case ActionType::kCompleteMeasure: {
-      v1::PreventionMeasure* m = incident.mutable_measures(a.measure_number - 1);
+      v1::PreventionMeasure* m = incident.mutable_measures(a.number - 1);
       *m->mutable_done_at() = ToProto(now);
       m->set_done_by(actor.name);
       return;
@@ -324,21 +450,34 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
 }
 
 // The text the timeline keeps for the action.
-std::string EventText(const Action& a, const Incident& before, const Incident& after) {
+std::string EventText(const Action& a, const Incident& before, const Incident& after,
+                      const Rules& rules) {
   switch (a.type) {
     case ActionType::kAssign:
       return absl::StrCat(before.owner(), " -> ", after.owner(), ": ", a.text);
     case ActionType::kScheduleVisit:
-      return absl::StrCat(absl::FormatTime(absl::RFC3339_sec, *a.at, absl::UTCTimeZone()),
-                          a.attendees.empty() ? "" : " with ",
+      return absl::StrCat(LocalTime(*a.at, rules), a.attendees.empty() ? "" : " with ",
                           absl::StrJoin(a.attendees, ", "));
+    case ActionType::kMakePromise:
+      return absl::StrCat(after.promises_size(), ". by ", LocalTime(*a.at, rules), ": ",
+                          a.text);
+    case ActionType::kKeepPromise:
+      return absl::StrCat(a.number, ". ", before.promises(a.number - 1).text());
+    case ActionType::kHold:
+      return a.at ? absl::StrCat(a.text, " (until ", LocalTime(*a.at, rules), ")") : a.text;
+    case ActionType::kResume:
+      return absl::StrCat("on hold since ", LocalTime(FromProto(before.hold().since()), rules),
+                          ": ", before.hold().reason());
+    case ActionType::kAcknowledge:
+      return absl::StrCat(before.reminders_size() - after.reminders_size(),
+                          " reminder(s) acknowledged");
     case ActionType::kRecordFirstApology:
       return absl::StrCat(absl::AsciiStrToLower(absl::StripPrefix(
                               v1::Channel_Name(a.channel), "CHANNEL_")),
                           a.text.empty() ? "" : ": ", a.text);
     case ActionType::kCompleteMeasure:
-      return absl::StrCat(a.measure_number, ". ",
-                          before.measures(a.measure_number - 1).text());
+      return absl::StrCat(a.number, ". ",
+                          before.measures(a.number - 1).text());
     case ActionType::kAddMeasure:
       return absl::StrCat(after.measures_size(), ". ", a.text, " (", a.user->name, ")");
     default:
@@ -391,27 +530,28 @@ bool StateAllows(State state, ActionType type) {
 }
 
 absl::StatusOr<Change> Apply(const Incident& incident, const Action& action, const Actor& actor,
-                             absl::Time now) {
+                             absl::Time now, const Rules& rules) {
   const Rule& rule = RuleFor(action.type);
   if (auto s = CheckCanRead(incident, actor); !s.ok()) return s;
   if (auto s = CheckWho(rule, incident, actor); !s.ok()) return s;
   if (auto s = CheckState(rule, incident); !s.ok()) return s;
-  if (auto s = Check(action, incident, actor, now); !s.ok()) return s;
+  if (auto s = Check(action, incident, actor, now, rules); !s.ok()) return s;
 
   Change change{incident, {}};
   Incident& next = change.incident;
-  Record(action, next, actor, now);
+  Record(action, next, actor, now, rules);
   if (rule.leads_to != kStays) next.set_state(rule.leads_to);
+  UpdateDeadlines(next, incident, rules, now);
   next.set_version(incident.version() + 1);
   *next.mutable_updated_at() = ToProto(now);
   change.event = MakeEvent(next, rule.event, actor, now, incident.state(),
-                           EventText(action, incident, next));
+                           EventText(action, incident, next, rules));
   return change;
 }
 
 absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Actor& actor,
                               absl::string_view team_time_zone, absl::Time now,
-                              std::span<const Incident> earlier) {
+                              std::span<const Incident> earlier, const Rules& rules) {
   if (!ReadsTeam(actor, request.team()) || actor.role == Role::kObserver) {
     return absl::PermissionDeniedError(absl::StrCat(
         "report in team ", request.team(), " needs role member or manager of that team"));
@@ -446,12 +586,21 @@ absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Ac
     *r->mutable_created_at() = e.created_at();
   }
   i.set_recurrence(i.earlier_incidents_size() > 0);
+  std::string text = request.summary();
+  // The last plan with this client did not hold: the policy may treat it as more serious.
+  if (i.recurrence() && i.severity() != v1::SEVERITY_CRITICAL &&
+      rules.policy.For(i.severity()).raise_on_recurrence) {
+    i.set_severity(static_cast<v1::Severity>(i.severity() + 1));
+    absl::StrAppend(&text, " (severity raised to ", SeverityName(i.severity()),
+                    ": recurrence)");
+  }
   i.set_round(1);
   *i.mutable_created_at() = ToProto(now);
   *i.mutable_updated_at() = ToProto(now);
   i.set_version(1);
+  UpdateDeadlines(i, Incident(), rules, now);
   change.event = MakeEvent(i, v1::EVENT_TYPE_REPORTED, actor, now, v1::STATE_UNSPECIFIED,
-                           request.summary());
+                           std::move(text));
   return change;
 }
 

@@ -18,7 +18,7 @@
 // the caller and passed in. Thread-safe.
 //
 //   absl::StatusOr<Change> c = Apply(incident, {.type = ActionType::kEscalate,
-//                                               .text = "部長が立腹"}, actor, now);
+//                                               .text = "部長が立腹"}, actor, now, rules);
 #ifndef AMENDS_SERVER_CORE_LIFECYCLE_H_
 #define AMENDS_SERVER_CORE_LIFECYCLE_H_
 
@@ -32,6 +32,8 @@
 #include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
 #include "server/core/actor.h"
+#include "server/core/change.h"
+#include "server/core/deadlines.h"
 
 namespace amends {
 
@@ -50,6 +52,11 @@ enum class ActionType {
   kLogFollowUp,
   kClose,
   kReopen,
+  kMakePromise,
+  kKeepPromise,
+  kHold,
+  kResume,
+  kAcknowledge,
 };
 
 inline constexpr ActionType kAllActions[] = {
@@ -58,6 +65,8 @@ inline constexpr ActionType kAllActions[] = {
     ActionType::kDeclineEscalation, ActionType::kScheduleVisit,   ActionType::kRecordVisit,
     ActionType::kAddMeasure,        ActionType::kCompleteMeasure, ActionType::kPresentPlan,
     ActionType::kLogFollowUp,       ActionType::kClose,           ActionType::kReopen,
+    ActionType::kMakePromise,       ActionType::kKeepPromise,     ActionType::kHold,
+    ActionType::kResume,            ActionType::kAcknowledge,
 };
 
 // The action as the CLI spells it ("escalate", "visit done", ...), for messages.
@@ -65,29 +74,27 @@ absl::string_view ActionName(ActionType type);
 
 struct Action {
   ActionType type = ActionType::kAddNote;
-  std::string text;  // note, reason, outcome or measure text
+  std::string text;  // note, reason, outcome, measure or promise text
   v1::Channel channel = v1::CHANNEL_UNSPECIFIED;  // kRecordFirstApology
-  std::optional<absl::Time> at;                   // kScheduleVisit: planned; kAddMeasure: due
-  std::vector<std::string> attendees;             // kScheduleVisit
+  // kScheduleVisit: planned; kAddMeasure: due; kMakePromise: by; kHold: until (optional).
+  std::optional<absl::Time> at;
+  std::vector<std::string> attendees;  // kScheduleVisit
   std::optional<Actor> user;  // kAssign: the new owner; kAddMeasure: the measure's owner
-  int measure_number = 0;     // kCompleteMeasure, from 1
+  int number = 0;             // kCompleteMeasure, kKeepPromise: from 1
 };
 
-struct Change {
-  v1::Incident incident;
-  v1::Event event;  // sequence is assigned when the change is committed
-};
-
+// Also brings the incident's deadlines up to date (deadlines.h) under `rules`.
 absl::StatusOr<Change> Apply(const v1::Incident& incident, const Action& action,
-                             const Actor& actor, absl::Time now);
+                             const Actor& actor, absl::Time now, const Rules& rules);
 
 // A new incident in state REPORTED, owned by its reporter, id 0 until stored. `earlier` are the
 // incidents of the same client in the same team: any that is not confidential is linked and
 // makes the new one a recurrence. A confidential case is never linked, so that it cannot
-// surface on an ordinary one.
+// surface on an ordinary one. A recurrence raises the severity by one level where the policy
+// says so. The first deadlines are set from `now`.
 absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Actor& actor,
                               absl::string_view team_time_zone, absl::Time now,
-                              std::span<const v1::Incident> earlier);
+                              std::span<const v1::Incident> earlier, const Rules& rules);
 
 // Whether the state allows the action at all (role aside); the table, for tests and messages.
 bool StateAllows(v1::State state, ActionType type);

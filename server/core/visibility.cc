@@ -1,6 +1,7 @@
 #include "server/core/visibility.h"
 
 #include "absl/strings/str_cat.h"
+#include "server/core/deadlines.h"
 
 namespace amends {
 
@@ -16,11 +17,18 @@ bool SeesAllConfidential(const Actor& actor, absl::string_view team) {
   return actor.role == Role::kManager && actor.team == team;
 }
 
+bool IsAskedManager(const Actor& actor, const v1::Incident& incident) {
+  if (actor.role != Role::kManager) return false;
+  const std::string asked = AskedTeam(incident);
+  return !asked.empty() && asked == actor.team;
+}
+
 absl::Status CheckCanRead(const v1::Incident& incident, const Actor& actor) {
   const bool readable =
-      ReadsTeam(actor, incident.team()) &&
-      (!incident.confidential() || SeesAllConfidential(actor, incident.team()) ||
-       actor.name == incident.reporter() || actor.name == incident.owner());
+      (ReadsTeam(actor, incident.team()) &&
+       (!incident.confidential() || SeesAllConfidential(actor, incident.team()) ||
+        actor.name == incident.reporter() || actor.name == incident.owner())) ||
+      IsAskedManager(actor, incident);
   // The same answer as for an id that does not exist, so that probing ids tells nobody which
   // incidents are another team's and which are confidential.
   if (!readable) return absl::NotFoundError(absl::StrCat("incident ", incident.id(), " not found"));

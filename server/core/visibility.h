@@ -3,7 +3,9 @@
 // An actor sees the incidents of their own team (an admin sees every team). A confidential
 // incident (harassment, conduct, ...) is seen only by its reporter, its owner and the managers
 // of its own team, not even by an admin. To anyone else an incident they may not read does not
-// exist: NOT_FOUND, exactly as for an unknown id.
+// exist: NOT_FOUND, exactly as for an unknown id. The managers of a team an escalation chain
+// asks to decide (a department head's team) read the incident too, confidential or not: the
+// chain is the management line the case was escalated to.
 // Pure; thread-safe.
 #ifndef AMENDS_SERVER_CORE_VISIBILITY_H_
 #define AMENDS_SERVER_CORE_VISIBILITY_H_
@@ -22,6 +24,9 @@ bool ManagesTeam(const Actor& actor, absl::string_view team);
 bool ReadsTeam(const Actor& actor, absl::string_view team);
 // May see the confidential incidents of `team` whoever reported or owns them: its managers.
 bool SeesAllConfidential(const Actor& actor, absl::string_view team);
+
+// A manager of a team the incident's escalation chain has asked (deadlines.h AskedTeam).
+bool IsAskedManager(const Actor& actor, const v1::Incident& incident);
 
 // OK, or NOT_FOUND if the actor may not read the incident.
 absl::Status CheckCanRead(const v1::Incident& incident, const Actor& actor);

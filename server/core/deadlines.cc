@@ -1,0 +1,423 @@
+#include "server/core/deadlines.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "server/core/time_proto.h"
+
+namespace amends {
+namespace {
+
+using v1::Deadline;
+using v1::Incident;
+
+// How many unacknowledged reminders an incident keeps; the oldest go first.
+constexpr int kMaxNotices = 50;
+
+constexpr absl::string_view kFirstApology = "first-apology";
+constexpr absl::string_view kEscalate = "escalate";
+constexpr absl::string_view kApprove = "approve";
+constexpr absl::string_view kFollowUpPrefix = "follow-up-";
+
+// The stage's own deadlines, as opposed to measures and promises: the ones a hold pauses and
+// a change of stage replaces.
+bool IsStageDeadline(const Deadline& d) {
+  return !absl::StartsWith(d.key(), "measure-") && !absl::StartsWith(d.key(), "promise-");
+}
+
+bool IsHeld(const Deadline& d) { return d.has_held_left(); }
+
+std::string LocalTime(absl::Time t, const Rules& rules) {
+  return absl::FormatTime("%Y-%m-%d %H:%M %Z", t, rules.calendar.zone());
+}
+
+const SeverityRules& SeverityOf(const Incident& incident, const Rules& rules) {
+  return rules.policy.For(incident.severity());
+}
+
+// The reminder times of a deadline running from `start` to its due time: each lead of the
+// policy that falls strictly between the two, soonest first.
+void SetReminders(Deadline& d, absl::Time start, const Rules& rules,
+                  const SeverityRules& severity) {
+  d.clear_reminders();
+  const absl::Time due = FromProto(d.due());
+  const absl::Duration total = rules.calendar.Between(start, due, d.wall_clock());
+  std::vector<absl::Time> times;
+  for (const ReminderLead& lead : severity.reminders) {
+    const absl::Duration gone =
+        lead.fraction_gone > 0 ? total * lead.fraction_gone : total - lead.before;
+    if (gone <= absl::ZeroDuration() || gone >= total) continue;
+    times.push_back(rules.calendar.AddTime(start, gone, d.wall_clock()));
+  }
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  for (absl::Time t : times) *d.add_reminders() = ToProto(t);
+}
+
+Deadline MakeDeadline(absl::string_view key, std::string what, absl::Time start, absl::Time due,
+                      const Incident& incident, const Rules& rules) {
+  const SeverityRules& severity = SeverityOf(incident, rules);
+  Deadline d;
+  d.set_key(std::string(key));
+  d.set_what(std::move(what));
+  *d.mutable_due() = ToProto(due);
+  d.set_wall_clock(severity.wall_clock);
+  SetReminders(d, start, rules, severity);
+  return d;
+}
+
+// A deadline of the current stage, `within` from now.
+Deadline StageDeadline(absl::string_view key, std::string what, Span within,
+                       const Incident& incident, const Rules& rules, absl::Time now) {
+  const bool wall = SeverityOf(incident, rules).wall_clock;
+  Deadline d = MakeDeadline(key, std::move(what), now, rules.calendar.Add(now, within, wall),
+                            incident, rules);
+  d.set_user(incident.owner());
+  return d;
+}
+
+// The deadlines of the stage the incident just entered from `from`.
+void EnterStage(Incident& incident, v1::State from, const Rules& rules, absl::Time now,
+                std::vector<Deadline>& out) {
+  const SeverityRules& s = SeverityOf(incident, rules);
+  auto add = [&](absl::string_view key, std::string what, Span within) {
+    out.push_back(StageDeadline(key, std::move(what), within, incident, rules, now));
+  };
+  switch (incident.state()) {
+    case v1::STATE_REPORTED:
+      if (!incident.has_first_apology()) {
+        add(kFirstApology, "first apology to the client", s.first_apology_within);
+      }
+      // After a decline the manager has decided: asking again would only loop.
+      if (from != v1::STATE_ESCALATED) add(kEscalate, "escalate to a manager", s.escalate_within);
+      return;
+    case v1::STATE_ESCALATED: {
+      Deadline d = StageDeadline(kApprove, "approve or decline the escalation",
+                                 s.approve_within, incident, rules, now);
+      d.clear_user();
+      d.set_managers_of(incident.team());
+      d.set_level(1);  // approval is first asked of the team's own managers
+      out.push_back(std::move(d));
+      return;
+    }
+    case v1::STATE_APOLOGY_VISIT:
+      add("visit", "apology visit", s.visit_within);
+      return;
+    case v1::STATE_PREVENTION_PLAN:
+      add("plan", "present the prevention plan", s.plan_within);
+      return;
+    case v1::STATE_FOLLOW_UP:
+      for (size_t i = 0; i < s.follow_up_after.size(); ++i) {
+        add(absl::StrCat(kFollowUpPrefix, i + 1), absl::StrCat("follow-up contact ", i + 1),
+            s.follow_up_after[i]);
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+// Whether a stage deadline that already exists has been met by the change.
+bool Met(const Deadline& d, const Incident& incident) {
+  if (d.key() == kFirstApology) return incident.has_first_apology();
+  if (absl::StartsWith(d.key(), kFollowUpPrefix)) {
+    const int logged = std::count_if(
+        incident.follow_ups().begin(), incident.follow_ups().end(),
+        [&](const v1::FollowUp& f) { return f.round() == incident.round(); });
+    return logged >= std::stoi(d.key().substr(kFollowUpPrefix.size()));
+  }
+  return false;
+}
+
+void SortDeadlines(Incident& incident) {
+  auto* ds = incident.mutable_deadlines();
+  // Held deadlines have no due time; they go last.
+  std::stable_sort(ds->begin(), ds->end(), [](const Deadline& a, const Deadline& b) {
+    if (a.has_due() != b.has_due()) return a.has_due();
+    return FromProto(a.due()) < FromProto(b.due());
+  });
+}
+
+// The audience of a chain level: the team whose managers are told, or "" for the owner.
+std::string TeamOf(const ChainLevel& level, const Incident& incident) {
+  switch (level.kind) {
+    case ChainLevel::Kind::kOwner:
+      return "";
+    case ChainLevel::Kind::kManagers:
+      return incident.team();
+    case ChainLevel::Kind::kTeam:
+      return level.team;
+  }
+  return "";
+}
+
+std::string Audience(const Deadline& d) {
+  if (!d.managers_of().empty()) return absl::StrCat("managers of ", d.managers_of());
+  return d.user();
+}
+
+enum class Point { kHoldEnd, kAutoEscalate, kBreach, kReminder };
+
+struct Due {
+  absl::Time at;
+  Point point;
+  int index = -1;  // the deadline, for kBreach and kReminder
+};
+
+// The earliest pending point. Reminders of a deadline already due at `now` are skipped: the
+// breach says more, and a reminder after the fact helps nobody.
+std::optional<Due> Earliest(const Incident& incident, absl::Time now = absl::InfinitePast()) {
+  std::optional<Due> best;
+  auto offer = [&](absl::Time at, Point point, int index) {
+    if (!best || at < best->at) best = Due{at, point, index};
+  };
+  if (incident.has_hold() && incident.hold().has_until()) {
+    offer(FromProto(incident.hold().until()), Point::kHoldEnd, -1);
+  }
+  for (int i = 0; i < incident.deadlines_size(); ++i) {
+    const Deadline& d = incident.deadlines(i);
+    if (IsHeld(d)) continue;
+    if (d.has_breached_at()) {
+      // The breach is recorded; its action is still owed.
+      if (d.key() == kEscalate && incident.state() == v1::STATE_REPORTED) {
+        offer(FromProto(d.breached_at()), Point::kAutoEscalate, i);
+      }
+      continue;
+    }
+    const absl::Time at = FromProto(d.due());
+    if (d.reminders_size() > 0 && at > now) {
+      offer(FromProto(d.reminders(0)), Point::kReminder, i);
+    }
+    offer(at, Point::kBreach, i);
+  }
+  return best;
+}
+
+v1::Event SystemEvent(const Incident& next, v1::EventType type, v1::State from,
+                      absl::Time now, std::string text) {
+  v1::Event e;
+  e.set_incident_id(next.id());
+  e.set_type(type);
+  e.set_actor(std::string(kSystemActor));
+  *e.mutable_time() = ToProto(now);
+  e.set_from_state(from);
+  e.set_to_state(next.state());
+  e.set_text(std::move(text));
+  return e;
+}
+
+std::string Remind(Incident& next, int index, const Rules& rules, absl::Time now) {
+  Deadline& d = *next.mutable_deadlines(index);
+  d.mutable_reminders()->erase(d.mutable_reminders()->begin());
+  v1::ReminderNotice* n = next.add_reminders();
+  n->set_deadline_key(d.key());
+  n->set_what(d.what());
+  *n->mutable_due() = d.due();
+  n->set_user(d.managers_of().empty() ? d.user() : "");
+  n->set_managers_of(d.managers_of());
+  *n->mutable_fired_at() = ToProto(now);
+  if (next.reminders_size() > kMaxNotices) {
+    next.mutable_reminders()->erase(next.mutable_reminders()->begin());
+  }
+  return absl::StrCat("reminder to ", Audience(d), ": ", d.what(), ", due ",
+                      LocalTime(FromProto(d.due()), rules));
+}
+
+std::string Breach(Incident& next, int index, const Rules& rules, absl::Time now) {
+  Deadline& d = *next.mutable_deadlines(index);
+  const SeverityRules& severity = SeverityOf(next, rules);
+  const std::string was =
+      absl::StrCat(d.what(), " was due ", LocalTime(FromProto(d.due()), rules));
+  d.clear_reminders();
+  const size_t level = d.level() + 1;
+  if (level < severity.chain.size()) {
+    d.set_level(level);
+    if (std::string team = TeamOf(severity.chain[level], next); !team.empty()) {
+      d.set_managers_of(team);
+    }
+  }
+  if (d.key() == kApprove && static_cast<size_t>(d.level()) == level) {
+    // Nobody decided: ask the next level, with a fresh clock of its own.
+    *d.mutable_due() =
+        ToProto(rules.calendar.Add(now, severity.approve_within, d.wall_clock()));
+    SetReminders(d, now, rules, severity);
+    return absl::StrCat(was, "; now asking ", Audience(d), ", due ",
+                        LocalTime(FromProto(d.due()), rules));
+  }
+  *d.mutable_breached_at() = d.due();
+  if (d.key() == kEscalate) return absl::StrCat(was, "; escalating automatically");
+  if (static_cast<size_t>(d.level()) != level) {
+    return absl::StrCat(was, "; the escalation chain has no further level");
+  }
+  return absl::StrCat(was, "; told ", Audience(d));
+}
+
+}  // namespace
+
+void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
+                     absl::Time now) {
+  if (next.state() == v1::STATE_CLOSED) {
+    next.clear_deadlines();
+    next.clear_reminders();
+    next.clear_hold();
+    return;
+  }
+  const bool entered = next.state() != before.state();
+  std::vector<Deadline> kept;
+  for (const Deadline& d : next.deadlines()) {
+    if (!IsStageDeadline(d)) continue;  // rebuilt below from the measures and promises
+    if (entered || Met(d, next)) continue;
+    kept.push_back(d);
+    if (kept.back().user() == before.owner()) kept.back().set_user(next.owner());
+  }
+  if (entered) {
+    next.clear_hold();  // a hold is for the stage the team was waiting in
+    EnterStage(next, before.state(), rules, now, kept);
+  }
+
+  // Open measures of this round and open promises, each keeping what it has fired so far.
+  auto existing = [&](absl::string_view key) -> const Deadline* {
+    for (const Deadline& d : next.deadlines()) {
+      if (d.key() == key) return &d;
+    }
+    return nullptr;
+  };
+  auto track = [&](std::string key, std::string what, const google::protobuf::Timestamp& due,
+                   const std::string& user) {
+    if (const Deadline* d = existing(key)) {
+      kept.push_back(*d);
+      return;
+    }
+    Deadline d = MakeDeadline(key, std::move(what), now, FromProto(due), next, rules);
+    d.set_user(user);
+    kept.push_back(std::move(d));
+  };
+  for (const v1::PreventionMeasure& m : next.measures()) {
+    if (m.round() != next.round() || m.has_done_at()) continue;
+    track(absl::StrCat("measure-", m.number()), absl::StrCat("measure ", m.number(), ": ",
+                                                             m.text()),
+          m.due(), m.owner());
+  }
+  for (const v1::Promise& p : next.promises()) {
+    if (p.has_kept_at()) continue;
+    track(absl::StrCat("promise-", p.number()),
+          absl::StrCat("promise ", p.number(), ": ", p.text()), p.by(), p.owner());
+  }
+
+  next.mutable_deadlines()->Assign(kept.begin(), kept.end());
+  SortDeadlines(next);
+  // A reminder of a deadline that is met no longer needs anyone.
+  auto* notices = next.mutable_reminders();
+  notices->erase(std::remove_if(notices->begin(), notices->end(),
+                                [&](const v1::ReminderNotice& n) {
+                                  return existing(n.deadline_key()) == nullptr;
+                                }),
+                 notices->end());
+}
+
+void PauseStageDeadlines(Incident& incident, const Rules& rules, absl::Time now) {
+  for (Deadline& d : *incident.mutable_deadlines()) {
+    if (!IsStageDeadline(d) || d.has_breached_at() || IsHeld(d)) continue;
+    const auto left = [&](const google::protobuf::Timestamp& t) {
+      const absl::Duration l = rules.calendar.Between(now, FromProto(t), d.wall_clock());
+      return absl::ToInt64Microseconds(l);
+    };
+    auto set = [](google::protobuf::Duration* out, int64_t micros) {
+      out->set_seconds(micros / 1000000);
+      out->set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+    };
+    set(d.mutable_held_left(), left(d.due()));
+    for (const auto& r : d.reminders()) set(d.add_held_reminders_left(), left(r));
+    d.clear_due();
+    d.clear_reminders();
+  }
+  SortDeadlines(incident);
+}
+
+void ResumeStageDeadlines(Incident& incident, const Rules& rules, absl::Time now) {
+  for (Deadline& d : *incident.mutable_deadlines()) {
+    if (!IsHeld(d)) continue;
+    const auto at = [&](const google::protobuf::Duration& left) {
+      const absl::Duration l = absl::Seconds(left.seconds()) + absl::Nanoseconds(left.nanos());
+      return ToProto(rules.calendar.AddTime(now, l, d.wall_clock()));
+    };
+    *d.mutable_due() = at(d.held_left());
+    for (const auto& r : d.held_reminders_left()) *d.add_reminders() = at(r);
+    d.clear_held_left();
+    d.clear_held_reminders_left();
+  }
+  SortDeadlines(incident);
+}
+
+std::optional<absl::Time> NextWake(const Incident& incident) {
+  std::optional<Due> e = Earliest(incident);
+  if (!e) return std::nullopt;
+  return e->at;
+}
+
+std::optional<absl::Time> NextDue(const Incident& incident) {
+  std::optional<absl::Time> best;
+  for (const Deadline& d : incident.deadlines()) {
+    if (!d.has_due()) continue;
+    const absl::Time due = FromProto(d.due());
+    if (!best || due < *best) best = due;
+  }
+  return best;
+}
+
+std::string AskedTeam(const Incident& incident) {
+  for (const Deadline& d : incident.deadlines()) {
+    if (!d.managers_of().empty() && d.managers_of() != incident.team()) return d.managers_of();
+  }
+  return "";
+}
+
+std::optional<Change> Fire(const Incident& incident, const Rules& rules, absl::Time now) {
+  std::optional<Due> due = Earliest(incident, now);
+  if (!due || due->at > now) return std::nullopt;
+
+  Change change{incident, {}};
+  Incident& next = change.incident;
+  next.set_version(incident.version() + 1);
+  *next.mutable_updated_at() = ToProto(now);
+  const v1::State from = incident.state();
+  switch (due->point) {
+    case Point::kHoldEnd: {
+      const std::string text = absl::StrCat("the hold until ",
+                                            LocalTime(FromProto(incident.hold().until()), rules),
+                                            " ended: ", incident.hold().reason());
+      ResumeStageDeadlines(next, rules, now);
+      next.clear_hold();
+      change.event = SystemEvent(next, v1::EVENT_TYPE_RESUMED, from, now, text);
+      break;
+    }
+    case Point::kAutoEscalate: {
+      const Deadline& d = incident.deadlines(due->index);
+      next.set_escalation_reason(absl::StrCat(d.what(), " was due ",
+                                              LocalTime(FromProto(d.due()), rules),
+                                              " and nobody did: escalated by amends"));
+      next.set_state(v1::STATE_ESCALATED);
+      UpdateDeadlines(next, incident, rules, now);
+      change.event = SystemEvent(next, v1::EVENT_TYPE_ESCALATED, from, now,
+                                 next.escalation_reason());
+      break;
+    }
+    case Point::kBreach: {
+      std::string text = Breach(next, due->index, rules, now);
+      SortDeadlines(next);
+      change.event = SystemEvent(next, v1::EVENT_TYPE_DEADLINE_BREACHED, from, now,
+                                 std::move(text));
+      break;
+    }
+    case Point::kReminder:
+      change.event = SystemEvent(next, v1::EVENT_TYPE_REMINDER, from, now,
+                                 Remind(next, due->index, rules, now));
+      break;
+  }
+  return change;
+}
+
+}  // namespace amends

@@ -1,0 +1,118 @@
+#include "server/scheduler.h"
+
+#include <iostream>
+
+namespace amends {
+namespace {
+
+// A point that failed to fire (the store is unavailable) is tried again this much later.
+constexpr absl::Duration kRetryAfter = absl::Seconds(5);
+// The thread re-reads the clock at least this often, in case the system clock jumps.
+constexpr absl::Duration kMaxSleep = absl::Minutes(1);
+
+}  // namespace
+
+Scheduler::Scheduler(IncidentWriter& writer, const Clock& clock)
+    : writer_(writer), clock_(clock) {
+  writer_.SetWakeListener([this](int64_t id, std::optional<absl::Time> wake) {
+    Update(id, wake);
+  });
+}
+
+Scheduler::~Scheduler() {
+  Stop();
+  writer_.SetWakeListener(nullptr);
+}
+
+absl::Status Scheduler::Load(Store& store) {
+  absl::MutexLock lock(&mu_);
+  return store.ForEachWakeup([&](int64_t id, absl::Time at) {
+    const int64_t micros = absl::ToUnixMicros(at);
+    if (auto [it, inserted] = wake_of_.try_emplace(id, micros); !inserted) {
+      queue_.erase({it->second, id});
+      it->second = micros;
+    }
+    queue_.insert({micros, id});
+  });
+}
+
+void Scheduler::Update(int64_t id, std::optional<absl::Time> wake) {
+  absl::MutexLock lock(&mu_);
+  if (auto it = wake_of_.find(id); it != wake_of_.end()) {
+    queue_.erase({it->second, id});
+    wake_of_.erase(it);
+  }
+  if (!wake) return;
+  const int64_t micros = absl::ToUnixMicros(*wake);
+  const bool earliest = queue_.empty() || micros < queue_.begin()->first;
+  queue_.insert({micros, id});
+  wake_of_.emplace(id, micros);
+  if (earliest) wake_cv_.Signal();
+}
+
+std::optional<std::pair<int64_t, absl::Time>> Scheduler::PopDue(absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  if (queue_.empty() || queue_.begin()->first > absl::ToUnixMicros(now)) return std::nullopt;
+  const auto [micros, id] = *queue_.begin();
+  queue_.erase(queue_.begin());
+  wake_of_.erase(id);
+  return std::make_pair(id, absl::FromUnixMicros(micros));
+}
+
+int Scheduler::RunDue() {
+  int fired = 0;
+  const absl::Time now = clock_.Now();
+  // Points are popped before firing and re-added by the writer's listener with the
+  // incident's next point, so several points of one incident fire in turn in this loop.
+  while (std::optional<std::pair<int64_t, absl::Time>> due = PopDue(now)) {
+    const auto [id, at] = *due;
+    absl::StatusOr<std::optional<absl::Time>> next = writer_.Fire(id);
+    if (!next.ok()) {
+      std::cerr << "amendsd: scheduler: incident " << id << ": " << next.status().message()
+                << "; retrying in " << absl::FormatDuration(kRetryAfter) << "\n";
+      Update(id, clock_.Now() + kRetryAfter);
+      continue;
+    }
+    ++fired;
+    if (fired_listener_) fired_listener_(id, clock_.Now() - at);
+  }
+  return fired;
+}
+
+std::optional<absl::Time> Scheduler::NextWake() const {
+  absl::MutexLock lock(&mu_);
+  if (queue_.empty()) return std::nullopt;
+  return absl::FromUnixMicros(queue_.begin()->first);
+}
+
+size_t Scheduler::size() const {
+  absl::MutexLock lock(&mu_);
+  return wake_of_.size();
+}
+
+void Scheduler::Start() { thread_ = std::thread([this] { Loop(); }); }
+
+void Scheduler::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    wake_cv_.Signal();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void Scheduler::Loop() {
+  for (;;) {
+    RunDue();
+    absl::MutexLock lock(&mu_);
+    if (stopping_) return;
+    absl::Duration sleep = kMaxSleep;
+    if (!queue_.empty()) {
+      sleep = std::min(sleep, absl::FromUnixMicros(queue_.begin()->first) - clock_.Now());
+    }
+    if (sleep > absl::ZeroDuration()) wake_cv_.WaitWithTimeout(&mu_, sleep);
+    if (stopping_) return;
+  }
+}
+
+}  // namespace amends
