@@ -74,10 +74,10 @@ TEST_F(DeadlineE2eTest, FridayEveningComplaintIsEscalatedOnMondayMorningWithoutA
   EXPECT_TRUE(Lines(r.out, "reminder").empty()) << r.out;
 
   // 10:31: the deadline passed. amends records the breach, then escalates by itself.
-  // The 10:00 reminder is moot once the deadline has passed: only the breach and its action.
-  EXPECT_EQ(At(30, 10, 31), 2);
+  // The 30-minutes-before reminder (10:00), then the breach and its action.
+  EXPECT_EQ(At(30, 10, 31), 3);
   r = Amends("yamada", {"timeline", "1"});
-  EXPECT_EQ(Lines(r.out, "reminder to yamada").size(), 1u) << r.out;
+  EXPECT_EQ(Lines(r.out, "reminder to yamada").size(), 2u) << r.out;
   ASSERT_EQ(Lines(r.out, "deadline-breached").size(), 1u) << r.out;
   ASSERT_EQ(Lines(r.out, "escalated").size(), 1u) << r.out;
   EXPECT_TRUE(absl::StrContains(Lines(r.out, "escalated")[0], "amends")) << r.out;
@@ -93,7 +93,7 @@ TEST_F(DeadlineE2eTest, FridayEveningComplaintIsEscalatedOnMondayMorningWithoutA
   EXPECT_TRUE(Lines(r.out, "approve").empty()) << r.out;
 
   r = Amends("tanaka", {"approve", "1", "--note", "本日午後、私から先方部長へ電話し訪問を打診"});
-  EXPECT_EQ(r.out, "#1 escalation approved → state apology-visit (version 7)\n");
+  EXPECT_EQ(r.out, "#1 escalation approved → state apology-visit (version 8)\n");
   r = Amends("tanaka", {"inbox"});
   EXPECT_TRUE(Lines(r.out, "approve").empty()) << r.out;
 }

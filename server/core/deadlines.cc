@@ -88,7 +88,9 @@ void EnterStage(Incident& incident, v1::State from, const Rules& rules, absl::Ti
   };
   switch (incident.state()) {
     case v1::STATE_REPORTED:
-      if (!incident.has_first_apology()) {
+      if (!incident.has_first_apology() &&
+          std::none_of(out.begin(), out.end(),
+                       [](const Deadline& d) { return d.key() == kFirstApology; })) {
         add(kFirstApology, "first apology to the client", s.first_apology_within);
       }
       // After a decline the manager has decided: asking again would only loop.
@@ -167,9 +169,9 @@ struct Due {
   int index = -1;  // the deadline, for kBreach and kReminder
 };
 
-// The earliest pending point. Reminders of a deadline already due at `now` are skipped: the
-// breach says more, and a reminder after the fact helps nobody.
-std::optional<Due> Earliest(const Incident& incident, absl::Time now = absl::InfinitePast()) {
+// The earliest pending point. Points missed while the server was down fire in their order,
+// each once: a late reminder still tells its addressee, in writing, what was due.
+std::optional<Due> Earliest(const Incident& incident) {
   std::optional<Due> best;
   auto offer = [&](absl::Time at, Point point, int index) {
     if (!best || at < best->at) best = Due{at, point, index};
@@ -187,11 +189,8 @@ std::optional<Due> Earliest(const Incident& incident, absl::Time now = absl::Inf
       }
       continue;
     }
-    const absl::Time at = FromProto(d.due());
-    if (d.reminders_size() > 0 && at > now) {
-      offer(FromProto(d.reminders(0)), Point::kReminder, i);
-    }
-    offer(at, Point::kBreach, i);
+    if (d.reminders_size() > 0) offer(FromProto(d.reminders(0)), Point::kReminder, i);
+    offer(FromProto(d.due()), Point::kBreach, i);
   }
   return best;
 }
@@ -269,7 +268,8 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
   std::vector<Deadline> kept;
   for (const Deadline& d : next.deadlines()) {
     if (!IsStageDeadline(d)) continue;  // rebuilt below from the measures and promises
-    if (entered || Met(d, next)) continue;
+    // The first apology is owed until it is made, whatever stage the incident has reached.
+    if ((entered && d.key() != kFirstApology) || Met(d, next)) continue;
     kept.push_back(d);
     if (kept.back().user() == before.owner()) kept.back().set_user(next.owner());
   }
@@ -289,6 +289,7 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
                    const std::string& user) {
     if (const Deadline* d = existing(key)) {
       kept.push_back(*d);
+      kept.back().set_user(user);  // a hand-over moves promises to the new owner
       return;
     }
     Deadline d = MakeDeadline(key, std::move(what), now, FromProto(due), next, rules);
@@ -376,7 +377,7 @@ std::string AskedTeam(const Incident& incident) {
 }
 
 std::optional<Change> Fire(const Incident& incident, const Rules& rules, absl::Time now) {
-  std::optional<Due> due = Earliest(incident, now);
+  std::optional<Due> due = Earliest(incident);
   if (!due || due->at > now) return std::nullopt;
 
   Change change{incident, {}};
@@ -389,7 +390,9 @@ std::optional<Change> Fire(const Incident& incident, const Rules& rules, absl::T
       const std::string text = absl::StrCat("the hold until ",
                                             LocalTime(FromProto(incident.hold().until()), rules),
                                             " ended: ", incident.hold().reason());
-      ResumeStageDeadlines(next, rules, now);
+      // The clocks restart when the hold ended, not when amends noticed: a scheduler that
+      // was down must not lengthen anyone's deadline.
+      ResumeStageDeadlines(next, rules, FromProto(incident.hold().until()));
       next.clear_hold();
       change.event = SystemEvent(next, v1::EVENT_TYPE_RESUMED, from, now, text);
       break;

@@ -388,6 +388,10 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
       h->set_to_owner(a.user->name);
       h->set_note(a.text);
       *h->mutable_at() = ToProto(now);
+      // Open promises go with the client: the new owner keeps them (DOMAIN.md case 5).
+      for (v1::Promise& p : *incident.mutable_promises()) {
+        if (!p.has_kept_at() && p.owner() == incident.owner()) p.set_owner(a.user->name);
+      }
       incident.set_owner(a.user->name);
       return;
     }

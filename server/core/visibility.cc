@@ -28,7 +28,9 @@ absl::Status CheckCanRead(const v1::Incident& incident, const Actor& actor) {
       (ReadsTeam(actor, incident.team()) &&
        (!incident.confidential() || SeesAllConfidential(actor, incident.team()) ||
         actor.name == incident.reporter() || actor.name == incident.owner())) ||
-      IsAskedManager(actor, incident);
+      IsAskedManager(actor, incident) ||
+      // A manager the chain asked, who approved, stays with the case they took on.
+      (!incident.manager().empty() && actor.name == incident.manager());
   // The same answer as for an id that does not exist, so that probing ids tells nobody which
   // incidents are another team's and which are confidential.
   if (!readable) return absl::NotFoundError(absl::StrCat("incident ", incident.id(), " not found"));

@@ -5,7 +5,8 @@
 // of its own team, not even by an admin. To anyone else an incident they may not read does not
 // exist: NOT_FOUND, exactly as for an unknown id. The managers of a team an escalation chain
 // asks to decide (a department head's team) read the incident too, confidential or not: the
-// chain is the management line the case was escalated to.
+// chain is the management line the case was escalated to; the manager who approved the
+// escalation keeps reading it.
 // Pure; thread-safe.
 #ifndef AMENDS_SERVER_CORE_VISIBILITY_H_
 #define AMENDS_SERVER_CORE_VISIBILITY_H_
