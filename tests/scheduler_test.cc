@@ -17,6 +17,7 @@
 #include "storage/sqlite_store.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
+#include "server/core/time_proto.h"
 #include "tests/test_rules.h"
 
 namespace amends {
@@ -169,6 +170,25 @@ TEST_F(SchedulerTest, KillNineBetweenBreachAndEscalationEscalatesOnceAfterRestar
   EXPECT_EQ(i.state(), v1::STATE_ESCALATED);
   EXPECT_EQ(i.escalation_reason().find("escalate to a manager was due 2026-11-30 10:30"), 0u)
       << i.escalation_reason();
+}
+
+TEST_F(SchedulerTest, TeamHolidaySetByAdminIsSkippedByTheNextDeadline) {
+  {
+    auto store = *SqliteStore::Open(path_);
+    absl::StatusOr<std::string> shown =
+        EditTeamCalendar(*store, "tokyo-sales", {.add_holidays = {"2026-11-30"}});
+    ASSERT_TRUE(shown.ok()) << shown.status();
+    EXPECT_EQ(*shown, "holidays: \"2026-11-30\"\n");
+    EXPECT_EQ(EditTeamCalendar(*store, "tokyo-sales", {.add_holidays = {"2026-11-31"}}).status(),
+              absl::InvalidArgumentError(
+                  "calendar.holidays[1]: \"2026-11-31\" is not a date YYYY-MM-DD"));
+  }
+  const int64_t id = ReportFridayEvening();
+  // Monday is the team's day off: the 90 minutes left fall on Tuesday.
+  Server s(path_, TokyoTime(2026, 11, 27, 17, 31));
+  const v1::Incident i = *s.store->GetIncident(id);
+  ASSERT_EQ(i.deadlines_size(), 1);
+  EXPECT_EQ(FromProto(i.deadlines(0).due()), TokyoTime(2026, 12, 1, 10, 30));
 }
 
 TEST_F(SchedulerTest, ServerWithABrokenPolicyFileRefusesToStartNamingLineAndField) {
