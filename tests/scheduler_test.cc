@@ -214,5 +214,11 @@ TEST_F(SchedulerTest, ServerWithABrokenPolicyFileRefusesToStartNamingLineAndFiel
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
+TEST(ReadmeTest, ShowsTheDefaultPolicyExactlyAsShipped) {
+  EXPECT_TRUE(absl::StrContains(ReadSourceFile("README.md"),
+                                ReadSourceFile("deploy/policy.textproto")))
+      << "README.md's copy of deploy/policy.textproto is out of date";
+}
+
 }  // namespace
 }  // namespace amends
