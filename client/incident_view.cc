@@ -207,13 +207,13 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
 }
 
 std::string NextDue(const Incident& incident, absl::Time now) {
-  if (incident.has_hold()) return "held";
   std::optional<absl::Time> next;
   for (const amends::v1::Deadline& d : incident.deadlines()) {
     if (!d.has_due()) continue;  // held
     if (const absl::Time due = FromProto(d.due()); !next.has_value() || due < *next) next = due;
   }
-  if (!next.has_value()) return "—";
+  // Promises and measures keep running during a hold: show them first.
+  if (!next.has_value()) return incident.has_hold() ? "held" : "-";
   const absl::Duration left = *next - now;
   if (absl::AbsDuration(left) < absl::Minutes(1)) return "due now";
   return absl::StrCat(left > absl::ZeroDuration() ? "in " : "overdue ", RoundedDuration(left));

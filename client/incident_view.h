@@ -44,8 +44,8 @@ absl::TimeZone TeamZone(const amends::v1::Incident& incident);
 //     2026-11-27 09:00 (1h ago)  to sato  apology visit  due 2026-11-28 10:00 (in 1d)
 std::string RenderIncident(const amends::v1::Incident& incident, absl::Time now);
 
-// How soon the incident's soonest deadline is due: "in 3h", "overdue 2h", "due now" within
-// a minute, "held" while the incident is on hold, "—" without a deadline.
+// How soon the incident's soonest running deadline is due: "in 3h", "overdue 2h", "due now"
+// within a minute; "held" when every deadline is paused by a hold, "-" without a deadline.
 std::string NextDue(const amends::v1::Incident& incident, absl::Time now);
 
 // One row per incident: ID, STATE, SEVERITY, KIND, CLIENT, OWNER, NEXT DUE (as NextDue),

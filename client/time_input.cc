@@ -54,7 +54,7 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_v
 
 absl::StatusOr<absl::Duration> ParseDurationArg(absl::string_view option,
                                                 absl::string_view text) {
-  constexpr int64_t kMaxDays = 100000;  // far beyond any deadline; keeps the sum finite
+  constexpr int64_t kMaxDays = 366;  // the server's limit: a year ahead
   bool ok = !text.empty();
   // Whole days first: absl::ParseDuration has no unit "d".
   absl::Duration days = absl::ZeroDuration();
@@ -63,7 +63,7 @@ absl::StatusOr<absl::Duration> ParseDurationArg(absl::string_view option,
     int64_t n = 0;
     const absl::string_view digits = text.substr(0, d);
     ok = ok && !digits.empty() && std::all_of(digits.begin(), digits.end(), absl::ascii_isdigit) &&
-         absl::SimpleAtoi(digits, &n) && n <= kMaxDays;
+         absl::SimpleAtoi(digits, &n) && n <= 1000 * kMaxDays;
     days = absl::Hours(24) * n;
     rest = text.substr(d + 1);
   }
@@ -74,6 +74,10 @@ absl::StatusOr<absl::Duration> ParseDurationArg(absl::string_view option,
     return absl::InvalidArgumentError(
         absl::StrCat(option, ": '", text, "' is not a length of time; write for example 90m, "
                      "24h, 2d or 1d12h"));
+  }
+  if (days + more > absl::Hours(24) * kMaxDays) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, ": at most ", kMaxDays, "d, not '", text, "'"));
   }
   if (days + more <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError(

@@ -52,7 +52,9 @@ void Scheduler::Update(int64_t id, std::optional<absl::Time> wake) {
 
 std::optional<std::pair<int64_t, absl::Time>> Scheduler::PopDue(absl::Time now) {
   absl::MutexLock lock(&mu_);
-  if (queue_.empty() || queue_.begin()->first > absl::ToUnixMicros(now)) return std::nullopt;
+  if (stopping_ || queue_.empty() || queue_.begin()->first > absl::ToUnixMicros(now)) {
+    return std::nullopt;
+  }
   const auto [micros, id] = *queue_.begin();
   queue_.erase(queue_.begin());
   wake_of_.erase(id);
@@ -66,17 +68,24 @@ int Scheduler::RunDue() {
   // incident's next point, so several points of one incident fire in turn in this loop.
   while (std::optional<std::pair<int64_t, absl::Time>> due = PopDue(now)) {
     const auto [id, at] = *due;
-    absl::StatusOr<std::optional<absl::Time>> next = writer_.Fire(id);
-    if (!next.ok()) {
-      std::cerr << "amendsd: scheduler: incident " << id << ": " << next.status().message()
+    absl::StatusOr<bool> committed = writer_.Fire(id);
+    if (!committed.ok()) {
+      std::cerr << "amendsd: scheduler: incident " << id << ": " << committed.status().message()
                 << "; retrying in " << absl::FormatDuration(kRetryAfter) << "\n";
-      Update(id, clock_.Now() + kRetryAfter);
+      Retry(id, clock_.Now() + kRetryAfter);
       continue;
     }
+    if (!*committed) continue;
     ++fired;
     if (fired_listener_) fired_listener_(id, clock_.Now() - at);
   }
   return fired;
+}
+
+void Scheduler::Retry(int64_t id, absl::Time at) {
+  absl::MutexLock lock(&mu_);
+  const int64_t micros = absl::ToUnixMicros(at);
+  if (wake_of_.try_emplace(id, micros).second) queue_.insert({micros, id});
 }
 
 std::optional<absl::Time> Scheduler::NextWake() const {
@@ -90,7 +99,9 @@ size_t Scheduler::size() const {
   return wake_of_.size();
 }
 
-void Scheduler::Start() { thread_ = std::thread([this] { Loop(); }); }
+void Scheduler::Start() {
+  if (!thread_.joinable()) thread_ = std::thread([this] { Loop(); });
+}
 
 void Scheduler::Stop() {
   {

@@ -51,7 +51,8 @@ class Scheduler {
   // Sets (or, with nullopt, removes) an incident's next point.
   void Update(int64_t id, std::optional<absl::Time> wake);
 
-  // Fires, soonest first, every point due at the clock's current time; returns how many.
+  // Fires, soonest first, every point due at the clock's current time; returns how many
+  // changes it committed. Returns early once Stop() was called.
   int RunDue();
 
   std::optional<absl::Time> NextWake() const;
@@ -62,8 +63,10 @@ class Scheduler {
   void Stop();
 
  private:
-  // Removes and returns the earliest entry if it is due at `now`.
+  // Removes and returns the earliest entry if it is due at `now` and no Stop() is pending.
   std::optional<std::pair<int64_t, absl::Time>> PopDue(absl::Time now);
+  // After a failed Fire: tries again later, unless a commit has meanwhile set a newer point.
+  void Retry(int64_t id, absl::Time at);
   void Loop();
 
   IncidentWriter& writer_;

@@ -103,7 +103,7 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
   return std::move(done->incident);
 }
 
-absl::StatusOr<std::optional<absl::Time>> IncidentWriter::Fire(int64_t id) {
+absl::StatusOr<bool> IncidentWriter::Fire(int64_t id) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<v1::Incident> current = store_.GetIncident(id);
   if (!current.ok()) return current.status();
@@ -112,13 +112,12 @@ absl::StatusOr<std::optional<absl::Time>> IncidentWriter::Fire(int64_t id) {
   std::optional<Change> change = amends::Fire(*current, team->rules(), clock_.Now());
   if (!change) {
     // Nothing due (a stale wake-up): say when the next point really is.
-    std::optional<absl::Time> wake = NextWake(*current);
-    if (wake_listener_) wake_listener_(id, wake);
-    return wake;
+    if (wake_listener_) wake_listener_(id, NextWake(*current));
+    return false;
   }
   absl::StatusOr<Committed> done = CommitLocked(std::move(*change), "");
   if (!done.ok()) return done.status();
-  return NextWake(done->incident);
+  return true;
 }
 
 }  // namespace amends

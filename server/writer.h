@@ -50,9 +50,10 @@ class IncidentWriter {
   absl::StatusOr<v1::Incident> Apply(int64_t id, int64_t expected_version,
                                      const Action& action, const Actor& actor);
 
-  // Fires the earliest scheduler point of incident `id` that is due now (deadlines.h Fire),
-  // if any, and returns the incident's next point after that.
-  absl::StatusOr<std::optional<absl::Time>> Fire(int64_t id);
+  // Fires the earliest scheduler point of incident `id` that is due now (deadlines.h Fire), if
+  // any: true if a change was committed. Either way the wake listener hears of the incident's
+  // next point.
+  absl::StatusOr<bool> Fire(int64_t id);
 
   // The policy and calendar that apply to a team's incidents.
   struct TeamRules {

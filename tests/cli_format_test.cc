@@ -539,7 +539,7 @@ TEST(IncidentView, WithoutDeadlinesOrPromisesTheSectionsSayNoneAndHoldAndReminde
   EXPECT_LT(shown.find("Deadlines:"), shown.find("Promises:"));
 }
 
-TEST(NextDue, TheSoonestDeadlineHeldOrNone) {
+TEST(NextDue, TheSoonestDeadlineEvenDuringAHoldOrHeldOrNone) {
   amends::v1::Incident incident = IncidentWithDeadlines();
   EXPECT_EQ(NextDue(incident, kNow), "overdue 2h");
   incident.mutable_deadlines()->SwapElements(0, 2);  // not trusting the server's order
@@ -547,9 +547,12 @@ TEST(NextDue, TheSoonestDeadlineHeldOrNone) {
   incident.mutable_deadlines()->RemoveLast();         // the overdue one
   EXPECT_EQ(NextDue(incident, kNow), "in 3h");
   EXPECT_EQ(NextDue(incident, TokyoTime(11, 27, 13, 0)), "due now");
+  // A hold pauses the stage's clock; promises and measures keep running and show first.
   incident.mutable_hold()->set_reason("先方回答待ち");
+  EXPECT_EQ(NextDue(incident, kNow), "in 3h");
+  incident.clear_deadlines();
   EXPECT_EQ(NextDue(incident, kNow), "held");
-  EXPECT_EQ(NextDue(SampleIncident(), kNow), "—");
+  EXPECT_EQ(NextDue(SampleIncident(), kNow), "-");
 }
 
 TEST(IncidentView, ListShowsNextDueBeforeTheSummary) {
@@ -564,7 +567,7 @@ TEST(IncidentView, ListShowsNextDueBeforeTheSummary) {
   EXPECT_LT(ColumnOf(lines[0], "NEXT DUE"), ColumnOf(lines[0], "SUMMARY"));
   EXPECT_GT(ColumnOf(lines[0], "NEXT DUE"), ColumnOf(lines[0], "OWNER"));
   EXPECT_EQ(ColumnOf(lines[1], "overdue 2h"), ColumnOf(lines[0], "NEXT DUE"));
-  EXPECT_EQ(ColumnOf(lines[2], "—"), ColumnOf(lines[0], "NEXT DUE"));
+  EXPECT_EQ(ColumnOf(lines[2], "-  "), ColumnOf(lines[0], "NEXT DUE"));
   EXPECT_EQ(ColumnOf(lines[1], "15時の打ち合わせを失念"), ColumnOf(lines[0], "SUMMARY"));
   EXPECT_EQ(ColumnOf(lines[2], "late report"), ColumnOf(lines[0], "SUMMARY"));
 }
@@ -665,6 +668,12 @@ TEST(ParseDurationArg, RejectsAnythingElseNamingTheOption) {
   }
   EXPECT_THAT(std::string(ParseDurationArg("--due-within", "3x").status().message()),
               HasSubstr("90m, 24h, 2d"));
+  // The server looks at most a year ahead; say so here rather than after a round trip.
+  EXPECT_EQ(*ParseDurationArg("--due-within", "366d"), absl::Hours(24 * 366));
+  EXPECT_EQ(ParseDurationArg("--due-within", "367d").status(),
+            absl::InvalidArgumentError("--due-within: at most 366d, not '367d'"));
+  EXPECT_EQ(ParseDurationArg("--due-within", "9000h").status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(TimeProto, DurationsRoundTripWithTheSameSign) {

@@ -870,6 +870,22 @@ TEST(HoldTest, HoldThatEndedWhileTheSchedulerWasDownCountsFromItsEnd) {
   EXPECT_EQ(Deadlines(i), (std::vector<std::string>{"visit: sato by 2026-12-03 17:10"}));
 }
 
+TEST(HoldTest, TheFirstApologyNeverWaitsForTheClient) {
+  v1::Incident i = Reported(v1::SEVERITY_LOW, TokyoTime(2026, 11, 30, 10, 0));
+  Act(i, {.type = ActionType::kEscalate, .text = "先方担当者が困惑"}, kOwner,
+      TokyoTime(2026, 11, 30, 10, 5));
+  Act(i, {.type = ActionType::kApproveEscalation}, kManager, TokyoTime(2026, 11, 30, 10, 10));
+  Act(i, {.type = ActionType::kHold, .text = "先方の日程確認中"}, kManager,
+      TokyoTime(2026, 11, 30, 10, 20));
+  ASSERT_NE(Find(i, "first-apology"), nullptr);
+  EXPECT_EQ(Local(Find(i, "first-apology")->due()), "2026-11-30 14:00");
+  Act(i, {.type = ActionType::kRecordVisit, .text = "訪問して謝罪"}, kOwner,
+      TokyoTime(2026, 11, 30, 11, 0));
+  ASSERT_NE(Find(i, "first-apology"), nullptr);
+  EXPECT_EQ(Local(Find(i, "first-apology")->due()), "2026-11-30 14:00");
+  EXPECT_FALSE(Find(i, "first-apology")->has_held_left());
+}
+
 TEST(HoldTest, MeasuresAndPromisesKeepRunningDuringAHold) {
   v1::Incident i = Visited();
   Act(i, DoubleCheckMeasure(), kOwner, TokyoTime(2026, 12, 1, 15, 30));

@@ -242,7 +242,7 @@ TEST(PolicyTest, ChainTeamsAreDistinct) {
   std::vector<std::string> lines = absl::StrSplit(Valid(), '\n');
   for (int i = 0; i < 4; ++i) {
     absl::StrReplaceAll({{"chain { managers: true }",
-                          i == 3 ? R"(chain { team: "legal" } chain { team: "heads" })"
+                          i == 3 ? R"(chain { managers: true } chain { team: "legal" })"
                                  : R"(chain { managers: true } chain { team: "heads" })"}},
                         &lines[i]);
   }
@@ -251,8 +251,16 @@ TEST(PolicyTest, ChainTeamsAreDistinct) {
   EXPECT_THAT(policy->ChainTeams(), ElementsAre("heads", "legal"));
   const std::vector<ChainLevel>& chain = policy->For(v1::SEVERITY_CRITICAL).chain;
   ASSERT_EQ(chain.size(), 3u);
-  EXPECT_EQ(chain[1].kind, ChainLevel::Kind::kTeam);
-  EXPECT_EQ(chain[1].team, "legal");
+  EXPECT_EQ(chain[2].kind, ChainLevel::Kind::kTeam);
+  EXPECT_EQ(chain[2].team, "legal");
+}
+
+// Approval is asked of the team's own managers first, so the chain says so at level 1.
+TEST(PolicyTest, SecondChainLevelMustBeTheManagers) {
+  std::vector<std::string> lines = absl::StrSplit(Valid(), '\n');
+  absl::StrReplaceAll({{"chain { managers: true }", R"(chain { team: "heads" })"}}, &lines[0]);
+  EXPECT_THAT(ErrorOf(absl::StrJoin(lines, "\n")),
+              HasSubstr("severity[0].chain[1]: the second level must be managers: true"));
 }
 
 // The calendar's own messages come from BusinessCalendar; Parse() adds the line.

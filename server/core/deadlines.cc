@@ -58,13 +58,13 @@ void SetReminders(Deadline& d, absl::Time start, const Rules& rules,
 }
 
 Deadline MakeDeadline(absl::string_view key, std::string what, absl::Time start, absl::Time due,
-                      const Incident& incident, const Rules& rules) {
+                      bool wall_clock, const Incident& incident, const Rules& rules) {
   const SeverityRules& severity = SeverityOf(incident, rules);
   Deadline d;
   d.set_key(std::string(key));
   d.set_what(std::move(what));
   *d.mutable_due() = ToProto(due);
-  d.set_wall_clock(severity.wall_clock);
+  d.set_wall_clock(wall_clock);
   SetReminders(d, start, rules, severity);
   return d;
 }
@@ -74,7 +74,7 @@ Deadline StageDeadline(absl::string_view key, std::string what, Span within,
                        const Incident& incident, const Rules& rules, absl::Time now) {
   const bool wall = SeverityOf(incident, rules).wall_clock;
   Deadline d = MakeDeadline(key, std::move(what), now, rules.calendar.Add(now, within, wall),
-                            incident, rules);
+                            wall, incident, rules);
   d.set_user(incident.owner());
   return d;
 }
@@ -286,13 +286,14 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
     return nullptr;
   };
   auto track = [&](std::string key, std::string what, const google::protobuf::Timestamp& due,
-                   const std::string& user) {
+                   const std::string& user, bool wall_clock) {
     if (const Deadline* d = existing(key)) {
       kept.push_back(*d);
       kept.back().set_user(user);  // a hand-over moves promises to the new owner
       return;
     }
-    Deadline d = MakeDeadline(key, std::move(what), now, FromProto(due), next, rules);
+    Deadline d =
+        MakeDeadline(key, std::move(what), now, FromProto(due), wall_clock, next, rules);
     d.set_user(user);
     kept.push_back(std::move(d));
   };
@@ -300,12 +301,15 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
     if (m.round() != next.round() || m.has_done_at()) continue;
     track(absl::StrCat("measure-", m.number()), absl::StrCat("measure ", m.number(), ": ",
                                                              m.text()),
-          m.due(), m.owner());
+          m.due(), m.owner(), SeverityOf(next, rules).wall_clock);
   }
   for (const v1::Promise& p : next.promises()) {
     if (p.has_kept_at()) continue;
     track(absl::StrCat("promise-", p.number()),
-          absl::StrCat("promise ", p.number(), ": ", p.text()), p.by(), p.owner());
+          absl::StrCat("promise ", p.number(), ": ", p.text()), p.by(), p.owner(),
+          // A promise is to a time the client heard ("by 15:00"), so its reminders run on the
+          // clock: "30 minutes before" a Saturday call-back is on Saturday.
+          /*wall_clock=*/true);
   }
 
   next.mutable_deadlines()->Assign(kept.begin(), kept.end());
@@ -321,7 +325,10 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
 
 void PauseStageDeadlines(Incident& incident, const Rules& rules, absl::Time now) {
   for (Deadline& d : *incident.mutable_deadlines()) {
-    if (!IsStageDeadline(d) || d.has_breached_at() || IsHeld(d)) continue;
+    // The first apology is owed to the client whatever the client is doing: it never waits.
+    if (!IsStageDeadline(d) || d.key() == kFirstApology || d.has_breached_at() || IsHeld(d)) {
+      continue;
+    }
     const auto left = [&](const google::protobuf::Timestamp& t) {
       const absl::Duration l = rules.calendar.Between(now, FromProto(t), d.wall_clock());
       return absl::ToInt64Microseconds(l);
@@ -371,7 +378,7 @@ std::optional<absl::Time> NextDue(const Incident& incident) {
 
 std::string AskedTeam(const Incident& incident) {
   for (const Deadline& d : incident.deadlines()) {
-    if (!d.managers_of().empty() && d.managers_of() != incident.team()) return d.managers_of();
+    if (d.key() == kApprove && d.managers_of() != incident.team()) return d.managers_of();
   }
   return "";
 }
@@ -403,6 +410,8 @@ std::optional<Change> Fire(const Incident& incident, const Rules& rules, absl::T
                                               LocalTime(FromProto(d.due()), rules),
                                               " and nobody did: escalated by amends"));
       next.set_state(v1::STATE_ESCALATED);
+      // The managers' clock starts when they are asked, which is now even after an outage:
+      // they cannot act on what nobody has told them.
       UpdateDeadlines(next, incident, rules, now);
       change.event = SystemEvent(next, v1::EVENT_TYPE_ESCALATED, from, now,
                                  next.escalation_reason());

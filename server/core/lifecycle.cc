@@ -197,6 +197,18 @@ std::string LocalTime(absl::Time t, const Rules& rules) {
   return absl::FormatTime("%Y-%m-%d %H:%M %Z", t, rules.calendar.zone());
 }
 
+// `number` picks one of `count` numbered items (measures, promises).
+absl::Status CheckNumber(absl::string_view items, int number, int count,
+                         const Incident& incident) {
+  if (number >= 1 && number <= count) return absl::OkStatus();
+  if (count == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("number: incident ", incident.id(), " has no ", items));
+  }
+  return absl::InvalidArgumentError(absl::StrCat("number: incident ", incident.id(), " has ",
+                                                 items, " 1 to ", count, ", not ", number));
+}
+
 absl::Status CheckHold(const Action& a, const Incident& incident, const Actor& actor,
                        absl::Time now, const Rules& rules) {
   if (incident.has_hold()) {
@@ -266,10 +278,9 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       if (auto s = CheckTeamUser("owner", a.user, incident); !s.ok()) return s;
       return CheckFuture("due", a.at, now);
     case ActionType::kCompleteMeasure:
-      if (a.number < 1 || a.number > incident.measures_size()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("number: incident ", incident.id(), " has measures 1 to ",
-                         incident.measures_size(), ", not ", a.number));
+      if (auto s = CheckNumber("measures", a.number, incident.measures_size(), incident);
+          !s.ok()) {
+        return s;
       }
       if (incident.measures(a.number - 1).has_done_at()) {
         return absl::FailedPreconditionError(
@@ -288,10 +299,9 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       if (auto s = CheckRequired("text", a.text, kMaxLongTextBytes); !s.ok()) return s;
       return CheckFuture("by", a.at, now);
     case ActionType::kKeepPromise:
-      if (a.number < 1 || a.number > incident.promises_size()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("number: incident ", incident.id(), " has promises 1 to ",
-                         incident.promises_size(), ", not ", a.number));
+      if (auto s = CheckNumber("promises", a.number, incident.promises_size(), incident);
+          !s.ok()) {
+        return s;
       }
       if (incident.promises(a.number - 1).has_kept_at()) {
         return absl::FailedPreconditionError(

@@ -144,7 +144,7 @@ absl::StatusOr<ReminderLead> CompileReminder(const Checker& check, const v1::Rem
 }
 
 absl::StatusOr<ChainLevel> CompileChainLevel(const Checker& check, const v1::ChainLevel& level,
-                                             const std::string& path, bool first) {
+                                             const std::string& path, int index) {
   if (check.Written(path + ".team") && absl::StripAsciiWhitespace(level.team()).empty()) {
     return check.Error(path + ".team", absl::StrCat(path, ".team: must name a team"));
   }
@@ -155,8 +155,13 @@ absl::StatusOr<ChainLevel> CompileChainLevel(const Checker& check, const v1::Cha
                                           "managers: true and team: \"NAME\""));
   }
   // Level 0 gets the reminders before a deadline, which only the owner can act on.
-  if (first && !level.owner()) {
+  if (index == 0 && !level.owner()) {
     return check.Error(path, absl::StrCat(path, ": the first level must be owner: true"));
+  }
+  // Level 1 is told of the first breach and asked to approve escalations: the managers who
+  // can approve are the team's own.
+  if (index == 1 && !level.managers()) {
+    return check.Error(path, absl::StrCat(path, ": the second level must be managers: true"));
   }
   if (level.owner()) return ChainLevel{.kind = ChainLevel::Kind::kOwner};
   if (level.managers()) return ChainLevel{.kind = ChainLevel::Kind::kManagers};
@@ -209,7 +214,7 @@ absl::StatusOr<SeverityRules> CompileSeverity(const Checker& check, const v1::Se
   }
   for (int i = 0; i < s.chain_size(); ++i) {
     absl::StatusOr<ChainLevel> level =
-        CompileChainLevel(check, s.chain(i), absl::StrCat(at, ".chain[", i, "]"), i == 0);
+        CompileChainLevel(check, s.chain(i), absl::StrCat(at, ".chain[", i, "]"), i);
     if (!level.ok()) return level.status();
     rules.chain.push_back(*level);
   }
