@@ -68,7 +68,7 @@ int Scheduler::RunDue() {
   // incident's next point, so several points of one incident fire in turn in this loop.
   while (std::optional<std::pair<int64_t, absl::Time>> due = PopDue(now)) {
     const auto [id, at] = *due;
-    absl::StatusOr<bool> committed = writer_.Fire(id);
+    absl::StatusOr<bool> committed = writer_.Fire(id, at);
     if (!committed.ok()) {
       std::cerr << "amendsd: scheduler: incident " << id << ": " << committed.status().message()
                 << "; retrying in " << absl::FormatDuration(kRetryAfter) << "\n";

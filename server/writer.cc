@@ -103,13 +103,15 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
   return std::move(done->incident);
 }
 
-absl::StatusOr<bool> IncidentWriter::Fire(int64_t id) {
+absl::StatusOr<bool> IncidentWriter::Fire(int64_t id, absl::Time point) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<v1::Incident> current = store_.GetIncident(id);
   if (!current.ok()) return current.status();
   absl::StatusOr<TeamRules> team = RulesFor(current->team());
   if (!team.ok()) return team.status();
-  std::optional<Change> change = amends::Fire(*current, team->rules(), clock_.Now());
+  std::optional<Change> change =
+      point == absl::UnixEpoch() ? AdoptDeadlines(*current, team->rules(), clock_.Now())
+                                 : amends::Fire(*current, team->rules(), clock_.Now());
   if (!change) {
     // Nothing due (a stale wake-up): say when the next point really is.
     if (wake_listener_) wake_listener_(id, NextWake(*current));

@@ -52,8 +52,9 @@ class IncidentWriter {
 
   // Fires the earliest scheduler point of incident `id` that is due now (deadlines.h Fire), if
   // any: true if a change was committed. Either way the wake listener hears of the incident's
-  // next point.
-  absl::StatusOr<bool> Fire(int64_t id);
+  // next point. A point at the Unix epoch marks an incident stored before deadlines existed:
+  // it gets its stage's deadlines instead (AdoptDeadlines).
+  absl::StatusOr<bool> Fire(int64_t id, absl::Time point);
 
   // The policy and calendar that apply to a team's incidents.
   struct TeamRules {

@@ -80,6 +80,8 @@ constexpr const char* kMigrations[] = {
     CREATE INDEX incidents_by_due ON incidents(next_due, id) WHERE next_due IS NOT NULL;
     CREATE INDEX incidents_by_asked_team ON incidents(asked_team, id)
       WHERE asked_team IS NOT NULL;
+    -- Open incidents from before deadlines existed: wake_at 0 asks the scheduler to set them.
+    UPDATE incidents SET wake_at = 0 WHERE state != 6;
     )sql",
 };
 constexpr int kLatestVersion = std::size(kMigrations);

@@ -120,7 +120,9 @@ class Store {
   virtual absl::StatusOr<Committed> Commit(const IncidentWrite& write) = 0;
 
   // Calls `fn` with the id and wake_at of every incident that has one, in no set order, from
-  // one consistent snapshot. For the scheduler at start-up: must stream, not collect.
+  // one consistent snapshot. For the scheduler at start-up: must stream, not collect. The
+  // migration that added deadlines sets wake_at to the Unix epoch on the incidents that were
+  // open then (IncidentWriter::Fire adopts them).
   virtual absl::Status ForEachWakeup(absl::FunctionRef<void(int64_t id, absl::Time at)> fn) = 0;
 };
 

@@ -172,6 +172,33 @@ TEST_F(SchedulerTest, KillNineBetweenBreachAndEscalationEscalatesOnceAfterRestar
       << i.escalation_reason();
 }
 
+TEST_F(SchedulerTest, IncidentFromBeforeTheUpgradeGetsItsStageDeadlinesAtStartUp) {
+  const int64_t id = ReportFridayEvening();
+  {
+    // As the upgrade leaves it: no deadlines, and wake_at 0 (see the v3 migration).
+    auto store = *SqliteStore::Open(path_);
+    v1::Incident old = *store->GetIncident(id);
+    old.clear_deadlines();
+    old.set_version(old.version() + 1);
+    v1::Event note;
+    note.set_type(v1::EVENT_TYPE_NOTE_ADDED);
+    note.set_actor("yamada");
+    ASSERT_TRUE(store->Commit({.incident = old, .event = note, .wake_at = absl::UnixEpoch()}).ok());
+  }
+  Server s(path_, TokyoTime(2026, 11, 30, 9, 0));  // Monday morning, after the upgrade
+  EXPECT_EQ(s.scheduler.RunDue(), 1);
+  const v1::Incident i = *s.store->GetIncident(id);
+  ASSERT_EQ(i.deadlines_size(), 1);
+  EXPECT_EQ(i.deadlines(0).key(), "escalate");
+  EXPECT_EQ(FromProto(i.deadlines(0).due()), TokyoTime(2026, 11, 30, 11, 0));
+  const v1::Event last = s.store->GetTimeline(id)->back();
+  EXPECT_EQ(last.actor(), "amends");
+  EXPECT_EQ(last.text(),
+            "deadlines set from the policy: escalate to a manager by 2026-11-30 11:00 JST");
+  EXPECT_EQ(s.scheduler.NextWake(), TokyoTime(2026, 11, 30, 10, 0));
+  EXPECT_EQ(s.scheduler.RunDue(), 0);
+}
+
 TEST_F(SchedulerTest, TeamHolidaySetByAdminIsSkippedByTheNextDeadline) {
   {
     auto store = *SqliteStore::Open(path_);

@@ -614,6 +614,26 @@ TEST_F(SqliteStoreTest, OpenMigratesOlderFileAndKeepsData) {
           .ok());
 }
 
+TEST_F(SqliteStoreTest, UpgradeMarksOpenIncidentsForTheSchedulerToSetTheirDeadlines) {
+  {
+    auto old = SqliteStore::OpenAtVersionForTest(path_, 2);
+    ASSERT_TRUE(old.ok()) << old.status();
+  }
+  // Two incidents as the previous release stored them: one open, one closed.
+  ExecRaw(
+      "INSERT INTO incidents (team, state, owner, reporter, client_key, severity, "
+      "confidential, version, data) VALUES "
+      "('営業一課', 1, 'sato', 'sato', 'abc商事', 3, 0, 1, x''), "
+      "('営業一課', 6, 'sato', 'sato', 'abc商事', 3, 0, 9, x'');");
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  std::vector<std::pair<int64_t, absl::Time>> wakeups;
+  ASSERT_TRUE(store->ForEachWakeup([&](int64_t id, absl::Time at) {
+    wakeups.emplace_back(id, at);
+  }).ok());
+  EXPECT_EQ(wakeups, (std::vector<std::pair<int64_t, absl::Time>>{{1, absl::UnixEpoch()}}));
+}
+
 TEST_F(SqliteStoreTest, FileFromNewerSchemaIsRefused) {
   { ASSERT_NE(OpenStore(), nullptr); }
   ExecRaw("PRAGMA user_version = 999;");

@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "server/core/time_proto.h"
 
 namespace amends {
@@ -381,6 +382,27 @@ std::string AskedTeam(const Incident& incident) {
     if (d.key() == kApprove && d.managers_of() != incident.team()) return d.managers_of();
   }
   return "";
+}
+
+std::optional<Change> AdoptDeadlines(const Incident& incident, const Rules& rules,
+                                     absl::Time now) {
+  if (incident.state() == v1::STATE_CLOSED || incident.deadlines_size() > 0) return std::nullopt;
+  Change change{incident, {}};
+  Incident& next = change.incident;
+  Incident before = incident;
+  before.set_state(v1::STATE_UNSPECIFIED);  // enter the current stage afresh
+  UpdateDeadlines(next, before, rules, now);
+  if (next.deadlines_size() == 0) return std::nullopt;
+  next.set_version(incident.version() + 1);
+  *next.mutable_updated_at() = ToProto(now);
+  std::vector<std::string> set;
+  for (const Deadline& d : next.deadlines()) {
+    set.push_back(absl::StrCat(d.what(), " by ", LocalTime(FromProto(d.due()), rules)));
+  }
+  change.event = SystemEvent(next, v1::EVENT_TYPE_NOTE_ADDED, incident.state(), now,
+                             absl::StrCat("deadlines set from the policy: ",
+                                          absl::StrJoin(set, "; ")));
+  return change;
 }
 
 std::optional<Change> Fire(const Incident& incident, const Rules& rules, absl::Time now) {

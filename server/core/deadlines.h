@@ -58,6 +58,12 @@ std::optional<absl::Time> NextDue(const v1::Incident& incident);
 // empty if none. Those managers may read, approve and acknowledge the incident.
 std::string AskedTeam(const v1::Incident& incident);
 
+// For an open incident stored before deadlines existed: its current stage's deadlines, as if
+// it entered the stage now, recorded as a note by amends. nullopt if it has deadlines or is
+// closed, or if its stage has none.
+std::optional<Change> AdoptDeadlines(const v1::Incident& incident, const Rules& rules,
+                                     absl::Time now);
+
 // The change that fires the earliest point due at `now`, or nullopt if none is due.
 std::optional<Change> Fire(const v1::Incident& incident, const Rules& rules, absl::Time now);
 
