@@ -15,21 +15,31 @@ constexpr int kMaxEarlierLinks = 20;
 
 }  // namespace
 
-absl::StatusOr<IncidentWriter::TeamRules> IncidentWriter::RulesFor(absl::string_view name) {
-  absl::StatusOr<Team> team = store_.GetTeam(name);
+absl::StatusOr<Rules> IncidentWriter::RulesFor(const Team& team) {
+  std::string settings = absl::StrCat(team.time_zone, "\n", team.calendar.SerializeAsString());
+  CachedCalendar& cached = calendars_[team.name];
+  if (cached.calendar == nullptr || cached.settings != settings) {
+    absl::TimeZone zone;
+    if (!absl::LoadTimeZone(team.time_zone, &zone)) {
+      return absl::InternalError(absl::StrCat("team ", team.name, ": time zone ",
+                                              team.time_zone,
+                                              " is missing from this server's tz database"));
+    }
+    absl::StatusOr<BusinessCalendar> calendar =
+        BusinessCalendar::Make(zone, policy_.calendar(), team.calendar);
+    if (!calendar.ok()) {
+      return absl::InternalError(
+          absl::StrCat("team ", team.name, ": calendar: ", calendar.status().message()));
+    }
+    cached = {std::move(settings), std::make_unique<BusinessCalendar>(*std::move(calendar))};
+  }
+  return Rules{policy_, *cached.calendar};
+}
+
+absl::StatusOr<Rules> IncidentWriter::RulesForIncident(const v1::Incident& incident) {
+  absl::StatusOr<Team> team = store_.GetTeam(incident.team());
   if (!team.ok()) return team.status();
-  absl::TimeZone zone;
-  if (!absl::LoadTimeZone(team->time_zone, &zone)) {
-    return absl::InternalError(absl::StrCat("team ", name, ": time zone ", team->time_zone,
-                                            " is missing from this server's tz database"));
-  }
-  absl::StatusOr<BusinessCalendar> calendar =
-      BusinessCalendar::Make(zone, policy_.calendar(), team->calendar);
-  if (!calendar.ok()) {
-    return absl::InternalError(
-        absl::StrCat("team ", name, ": calendar: ", calendar.status().message()));
-  }
-  return TeamRules{std::move(*calendar), policy_};
+  return RulesFor(*team);
 }
 
 absl::StatusOr<Committed> IncidentWriter::CommitLocked(Change change, std::string request_id) {
@@ -54,11 +64,13 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
     if (!existing.ok()) return existing.status();
     if (*existing) return **existing;
   }
-  absl::StatusOr<TeamRules> team = RulesFor(request.team());
+  absl::StatusOr<Team> team = store_.GetTeam(request.team());
   if (absl::IsNotFound(team.status())) {
     return absl::InvalidArgumentError(absl::StrCat("team: unknown team ", request.team()));
   }
   if (!team.ok()) return team.status();
+  absl::StatusOr<Rules> rules = RulesFor(*team);
+  if (!rules.ok()) return rules.status();
 
   std::vector<v1::Incident> earlier;
   if (std::string key = ClientKey(request.client().name()); !key.empty()) {
@@ -73,8 +85,7 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
   }
 
   absl::StatusOr<Change> change =
-      amends::Report(request, actor, team->calendar.zone().name(), clock_.Now(), earlier,
-                     team->rules());
+      amends::Report(request, actor, team->time_zone, clock_.Now(), earlier, *rules);
   if (!change.ok()) return change.status();
   absl::StatusOr<Committed> done = CommitLocked(std::move(*change), request.request_id());
   if (!done.ok()) return done.status();
@@ -93,10 +104,9 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
                                            current->version(), ", not ", expected_version,
                                            ": someone else changed it; reload and retry"));
   }
-  absl::StatusOr<TeamRules> team = RulesFor(current->team());
-  if (!team.ok()) return team.status();
-  absl::StatusOr<Change> change =
-      amends::Apply(*current, action, actor, clock_.Now(), team->rules());
+  absl::StatusOr<Rules> rules = RulesForIncident(*current);
+  if (!rules.ok()) return rules.status();
+  absl::StatusOr<Change> change = amends::Apply(*current, action, actor, clock_.Now(), *rules);
   if (!change.ok()) return change.status();
   absl::StatusOr<Committed> done = CommitLocked(std::move(*change), "");
   if (!done.ok()) return done.status();
@@ -107,11 +117,11 @@ absl::StatusOr<bool> IncidentWriter::Fire(int64_t id, absl::Time point) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<v1::Incident> current = store_.GetIncident(id);
   if (!current.ok()) return current.status();
-  absl::StatusOr<TeamRules> team = RulesFor(current->team());
-  if (!team.ok()) return team.status();
-  std::optional<Change> change =
-      point == absl::UnixEpoch() ? AdoptDeadlines(*current, team->rules(), clock_.Now())
-                                 : amends::Fire(*current, team->rules(), clock_.Now());
+  absl::StatusOr<Rules> rules = RulesForIncident(*current);
+  if (!rules.ok()) return rules.status();
+  std::optional<Change> change = point == absl::UnixEpoch()
+                                     ? AdoptDeadlines(*current, *rules, clock_.Now())
+                                     : amends::Fire(*current, *rules, clock_.Now());
   if (!change) {
     // Nothing due (a stale wake-up): say when the next point really is.
     if (wake_listener_) wake_listener_(id, NextWake(*current));

@@ -13,9 +13,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -56,15 +58,14 @@ class IncidentWriter {
   // it gets its stage's deadlines instead (AdoptDeadlines).
   absl::StatusOr<bool> Fire(int64_t id, absl::Time point);
 
-  // The policy and calendar that apply to a team's incidents.
-  struct TeamRules {
-    BusinessCalendar calendar;
-    Rules rules() const { return Rules{policy, calendar}; }
-    const Policy& policy;
-  };
-  absl::StatusOr<TeamRules> RulesFor(absl::string_view team);
-
  private:
+  // The rules for a team's incidents: the policy and the team's calendar, built once per
+  // version of the team's settings. Reading the team each time picks up a calendar that
+  // `amendsd admin team calendar` changed from another process.
+  absl::StatusOr<Rules> RulesFor(const Team& team) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<Rules> RulesForIncident(const v1::Incident& incident)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   absl::StatusOr<Committed> CommitLocked(Change change, std::string request_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -73,6 +74,11 @@ class IncidentWriter {
   const Policy& policy_;
   WakeListener wake_listener_;
   absl::Mutex mu_;  // held from load to commit: one change at a time
+  struct CachedCalendar {
+    std::string settings;  // time zone and serialized calendar it was built from
+    std::unique_ptr<BusinessCalendar> calendar;
+  };
+  absl::flat_hash_map<std::string, CachedCalendar> calendars_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace amends
