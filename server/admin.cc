@@ -65,6 +65,21 @@ absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store) {
   return lines;
 }
 
+namespace {
+
+// A calendar error about one option's value, named as the user wrote it: the message without
+// the calendar's own field path ("calendar.hours[0].open: ...").
+absl::Status OptionError(absl::string_view option, absl::string_view value,
+                         const absl::Status& status) {
+  absl::string_view message = status.message();
+  if (const size_t colon = message.find(": "); colon != absl::string_view::npos) {
+    message.remove_prefix(colon + 2);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(option, " ", value, ": ", message));
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> EditTeamCalendar(Store& store, absl::string_view team,
                                              const CalendarEdit& edit) {
   absl::StatusOr<Team> current = store.GetTeam(team);
@@ -79,10 +94,13 @@ absl::StatusOr<std::string> EditTeamCalendar(Store& store, absl::string_view tea
       return absl::InvalidArgumentError(absl::StrCat(
           "--hours: '", spec, "' is not DAYS=HH:MM-HH:MM, e.g. mon-fri=09:00-18:00"));
     }
-    v1::WorkingHours* h = calendar.add_hours();
+    v1::Calendar one;
+    v1::WorkingHours* h = one.add_hours();
     h->set_days(std::string(days_times[0]));
     h->set_open(std::string(times[0]));
     h->set_close(std::string(times[1]));
+    if (auto s = BusinessCalendar::Validate(one); !s.ok()) return OptionError("--hours", spec, s);
+    *calendar.add_hours() = *h;
   }
   auto* holidays = calendar.mutable_holidays();
   for (const std::string& day : edit.remove_holidays) {
@@ -94,6 +112,9 @@ absl::StatusOr<std::string> EditTeamCalendar(Store& store, absl::string_view tea
     holidays->erase(it);
   }
   for (const std::string& day : edit.add_holidays) {
+    v1::Calendar one;
+    one.add_holidays(day);
+    if (auto s = BusinessCalendar::Validate(one); !s.ok()) return OptionError("--holiday", day, s);
     if (std::find(holidays->begin(), holidays->end(), day) == holidays->end()) {
       calendar.add_holidays(day);
     }

@@ -17,8 +17,8 @@ namespace {
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
-// How many open incidents an inbox looks through, per query.
-constexpr int kMaxInboxScan = 5000;
+// The page size an inbox reads open incidents in.
+constexpr int kInboxPage = 1000;
 
 // The RFC 3339 range protobuf allows: 0001-01-01 to 9999-12-31.
 absl::StatusOr<std::optional<absl::Time>> ParseTime(absl::string_view field, bool has,
@@ -143,7 +143,8 @@ grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsReq
   if (req->overdue()) q.due_before = clock_.Now();
   if (req->has_due_within()) {
     const google::protobuf::Duration& d = req->due_within();
-    if (d.seconds() < 0 || d.nanos() < 0 || d.seconds() > 366LL * 24 * 3600) {
+    if (d.seconds() < 0 || d.nanos() < 0 || d.nanos() > 999'999'999 ||
+        d.seconds() > 366LL * 24 * 3600) {
       return ToGrpc(absl::InvalidArgumentError("due_within: must be between 0 and 366 days"));
     }
     q.due_before = clock_.Now() + absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
@@ -344,19 +345,25 @@ grpc::Status IncidentService::GetInbox(Ctx* ctx, const v1::GetInboxRequest*,
   own.open_only = true;
   own.viewer = actor->name;
   own.all_confidential = SeesAllConfidential(*actor, actor->team);
-  own.limit = kMaxInboxScan;
+  own.limit = kInboxPage;
   IncidentQuery asked;
   asked.asked_team = actor->team;
   asked.open_only = true;
   asked.all_confidential = true;
-  asked.limit = kMaxInboxScan;
+  asked.limit = kInboxPage;
   std::vector<v1::Incident> incidents;
-  for (const IncidentQuery* q : {&own, &asked}) {
-    absl::StatusOr<std::vector<v1::Incident>> found = store_.ListIncidents(*q);
-    if (!found.ok()) return ToGrpc(found.status());
-    for (v1::Incident& i : *found) {
-      if (q == &asked && i.team() == actor->team) continue;  // already in `own`
-      incidents.push_back(std::move(i));
+  for (IncidentQuery* q : {&own, &asked}) {
+    // Every open incident, page by page: the oldest are the likeliest to be overdue.
+    for (;;) {
+      absl::StatusOr<std::vector<v1::Incident>> found = store_.ListIncidents(*q);
+      if (!found.ok()) return ToGrpc(found.status());
+      const bool more = static_cast<int>(found->size()) == q->limit;
+      if (more) q->before_id = found->back().id();
+      for (v1::Incident& i : *found) {
+        if (q == &asked && i.team() == actor->team) continue;  // already in `own`
+        incidents.push_back(std::move(i));
+      }
+      if (!more) break;
     }
   }
   for (v1::InboxItem& item : InboxFor(incidents, *actor)) *out->add_items() = std::move(item);

@@ -350,6 +350,19 @@ TEST_F(IncidentServiceTest, ConcurrentChangesWithoutVersionsAreAllKept) {
   EXPECT_EQ(TimelineLength(*stub_, As("sato").get(), i.id()), 41);
 }
 
+TEST_F(IncidentServiceTest, InboxReachesTheOldestOfManyOpenIncidents) {
+  // More open incidents than one page of the inbox's reads: the oldest, likeliest to be
+  // overdue, must still be there.
+  IncidentWriter& writer = server_->writer();
+  const Actor sato{"sato", "tokyo-sales", Role::kMember};
+  for (int n = 0; n < 1001; ++n) ASSERT_TRUE(writer.Report(MissedAppointment(), sato).ok());
+  v1::GetInboxResponse inbox;
+  ASSERT_TRUE(stub_->GetInbox(As("sato").get(), {}, &inbox).ok());
+  EXPECT_EQ(inbox.items_size(), 2 * 1001);  // first apology and escalation of each
+  EXPECT_TRUE(std::any_of(inbox.items().begin(), inbox.items().end(),
+                          [](const v1::InboxItem& item) { return item.incident_id() == 1; }));
+}
+
 TEST_F(IncidentServiceTest, SecondServerOnTheSamePortRefusesToStart) {
   absl::StatusOr<std::unique_ptr<AmendsServer>> second =
       AmendsServer::Start(*store_, clock_, DefaultPolicy(),

@@ -208,7 +208,12 @@ TEST_F(SchedulerTest, TeamHolidaySetByAdminIsSkippedByTheNextDeadline) {
     EXPECT_EQ(*shown, "holidays: \"2026-11-30\"\n");
     EXPECT_EQ(EditTeamCalendar(*store, "tokyo-sales", {.add_holidays = {"2026-11-31"}}).status(),
               absl::InvalidArgumentError(
-                  "calendar.holidays[1]: \"2026-11-31\" is not a date YYYY-MM-DD"));
+                  "--holiday 2026-11-31: \"2026-11-31\" is not a date YYYY-MM-DD"));
+    EXPECT_EQ(EditTeamCalendar(*store, "tokyo-sales", {.hours = {"mon-fri=9:00-18:00"}}).status(),
+              absl::InvalidArgumentError(
+                  "--hours mon-fri=9:00-18:00: \"9:00\" is not HH:MM"));
+    // Nothing was changed by the rejected edits.
+    EXPECT_EQ(*EditTeamCalendar(*store, "tokyo-sales", {}), "holidays: \"2026-11-30\"\n");
   }
   const int64_t id = ReportFridayEvening();
   // Monday is the team's day off: the 90 minutes left fall on Tuesday.

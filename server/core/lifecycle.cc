@@ -175,13 +175,17 @@ absl::Status CheckTeamUser(absl::string_view field, const std::optional<Actor>& 
   return absl::OkStatus();
 }
 
+std::string LocalTime(absl::Time t, const Rules& rules) {
+  return absl::FormatTime("%Y-%m-%d %H:%M %Z", t, rules.calendar.zone());
+}
+
+// In the team's zone, as the user typed it.
 absl::Status CheckFuture(absl::string_view field, const std::optional<absl::Time>& at,
-                         absl::Time now) {
+                         absl::Time now, const Rules& rules) {
   if (!at) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
   if (*at < now) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ": ", absl::FormatTime(absl::RFC3339_sec, *at, absl::UTCTimeZone()),
-                     " is in the past"));
+        absl::StrCat(field, ": ", LocalTime(*at, rules), " is in the past"));
   }
   return absl::OkStatus();
 }
@@ -191,10 +195,6 @@ absl::Status CheckFuture(absl::string_view field, const std::optional<absl::Time
 bool AddressedTo(const v1::ReminderNotice& n, const Actor& actor) {
   return (!n.user().empty() && n.user() == actor.name) ||
          (!n.managers_of().empty() && ManagesTeam(actor, n.managers_of()));
-}
-
-std::string LocalTime(absl::Time t, const Rules& rules) {
-  return absl::FormatTime("%Y-%m-%d %H:%M %Z", t, rules.calendar.zone());
 }
 
 // `number` picks one of `count` numbered items (measures, promises).
@@ -218,7 +218,7 @@ absl::Status CheckHold(const Action& a, const Incident& incident, const Actor& a
   }
   if (auto s = CheckRequired("reason", a.text, kMaxLongTextBytes); !s.ok()) return s;
   if (a.at) {
-    if (auto s = CheckFuture("until", a.at, now); !s.ok()) return s;
+    if (auto s = CheckFuture("until", a.at, now, rules); !s.ok()) return s;
   }
   const absl::Duration max = rules.policy.max_hold();
   if ((!a.at || *a.at - now > max) && !ManagesTeam(actor, incident.team())) {
@@ -266,7 +266,7 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       }
       return CheckBytes("note", a.text, kMaxLongTextBytes);
     case ActionType::kScheduleVisit:
-      if (auto s = CheckFuture("planned_at", a.at, now); !s.ok()) return s;
+      if (auto s = CheckFuture("planned_at", a.at, now, rules); !s.ok()) return s;
       for (const std::string& name : a.attendees) {
         if (auto s = CheckRequired("attendees", name, kMaxNameBytes); !s.ok()) return s;
       }
@@ -276,7 +276,7 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
     case ActionType::kAddMeasure:
       if (auto s = CheckRequired("text", a.text, kMaxLongTextBytes); !s.ok()) return s;
       if (auto s = CheckTeamUser("owner", a.user, incident); !s.ok()) return s;
-      return CheckFuture("due", a.at, now);
+      return CheckFuture("due", a.at, now, rules);
     case ActionType::kCompleteMeasure:
       if (auto s = CheckNumber("measures", a.number, incident.measures_size(), incident);
           !s.ok()) {
@@ -297,7 +297,7 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       return CheckRequired("note", a.text, kMaxLongTextBytes);
     case ActionType::kMakePromise:
       if (auto s = CheckRequired("text", a.text, kMaxLongTextBytes); !s.ok()) return s;
-      return CheckFuture("by", a.at, now);
+      return CheckFuture("by", a.at, now, rules);
     case ActionType::kKeepPromise:
       if (auto s = CheckNumber("promises", a.number, incident.promises_size(), incident);
           !s.ok()) {
