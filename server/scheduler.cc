@@ -9,6 +9,10 @@ namespace {
 constexpr absl::Duration kRetryAfter = absl::Seconds(5);
 // The thread re-reads the clock at least this often, in case the system clock jumps.
 constexpr absl::Duration kMaxSleep = absl::Minutes(1);
+// How many due points are fired in one transaction: one sync for a burst (every business-time
+// deadline of a weekend falls due at Monday's opening), yet short enough not to hold client
+// writes up for long.
+constexpr size_t kMaxBatch = 256;
 
 }  // namespace
 
@@ -50,34 +54,43 @@ void Scheduler::Update(int64_t id, std::optional<absl::Time> wake) {
   if (earliest) wake_cv_.Signal();
 }
 
-std::optional<std::pair<int64_t, absl::Time>> Scheduler::PopDue(absl::Time now) {
+std::vector<IncidentWriter::Due> Scheduler::PopDue(absl::Time now) {
   absl::MutexLock lock(&mu_);
-  if (stopping_ || queue_.empty() || queue_.begin()->first > absl::ToUnixMicros(now)) {
-    return std::nullopt;
+  std::vector<IncidentWriter::Due> due;
+  const int64_t until = absl::ToUnixMicros(now);
+  while (!stopping_ && !queue_.empty() && queue_.begin()->first <= until &&
+         due.size() < kMaxBatch) {
+    const auto [micros, id] = *queue_.begin();
+    queue_.erase(queue_.begin());
+    wake_of_.erase(id);
+    due.push_back({id, absl::FromUnixMicros(micros)});
   }
-  const auto [micros, id] = *queue_.begin();
-  queue_.erase(queue_.begin());
-  wake_of_.erase(id);
-  return std::make_pair(id, absl::FromUnixMicros(micros));
+  return due;
 }
 
 int Scheduler::RunDue() {
   int fired = 0;
   const absl::Time now = clock_.Now();
-  // Points are popped before firing and re-added by the writer's listener with the
+  // Points are popped before firing and re-added by the writer's listener with each
   // incident's next point, so several points of one incident fire in turn in this loop.
-  while (std::optional<std::pair<int64_t, absl::Time>> due = PopDue(now)) {
-    const auto [id, at] = *due;
-    absl::StatusOr<bool> committed = writer_.Fire(id, at);
-    if (!committed.ok()) {
-      std::cerr << "amendsd: scheduler: incident " << id << ": " << committed.status().message()
-                << "; retrying in " << absl::FormatDuration(kRetryAfter) << "\n";
-      Retry(id, clock_.Now() + kRetryAfter);
+  for (std::vector<IncidentWriter::Due> due = PopDue(now); !due.empty(); due = PopDue(now)) {
+    absl::StatusOr<IncidentWriter::Fired> result = writer_.Fire(due);
+    if (!result.ok()) {
+      std::cerr << "amendsd: scheduler: " << result.status().message() << "; retrying "
+                << due.size() << " points in " << absl::FormatDuration(kRetryAfter) << "\n";
+      for (const IncidentWriter::Due& d : due) Retry(d.id, clock_.Now() + kRetryAfter);
       continue;
     }
-    if (!*committed) continue;
-    ++fired;
-    if (fired_listener_) fired_listener_(id, clock_.Now() - at);
+    for (const auto& [d, status] : result->failed) {
+      std::cerr << "amendsd: scheduler: incident " << d.id << ": " << status.message()
+                << "; retrying in " << absl::FormatDuration(kRetryAfter) << "\n";
+      Retry(d.id, clock_.Now() + kRetryAfter);
+    }
+    fired += result->committed.size();
+    if (fired_listener_) {
+      const absl::Time done = clock_.Now();
+      for (const IncidentWriter::Due& d : result->committed) fired_listener_(d.id, done - d.at);
+    }
   }
   return fired;
 }

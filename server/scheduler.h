@@ -2,10 +2,11 @@
 //
 // Holds one entry per incident with a pending point (its earliest, from deadlines.h NextWake)
 // in memory: loaded from the store at start-up, then kept current by the writer's wake
-// listener. A due entry is handed to IncidentWriter::Fire, which decides on the committed
-// incident under the writer's lock: what fired is marked in the same transaction as its
-// event, so a point fires exactly once across crashes and restarts, and missed points fire at
-// start-up. Entries are (time, id) pairs in a B-tree plus an id index: about 40 bytes each.
+// listener. Due entries are handed, a batch at a time, to IncidentWriter::Fire, which decides
+// on the committed incidents under the writer's lock and commits the batch in one transaction:
+// what fired is marked in the same transaction as its event, so a point fires exactly once
+// across crashes and restarts, and missed points fire at start-up. Entries are (time, id)
+// pairs in a B-tree plus an id index: 56 bytes each (docs/PERFORMANCE.md).
 //
 // Time comes from the injected Clock. Tests call RunDue() after moving a fake clock; a server
 // calls Start() to run it on a thread that sleeps until the next point (real clocks only).
@@ -18,6 +19,7 @@
 #include <optional>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/btree_set.h"
@@ -63,8 +65,9 @@ class Scheduler {
   void Stop();
 
  private:
-  // Removes and returns the earliest entry if it is due at `now` and no Stop() is pending.
-  std::optional<std::pair<int64_t, absl::Time>> PopDue(absl::Time now);
+  // Removes and returns the earliest entries due at `now`, a batch at most, unless Stop() is
+  // pending.
+  std::vector<IncidentWriter::Due> PopDue(absl::Time now);
   // After a failed Fire: tries again later, unless a commit has meanwhile set a newer point.
   void Retry(int64_t id, absl::Time at);
   void Loop();

@@ -42,7 +42,7 @@ absl::StatusOr<Rules> IncidentWriter::RulesForIncident(const v1::Incident& incid
   return RulesFor(*team);
 }
 
-absl::StatusOr<Committed> IncidentWriter::CommitLocked(Change change, std::string request_id) {
+IncidentWrite IncidentWriter::MakeWrite(Change change, std::string request_id) {
   IncidentWrite write{.incident = std::move(change.incident),
                       .event = std::move(change.event),
                       .request_id = std::move(request_id)};
@@ -50,6 +50,11 @@ absl::StatusOr<Committed> IncidentWriter::CommitLocked(Change change, std::strin
   write.wake_at = NextWake(write.incident);
   write.next_due = NextDue(write.incident);
   write.asked_team = AskedTeam(write.incident);
+  return write;
+}
+
+absl::StatusOr<Committed> IncidentWriter::CommitLocked(Change change, std::string request_id) {
+  const IncidentWrite write = MakeWrite(std::move(change), std::move(request_id));
   absl::StatusOr<Committed> done = store_.Commit(write);
   if (done.ok() && wake_listener_) wake_listener_(done->incident.id(), write.wake_at);
   return done;
@@ -113,23 +118,38 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
   return std::move(done->incident);
 }
 
-absl::StatusOr<bool> IncidentWriter::Fire(int64_t id, absl::Time point) {
+absl::StatusOr<IncidentWriter::Fired> IncidentWriter::Fire(const std::vector<Due>& due) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<v1::Incident> current = store_.GetIncident(id);
-  if (!current.ok()) return current.status();
-  absl::StatusOr<Rules> rules = RulesForIncident(*current);
-  if (!rules.ok()) return rules.status();
-  std::optional<Change> change = point == absl::UnixEpoch()
-                                     ? AdoptDeadlines(*current, *rules, clock_.Now())
-                                     : amends::Fire(*current, *rules, clock_.Now());
-  if (!change) {
-    // Nothing due (a stale wake-up): say when the next point really is.
-    if (wake_listener_) wake_listener_(id, NextWake(*current));
-    return false;
+  Fired fired;
+  std::vector<IncidentWrite> writes;
+  std::vector<Due> changed;
+  for (const Due& point : due) {
+    absl::StatusOr<v1::Incident> current = store_.GetIncident(point.id);
+    absl::StatusOr<Rules> rules =
+        current.ok() ? RulesForIncident(*current) : absl::StatusOr<Rules>(current.status());
+    if (!rules.ok()) {
+      fired.failed.emplace_back(point, rules.status());
+      continue;
+    }
+    std::optional<Change> change = point.at == absl::UnixEpoch()
+                                       ? AdoptDeadlines(*current, *rules, clock_.Now())
+                                       : amends::Fire(*current, *rules, clock_.Now());
+    if (!change) {
+      // Nothing due (a stale wake-up): say when the next point really is.
+      if (wake_listener_) wake_listener_(point.id, NextWake(*current));
+      continue;
+    }
+    writes.push_back(MakeWrite(std::move(*change), ""));
+    changed.push_back(point);
   }
-  absl::StatusOr<Committed> done = CommitLocked(std::move(*change), "");
+  if (writes.empty()) return fired;
+  absl::StatusOr<std::vector<Committed>> done = store_.CommitAll(writes);
   if (!done.ok()) return done.status();
-  return true;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (wake_listener_) wake_listener_(changed[i].id, writes[i].wake_at);
+  }
+  fired.committed = std::move(changed);
+  return fired;
 }
 
 }  // namespace amends

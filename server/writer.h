@@ -15,6 +15,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -52,11 +54,21 @@ class IncidentWriter {
   absl::StatusOr<v1::Incident> Apply(int64_t id, int64_t expected_version,
                                      const Action& action, const Actor& actor);
 
-  // Fires the earliest scheduler point of incident `id` that is due now (deadlines.h Fire), if
-  // any: true if a change was committed. Either way the wake listener hears of the incident's
-  // next point. A point at the Unix epoch marks an incident stored before deadlines existed:
-  // it gets its stage's deadlines instead (AdoptDeadlines).
-  absl::StatusOr<bool> Fire(int64_t id, absl::Time point);
+  // A scheduler point: an incident and the time its earliest point was due.
+  struct Due {
+    int64_t id = 0;
+    absl::Time at;
+  };
+  struct Fired {
+    std::vector<Due> committed;                              // a change was committed
+    std::vector<std::pair<Due, absl::Status>> failed;        // could not be decided
+  };
+  // Fires the earliest point due now of each incident in `due` (deadlines.h Fire), all in one
+  // transaction, so that a burst of points costs one sync. A point at the Unix epoch marks an
+  // incident stored before deadlines existed: it gets its stage's deadlines instead
+  // (AdoptDeadlines). The wake listener hears of each incident's next point, fired or not.
+  // An error of the commit itself fails the whole call and changes nothing.
+  absl::StatusOr<Fired> Fire(const std::vector<Due>& due);
 
  private:
   // The rules for a team's incidents: the policy and the team's calendar, built once per
@@ -66,6 +78,8 @@ class IncidentWriter {
   absl::StatusOr<Rules> RulesForIncident(const v1::Incident& incident)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  // The change as the store takes it, with the columns derived from its deadlines.
+  static IncidentWrite MakeWrite(Change change, std::string request_id);
   absl::StatusOr<Committed> CommitLocked(Change change, std::string request_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

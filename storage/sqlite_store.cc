@@ -665,6 +665,20 @@ absl::StatusOr<Committed> SqliteStore::Commit(const IncidentWrite& write) {
   return InWriteTransaction(*writer_, [&] { return CommitLocked(write); });
 }
 
+absl::StatusOr<std::vector<Committed>> SqliteStore::CommitAll(
+    const std::vector<IncidentWrite>& writes) {
+  absl::MutexLock lock(&write_mu_);
+  return InWriteTransaction(*writer_, [&]() -> absl::StatusOr<std::vector<Committed>> {
+    std::vector<Committed> done;
+    done.reserve(writes.size());
+    for (const IncidentWrite& write : writes) {
+      AMENDS_ASSIGN_OR_RETURN(Committed c, CommitLocked(write));
+      done.push_back(std::move(c));
+    }
+    return done;
+  });
+}
+
 absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) {
   Committed out{.incident = write.incident, .event = write.event};
   v1::Incident& incident = out.incident;

@@ -77,6 +77,8 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id) override;
 
   absl::StatusOr<Committed> Commit(const IncidentWrite& write) override;
+  absl::StatusOr<std::vector<Committed>> CommitAll(
+      const std::vector<IncidentWrite>& writes) override;
   absl::Status ForEachWakeup(absl::FunctionRef<void(int64_t id, absl::Time at)> fn) override;
 
  private:

@@ -118,6 +118,10 @@ class Store {
   virtual absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id) = 0;
 
   virtual absl::StatusOr<Committed> Commit(const IncidentWrite& write) = 0;
+  // Commits several changes in one transaction, in order: all of them or none. Each must be
+  // to a different incident. One sync for all, for the scheduler's bursts of due points.
+  virtual absl::StatusOr<std::vector<Committed>> CommitAll(
+      const std::vector<IncidentWrite>& writes) = 0;
 
   // Calls `fn` with the id and wake_at of every incident that has one, in no set order, from
   // one consistent snapshot. For the scheduler at start-up: must stream, not collect. The
