@@ -15,6 +15,11 @@ constexpr int kMaxEarlierLinks = 20;
 
 }  // namespace
 
+absl::Condition IncidentWriter::NoFireWaiting() {
+  return absl::Condition(
+      +[](std::atomic<int>* waiting) { return waiting->load() == 0; }, &fires_waiting_);
+}
+
 absl::StatusOr<Rules> IncidentWriter::RulesFor(const Team& team) {
   std::string settings = absl::StrCat(team.time_zone, "\n", team.calendar.SerializeAsString());
   CachedCalendar& cached = calendars_[team.name];
@@ -62,7 +67,7 @@ absl::StatusOr<Committed> IncidentWriter::CommitLocked(Change change, std::strin
 
 absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequest& request,
                                                     const Actor& actor) {
-  absl::MutexLock lock(&mu_);
+  absl::MutexLock lock(&mu_, NoFireWaiting());
   if (!request.request_id().empty()) {
     absl::StatusOr<std::optional<v1::Incident>> existing =
         store_.FindByRequestId(actor.name, request.request_id());
@@ -99,7 +104,7 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
 
 absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_version,
                                                    const Action& action, const Actor& actor) {
-  absl::MutexLock lock(&mu_);
+  absl::MutexLock lock(&mu_, NoFireWaiting());
   absl::StatusOr<v1::Incident> current = store_.GetIncident(id);
   if (!current.ok()) return current.status();
   // Before the version check, so that a conflict never reveals a hidden incident.
@@ -119,7 +124,9 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
 }
 
 absl::StatusOr<IncidentWriter::Fired> IncidentWriter::Fire(const std::vector<Due>& due) {
+  fires_waiting_.fetch_add(1);
   absl::MutexLock lock(&mu_);
+  fires_waiting_.fetch_sub(1);
   Fired fired;
   std::vector<IncidentWrite> writes;
   std::vector<Due> changed;

@@ -7,10 +7,12 @@
 // A change is returned only after Store::Commit made it durable; a rejected change writes
 // nothing. The wake listener hears of every incident's next scheduler point in commit order.
 //
-// Thread-safety: all methods may be called concurrently; they serialise on an internal mutex.
+// Thread-safety: all methods may be called concurrently; they serialise on an internal mutex,
+// on which the scheduler's Fire() goes before waiting client writes.
 #ifndef AMENDS_SERVER_WRITER_H_
 #define AMENDS_SERVER_WRITER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -78,6 +80,7 @@ class IncidentWriter {
   absl::StatusOr<Rules> RulesForIncident(const v1::Incident& incident)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  absl::Condition NoFireWaiting();
   // The change as the store takes it, with the columns derived from its deadlines.
   static IncidentWrite MakeWrite(Change change, std::string request_id);
   absl::StatusOr<Committed> CommitLocked(Change change, std::string request_id)
@@ -88,6 +91,10 @@ class IncidentWriter {
   const Policy& policy_;
   WakeListener wake_listener_;
   absl::Mutex mu_;  // held from load to commit: one change at a time
+  // Fire() calls waiting for mu_. Client writes wait while there are any: absl::Mutex is not
+  // fair, and a point must fire on time however busy the write path is. Incremented before
+  // taking mu_ and decremented once it is held, so the condition only turns true under mu_.
+  std::atomic<int> fires_waiting_{0};
   struct CachedCalendar {
     std::string settings;  // time zone and serialized calendar it was built from
     std::unique_ptr<BusinessCalendar> calendar;
