@@ -1,6 +1,7 @@
 #include "server/amends_server.h"
 
 #include <chrono>
+#include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc.h"
@@ -10,15 +11,35 @@
 #include "grpcpp/server_builder.h"
 
 namespace amends {
+namespace {
+
+// How often the replay window is pruned: retention is counted in days, so an hour late is fine.
+constexpr absl::Duration kPruneEvery = absl::Hours(1);
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
                                                                    const Clock& clock,
                                                                    const Policy& policy,
                                                                    const Options& options) {
+  if (options.retention <= absl::ZeroDuration() || options.heartbeat <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("retention and heartbeat must be positive");
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  std::unique_ptr<AmendsServer> server(new AmendsServer(store, clock, policy));
+  std::unique_ptr<AmendsServer> server(new AmendsServer(store, clock, policy, options));
   if (auto s = server->scheduler_.Load(store); !s.ok()) return s;
+  if (auto s = server->PruneStream(); !s.ok()) return s;
+  // No commit can happen before Start() returns, so the feed starts exactly at the store's
+  // last sequence and the writer publishes every change after it.
+  absl::StatusOr<int64_t> head = store.LastSequence();
+  if (!head.ok()) return head.status();
+  server->feed_ = std::make_unique<ChangeFeed>(*head, options.feed_capacity);
+  server->writer_.SetCommitListener(
+      [feed = server->feed_.get()](const Committed& change) { feed->Publish(change); });
+  server->watch_ =
+      std::make_unique<WatchService>(store, *server->feed_, clock, options.heartbeat);
+
   const std::string& listen = options.listen;
   grpc::ServerBuilder builder;
   // Plaintext: amendsd listens on loopback by default; put TLS in front for a network.
@@ -27,17 +48,48 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &server->port_);
   builder.RegisterService(&server->service_);
+  builder.RegisterService(server->watch_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", listen,
                                                " (address in use or not valid?)"));
   }
-  if (options.run_scheduler) server->scheduler_.Start();
+  if (options.run_background) {
+    server->scheduler_.Start();
+    server->pruner_ = std::thread([s = server.get()] { s->PruneLoop(); });
+  }
   return server;
+}
+
+absl::Status AmendsServer::PruneStream() {
+  return store_.PruneStream(clock_.Now() - options_.retention).status();
+}
+
+void AmendsServer::PruneLoop() {
+  absl::MutexLock lock(&prune_mu_);
+  while (!stopping_) {
+    prune_cv_.WaitWithTimeout(&prune_mu_, kPruneEvery);
+    if (stopping_) break;
+    prune_mu_.Unlock();  // a long prune must not hold up Shutdown()
+    // A failure (the file busy for long) only delays pruning to the next round.
+    if (absl::Status s = PruneStream(); !s.ok()) {
+      std::cerr << "amendsd: pruning the change stream: " << s.message() << std::endl;
+    }
+    prune_mu_.Lock();
+  }
 }
 
 void AmendsServer::Shutdown(absl::Duration grace) {
   scheduler_.Stop();
+  {
+    absl::MutexLock lock(&prune_mu_);
+    stopping_ = true;
+    prune_cv_.SignalAll();
+  }
+  if (pruner_.joinable()) pruner_.join();
+  // Streams never finish by themselves: end them first, so that they do not hold up the
+  // shutdown until the grace period runs out.
+  if (feed_ != nullptr) feed_->Close();
   if (server_ == nullptr) return;
   server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
 }

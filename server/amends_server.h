@@ -1,26 +1,34 @@
-// AmendsServer: amendsd's gRPC server, IncidentService plus the standard health and
-// reflection services, listening on one address, and the deadline scheduler. Used by main()
-// and by in-process tests.
+// AmendsServer: amendsd's gRPC server, IncidentService and WatchService plus the standard
+// health and reflection services, listening on one address, with the deadline scheduler and
+// the change feed. Used by main() and by in-process tests.
 //
-// Start() loads the scheduler (so that points missed while the server was down fire first)
-// and returns once the server accepts calls; port() says which port it got (listen on
-// "127.0.0.1:0" to let the system choose). With a fake clock, leave run_scheduler off and
-// call scheduler().RunDue() after moving the clock. Shutdown() stops the scheduler, lets
-// in-flight calls finish up to the grace period, then cancels what remains. Thread-safe; the
-// store, clock and policy must outlive it.
+// Start() loads the scheduler (so that points missed while the server was down fire first),
+// prunes the change stream's replay window to the retention period, and returns once the
+// server accepts calls; port() says which port it got (listen on "127.0.0.1:0" to let the
+// system choose). With a fake clock, leave run_background off and call scheduler().RunDue() or
+// PruneStream() after moving the clock (and feed().WakeAll() for the streams' heartbeats).
+// Shutdown() stops the scheduler, ends every Watch stream with UNAVAILABLE, lets in-flight
+// calls finish up to the grace period, then cancels what remains. Thread-safe; the store,
+// clock and policy must outlive it.
 #ifndef AMENDS_SERVER_AMENDS_SERVER_H_
 #define AMENDS_SERVER_AMENDS_SERVER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "server/change_feed.h"
 #include "server/core/clock.h"
 #include "server/core/policy.h"
 #include "server/incident_service.h"
 #include "server/scheduler.h"
+#include "server/watch_service.h"
 #include "server/writer.h"
 #include "storage/store.h"
 
@@ -30,8 +38,15 @@ class AmendsServer {
  public:
   struct Options {
     std::string listen = "127.0.0.1:0";
-    // Fire deadlines on a thread as the (real) clock reaches them.
-    bool run_scheduler = true;
+    // Fire deadlines, and prune the stream's replay window, on threads as the (real) clock
+    // moves.
+    bool run_background = true;
+    // How long the change stream keeps changes for subscribers to resume from.
+    absl::Duration retention = absl::Hours(24 * 30);
+    // How long an idle Watch stream stays silent before a heartbeat.
+    absl::Duration heartbeat = absl::Seconds(15);
+    // Changes kept in memory for the streams; slower streams read the store.
+    size_t feed_capacity = 4096;
   };
   static absl::StatusOr<std::unique_ptr<AmendsServer>> Start(Store& store, const Clock& clock,
                                                              const Policy& policy,
@@ -41,19 +56,39 @@ class AmendsServer {
   int port() const { return port_; }
   Scheduler& scheduler() { return scheduler_; }
   IncidentWriter& writer() { return writer_; }
+  ChangeFeed& feed() { return *feed_; }
+
+  // Drops the changes older than the retention period from the stream's replay window.
+  absl::Status PruneStream();
+
   void Shutdown(absl::Duration grace);
 
  private:
-  AmendsServer(Store& store, const Clock& clock, const Policy& policy)
-      : writer_(store, clock, policy),
+  AmendsServer(Store& store, const Clock& clock, const Policy& policy, const Options& options)
+      : store_(store),
+        clock_(clock),
+        options_(options),
+        writer_(store, clock, policy),
         scheduler_(writer_, clock),
         service_(store, writer_, clock) {}
 
+  void PruneLoop();
+
+  Store& store_;
+  const Clock& clock_;
+  const Options options_;
   IncidentWriter writer_;
   Scheduler scheduler_;
   IncidentService service_;
+  std::unique_ptr<ChangeFeed> feed_;       // made in Start(), from the store's last sequence
+  std::unique_ptr<WatchService> watch_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+
+  absl::Mutex prune_mu_;
+  absl::CondVar prune_cv_;
+  bool stopping_ ABSL_GUARDED_BY(prune_mu_) = false;
+  std::thread pruner_;
 };
 
 }  // namespace amends

@@ -1,6 +1,7 @@
 // amendsd: the amends server, and its offline administration commands.
 //
-//   amendsd [--db PATH] [--listen HOST:PORT] [--policy FILE] [--demo]
+//   amendsd [--db PATH] [--listen HOST:PORT] [--policy FILE] [--retention 30d] [--heartbeat 15s]
+//           [--demo]
 //   amendsd admin [--db PATH] team add NAME --tz ZONE
 //   amendsd admin [--db PATH] team calendar NAME [--hours D=HH:MM-HH:MM]... [--holiday DATE]...
 //   amendsd admin [--db PATH] user add NAME --team T --role ROLE | user list
@@ -68,6 +69,17 @@ absl::StatusOr<amends::Policy> LoadPolicy(const std::string& path, amends::Store
   return policy;
 }
 
+// A flag's duration: "30d" (calendar days), "12h", "90m", "15s".
+absl::StatusOr<absl::Duration> ParseFlagDuration(absl::string_view flag, absl::string_view text) {
+  absl::StatusOr<amends::Span> span = amends::ParseSpan(flag, text);
+  if (!span.ok()) return span.status();
+  const absl::Duration d = absl::Hours(24) * span->days + span->time;
+  if (d <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": must be longer than zero"));
+  }
+  return d;
+}
+
 // Blocks SIGINT and SIGTERM in every thread; the caller waits for them with sigwait().
 sigset_t BlockShutdownSignals() {
   sigset_t set;
@@ -78,19 +90,35 @@ sigset_t BlockShutdownSignals() {
   return set;
 }
 
-int Serve(const std::string& db, const std::string& listen, const std::string& policy_path,
-          bool demo) {
+struct ServeFlags {
+  std::string db = "./var/amends.db";
+  std::string listen = "127.0.0.1:50051";
+  std::string policy;
+  std::string retention = "30d";
+  std::string heartbeat = "15s";
+  bool demo = false;
+};
+
+int Serve(const ServeFlags& flags) {
+  const std::string& db = flags.db;
+  const std::string& listen = flags.listen;
+  absl::StatusOr<absl::Duration> retention = ParseFlagDuration("--retention", flags.retention);
+  if (!retention.ok()) return Fail(retention.status());
+  absl::StatusOr<absl::Duration> heartbeat = ParseFlagDuration("--heartbeat", flags.heartbeat);
+  if (!heartbeat.ok()) return Fail(heartbeat.status());
   sigset_t signals = BlockShutdownSignals();  // before gRPC starts its threads
   auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status());
-  absl::StatusOr<amends::Policy> policy = LoadPolicy(policy_path, **store);
+  absl::StatusOr<amends::Policy> policy = LoadPolicy(flags.policy, **store);
   if (!policy.ok()) return Fail(policy.status());
   amends::RealClock clock;
-  auto server = amends::AmendsServer::Start(**store, clock, *policy, {.listen = listen});
+  auto server = amends::AmendsServer::Start(
+      **store, clock, *policy,
+      {.listen = listen, .retention = *retention, .heartbeat = *heartbeat});
   if (!server.ok()) return Fail(server.status());
   const std::string address =
       absl::StrCat(listen.substr(0, listen.rfind(':')), ":", (*server)->port());
-  if (demo) {
+  if (flags.demo) {
     absl::StatusOr<bool> seeded = amends::SeedDemoIfEmpty(**store, address, std::cout);
     if (!seeded.ok()) return Fail(seeded.status());
     if (!*seeded) {
@@ -123,18 +151,24 @@ int main(int argc, char** argv) {
       "  amendsd admin team calendar 営業一課 --hours mon-fri=09:00-18:00 --holiday 2026-12-29\n"
       "  amendsd admin user add tanaka --team 営業一課 --role manager   # prints the token\n"
       "  amendsd admin token revoke sato");
-  std::string db = "./var/amends.db";
-  std::string listen = "127.0.0.1:50051";
-  std::string policy;
-  bool demo = false;
+  ServeFlags serve;
+  std::string& db = serve.db;
   app.add_option("--db", db, "SQLite database file (created if missing)")->capture_default_str();
-  app.add_option("--listen", listen, "address to serve gRPC on; port 0 picks a free port")
+  app.add_option("--listen", serve.listen, "address to serve gRPC on; port 0 picks a free port")
       ->capture_default_str();
-  app.add_option("--policy", policy,
+  app.add_option("--policy", serve.policy,
                  "deadline policy, Protobuf text format (default: the built-in "
                  "deploy/policy.textproto)")
       ->check(CLI::ExistingFile);
-  app.add_flag("--demo", demo, "with an empty database, create a demo team and print tokens");
+  app.add_option("--retention", serve.retention,
+                 "how long the change stream keeps changes for Watch subscribers to resume "
+                 "from (timelines are kept forever)")
+      ->capture_default_str();
+  app.add_option("--heartbeat", serve.heartbeat,
+                 "how long an idle Watch stream stays silent before a heartbeat; also how "
+                 "soon a revoked token's streams end")
+      ->capture_default_str();
+  app.add_flag("--demo", serve.demo, "with an empty database, create a demo team and print tokens");
 
   CLI::App* admin = app.add_subcommand("admin", "manage teams, users and tokens offline");
   admin->add_option("--db", db, "SQLite database file")->capture_default_str();
@@ -174,7 +208,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
-  if (!admin->parsed()) return Serve(db, listen, policy, demo);
+  if (!admin->parsed()) return Serve(serve);
 
   auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status());

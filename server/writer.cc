@@ -61,7 +61,9 @@ IncidentWrite IncidentWriter::MakeWrite(Change change, std::string request_id) {
 absl::StatusOr<Committed> IncidentWriter::CommitLocked(Change change, std::string request_id) {
   const IncidentWrite write = MakeWrite(std::move(change), std::move(request_id));
   absl::StatusOr<Committed> done = store_.Commit(write);
-  if (done.ok() && wake_listener_) wake_listener_(done->incident.id(), write.wake_at);
+  if (!done.ok()) return done;
+  if (wake_listener_) wake_listener_(done->incident.id(), write.wake_at);
+  if (commit_listener_) commit_listener_(*done);
   return done;
 }
 
@@ -154,6 +156,7 @@ absl::StatusOr<IncidentWriter::Fired> IncidentWriter::Fire(const std::vector<Due
   if (!done.ok()) return done.status();
   for (size_t i = 0; i < writes.size(); ++i) {
     if (wake_listener_) wake_listener_(changed[i].id, writes[i].wake_at);
+    if (commit_listener_) commit_listener_((*done)[i]);
   }
   fired.committed = std::move(changed);
   return fired;

@@ -5,7 +5,8 @@
 // Guarantees: changes are applied one at a time, so the core always decides on the latest
 // committed version and a request without expected_version can never lose another's update.
 // A change is returned only after Store::Commit made it durable; a rejected change writes
-// nothing. The wake listener hears of every incident's next scheduler point in commit order.
+// nothing. The wake listener hears of every incident's next scheduler point, and the commit
+// listener of every committed change, in commit order.
 //
 // Thread-safety: all methods may be called concurrently; they serialise on an internal mutex,
 // on which the scheduler's Fire() goes before waiting client writes.
@@ -43,8 +44,13 @@ class IncidentWriter {
   IncidentWriter(Store& store, const Clock& clock, const Policy& policy)
       : store_(store), clock_(clock), policy_(policy) {}
 
-  // Set once, before the first write.
+  // Called with each committed change, in commit (sequence) order, under the writer's lock.
+  // Must be quick and must not call the writer.
+  using CommitListener = std::function<void(const Committed& change)>;
+
+  // Set once each, before the first write.
   void SetWakeListener(WakeListener listener) { wake_listener_ = std::move(listener); }
+  void SetCommitListener(CommitListener listener) { commit_listener_ = std::move(listener); }
 
   // Creates the incident, or returns the one this reporter already created with the same
   // request_id (a retried call must not report the incident twice).
@@ -90,6 +96,7 @@ class IncidentWriter {
   const Clock& clock_;
   const Policy& policy_;
   WakeListener wake_listener_;
+  CommitListener commit_listener_;
   absl::Mutex mu_;  // held from load to commit: one change at a time
   // Fire() calls waiting for mu_. Client writes wait while there are any: absl::Mutex is not
   // fair, and a point must fire on time however busy the write path is. Incremented before

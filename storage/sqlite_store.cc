@@ -83,6 +83,21 @@ constexpr const char* kMigrations[] = {
     -- Open incidents from before deadlines existed: wake_at 0 asks the scheduler to set them.
     UPDATE incidents SET wake_at = 0 WHERE state != 6;
     )sql",
+    // 4: the Watch stream's replay window: the incident as each event left it. Pruned after the
+    // retention period; the events (timelines) themselves never are.
+    R"sql(
+    CREATE TABLE stream (
+      sequence INTEGER PRIMARY KEY REFERENCES events(sequence),
+      incident BLOB NOT NULL               -- v1::Incident right after the event
+    );
+    -- One row: every stream entry with a sequence up to pruned_through is gone. Events from
+    -- before this version have no snapshot, so the window starts after them.
+    CREATE TABLE stream_window (
+      id INTEGER PRIMARY KEY CHECK (id = 0),
+      pruned_through INTEGER NOT NULL
+    );
+    INSERT INTO stream_window VALUES (0, (SELECT COALESCE(MAX(sequence), 0) FROM events));
+    )sql",
 };
 constexpr int kLatestVersion = std::size(kMigrations);
 
@@ -315,6 +330,36 @@ auto InWriteTransaction(Connection& conn, Fn fn) -> decltype(fn()) {
   return result;
 }
 
+// Runs fn inside BEGIN ... COMMIT on a read connection, so that all its selects see one
+// snapshot. The transaction is ended on every path: a connection going back to the pool with
+// a read transaction open would pin an old snapshot (and keep the WAL from being checkpointed).
+// REQUIRES: every Statement fn uses is gone when fn returns.
+template <typename Fn>
+auto InReadTransaction(Connection& conn, Fn fn) -> decltype(fn()) {
+  AMENDS_RETURN_IF_ERROR(conn.Exec("BEGIN"));
+  auto result = fn();
+  // Nothing was written, so COMMIT only ends the snapshot; ROLLBACK if even that fails.
+  if (absl::Status end = conn.Exec("COMMIT"); !end.ok()) {
+    if (conn.InTransaction()) conn.Exec("ROLLBACK").IgnoreError();
+    if (result.ok()) return end;
+  }
+  return result;
+}
+
+// The stream_window's pruned_through, as of conn's current transaction.
+absl::StatusOr<int64_t> PrunedThrough(Connection& conn) {
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          conn.Prepare("SELECT pruned_through FROM stream_window WHERE id = 0"));
+  AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Step());
+  // Migration 4 inserts the row and nothing deletes it.
+  if (!found) return absl::DataLossError("stream_window has no row");
+  return stmt.Int64(0);
+}
+
+// At most this many stream entries are pruned per transaction, so that a large backlog never
+// holds the write lock (and the commits behind it) for long.
+constexpr int kPruneBatch = 1000;
+
 absl::StatusOr<int> Migrate(Connection& conn, int max_version) {
   for (;;) {
     // Read the version inside the transaction, so two processes opening the same file at once
@@ -366,6 +411,7 @@ class SqliteStore::ReadLease {
     if (conn_ != nullptr) store_->ReturnReader(std::move(conn_));
   }
   Connection* operator->() const { return conn_.get(); }
+  Connection& operator*() const { return *conn_; }
 
  private:
   SqliteStore* store_;
@@ -684,6 +730,8 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
   v1::Incident& incident = out.incident;
   v1::Event& event = out.event;
 
+  // The incident as stored in incidents.data; the stream entry below reuses the same bytes.
+  std::string data;
   if (incident.id() == 0) {
     AMENDS_ASSIGN_OR_RETURN(
         Statement insert,
@@ -711,12 +759,12 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
     AMENDS_RETURN_IF_ERROR(s);
     // The id is known only now; store the message again so that it carries its id.
     incident.set_id(writer_->LastInsertId());
-    AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(incident));
+    AMENDS_ASSIGN_OR_RETURN(data, Serialize(incident));
     AMENDS_ASSIGN_OR_RETURN(Statement update,
                             writer_->Prepare("UPDATE incidents SET data = ? WHERE id = ?"));
     AMENDS_RETURN_IF_ERROR(update.BindBlob(data).Bind(incident.id()).Run());
   } else {
-    AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(incident));
+    AMENDS_ASSIGN_OR_RETURN(data, Serialize(incident));
     AMENDS_ASSIGN_OR_RETURN(
         Statement update,
         writer_->Prepare("UPDATE incidents SET team = ?, state = ?, owner = ?, reporter = ?, "
@@ -760,11 +808,100 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
           "INSERT INTO events (incident_id, time_unix_micros, data) VALUES (?, ?, x'')"));
   AMENDS_RETURN_IF_ERROR(insert.Bind(incident.id()).Bind(ToUnixMicros(event.time())).Run());
   event.set_sequence(writer_->LastInsertId());
-  AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(event));
+  AMENDS_ASSIGN_OR_RETURN(const std::string event_data, Serialize(event));
   AMENDS_ASSIGN_OR_RETURN(Statement update,
                           writer_->Prepare("UPDATE events SET data = ? WHERE sequence = ?"));
-  AMENDS_RETURN_IF_ERROR(update.BindBlob(data).Bind(event.sequence()).Run());
+  AMENDS_RETURN_IF_ERROR(update.BindBlob(event_data).Bind(event.sequence()).Run());
+
+  // The stream's replay entry, in the same transaction: a Watch replay never misses a commit
+  // nor sees one that was rolled back.
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement stream, writer_->Prepare("INSERT INTO stream (sequence, incident) VALUES (?, ?)"));
+  AMENDS_RETURN_IF_ERROR(stream.Bind(event.sequence()).BindBlob(data).Run());
   return out;
+}
+
+absl::StatusOr<StreamPage> SqliteStore::ReadStream(int64_t after, int limit) {
+  if (limit < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("limit must not be negative, got ", limit));
+  }
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  // One snapshot for both selects: a prune committed between them would otherwise make the
+  // page look complete while pruned_through says nothing was missed.
+  return InReadTransaction(*conn, [&]() -> absl::StatusOr<StreamPage> {
+    StreamPage page;
+    AMENDS_ASSIGN_OR_RETURN(page.pruned_through, PrunedThrough(*conn));
+    if (limit == 0) return page;
+    AMENDS_ASSIGN_OR_RETURN(
+        Statement stmt,
+        conn->Prepare("SELECT e.data, s.incident FROM stream s "
+                      "JOIN events e ON e.sequence = s.sequence "
+                      "WHERE s.sequence > ? ORDER BY s.sequence LIMIT ?"));
+    stmt.Bind(after).Bind(int64_t{limit});
+    for (;;) {
+      AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+      if (!row) return page;
+      Committed& entry = page.entries.emplace_back();
+      AMENDS_RETURN_IF_ERROR(stmt.Parse(0, entry.event));
+      AMENDS_RETURN_IF_ERROR(stmt.Parse(1, entry.incident));
+    }
+  });
+}
+
+absl::StatusOr<int64_t> SqliteStore::PruneStream(absl::Time before) {
+  for (;;) {
+    // The lock is taken per batch, so commits waiting on it get in between batches.
+    absl::MutexLock lock(&write_mu_);
+    bool more = false;
+    AMENDS_ASSIGN_OR_RETURN(
+        const int64_t pruned_through,
+        InWriteTransaction(*writer_, [&]() -> absl::StatusOr<int64_t> {
+          AMENDS_ASSIGN_OR_RETURN(const int64_t from, PrunedThrough(*writer_));
+          int64_t last = from;
+          {
+            AMENDS_ASSIGN_OR_RETURN(
+                Statement stmt,
+                writer_->Prepare("SELECT s.sequence, e.time_unix_micros FROM stream s "
+                                 "JOIN events e ON e.sequence = s.sequence "
+                                 "WHERE s.sequence > ? ORDER BY s.sequence LIMIT ?"));
+            stmt.Bind(from).Bind(int64_t{kPruneBatch});
+            int rows = 0;
+            for (;;) {
+              AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+              if (!row) break;
+              // Compared as absl::Time: converting `before` to microseconds would round it.
+              // Stops at the first entry not older, even if later ones are (clocks are not
+              // monotonic), so that the window stays a suffix of the sequence.
+              if (absl::FromUnixMicros(stmt.Int64(1)) >= before) break;
+              last = stmt.Int64(0);
+              ++rows;
+            }
+            // A full batch, all of it old: there may be more behind it.
+            more = rows == kPruneBatch;
+          }
+          if (last == from) return from;
+          AMENDS_ASSIGN_OR_RETURN(Statement drop,
+                                  writer_->Prepare("DELETE FROM stream WHERE sequence <= ?"));
+          AMENDS_RETURN_IF_ERROR(drop.Bind(last).Run());
+          AMENDS_ASSIGN_OR_RETURN(
+              Statement mark,
+              writer_->Prepare("UPDATE stream_window SET pruned_through = ? WHERE id = 0"));
+          AMENDS_RETURN_IF_ERROR(mark.Bind(last).Run());
+          return last;
+        }));
+    if (!more) return pruned_through;
+  }
+}
+
+absl::StatusOr<int64_t> SqliteStore::LastSequence() {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  // MAX of the rowid is one step down its b-tree. Events are never deleted, and AUTOINCREMENT
+  // never reuses a number, so this is the newest sequence ever committed.
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          conn->Prepare("SELECT COALESCE(MAX(sequence), 0) FROM events"));
+  AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  if (!row) return absl::InternalError("MAX(sequence) returned no row");
+  return stmt.Int64(0);
 }
 
 absl::Status SqliteStore::ForEachWakeup(

@@ -6,7 +6,9 @@
 //
 // Each incident is one row holding the serialized v1::Incident plus the columns ListIncidents
 // filters on; each timeline event is one row holding the serialized v1::Event, keyed by its
-// sequence number. The schema is created and upgraded by numbered migrations at Open.
+// sequence number. Each commit also keeps the incident as that event left it in the stream
+// table (ReadStream's replay window), which PruneStream trims from the oldest end in batches.
+// The schema is created and upgraded by numbered migrations at Open.
 //
 // Guarantees, beyond those of Store:
 // - The file is in WAL mode with synchronous=FULL, so a write is durable when it returns, and
@@ -79,6 +81,9 @@ class SqliteStore final : public Store {
   absl::StatusOr<Committed> Commit(const IncidentWrite& write) override;
   absl::StatusOr<std::vector<Committed>> CommitAll(
       const std::vector<IncidentWrite>& writes) override;
+  absl::StatusOr<StreamPage> ReadStream(int64_t after, int limit) override;
+  absl::StatusOr<int64_t> PruneStream(absl::Time before) override;
+  absl::StatusOr<int64_t> LastSequence() override;
   absl::Status ForEachWakeup(absl::FunctionRef<void(int64_t id, absl::Time at)> fn) override;
 
  private:

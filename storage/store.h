@@ -11,6 +11,9 @@
 // - Commit() on an existing incident succeeds only if the stored version is exactly one less
 //   than the new one (ABORTED otherwise), so a lost update is impossible even by mistake.
 // - Reads never block on, nor see half of, a commit in progress.
+// - Every commit also adds its event, with the incident as committed, to the stream's replay
+//   window (ReadStream), in the same transaction. PruneStream drops the window's oldest
+//   entries; timelines are never pruned.
 //
 // Thread-safety: every method may be called from any thread. Callers route all writes through
 // one writer (server/writer.h) so that commits can be grouped; the store does not rely on it.
@@ -85,6 +88,14 @@ struct Committed {
   v1::Event event;
 };
 
+// A page of the stream's replay window (Store::ReadStream).
+struct StreamPage {
+  std::vector<Committed> entries;  // in sequence order
+  // Every entry with a sequence up to this one was pruned (0: none ever was). Read in the same
+  // snapshot as entries: a reader whose cursor is below it has missed changes.
+  int64_t pruned_through = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -122,6 +133,17 @@ class Store {
   // to a different incident. One sync for all, for the scheduler's bursts of due points.
   virtual absl::StatusOr<std::vector<Committed>> CommitAll(
       const std::vector<IncidentWrite>& writes) = 0;
+
+  // The retained changes with a sequence above `after`, oldest first, at most `limit` (0: only
+  // pruned_through).
+  virtual absl::StatusOr<StreamPage> ReadStream(int64_t after, int limit) = 0;
+  // Drops from the replay window, oldest first, the changes whose event time is before
+  // `before`, stopping at the first that is not, so that the window stays a suffix of the
+  // sequence. Returns the new pruned_through. Works in small transactions: never holds up
+  // commits for long.
+  virtual absl::StatusOr<int64_t> PruneStream(absl::Time before) = 0;
+  // The newest committed sequence; 0 if there is none.
+  virtual absl::StatusOr<int64_t> LastSequence() = 0;
 
   // Calls `fn` with the id and wake_at of every incident that has one, in no set order, from
   // one consistent snapshot. For the scheduler at start-up: must stream, not collect. The

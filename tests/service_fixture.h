@@ -68,11 +68,18 @@ class ServiceTest : public ::testing::Test {
       ASSERT_TRUE(token.ok()) << token.status();
       tokens_[name] = *token;
     }
-    auto server = AmendsServer::Start(*store_, clock_, DefaultPolicy(), {.run_scheduler = false});
+    StartServer({.run_background = false});
+  }
+
+  // (Re)starts the server on the same database, as amendsd does after a restart.
+  void StartServer(const AmendsServer::Options& options) {
+    server_.reset();
+    auto server = AmendsServer::Start(*store_, clock_, DefaultPolicy(), options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    stub_ = v1::IncidentService::NewStub(grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials()));
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                   grpc::InsecureChannelCredentials());
+    stub_ = v1::IncidentService::NewStub(channel_);
   }
 
   void TearDown() override {
@@ -98,6 +105,7 @@ class ServiceTest : public ::testing::Test {
   FakeClock clock_{Friday()};
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<AmendsServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::IncidentService::Stub> stub_;
   std::map<std::string, std::string> tokens_;
 };

@@ -685,5 +685,277 @@ TEST_F(SqliteStoreTest, ReadsProceedWhileCommitsRun) {
   EXPECT_EQ(read_errors, 0);
 }
 
+// --- The stream's replay window ---
+
+// The whole retained window after `after`, read in one page.
+StreamPage ReadAll(SqliteStore& store, int64_t after = 0) {
+  absl::StatusOr<StreamPage> page = store.ReadStream(after, 100000);
+  EXPECT_TRUE(page.ok()) << page.status();
+  return page.ok() ? *page : StreamPage{};
+}
+
+std::vector<int64_t> Sequences(const StreamPage& page) {
+  std::vector<int64_t> sequences;
+  for (const Committed& c : page.entries) sequences.push_back(c.event.sequence());
+  return sequences;
+}
+
+TEST_F(SqliteStoreTest, StreamCarriesEachCommitWithTheIncidentAsThatEventLeftIt) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<Committed> first =
+      store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  IncidentWrite w = NextChange(first->incident, "tanaka", "当日中に電話でお詫び済み");
+  w.incident.set_state(v1::STATE_ESCALATED);
+  w.event.set_to_state(v1::STATE_ESCALATED);
+  absl::StatusOr<Committed> second = store->Commit(w);
+  ASSERT_TRUE(second.ok()) << second.status();
+
+  StreamPage page = ReadAll(*store);
+  EXPECT_EQ(page.pruned_through, 0);
+  ASSERT_EQ(page.entries.size(), 2u);
+  // Each entry is exactly what Commit returned: the first still shows version 1 as reported.
+  EXPECT_TRUE(MessageDifferencer::Equals(page.entries[0].incident, first->incident))
+      << page.entries[0].incident.DebugString();
+  EXPECT_TRUE(MessageDifferencer::Equals(page.entries[0].event, first->event));
+  EXPECT_EQ(page.entries[0].incident.version(), 1);
+  EXPECT_EQ(page.entries[0].incident.state(), v1::STATE_REPORTED);
+  EXPECT_GT(page.entries[0].incident.id(), 0);
+  EXPECT_TRUE(MessageDifferencer::Equals(page.entries[1].incident, second->incident));
+  EXPECT_TRUE(MessageDifferencer::Equals(page.entries[1].event, second->event));
+  EXPECT_EQ(page.entries[1].incident.version(), 2);
+  EXPECT_EQ(page.entries[1].incident.state(), v1::STATE_ESCALATED);
+  EXPECT_EQ(page.entries[1].event.text(), "当日中に電話でお詫び済み");
+  EXPECT_EQ(Sequences(page), (IdList{first->event.sequence(), second->event.sequence()}));
+}
+
+TEST_F(SqliteStoreTest, StreamPagesFollowOnWithoutGapsOrDuplicates) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  std::vector<int64_t> committed;
+  for (int i = 0; i < 7; ++i) {
+    absl::StatusOr<Committed> c = store->Commit(
+        NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "経過報告の漏れ " + std::to_string(i)));
+    ASSERT_TRUE(c.ok()) << c.status();
+    committed.push_back(c->event.sequence());
+  }
+
+  std::vector<int64_t> seen;
+  int64_t cursor = 0;
+  for (int page = 0;; ++page) {
+    absl::StatusOr<StreamPage> r = store->ReadStream(cursor, 3);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_LE(r->entries.size(), 3u);
+    if (r->entries.empty()) break;
+    for (const Committed& c : r->entries) seen.push_back(c.event.sequence());
+    cursor = r->entries.back().event.sequence();
+    ASSERT_LT(page, 10);
+  }
+  EXPECT_EQ(seen, committed);
+
+  // A cursor in the middle returns what follows it; limit 0 returns only pruned_through.
+  absl::StatusOr<StreamPage> middle = store->ReadStream(committed[2], 2);
+  ASSERT_TRUE(middle.ok()) << middle.status();
+  EXPECT_EQ(Sequences(*middle), (IdList{committed[3], committed[4]}));
+  absl::StatusOr<StreamPage> none = store->ReadStream(0, 0);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->entries.empty());
+  EXPECT_EQ(none->pruned_through, 0);
+  EXPECT_EQ(store->ReadStream(0, -1).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(SqliteStoreTest, StreamHasEveryCommitAllEntryInOrderAndNothingFromFailedCommits) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<std::vector<Committed>> batch = store->CommitAll(
+      {NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"),
+       NewIncident("営業一課", "suzuki", "ＸＹＺ物産", "報告書の提出遅れ"),
+       NewIncident("accounts-emea", "smith", "Globex", "Late delivery")});
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  ASSERT_EQ(batch->size(), 3u);
+
+  StreamPage page = ReadAll(*store);
+  ASSERT_EQ(page.entries.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(MessageDifferencer::Equals(page.entries[i].incident, (*batch)[i].incident));
+    EXPECT_TRUE(MessageDifferencer::Equals(page.entries[i].event, (*batch)[i].event));
+  }
+
+  // A stale version is refused and leaves no trace in the stream.
+  ASSERT_TRUE(store->Commit(NextChange((*batch)[0].incident, "tanaka", "お詫びのメール送付")).ok());
+  absl::StatusOr<Committed> stale =
+      store->Commit(NextChange((*batch)[0].incident, "suzuki", "担当を引き継ぎます"));
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  // So does a batch with one stale change in it, including its good changes.
+  absl::StatusOr<std::vector<Committed>> bad_batch =
+      store->CommitAll({NextChange((*batch)[1].incident, "suzuki", "経過報告"),
+                        NextChange((*batch)[0].incident, "suzuki", "担当を引き継ぎます")});
+  EXPECT_EQ(bad_batch.status().code(), absl::StatusCode::kAborted);
+
+  StreamPage after = ReadAll(*store);
+  ASSERT_EQ(after.entries.size(), 4u);
+  EXPECT_EQ(after.entries[3].event.text(), "お詫びのメール送付");
+  EXPECT_EQ(after.entries[3].incident.version(), 2);
+}
+
+TEST_F(SqliteStoreTest, PruneStreamDropsOldEntriesButNeverTimelines) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<Committed> first =
+      store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  // Three changes a day apart: Monday (the report), Tuesday, Wednesday, Thursday.
+  std::vector<Committed> changes = {*first};
+  for (int day = 1; day <= 3; ++day) {
+    IncidentWrite w = NextChange(changes.back().incident, "tanaka", "経過報告");
+    *w.event.mutable_time() = At(kMonday1500 + day * 86400);
+    absl::StatusOr<Committed> c = store->Commit(w);
+    ASSERT_TRUE(c.ok()) << c.status();
+    changes.push_back(*c);
+  }
+
+  // Cut off at Wednesday 15:00: Monday's and Tuesday's entries go, Wednesday's stays.
+  absl::StatusOr<int64_t> pruned =
+      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 2 * 86400));
+  ASSERT_TRUE(pruned.ok()) << pruned.status();
+  EXPECT_EQ(*pruned, changes[1].event.sequence());
+
+  StreamPage page = ReadAll(*store);
+  EXPECT_EQ(page.pruned_through, changes[1].event.sequence());
+  EXPECT_EQ(Sequences(page), (IdList{changes[2].event.sequence(), changes[3].event.sequence()}));
+  EXPECT_TRUE(MessageDifferencer::Equals(page.entries[0].incident, changes[2].incident));
+
+  // Pruning again with the same cutoff changes nothing.
+  absl::StatusOr<int64_t> again =
+      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 2 * 86400));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, changes[1].event.sequence());
+
+  // The timeline keeps every event.
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(first->incident.id());
+  ASSERT_TRUE(timeline.ok()) << timeline.status();
+  ASSERT_EQ(timeline->size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_TRUE(MessageDifferencer::Equals((*timeline)[i], changes[i].event));
+  }
+  // New commits still enter the window after a prune.
+  absl::StatusOr<Committed> next =
+      store->Commit(NextChange(changes.back().incident, "tanaka", "再発防止策を提示"));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(Sequences(ReadAll(*store)),
+            (IdList{changes[2].event.sequence(), changes[3].event.sequence(),
+                    next->event.sequence()}));
+}
+
+TEST_F(SqliteStoreTest, PruneStreamStopsAtFirstEntryNotOlderEvenIfLaterOnesAre) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  std::vector<int64_t> sequences;
+  // Event times out of order, as after a clock step: Monday, Wednesday, then Monday again.
+  for (int64_t day : {0, 2, 0}) {
+    IncidentWrite w = NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "納品遅延");
+    *w.event.mutable_time() = At(kMonday1500 + day * 86400);
+    absl::StatusOr<Committed> c = store->Commit(w);
+    ASSERT_TRUE(c.ok()) << c.status();
+    sequences.push_back(c->event.sequence());
+  }
+  absl::StatusOr<int64_t> pruned =
+      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 86400));
+  ASSERT_TRUE(pruned.ok()) << pruned.status();
+  EXPECT_EQ(*pruned, sequences[0]);
+  StreamPage page = ReadAll(*store);
+  EXPECT_EQ(page.pruned_through, sequences[0]);
+  EXPECT_EQ(Sequences(page), (IdList{sequences[1], sequences[2]}));
+}
+
+TEST_F(SqliteStoreTest, PruneStreamWorksThroughMoreEntriesThanOneBatch) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  // 2500 entries, more than two batches: the first 2100 a week old, the rest from today.
+  constexpr int kOld = 2100, kAll = 2500;
+  std::vector<IncidentWrite> writes;
+  for (int i = 0; i < kAll; ++i) {
+    IncidentWrite w = NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "経過報告 " + std::to_string(i));
+    *w.event.mutable_time() = At(i < kOld ? kMonday1500 : kMonday1500 + 7 * 86400);
+    writes.push_back(std::move(w));
+  }
+  absl::StatusOr<std::vector<Committed>> batch = store->CommitAll(writes);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+
+  absl::StatusOr<int64_t> pruned =
+      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 86400));
+  ASSERT_TRUE(pruned.ok()) << pruned.status();
+  EXPECT_EQ(*pruned, (*batch)[kOld - 1].event.sequence());
+  StreamPage page = ReadAll(*store);
+  EXPECT_EQ(page.pruned_through, (*batch)[kOld - 1].event.sequence());
+  ASSERT_EQ(page.entries.size(), static_cast<size_t>(kAll - kOld));
+  EXPECT_EQ(page.entries.front().event.sequence(), (*batch)[kOld].event.sequence());
+
+  // A cutoff after everything empties the window.
+  absl::StatusOr<int64_t> all = store->PruneStream(absl::InfiniteFuture());
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(*all, batch->back().event.sequence());
+  StreamPage empty = ReadAll(*store);
+  EXPECT_TRUE(empty.entries.empty());
+  EXPECT_EQ(empty.pruned_through, batch->back().event.sequence());
+}
+
+TEST_F(SqliteStoreTest, UpgradeStartsTheStreamWindowAfterExistingEvents) {
+  {
+    auto old = SqliteStore::OpenAtVersionForTest(path_, 3);
+    ASSERT_TRUE(old.ok()) << old.status();
+  }
+  // An incident with two events as the previous release stored them.
+  ExecRaw(
+      "INSERT INTO incidents (team, state, owner, reporter, client_key, severity, "
+      "confidential, version, data) VALUES "
+      "('営業一課', 1, 'sato', 'sato', 'abc商事', 3, 0, 2, x'');"
+      "INSERT INTO events (incident_id, time_unix_micros, data) VALUES (1, 0, x''), (1, 0, x'');");
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), SqliteStore::LatestSchemaVersion());
+
+  // The old events have no snapshot: a reader from before them is told it missed them.
+  StreamPage page = ReadAll(*store);
+  EXPECT_EQ(page.pruned_through, 2);
+  EXPECT_TRUE(page.entries.empty());
+  absl::StatusOr<int64_t> last = store->LastSequence();
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(*last, 2);
+
+  absl::StatusOr<Committed> c =
+      store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->event.sequence(), 3);
+  page = ReadAll(*store, 2);
+  EXPECT_EQ(page.pruned_through, 2);
+  ASSERT_EQ(page.entries.size(), 1u);
+  EXPECT_TRUE(MessageDifferencer::Equals(page.entries[0].incident, c->incident));
+}
+
+TEST_F(SqliteStoreTest, LastSequenceIsZeroWhenEmptyThenTheNewestCommitted) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<int64_t> empty = store->LastSequence();
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(*empty, 0);
+
+  absl::StatusOr<Committed> first =
+      store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<Committed> second =
+      store->Commit(NextChange(first->incident, "tanaka", "お詫びのメール送付"));
+  ASSERT_TRUE(second.ok()) << second.status();
+  absl::StatusOr<int64_t> last = store->LastSequence();
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(*last, second->event.sequence());
+  // Pruning the window does not move it.
+  ASSERT_TRUE(store->PruneStream(absl::InfiniteFuture()).ok());
+  last = store->LastSequence();
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(*last, second->event.sequence());
+}
+
 }  // namespace
 }  // namespace amends

@@ -1,0 +1,111 @@
+#include "server/change_feed.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "server/core/client_name.h"
+
+namespace amends {
+
+FeedEntry::FeedEntry(Committed change) {
+  client_key = ClientKey(change.incident.client().name());
+  v1::IncidentChange* c = message.mutable_change();
+  *c->mutable_event() = std::move(change.event);
+  *c->mutable_incident() = std::move(change.incident);
+}
+
+ChangeFeed::ChangeFeed(int64_t head, size_t capacity)
+    : capacity_(std::max<size_t>(capacity, 1)), floor_(head), head_(head) {}
+
+void ChangeFeed::Publish(const Committed& change) {
+  // Built outside the lock: streams reading the ring never wait for a copy of an incident.
+  auto entry = std::make_shared<const FeedEntry>(change);
+  absl::MutexLock lock(&mu_);
+  if (closed_) return;
+  head_ = entry->sequence();
+  const std::string& team = entry->incident().team();
+  ring_.push_back(std::move(entry));
+  if (ring_.size() > capacity_) {
+    floor_ = ring_.front()->sequence();
+    ring_.pop_front();
+  }
+  WakeLocked(team);
+  WakeLocked("");
+}
+
+ChangeFeed::Read ChangeFeed::After(int64_t cursor, size_t max) const {
+  absl::ReaderMutexLock lock(&mu_);
+  Read read;
+  if (closed_) {
+    read.closed = true;
+    return read;
+  }
+  if (cursor < floor_) {
+    read.behind = true;
+    return read;
+  }
+  auto it = std::upper_bound(ring_.begin(), ring_.end(), cursor,
+                             [](int64_t c, const FeedEntryPtr& e) { return c < e->sequence(); });
+  const size_t n = std::min<size_t>(max, ring_.end() - it);
+  read.entries.assign(it, it + n);
+  return read;
+}
+
+int64_t ChangeFeed::head() const {
+  absl::ReaderMutexLock lock(&mu_);
+  return head_;
+}
+
+bool ChangeFeed::Wait(int64_t cursor, absl::string_view team, absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  if (closed_) return false;
+  if (head_ > cursor) return true;
+  Waiter waiter;
+  waiters_[std::string(team)].push_back(&waiter);
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!waiter.woken && !closed_) {
+    if (waiter.cv.WaitWithDeadline(&mu_, deadline)) break;  // timed out
+  }
+  if (!waiter.woken) {
+    // Timed out, so still listed: only a wake-up takes a waiter off its list.
+    auto it = waiters_.find(team);
+    std::vector<Waiter*>& list = it->second;
+    list.erase(std::find(list.begin(), list.end(), &waiter));
+    if (list.empty()) waiters_.erase(it);
+  }
+  return !closed_;
+}
+
+void ChangeFeed::WakeLocked(const std::string& team) {
+  auto it = waiters_.find(team);
+  if (it == waiters_.end()) return;
+  for (Waiter* w : it->second) {
+    w->woken = true;
+    w->cv.Signal();
+  }
+  waiters_.erase(it);
+}
+
+void ChangeFeed::WakeAllLocked() {
+  for (auto& [team, list] : waiters_) {
+    for (Waiter* w : list) {
+      w->woken = true;
+      w->cv.Signal();
+    }
+  }
+  waiters_.clear();
+}
+
+void ChangeFeed::WakeAll() {
+  absl::MutexLock lock(&mu_);
+  WakeAllLocked();
+}
+
+void ChangeFeed::Close() {
+  absl::MutexLock lock(&mu_);
+  closed_ = true;
+  ring_.clear();
+  WakeAllLocked();
+}
+
+}  // namespace amends
