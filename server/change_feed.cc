@@ -29,8 +29,8 @@ void ChangeFeed::Publish(const Committed& change) {
     floor_ = ring_.front()->sequence();
     ring_.pop_front();
   }
-  WakeLocked(team);
-  WakeLocked("");
+  WakeLocked(team, head_);
+  WakeLocked("", head_);
 }
 
 ChangeFeed::Read ChangeFeed::After(int64_t cursor, size_t max) const {
@@ -56,10 +56,11 @@ int64_t ChangeFeed::head() const {
   return head_;
 }
 
-bool ChangeFeed::Wait(int64_t cursor, absl::string_view team, absl::Duration timeout) {
+std::optional<int64_t> ChangeFeed::Wait(int64_t cursor, absl::string_view team,
+                                        absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
-  if (closed_) return false;
-  if (head_ > cursor) return true;
+  if (closed_) return std::nullopt;
+  if (head_ > cursor) return cursor;
   Waiter waiter;
   waiters_[std::string(team)].push_back(&waiter);
   const absl::Time deadline = absl::Now() + timeout;
@@ -72,15 +73,18 @@ bool ChangeFeed::Wait(int64_t cursor, absl::string_view team, absl::Duration tim
     std::vector<Waiter*>& list = it->second;
     list.erase(std::find(list.begin(), list.end(), &waiter));
     if (list.empty()) waiters_.erase(it);
+    waiter.skip_to = head_;  // nothing of its team came
   }
-  return !closed_;
+  if (closed_) return std::nullopt;
+  return waiter.skip_to;
 }
 
-void ChangeFeed::WakeLocked(const std::string& team) {
+void ChangeFeed::WakeLocked(const std::string& team, int64_t sequence) {
   auto it = waiters_.find(team);
   if (it == waiters_.end()) return;
   for (Waiter* w : it->second) {
     w->woken = true;
+    w->skip_to = sequence - 1;
     w->cv.Signal();
   }
   waiters_.erase(it);
@@ -90,6 +94,7 @@ void ChangeFeed::WakeAllLocked() {
   for (auto& [team, list] : waiters_) {
     for (Waiter* w : list) {
       w->woken = true;
+      w->skip_to = head_;  // nothing of its team came, or it would have been woken already
       w->cv.Signal();
     }
   }

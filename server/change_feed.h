@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,8 +69,11 @@ class ChangeFeed {
 
   // Sleeps until a change after `cursor` of `team` (empty: any) is published, WakeAll() or
   // Close() is called, or `timeout` passes; returns at once if there is already a change after
-  // `cursor`. Returns false once the feed is closed.
-  bool Wait(int64_t cursor, absl::string_view team, absl::Duration timeout);
+  // `cursor`. Returns nullopt once the feed is closed, else the sequence up to which every
+  // change is of another team: while the stream slept, nothing of its team was published
+  // before the change that woke it, if any. A stream whose team is quiet thus skips the busy
+  // teams' changes without reading them, however many there were.
+  std::optional<int64_t> Wait(int64_t cursor, absl::string_view team, absl::Duration timeout);
 
   // Wakes every sleeping stream. Tests call it after moving a fake clock, so that streams
   // look at the new time (heartbeats, token checks).
@@ -83,8 +87,10 @@ class ChangeFeed {
   struct Waiter {
     absl::CondVar cv;
     bool woken = false;
+    int64_t skip_to = 0;  // set when woken
   };
-  void WakeLocked(const std::string& team) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Wakes the streams filed under `team`: every change before `sequence` was another team's.
+  void WakeLocked(const std::string& team, int64_t sequence) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void WakeAllLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t capacity_;

@@ -1,6 +1,8 @@
 #include "server/watch_service.h"
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,7 +47,7 @@ grpc::Status WatchService::Watch(grpc::ServerContext* ctx, const v1::WatchReques
   if (!actor.ok()) return ToGrpc(actor.status());
   absl::StatusOr<WatchFilter> filter = WatchFilter::Parse(*request, *actor);
   if (!filter.ok()) return ToGrpc(filter.status());
-  std::string wake_team = filter->WakeTeam(*actor);
+  std::string wake_team = filter->WakeTeam();
   if (filter->incident_id != 0) {
     absl::StatusOr<v1::Incident> incident = store_.GetIncident(filter->incident_id);
     if (!incident.ok()) return ToGrpc(incident.status());
@@ -101,6 +103,11 @@ grpc::Status WatchService::Watch(grpc::ServerContext* ctx, const v1::WatchReques
       if (!page.ok()) return ToGrpc(page.status());
       // Pruned while this stream was catching up: say so rather than skip.
       if (cursor < page->pruned_through) return OutOfRange(ctx, cursor, page->pruned_through);
+      if (page->entries.empty()) {
+        // Newer changes are in the feed, so they were committed: the window cannot be empty.
+        return ToGrpc(absl::InternalError(absl::StrCat(
+            "the change stream's window has nothing after ", cursor, " but the server has")));
+      }
       for (Committed& c : page->entries) {
         entries.push_back(std::make_shared<const FeedEntry>(std::move(c)));
       }
@@ -122,12 +129,13 @@ grpc::Status WatchService::Watch(grpc::ServerContext* ctx, const v1::WatchReques
       if (filter = WatchFilter::Parse(*request, *actor); !filter.ok()) {
         return ToGrpc(filter.status());
       }
-      if (filter->incident_id == 0) wake_team = filter->WakeTeam(*actor);
       last_auth = now;
     }
     if (!entries.empty()) continue;  // there may be more
     if (now - last_sent >= heartbeat_ && !send_heartbeat()) return grpc::Status::CANCELLED;
-    if (!feed_.Wait(cursor, wake_team, heartbeat_ - (now - last_sent))) return ShuttingDown();
+    std::optional<int64_t> skip_to = feed_.Wait(cursor, wake_team, heartbeat_ - (now - last_sent));
+    if (!skip_to) return ShuttingDown();
+    cursor = std::max(cursor, *skip_to);
   }
 }
 

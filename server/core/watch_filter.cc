@@ -53,10 +53,4 @@ bool WatchFilter::Matches(const v1::Event& event, const v1::Incident& incident,
          (types.empty() || types.contains(event.type())) && CheckCanRead(incident, actor).ok();
 }
 
-std::string WatchFilter::WakeTeam(const Actor& actor) const {
-  if (!team.empty()) return team;
-  if (actor.role == Role::kMember || actor.role == Role::kObserver) return actor.team;
-  return "";
-}
-
 }  // namespace amends
