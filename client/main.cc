@@ -1,8 +1,8 @@
 // amends: the command-line client of the amends incident service.
 //
 // Parses the arguments (CLI11), checks that every text argument is UTF-8, connects to the
-// server, runs one command (commands.h) and turns its status into one line on stderr and
-// an exit code (exit_code.h). No exception leaves main.
+// server, runs one command (commands.h; `watch`: watch.h) and turns its status into one line
+// on stderr and an exit code (exit_code.h). No exception leaves main.
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -26,6 +26,8 @@
 #include "client/exit_code.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
+#include "client/watch.h"
+#include "client/watch_view.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -37,10 +39,11 @@ constexpr absl::Duration kConnectTimeout = absl::Seconds(5);
 using Action = std::function<absl::Status(Session&)>;
 
 // An option whose value is a proto enum spelled as in enum_names.h; the help lists the
-// spellings and an unknown one is a parse error (exit 2) listing them.
-template <typename E>
-CLI::Option* AddEnumOption(CLI::App* app, const std::string& name, E* value,
-                           const std::string& help) {
+// spellings and an unknown one is a parse error (exit 2) listing them. `value` is an E, or a
+// std::vector<E> for an option that may be repeated (--state a --state b).
+template <typename E, typename Value>
+CLI::Option* AddEnumOptionTo(CLI::App* app, const std::string& name, Value* value,
+                             const std::string& help) {
   const google::protobuf::EnumDescriptor& type = *google::protobuf::GetEnumDescriptor<E>();
   CLI::Option* option = app->add_option(
       name, *value, absl::StrCat(help, ": ", absl::StrJoin(CliNames(type), ", ")));
@@ -56,6 +59,21 @@ CLI::Option* AddEnumOption(CLI::App* app, const std::string& name, E* value,
       },
       ""));
   return option;
+}
+
+template <typename E>
+CLI::Option* AddEnumOption(CLI::App* app, const std::string& name, E* value,
+                           const std::string& help) {
+  return AddEnumOptionTo<E>(app, name, value, help);
+}
+
+template <typename E>
+CLI::Option* AddEnumListOption(CLI::App* app, const std::string& name, std::vector<E>* values,
+                               const std::string& help) {
+  return AddEnumOptionTo<E>(app, name, values, help)
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
 }
 
 std::string CheckServer(const std::string& server) {
@@ -113,6 +131,7 @@ class CommandLine {
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
     AddQueries();
+    AddWatch();
     AddLifecycle();
     app_.footer(absl::StrCat(
         "Run 'amends COMMAND --help' for a command's options and an example.\n\n",
@@ -127,6 +146,7 @@ class CommandLine {
       return app_.exit(e) == 0 ? kExitOk : kExitUsage;  // --help → 0
     }
     if (absl::Status status = CheckArgumentsAreUtf8(app_); !status.ok()) return Finish(status);
+    if (watch_requested_) return RunWatch();
     std::shared_ptr<grpc::Channel> channel =
         grpc::CreateChannel(server_, grpc::InsecureChannelCredentials());
     if (absl::Status status = WaitForServer(*channel, server_, kConnectTimeout); !status.ok()) {
@@ -140,6 +160,18 @@ class CommandLine {
   }
 
  private:
+  // `amends watch`: until Ctrl-C (exit 0) or an error a reconnect cannot fix. It does not
+  // wait for the server first: it retries until the server is there.
+  int RunWatch() {
+    Watcher watcher({.token = token_, .json = output_ == "json", .line_width = OutputWidth()});
+    // Before gRPC starts any thread, so that every thread has the signals blocked and only
+    // this one receives them.
+    TerminationSignals signals([&watcher] { watcher.Stop(); });
+    std::unique_ptr<amends::v1::WatchService::Stub> stub =
+        amends::v1::WatchService::NewStub(WatchChannel(server_));
+    return Finish(watcher.Run(*stub, watch_));
+  }
+
   // The exit code for `status`; a failure is first printed as one line on stderr.
   static int Finish(const absl::Status& status) {
     if (!status.ok()) {
@@ -268,6 +300,53 @@ class CommandLine {
     client->add_option("--limit", list_.limit, "print at most this many incidents")
         ->check(CLI::Validator(CheckPositive, ""))
         ->capture_default_str();
+  }
+
+  void AddWatch() {
+    CLI::App* watch = app_.add_subcommand(
+        "watch", "Print every change to incidents as it happens, one line each, until Ctrl-C");
+    watch->footer(absl::StrCat(
+        "Each line: the change's sequence (#123), time in the team's zone, incident, event, "
+        "actor, state after the change, client, and the event's text or the incident's "
+        "summary. With --output json, one IncidentChange (event and incident) per line, for "
+        "other programs.\n\n"
+        "When the connection is lost (server restart, network), watch reconnects by itself and "
+        "continues right after the last change or heartbeat it saw: no change is missed or "
+        "printed twice; connection news goes to stderr. To resume later, save the last "
+        "event.sequence and pass it to --from; when the server no longer keeps the changes "
+        "after it, watch says so and exits 1: start again with --from oldest. Errors no retry "
+        "can fix (token, permission, unknown incident) exit at once with their code. Ctrl-C or "
+        "SIGTERM stops it cleanly (exit 0).\n\n",
+        ExampleFooter("amends watch\n"
+                      "amends watch --team tokyo-sales --type escalated --type deadline-breached\n"
+                      "amends watch --client ＡＢＣ商事 --state apology-visit --state follow-up\n"
+                      "amends watch --output json --from 1234 | ./notify-chat   "
+                      "# the changes after #1234")));
+    watch->callback([this] { watch_requested_ = true; });
+    watch->add_option("--team", watch_.team, "only this team's incidents (default: every team "
+                                             "you may read)");
+    watch->add_option("--incident", watch_.incident_id, "only this incident (its number)")
+        ->type_name("ID")
+        ->check(CLI::Validator(CheckPositive, ""));
+    watch->add_option("--client", watch_.client,
+                      "only this client's incidents (width and case ignored)");
+    AddEnumListOption(watch, "--state", &watch_.states,
+                      "only changes that leave the incident in this stage (repeat for more)");
+    AddEnumListOption(watch, "--type", &watch_.types, "only these events (repeat for more)");
+    watch->add_option("--from", from_,
+                      "where to start: now (the default: changes from now on), oldest (every "
+                      "change the server still keeps), or a sequence N (the changes after #N)")
+        ->type_name("SEQ|oldest|now")
+        ->check(CLI::Validator(
+            [this](std::string& text) -> std::string {
+              absl::StatusOr<WatchStart> from = ParseWatchFrom("--from", text);
+              if (!from.ok()) {
+                return std::string(absl::StripPrefix(from.status().message(), "--from: "));
+              }
+              watch_.from = *from;
+              return "";
+            },
+            ""));
   }
 
   void AddLifecycle() {
@@ -477,6 +556,9 @@ class CommandLine {
   std::string due_within_;  // checked and converted into list_.due_within
   bool inbox_json_ = false;
   int32_t number_ = 0;
+  bool watch_requested_ = false;
+  WatchArgs watch_;
+  std::string from_;  // checked and converted into watch_.from
 };
 
 }  // namespace

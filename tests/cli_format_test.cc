@@ -1,5 +1,6 @@
 // The CLI's pure formatting and parsing: display width and truncation of Japanese text,
-// aligned tables, relative times, time arguments, enum spellings and exit codes.
+// aligned tables, relative times, time arguments, enum spellings, exit codes, and the lines
+// and --from of `amends watch`.
 #include <string>
 #include <vector>
 
@@ -13,7 +14,10 @@
 #include "client/incident_view.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
+#include "client/watch_view.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 
 namespace amends::cli {
@@ -701,6 +705,176 @@ TEST(EnumNames, TheSchedulersEventsHaveTimelineNames) {
   EXPECT_EQ(CliName(amends::v1::EVENT_TYPE_HELD), "held");
   EXPECT_EQ(CliName(amends::v1::EVENT_TYPE_RESUMED), "resumed");
   EXPECT_EQ(CliName(amends::v1::EVENT_TYPE_REMINDERS_ACKNOWLEDGED), "reminders-acknowledged");
+}
+
+// A change as the stream sends it: `event` of incident 12 (ＡＢＣ商事, in Tokyo) at `time`.
+amends::v1::IncidentChange Change(int64_t sequence, amends::v1::EventType type,
+                                  const std::string& actor, const std::string& client,
+                                  const std::string& text, absl::Time time) {
+  amends::v1::IncidentChange change;
+  amends::v1::Event* event = change.mutable_event();
+  event->set_sequence(sequence);
+  event->set_incident_id(12);
+  event->set_type(type);
+  event->set_actor(actor);
+  *event->mutable_time() = ToProto(time);
+  event->set_from_state(amends::v1::STATE_REPORTED);
+  event->set_to_state(amends::v1::STATE_ESCALATED);
+  event->set_text(text);
+  amends::v1::Incident* incident = change.mutable_incident();
+  incident->set_id(12);
+  incident->set_team("営業一課");
+  incident->set_team_time_zone("Asia/Tokyo");
+  incident->mutable_client()->set_name(client);
+  incident->set_summary("15時のサンプル受け渡しの打ち合わせを失念");
+  incident->set_state(amends::v1::STATE_ESCALATED);
+  incident->set_version(3);
+  return change;
+}
+
+TEST(WatchView, TextLinesAlignAndCutJapaneseByDisplayWidth) {
+  const std::string long_client = "株式会社ミドリ精機製作所東日本営業本部";
+  const std::string long_text =
+      "先方部長がお怒り。上長同行での訪問が必要。『誠意を見せてほしい』とのこと。"
+      "明日午前に訪問し、原因と再発防止策（共有スケジュールとダブルチェック）を説明する";
+  const std::vector<std::string> lines = {
+      RenderWatchHeader(),
+      RenderWatchLine(Change(7, amends::v1::EVENT_TYPE_ESCALATED, "佐藤", "ＡＢＣ商事",
+                             "短い理由", TokyoTime(11, 27, 17, 5)),
+                      130),
+      RenderWatchLine(Change(123456789, amends::v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED,
+                             "tanaka-with-a-long-name", long_client, long_text,
+                             TokyoTime(11, 27, 16, 58)),
+                      130),
+      RenderWatchLine(Change(8, amends::v1::EVENT_TYPE_ESCALATED, "ｻﾄｳ", "XYZ Trading", "",
+                             TokyoTime(11, 28, 9, 0)),
+                      130),
+  };
+  for (const std::string& line : lines) {
+    EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1) << line;
+    EXPECT_EQ(line.back(), '\n');
+    EXPECT_THAT(line, Not(HasSubstr(" \n")));
+    EXPECT_TRUE(CheckUtf8("line", line).ok()) << line;
+    EXPECT_LE(DisplayWidth(line.substr(0, line.size() - 1)), 130) << line;
+  }
+  EXPECT_THAT(lines[1], StartsWith("#7 "));
+  EXPECT_THAT(lines[1], HasSubstr("2026-11-27 17:05"));  // the event's time, in the team zone
+  EXPECT_THAT(lines[1], HasSubstr("短い理由\n"));        // short text whole
+  EXPECT_THAT(lines[2], StartsWith("#123456789 "));
+  EXPECT_THAT(lines[2], HasSubstr("株式会社ミド…"));  // cut by width, "…" added
+  EXPECT_THAT(lines[2], Not(HasSubstr("東日本")));
+  EXPECT_THAT(lines[2], HasSubstr("tanaka-wi…"));
+  EXPECT_THAT(lines[2], HasSubstr("先方部長がお怒り"));
+  EXPECT_THAT(lines[2], HasSubstr("…\n"));  // the text cut to fit the line
+  // No text on the event: the incident's summary.
+  EXPECT_THAT(lines[3], HasSubstr("15時のサンプル受け渡し"));
+
+  // Every column starts at the same display column on every line, its header above it.
+  const std::vector<std::vector<std::string>> cells = {
+      {"#7", "2026-11-27 17:05", "12", "escalated", "佐藤", "escalated", "ＡＢＣ商事",
+       "短い理由"},
+      {"#123456789", "2026-11-27 16:58", "12", "first-apology-recorded", "tanaka-wi",
+       "escalated", "株式会社ミド", "先方部長"},
+      {"#8", "2026-11-28 09:00", "12", "escalated", "ｻﾄｳ", "escalated", "XYZ Trading",
+       "15時の"},
+  };
+  const std::vector<std::string> headers = {"SEQ",   "TIME",  "ID",     "EVENT",
+                                            "ACTOR", "STATE", "CLIENT", "TEXT"};
+  // #123456789 is wider than its column and pushes its line right; the others line up.
+  for (size_t row : {0u, 2u}) {
+    const std::string& line = lines[row + 1];
+    size_t pos = 0;
+    for (size_t c = 0; c < headers.size(); ++c) {
+      const size_t at = line.find(cells[row][c], pos);
+      ASSERT_NE(at, std::string::npos) << cells[row][c] << " in " << line;
+      EXPECT_EQ(DisplayWidth(line.substr(0, at)), ColumnOf(lines[0], headers[c]))
+          << cells[row][c];
+      pos = at + cells[row][c].size();
+    }
+  }
+  // After the sequence, the long line keeps the same gaps.
+  EXPECT_EQ(ColumnOf(lines[2], "first-apology-recorded") - ColumnOf(lines[2], "2026-11-27"),
+            ColumnOf(lines[0], "EVENT") - ColumnOf(lines[0], "TIME"));
+  EXPECT_EQ(ColumnOf(lines[2], "先方部長") - ColumnOf(lines[2], "株式会社"),
+            ColumnOf(lines[0], "TEXT") - ColumnOf(lines[0], "CLIENT"));
+}
+
+TEST(WatchView, WithoutALineWidthTheTextIsPrintedWhole) {
+  const std::string long_text(300, 'x');
+  const std::string line = RenderWatchLine(
+      Change(1, amends::v1::EVENT_TYPE_NOTE_ADDED, "sato", "ＡＢＣ商事", long_text + "\n次の行",
+             TokyoTime(11, 27, 17, 5)),
+      0);
+  EXPECT_THAT(line, HasSubstr(long_text + " 次の行\n"));  // on one line
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
+}
+
+TEST(WatchView, JsonLineIsOneLineThatParsesBackIntoTheSameChange) {
+  amends::v1::IncidentChange change =
+      Change(42, amends::v1::EVENT_TYPE_ESCALATED, "佐藤", "ＡＢＣ商事",
+             "先方部長がお怒り。\n上長同行での訪問が必要", TokyoTime(11, 27, 17, 5));
+  change.mutable_incident()->set_details("17時前に先方から電話。\n部長が立腹");
+  absl::StatusOr<std::string> line = WatchJsonLine(change);
+  ASSERT_TRUE(line.ok()) << line.status();
+  EXPECT_EQ(std::count(line->begin(), line->end(), '\n'), 1);
+  EXPECT_EQ(line->back(), '\n');
+  EXPECT_THAT(*line, HasSubstr("\"sequence\":\"42\""));
+  amends::v1::IncidentChange parsed;
+  const auto status = google::protobuf::util::JsonStringToMessage(*line, &parsed);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(parsed, change))
+      << parsed.DebugString();
+}
+
+TEST(WatchFrom, AcceptsASequenceOldestAndNow) {
+  absl::StatusOr<WatchStart> after = ParseWatchFrom("--from", "123");
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(*after, (WatchStart{.kind = WatchStart::Kind::kAfter, .after_sequence = 123}));
+  absl::StatusOr<WatchStart> oldest = ParseWatchFrom("--from", "oldest");
+  ASSERT_TRUE(oldest.ok()) << oldest.status();
+  EXPECT_EQ(oldest->kind, WatchStart::Kind::kOldest);
+  absl::StatusOr<WatchStart> now = ParseWatchFrom("--from", "now");
+  ASSERT_TRUE(now.ok()) << now.status();
+  EXPECT_EQ(now->kind, WatchStart::Kind::kNow);
+  absl::StatusOr<WatchStart> upper = ParseWatchFrom("--from", "Oldest");
+  ASSERT_TRUE(upper.ok()) << upper.status();
+  EXPECT_EQ(upper->kind, WatchStart::Kind::kOldest);
+}
+
+TEST(WatchFrom, RejectsZeroNegativeAndTextNamingTheOption) {
+  for (const char* text : {"0", "-1", "abc", "", "12abc", "1.5", "99999999999999999999"}) {
+    absl::StatusOr<WatchStart> from = ParseWatchFrom("--from", text);
+    ASSERT_FALSE(from.ok()) << text;
+    EXPECT_EQ(from.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(std::string(from.status().message()), StartsWith("--from: ")) << text;
+    EXPECT_THAT(std::string(from.status().message()), HasSubstr("oldest")) << text;
+  }
+}
+
+TEST(WatchRequest, CarriesTheFiltersAndAResumeReplacesTheStart) {
+  WatchArgs args{.team = "営業一課",
+                 .incident_id = 12,
+                 .client = "ＡＢＣ商事",
+                 .states = {amends::v1::STATE_ESCALATED},
+                 .types = {amends::v1::EVENT_TYPE_ESCALATED,
+                           amends::v1::EVENT_TYPE_DEADLINE_BREACHED},
+                 .from = {.kind = WatchStart::Kind::kOldest}};
+  const amends::v1::WatchRequest first = BuildWatchRequest(args, std::nullopt);
+  EXPECT_TRUE(first.from_oldest());
+  EXPECT_EQ(first.team(), "営業一課");
+  EXPECT_EQ(first.incident_id(), 12);
+  EXPECT_EQ(first.client(), "ＡＢＣ商事");
+  EXPECT_THAT(first.states(), ElementsAre(amends::v1::STATE_ESCALATED));
+  EXPECT_THAT(first.types(), ElementsAre(amends::v1::EVENT_TYPE_ESCALATED,
+                                         amends::v1::EVENT_TYPE_DEADLINE_BREACHED));
+  const amends::v1::WatchRequest resumed = BuildWatchRequest(args, 57);
+  EXPECT_EQ(resumed.start_case(), amends::v1::WatchRequest::kAfterSequence);
+  EXPECT_EQ(resumed.after_sequence(), 57);
+  EXPECT_EQ(resumed.team(), "営業一課");
+  args.from = WatchStart{};
+  EXPECT_TRUE(BuildWatchRequest(args, std::nullopt).from_now());
+  args.from = WatchStart{.kind = WatchStart::Kind::kAfter, .after_sequence = 9};
+  EXPECT_EQ(BuildWatchRequest(args, std::nullopt).after_sequence(), 9);
 }
 
 }  // namespace

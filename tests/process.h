@@ -8,9 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <map>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -63,7 +67,11 @@ class ChildProcess {
       Wait();
     }
     if (out_) fclose(out_);
-    if (err_fd_ >= 0) close(err_fd_);
+    if (err_) {
+      fclose(err_);  // closes err_fd_
+    } else if (err_fd_ >= 0) {
+      close(err_fd_);
+    }
   }
 
   bool started() const { return pid_ > 0; }
@@ -76,6 +84,25 @@ class ChildProcess {
     return c != EOF || !line->empty();
   }
 
+  // ReadLine, giving up after `timeout`: the child is then killed (so that the read ends)
+  // and false returned. For a test that waits for output that may never come.
+  bool ReadLineWithin(std::string* line, std::chrono::milliseconds timeout) {
+    return KillAfter(timeout, [&] { return ReadLine(line); });
+  }
+
+  // The next line of stderr, likewise. Once it is used, Wait() collects the rest of stderr
+  // after the lines read.
+  bool ReadErrLineWithin(std::string* line, std::chrono::milliseconds timeout) {
+    if (err_ == nullptr && err_fd_ >= 0) err_ = fdopen(err_fd_, "r");
+    if (err_ == nullptr) return false;
+    return KillAfter(timeout, [&] {
+      line->clear();
+      int c;
+      while ((c = fgetc(err_)) != EOF && c != '\n') line->push_back(static_cast<char>(c));
+      return c != EOF || !line->empty();
+    });
+  }
+
   void Signal(int sig) { kill(pid_, sig); }
 
   // Waits for exit; collects what is left of stdout and stderr.
@@ -84,8 +111,12 @@ class ChildProcess {
     char buf[4096];
     size_t n;
     while (out_ && (n = fread(buf, 1, sizeof buf, out_)) > 0) r.out.append(buf, n);
-    ssize_t m;
-    while (err_fd_ >= 0 && (m = read(err_fd_, buf, sizeof buf)) > 0) r.err.append(buf, m);
+    if (err_) {
+      while ((n = fread(buf, 1, sizeof buf, err_)) > 0) r.err.append(buf, n);
+    } else {
+      ssize_t m;
+      while (err_fd_ >= 0 && (m = read(err_fd_, buf, sizeof buf)) > 0) r.err.append(buf, m);
+    }
     int status = 0;
     waitpid(pid_, &status, 0);
     waited_ = true;
@@ -94,9 +125,33 @@ class ChildProcess {
   }
 
  private:
+  // read() unless `timeout` passes first; then kills the child and returns false.
+  template <typename Read>
+  bool KillAfter(std::chrono::milliseconds timeout, Read read) {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false, timed_out = false;
+    std::thread timer([&] {
+      std::unique_lock<std::mutex> lock(mu);
+      if (!cv.wait_for(lock, timeout, [&] { return done; })) {
+        timed_out = true;
+        kill(pid_, SIGKILL);
+      }
+    });
+    const bool ok = read();
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      done = true;
+    }
+    cv.notify_all();
+    timer.join();
+    return ok && !timed_out;
+  }
+
   pid_t pid_ = -1;
   FILE* out_ = nullptr;
   int err_fd_ = -1;
+  FILE* err_ = nullptr;  // over err_fd_, once ReadErrLineWithin is used
   bool waited_ = false;
 };
 
