@@ -15,6 +15,8 @@ namespace {
 
 // How often the replay window is pruned: retention is counted in days, so an hour late is fine.
 constexpr absl::Duration kPruneEvery = absl::Hours(1);
+// Stream entries pruned per store call.
+constexpr int kPruneBatch = 1000;
 
 }  // namespace
 
@@ -22,16 +24,19 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
                                                                    const Clock& clock,
                                                                    const Policy& policy,
                                                                    const Options& options) {
-  if (options.retention <= absl::ZeroDuration() || options.heartbeat <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError("retention and heartbeat must be positive");
+  if (options.retention <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("retention: must be positive");
+  }
+  if (options.heartbeat <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("heartbeat: must be positive");
   }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   std::unique_ptr<AmendsServer> server(new AmendsServer(store, clock, policy, options));
   if (auto s = server->scheduler_.Load(store); !s.ok()) return s;
   if (auto s = server->PruneStream(); !s.ok()) return s;
-  // No commit can happen before Start() returns, so the feed starts exactly at the store's
-  // last sequence and the writer publishes every change after it.
+  // The writer publishes to the feed before the server takes its first call, so the feed
+  // starts exactly at the store's last sequence and sees every change after it.
   absl::StatusOr<int64_t> head = store.LastSequence();
   if (!head.ok()) return head.status();
   server->feed_ = std::make_unique<ChangeFeed>(*head, options.feed_capacity);
@@ -62,7 +67,18 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
 }
 
 absl::Status AmendsServer::PruneStream() {
-  return store_.PruneStream(clock_.Now() - options_.retention).status();
+  const absl::Time before = clock_.Now() - options_.retention;
+  // A batch at a time, so that Shutdown() need not wait for a long backlog.
+  for (int64_t last = -1;;) {
+    {
+      absl::MutexLock lock(&prune_mu_);
+      if (stopping_) return absl::OkStatus();
+    }
+    absl::StatusOr<int64_t> through = store_.PruneStream(before, kPruneBatch);
+    if (!through.ok()) return through.status();
+    if (*through == last) return absl::OkStatus();
+    last = *through;
+  }
 }
 
 void AmendsServer::PruneLoop() {
@@ -70,7 +86,7 @@ void AmendsServer::PruneLoop() {
   while (!stopping_) {
     prune_cv_.WaitWithTimeout(&prune_mu_, kPruneEvery);
     if (stopping_) break;
-    prune_mu_.Unlock();  // a long prune must not hold up Shutdown()
+    prune_mu_.Unlock();  // PruneStream() looks at stopping_ between batches
     // A failure (the file busy for long) only delays pruning to the next round.
     if (absl::Status s = PruneStream(); !s.ok()) {
       std::cerr << "amendsd: pruning the change stream: " << s.message() << std::endl;
@@ -83,15 +99,16 @@ void AmendsServer::Shutdown(absl::Duration grace) {
   scheduler_.Stop();
   {
     absl::MutexLock lock(&prune_mu_);
-    stopping_ = true;
+    stopping_ = true;  // a prune in progress stops after its batch
     prune_cv_.SignalAll();
   }
-  if (pruner_.joinable()) pruner_.join();
   // Streams never finish by themselves: end them first, so that they do not hold up the
   // shutdown until the grace period runs out.
   if (feed_ != nullptr) feed_->Close();
-  if (server_ == nullptr) return;
-  server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
+  }
+  if (pruner_.joinable()) pruner_.join();
 }
 
 }  // namespace amends

@@ -6,7 +6,7 @@
 // prunes the change stream's replay window to the retention period, and returns once the
 // server accepts calls; port() says which port it got (listen on "127.0.0.1:0" to let the
 // system choose). With a fake clock, leave run_background off and call scheduler().RunDue() or
-// PruneStream() after moving the clock (and feed().WakeAll() for the streams' heartbeats).
+// PruneStream() after moving the clock (and feed().WakeAllForTest() for the streams' heartbeats).
 // Shutdown() stops the scheduler, ends every Watch stream with UNAVAILABLE, lets in-flight
 // calls finish up to the grace period, then cancels what remains. Thread-safe; the store,
 // clock and policy must outlive it.
@@ -57,8 +57,10 @@ class AmendsServer {
   Scheduler& scheduler() { return scheduler_; }
   IncidentWriter& writer() { return writer_; }
   ChangeFeed& feed() { return *feed_; }
+  WatchService& watch() { return *watch_; }
 
-  // Drops the changes older than the retention period from the stream's replay window.
+  // Drops the changes older than the retention period from the stream's replay window, a
+  // batch at a time; stops early once Shutdown() has begun.
   absl::Status PruneStream();
 
   void Shutdown(absl::Duration grace);

@@ -7,6 +7,12 @@
 
 namespace amends {
 
+std::string AuthorizationOf(const grpc::ServerContext& ctx) {
+  const auto& md = ctx.client_metadata();
+  auto it = md.find("authorization");
+  return it == md.end() ? "" : std::string(it->second.data(), it->second.size());
+}
+
 absl::StatusOr<Actor> ToActor(const User& user) {
   std::optional<Role> role = ParseRole(user.role);
   if (!role) {

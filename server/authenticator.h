@@ -6,13 +6,18 @@
 #ifndef AMENDS_SERVER_AUTHENTICATOR_H_
 #define AMENDS_SERVER_AUTHENTICATOR_H_
 
-#include "absl/strings/string_view.h"
+#include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "grpcpp/server_context.h"
 #include "server/core/actor.h"
 #include "storage/store.h"
 
 namespace amends {
+
+// The call's `authorization` metadata, or "" if it sent none.
+std::string AuthorizationOf(const grpc::ServerContext& ctx);
 
 // The core's view of a stored user. INTERNAL if the stored role is unknown.
 absl::StatusOr<Actor> ToActor(const User& user);

@@ -101,7 +101,7 @@ void ChangeFeed::WakeAllLocked() {
   waiters_.clear();
 }
 
-void ChangeFeed::WakeAll() {
+void ChangeFeed::WakeAllForTest() {
   absl::MutexLock lock(&mu_);
   WakeAllLocked();
 }

@@ -7,8 +7,8 @@
 // subscriber never holds up the writer or the other streams, and costs no memory beyond its
 // cursor: the buffer is shared and bounded.
 //
-// Streams sleep in Wait(). Publishing wakes only those whose wake team (WatchFilter::WakeTeam)
-// is the change's team or any team, so that 2,000 team-filtered streams are not all woken for
+// Streams sleep in Wait(). Publishing wakes only those whose wake team (the one team whose
+// changes they can send, if there is one) is the change's team or any team, so that 2,000 team-filtered streams are not all woken for
 // every change.
 //
 // Thread-safety: every method may be called from any thread. Publish() must be called in
@@ -67,7 +67,7 @@ class ChangeFeed {
   // The newest published sequence.
   int64_t head() const;
 
-  // Sleeps until a change after `cursor` of `team` (empty: any) is published, WakeAll() or
+  // Sleeps until a change after `cursor` of `team` (empty: any) is published, WakeAllForTest() or
   // Close() is called, or `timeout` passes; returns at once if there is already a change after
   // `cursor`. Returns nullopt once the feed is closed, else the sequence up to which every
   // change is of another team: while the stream slept, nothing of its team was published
@@ -77,9 +77,9 @@ class ChangeFeed {
 
   // Wakes every sleeping stream. Tests call it after moving a fake clock, so that streams
   // look at the new time (heartbeats, token checks).
-  void WakeAll();
+  void WakeAllForTest();
 
-  // Ends the feed (server shutdown): sleeping streams wake, Wait returns false and After
+  // Ends the feed (server shutdown): sleeping streams wake, Wait returns nullopt and After
   // says closed from now on.
   void Close();
 
@@ -87,7 +87,7 @@ class ChangeFeed {
   struct Waiter {
     absl::CondVar cv;
     bool woken = false;
-    int64_t skip_to = 0;  // set when woken
+    int64_t skip_to = 0;  // what Wait returns; set when woken or timed out
   };
   // Wakes the streams filed under `team`: every change before `sequence` was another team's.
   void WakeLocked(const std::string& team, int64_t sequence) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -41,11 +41,7 @@ absl::Status CheckId(int64_t id) {
 absl::StatusOr<Actor> IncidentService::Caller(Ctx* ctx) const {
   ctx->AddInitialMetadata(
       "amends-now", absl::FormatTime(absl::RFC3339_full, clock_.Now(), absl::UTCTimeZone()));
-  const auto& md = ctx->client_metadata();
-  auto it = md.find("authorization");
-  absl::string_view value;
-  if (it != md.end()) value = absl::string_view(it->second.data(), it->second.size());
-  return auth_.Authenticate(value);
+  return auth_.Authenticate(AuthorizationOf(*ctx));
 }
 
 absl::StatusOr<Actor> IncidentService::NamedUser(absl::string_view field,

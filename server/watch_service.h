@@ -6,17 +6,25 @@
 // at, sent or not. When caught up it sleeps on the feed until a change of its team, a heartbeat
 // or a token check is due. So a subscriber gets every matching change once, in sequence order,
 // however slow it is, and a reconnect with the last sequence it saw continues without a gap.
+// A change is sent only if the caller may read the incident as the change left it, and, where
+// that rests on a part they play in it (visibility.h ReadsOnlyWhileInvolved), as it is now.
 //
 // Time (heartbeats, token checks) comes from the injected Clock; a test moves a fake clock and
-// calls ChangeFeed::WakeAll(). Thread-safe: gRPC runs many calls at once.
+// calls ChangeFeed::WakeAllForTest(). Thread-safe: gRPC runs many calls at once.
 #ifndef AMENDS_SERVER_WATCH_SERVICE_H_
 #define AMENDS_SERVER_WATCH_SERVICE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "amends/v1/amends.grpc.pb.h"
 #include "server/authenticator.h"
 #include "server/change_feed.h"
 #include "server/core/clock.h"
+#include "server/core/watch_filter.h"
 #include "storage/store.h"
 
 namespace amends {
@@ -30,12 +38,38 @@ class WatchService final : public v1::WatchService::Service {
   grpc::Status Watch(grpc::ServerContext* ctx, const v1::WatchRequest* request,
                      grpc::ServerWriter<v1::WatchResponse>* writer) override;
 
+  // How many pages streams behind the feed have read from the store; for tests.
+  int64_t PagesReadFromStoreForTest() const { return pages_from_store_.load(); }
+
  private:
+  // One call's state.
+  struct Stream {
+    std::string authorization;
+    Actor actor;
+    WatchFilter filter;
+    std::string wake_team;  // see ChangeFeed::Wait
+    int64_t cursor = 0;     // the last sequence this stream has looked at
+    absl::Time last_sent;   // the last message
+    absl::Time last_auth;   // the last token check
+  };
+
+  // Authenticates, checks the filters and finds where the stream starts.
+  grpc::Status Open(grpc::ServerContext* ctx, const v1::WatchRequest& request, Stream& stream);
+  // Looks at the token again, and filters as the user is now (moved team, new role).
+  grpc::Status Reauthenticate(const v1::WatchRequest& request, Stream& stream);
+  // The changes after the cursor, from the feed or, when it is behind, the store.
+  grpc::Status NextBatch(grpc::ServerContext* ctx, const Stream& stream,
+                         std::vector<FeedEntryPtr>& batch);
+  // Whether the stream may send this change (filters and permissions).
+  absl::StatusOr<bool> Deliverable(const Stream& stream, const FeedEntry& entry);
+  bool SendHeartbeat(Stream& stream, grpc::ServerWriter<v1::WatchResponse>* writer);
+
   Store& store_;
   ChangeFeed& feed_;
   const Clock& clock_;
   const absl::Duration heartbeat_;
   Authenticator auth_;
+  std::atomic<int64_t> pages_from_store_{0};
 };
 
 }  // namespace amends

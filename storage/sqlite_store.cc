@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iterator>
 #include <system_error>
@@ -848,10 +849,15 @@ absl::StatusOr<StreamPage> SqliteStore::ReadStream(int64_t after, int limit) {
   });
 }
 
-absl::StatusOr<int64_t> SqliteStore::PruneStream(absl::Time before) {
-  for (;;) {
+absl::StatusOr<int64_t> SqliteStore::PruneStream(absl::Time before, int max_entries) {
+  if (max_entries <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_entries must be positive, got ", max_entries));
+  }
+  for (int left = max_entries;;) {
     // The lock is taken per batch, so commits waiting on it get in between batches.
     absl::MutexLock lock(&write_mu_);
+    const int batch = std::min(left, kPruneBatch);
     bool more = false;
     AMENDS_ASSIGN_OR_RETURN(
         const int64_t pruned_through,
@@ -864,7 +870,7 @@ absl::StatusOr<int64_t> SqliteStore::PruneStream(absl::Time before) {
                 writer_->Prepare("SELECT s.sequence, e.time_unix_micros FROM stream s "
                                  "JOIN events e ON e.sequence = s.sequence "
                                  "WHERE s.sequence > ? ORDER BY s.sequence LIMIT ?"));
-            stmt.Bind(from).Bind(int64_t{kPruneBatch});
+            stmt.Bind(from).Bind(int64_t{batch});
             int rows = 0;
             for (;;) {
               AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
@@ -877,7 +883,7 @@ absl::StatusOr<int64_t> SqliteStore::PruneStream(absl::Time before) {
               ++rows;
             }
             // A full batch, all of it old: there may be more behind it.
-            more = rows == kPruneBatch;
+            more = rows == batch;
           }
           if (last == from) return from;
           AMENDS_ASSIGN_OR_RETURN(Statement drop,
@@ -889,7 +895,8 @@ absl::StatusOr<int64_t> SqliteStore::PruneStream(absl::Time before) {
           AMENDS_RETURN_IF_ERROR(mark.Bind(last).Run());
           return last;
         }));
-    if (!more) return pruned_through;
+    left -= batch;
+    if (!more || left == 0) return pruned_through;
   }
 }
 

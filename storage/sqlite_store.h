@@ -82,7 +82,7 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<Committed>> CommitAll(
       const std::vector<IncidentWrite>& writes) override;
   absl::StatusOr<StreamPage> ReadStream(int64_t after, int limit) override;
-  absl::StatusOr<int64_t> PruneStream(absl::Time before) override;
+  absl::StatusOr<int64_t> PruneStream(absl::Time before, int max_entries) override;
   absl::StatusOr<int64_t> LastSequence() override;
   absl::Status ForEachWakeup(absl::FunctionRef<void(int64_t id, absl::Time at)> fn) override;
 

@@ -137,11 +137,11 @@ class Store {
   // The retained changes with a sequence above `after`, oldest first, at most `limit` (0: only
   // pruned_through).
   virtual absl::StatusOr<StreamPage> ReadStream(int64_t after, int limit) = 0;
-  // Drops from the replay window, oldest first, the changes whose event time is before
-  // `before`, stopping at the first that is not, so that the window stays a suffix of the
-  // sequence. Returns the new pruned_through. Works in small transactions: never holds up
-  // commits for long.
-  virtual absl::StatusOr<int64_t> PruneStream(absl::Time before) = 0;
+  // Drops from the replay window, oldest first, at most `max_entries` of the changes whose
+  // event time is before `before`, stopping at the first that is not, so that the window stays
+  // a suffix of the sequence. Returns the new pruned_through (unchanged: nothing left to drop).
+  // Works in small transactions: never holds up commits for long.
+  virtual absl::StatusOr<int64_t> PruneStream(absl::Time before, int max_entries) = 0;
   // The newest committed sequence; 0 if there is none.
   virtual absl::StatusOr<int64_t> LastSequence() = 0;
 

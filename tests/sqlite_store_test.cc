@@ -20,6 +20,9 @@ namespace {
 using ::google::protobuf::util::MessageDifferencer;
 using IdList = std::vector<int64_t>;
 
+// PruneStream's limit when a test means "everything that is old enough".
+constexpr int kAllOfThem = 1'000'000;
+
 constexpr char kToken[] = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
 // A fresh directory per test, so tests never see each other's files.
@@ -817,7 +820,7 @@ TEST_F(SqliteStoreTest, PruneStreamDropsOldEntriesButNeverTimelines) {
 
   // Cut off at Wednesday 15:00: Monday's and Tuesday's entries go, Wednesday's stays.
   absl::StatusOr<int64_t> pruned =
-      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 2 * 86400));
+      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 2 * 86400), kAllOfThem);
   ASSERT_TRUE(pruned.ok()) << pruned.status();
   EXPECT_EQ(*pruned, changes[1].event.sequence());
 
@@ -828,7 +831,7 @@ TEST_F(SqliteStoreTest, PruneStreamDropsOldEntriesButNeverTimelines) {
 
   // Pruning again with the same cutoff changes nothing.
   absl::StatusOr<int64_t> again =
-      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 2 * 86400));
+      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 2 * 86400), kAllOfThem);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(*again, changes[1].event.sequence());
 
@@ -861,7 +864,7 @@ TEST_F(SqliteStoreTest, PruneStreamStopsAtFirstEntryNotOlderEvenIfLaterOnesAre) 
     sequences.push_back(c->event.sequence());
   }
   absl::StatusOr<int64_t> pruned =
-      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 86400));
+      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 86400), kAllOfThem);
   ASSERT_TRUE(pruned.ok()) << pruned.status();
   EXPECT_EQ(*pruned, sequences[0]);
   StreamPage page = ReadAll(*store);
@@ -883,8 +886,13 @@ TEST_F(SqliteStoreTest, PruneStreamWorksThroughMoreEntriesThanOneBatch) {
   absl::StatusOr<std::vector<Committed>> batch = store->CommitAll(writes);
   ASSERT_TRUE(batch.ok()) << batch.status();
 
+  // At most as many as asked for, then the rest.
+  absl::StatusOr<int64_t> some =
+      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 86400), 1500);
+  ASSERT_TRUE(some.ok()) << some.status();
+  EXPECT_EQ(*some, (*batch)[1500 - 1].event.sequence());
   absl::StatusOr<int64_t> pruned =
-      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 86400));
+      store->PruneStream(absl::FromUnixSeconds(kMonday1500 + 86400), kAllOfThem);
   ASSERT_TRUE(pruned.ok()) << pruned.status();
   EXPECT_EQ(*pruned, (*batch)[kOld - 1].event.sequence());
   StreamPage page = ReadAll(*store);
@@ -893,7 +901,7 @@ TEST_F(SqliteStoreTest, PruneStreamWorksThroughMoreEntriesThanOneBatch) {
   EXPECT_EQ(page.entries.front().event.sequence(), (*batch)[kOld].event.sequence());
 
   // A cutoff after everything empties the window.
-  absl::StatusOr<int64_t> all = store->PruneStream(absl::InfiniteFuture());
+  absl::StatusOr<int64_t> all = store->PruneStream(absl::InfiniteFuture(), kAllOfThem);
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_EQ(*all, batch->back().event.sequence());
   StreamPage empty = ReadAll(*store);
@@ -951,7 +959,7 @@ TEST_F(SqliteStoreTest, LastSequenceIsZeroWhenEmptyThenTheNewestCommitted) {
   ASSERT_TRUE(last.ok()) << last.status();
   EXPECT_EQ(*last, second->event.sequence());
   // Pruning the window does not move it.
-  ASSERT_TRUE(store->PruneStream(absl::InfiniteFuture()).ok());
+  ASSERT_TRUE(store->PruneStream(absl::InfiniteFuture(), kAllOfThem).ok());
   last = store->LastSequence();
   ASSERT_TRUE(last.ok()) << last.status();
   EXPECT_EQ(*last, second->event.sequence());

@@ -220,11 +220,11 @@ TEST_F(WatchCliTest, ACursorOlderThanTheServerKeepsFailsSuggestingFromOldest) {
   ChildProcess watcher({AMENDS_PATH, "watch", "--from", "1"}, Env("sato"));
   std::string line;
   ASSERT_TRUE(watcher.ReadErrLineWithin(&line, kWait));
-  EXPECT_THAT(line, StartsWith("amends: after_sequence: changes after 1 are no longer kept"));
+  EXPECT_THAT(line, StartsWith("amends: after_sequence: the changes after 1 are no longer kept"));
   EXPECT_THAT(line, HasSubstr("oldest available sequence is 3"));
   EXPECT_THAT(line, HasSubstr("--from oldest"));
   const RunResult r = watcher.Wait();
-  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
 }
 

@@ -268,6 +268,9 @@ TEST_F(WatchTest, CursorOlderThanRetentionIsOutOfRangeWithTheOldestSequence) {
   EXPECT_EQ(events.events_size(), 3);
   auto sub = Subscribe("crm-sync", FromOldest());
   EXPECT_THAT(sub->NextSequences(1), ElementsAre(kept));
+  // The cursor just before the oldest kept change is still good.
+  auto resumed = Subscribe("crm-sync", After(kept - 1));
+  EXPECT_THAT(resumed->NextSequences(1), ElementsAre(kept));
 }
 
 TEST_F(WatchTest, CursorBeyondTheNewestChangeIsInvalidArgument) {
@@ -398,6 +401,37 @@ TEST_F(WatchTest, SubscribersSeeOnlyTheirTeamsAndConfidentialCasesTheirRoleAllow
   }
 }
 
+TEST_F(WatchTest, ChangesOfAConfidentialCaseReachOnlyThoseWhoMayStillReadIt) {
+  auto sato = Subscribe("sato", FromNow());
+  const v1::Incident harassment = Report("yamada", Harassment());
+  v1::AssignRequest to_sato;
+  to_sato.set_id(harassment.id());
+  to_sato.set_new_owner("sato");
+  to_sato.set_note("担当交代: 先方とのやり取りは佐藤が引き継ぐ");
+  v1::Incident out;
+  ASSERT_TRUE(stub_->Assign(As("yamada").get(), to_sato, &out).ok());
+  std::optional<v1::IncidentChange> handed = sato->NextChange();
+  ASSERT_TRUE(handed);
+  EXPECT_EQ(handed->event().type(), v1::EVENT_TYPE_ASSIGNED);
+  EXPECT_EQ(handed->incident().owner(), "sato");
+
+  // The manager gives the case back to yamada: sato may no longer read it.
+  v1::AssignRequest back = to_sato;
+  back.set_new_owner("yamada");
+  back.set_note("担当を山田に戻す");
+  ASSERT_TRUE(stub_->Assign(As("tanaka").get(), back, &out).ok());
+  const int64_t open = Report("sato", MissedAppointment()).id();
+  std::optional<v1::IncidentChange> next = sato->NextChange();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->incident().id(), open);
+
+  // Nor does a replay show sato the version he once owned.
+  auto replay = Subscribe("sato", FromOldest());
+  next = replay->NextChange();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->incident().id(), open);
+}
+
 TEST_F(WatchTest, DeadlineEventsFromTheSchedulerReachTheStream) {
   v1::WatchRequest notifier = FromNow();
   notifier.add_types(v1::EVENT_TYPE_REMINDER);
@@ -425,26 +459,34 @@ TEST_F(WatchTest, DeadlineEventsFromTheSchedulerReachTheStream) {
 }
 
 TEST_F(WatchTest, IdleStreamGetsHeartbeatsCarryingTheNewestSequence) {
+  v1::WatchRequest tokyo = FromNow();
+  tokyo.set_team("tokyo-sales");
+  auto team_stream = Subscribe("crm-sync", tokyo);
   auto member = Subscribe("sato", FromNow());
   const int64_t start = opening_.sequence();
   EXPECT_EQ(absl::Seconds(opening_.interval().seconds()), absl::Seconds(15));
   // Another team's change is not for sato, but a heartbeat lets sato's cursor move past it.
   Report("kobayashi", LateDelivery());
   clock_.Advance(absl::Seconds(15));
-  server_->feed().WakeAll();
+  server_->feed().WakeAllForTest();
   std::optional<v1::WatchResponse> r = member->Next();
   ASSERT_TRUE(r);
   ASSERT_TRUE(r->has_heartbeat()) << r->DebugString();
   EXPECT_EQ(r->heartbeat().sequence(), start + 1);
   EXPECT_EQ(absl::FromUnixSeconds(r->heartbeat().time().seconds()),
             absl::FromUnixSeconds(absl::ToUnixSeconds(clock_.Now())));
+  // A team-filtered stream sleeps through other teams' changes, and moves past them too.
+  r = team_stream->Next();
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->has_heartbeat()) << r->DebugString();
+  EXPECT_EQ(r->heartbeat().sequence(), start + 1);
 }
 
 TEST_F(WatchTest, RevokedTokenEndsItsStreams) {
   auto crm = Subscribe("crm-sync", FromNow());
   ASSERT_TRUE(RevokeToken(*store_, "crm-sync").ok());
   clock_.Advance(absl::Seconds(15));
-  server_->feed().WakeAll();
+  server_->feed().WakeAllForTest();
   EXPECT_EQ(crm->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
@@ -481,8 +523,10 @@ TEST_F(WatchTest, SlowSubscriberCatchesUpFromStorageWhileOthersStayLive) {
     ASSERT_TRUE(c);
     ASSERT_EQ(c->event().sequence(), expected.back());
   }
-  // Now the slow one reads: everything, in order, once; then it is live again.
+  // Now the slow one reads: everything, in order, once, partly from the store; then it is
+  // live again.
   EXPECT_THAT(slow.NextSequences(kNotes + 1), ElementsAreArray(expected));
+  EXPECT_GT(server_->watch().PagesReadFromStoreForTest(), 0);
   Note(id, "最後のメモ");
   std::optional<v1::IncidentChange> last = slow.NextChange();
   ASSERT_TRUE(last);

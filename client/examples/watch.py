@@ -15,8 +15,8 @@ checkout's build/.
 
 Cursor: after each change it prints, and at each heartbeat, watch.py saves the last sequence
 it has seen to --cursor-file (a new file, then renamed over the old one: never half written).
-Started again with the same file, it resumes right after it: every change once, in order,
-none missed. Without the file it starts from now, or with --from-oldest from the oldest
+Started again with the same file, it resumes right after it: every change in order, none
+missed, and none twice unless watch.py was killed between printing a change and saving it. Without the file it starts from now, or with --from-oldest from the oldest
 change the server still keeps. It reconnects by itself when the server goes away.
 
 Exit status: 0 after --stop-after N changes, or on Ctrl-C; 3 when the saved cursor is older
@@ -145,7 +145,10 @@ def main():
                       "file and start with --from-oldest, or re-sync from ListIncidents.",
                       file=sys.stderr)
                 return 3
-            if code not in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED):
+            # Retry what a reconnect can fix; a bad token or filter it cannot.
+            if code not in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED,
+                            grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.INTERNAL,
+                            grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.UNKNOWN):
                 print(f"watch.py: {code.name}: {e.details()}", file=sys.stderr)
                 return 1
             why = "the stream went silent" if dog.fired else f"{code.name}: {e.details()}"

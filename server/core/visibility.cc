@@ -23,18 +23,37 @@ bool IsAskedManager(const Actor& actor, const v1::Incident& incident) {
   return !asked.empty() && asked == actor.team;
 }
 
+namespace {
+
+// Readable through who the actor is, not what they do in the incident: nothing a later
+// change to the incident can take away.
+bool ReadsAsOfRight(const v1::Incident& incident, const Actor& actor) {
+  return ReadsTeam(actor, incident.team()) &&
+         (!incident.confidential() || SeesAllConfidential(actor, incident.team()) ||
+          actor.name == incident.reporter());
+}
+
+}  // namespace
+
+bool CanRead(const v1::Incident& incident, const Actor& actor) {
+  return ReadsAsOfRight(incident, actor) ||
+         (ReadsTeam(actor, incident.team()) && actor.name == incident.owner()) ||
+         IsAskedManager(actor, incident) ||
+         // A manager the chain asked, who approved, stays with the case they took on.
+         (!incident.manager().empty() && actor.name == incident.manager());
+}
+
 absl::Status CheckCanRead(const v1::Incident& incident, const Actor& actor) {
-  const bool readable =
-      (ReadsTeam(actor, incident.team()) &&
-       (!incident.confidential() || SeesAllConfidential(actor, incident.team()) ||
-        actor.name == incident.reporter() || actor.name == incident.owner())) ||
-      IsAskedManager(actor, incident) ||
-      // A manager the chain asked, who approved, stays with the case they took on.
-      (!incident.manager().empty() && actor.name == incident.manager());
   // The same answer as for an id that does not exist, so that probing ids tells nobody which
   // incidents are another team's and which are confidential.
-  if (!readable) return absl::NotFoundError(absl::StrCat("incident ", incident.id(), " not found"));
+  if (!CanRead(incident, actor)) {
+    return absl::NotFoundError(absl::StrCat("incident ", incident.id(), " not found"));
+  }
   return absl::OkStatus();
+}
+
+bool ReadsOnlyWhileInvolved(const v1::Incident& incident, const Actor& actor) {
+  return !ReadsAsOfRight(incident, actor) && CanRead(incident, actor);
 }
 
 }  // namespace amends

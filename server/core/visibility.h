@@ -29,8 +29,16 @@ bool SeesAllConfidential(const Actor& actor, absl::string_view team);
 // A manager of a team the incident's escalation chain has asked (deadlines.h AskedTeam).
 bool IsAskedManager(const Actor& actor, const v1::Incident& incident);
 
+// Whether the actor may read the incident.
+bool CanRead(const v1::Incident& incident, const Actor& actor);
 // OK, or NOT_FOUND if the actor may not read the incident.
 absl::Status CheckCanRead(const v1::Incident& incident, const Actor& actor);
+
+// Whether the actor reads this version of the incident only through a part they play in it
+// that a later change can take away: the owner of a confidential case after a hand-over, a
+// manager of a team the escalation chain no longer asks, an approver after a reopen. Whoever
+// shows an old version (the change stream) must then check the incident as it is now.
+bool ReadsOnlyWhileInvolved(const v1::Incident& incident, const Actor& actor);
 
 }  // namespace amends
 

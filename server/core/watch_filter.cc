@@ -50,7 +50,7 @@ bool WatchFilter::Matches(const v1::Event& event, const v1::Incident& incident,
          (incident_id == 0 || incident.id() == incident_id) &&
          (client_key.empty() || key == client_key) &&
          (states.empty() || states.contains(incident.state())) &&
-         (types.empty() || types.contains(event.type())) && CheckCanRead(incident, actor).ok();
+         (types.empty() || types.contains(event.type())) && CanRead(incident, actor);
 }
 
 }  // namespace amends

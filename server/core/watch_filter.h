@@ -27,11 +27,6 @@ struct WatchFilter {
   bool Matches(const v1::Event& event, const v1::Incident& incident,
                absl::string_view client_key, const Actor& actor) const;
 
-  // The only team whose changes can match: the team filter's, else empty (any team; the
-  // incident filter's team is known only after a lookup). Streams sleep until a change of this
-  // team is published, so that a change wakes only the streams it may concern.
-  const std::string& WakeTeam() const { return team; }
-
   std::string team;
   int64_t incident_id = 0;
   std::string client_key;
