@@ -166,6 +166,16 @@ class WatchTest : public ServiceTest {
     return resp.events().empty() ? 0 : resp.events().rbegin()->sequence();
   }
 
+  // A stub whose connection grants little flow-control window, so that the server's writes to
+  // a subscriber that stops reading block soon.
+  std::unique_ptr<v1::WatchService::Stub> StallableStub() {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 1024);
+    return v1::WatchService::NewStub(grpc::CreateCustomChannel(
+        absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials(), args));
+  }
+
   std::unique_ptr<v1::WatchService::Stub> watch_;
   v1::Heartbeat opening_;
 };
@@ -493,16 +503,10 @@ TEST_F(WatchTest, RevokedTokenEndsItsStreams) {
 TEST_F(WatchTest, SlowSubscriberCatchesUpFromStorageWhileOthersStayLive) {
   // A small in-memory buffer, so that the slow subscriber falls behind it.
   StartServer({.run_background = false, .feed_capacity = 8});
-  // The slow subscriber's connection grants little flow-control window, so the server's
-  // writes to it block soon after it stops reading.
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 1024);
-  auto slow_stub = v1::WatchService::NewStub(grpc::CreateCustomChannel(
-      absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials(), args));
+  ResetWatchStub();
+  auto slow_stub = StallableStub();
   Subscription slow(*slow_stub, tokens_.at("crm-sync"), FromNow());
   ASSERT_TRUE(slow.Next());  // opening heartbeat
-  ResetWatchStub();
   auto live = Subscribe("tanaka", FromNow());
 
   const int64_t id = Report("sato", MissedAppointment()).id();
@@ -531,6 +535,30 @@ TEST_F(WatchTest, SlowSubscriberCatchesUpFromStorageWhileOthersStayLive) {
   std::optional<v1::IncidentChange> last = slow.NextChange();
   ASSERT_TRUE(last);
   EXPECT_EQ(last->event().text(), "最後のメモ");
+}
+
+TEST_F(WatchTest, SubscriberOvertakenByPruningIsToldInsteadOfSkippedAhead) {
+  StartServer({.run_background = false, .feed_capacity = 8});
+  auto slow_stub = StallableStub();
+  Subscription slow(*slow_stub, tokens_.at("crm-sync"), FromNow());
+  ASSERT_TRUE(slow.Next());  // opening heartbeat
+  const int64_t id = Report("sato", MissedAppointment()).id();
+  const int64_t first = LastSequenceOf(id);
+  const std::string long_note(3000, 'x');
+  for (int i = 0; i < 200; ++i) Note(id, absl::StrCat(i, long_note));
+  // The subscriber stays away for a month: its place in the stream is pruned.
+  clock_.Advance(absl::Hours(24 * 31));
+  Note(id, "一か月後のフォロー");
+  ASSERT_TRUE(server_->PruneStream().ok());
+
+  // It gets what the server had already taken in hand, without a gap, then OUT_OF_RANGE.
+  int64_t next = first;
+  while (std::optional<v1::IncidentChange> c = slow.NextChange()) {
+    EXPECT_EQ(c->event().sequence(), next);
+    next = c->event().sequence() + 1;
+  }
+  EXPECT_LT(next, first + 200);
+  EXPECT_EQ(slow.Finish().error_code(), grpc::StatusCode::OUT_OF_RANGE);
 }
 
 TEST_F(WatchTest, ServerRestartEndsStreamsWithUnavailableAndResumeLosesNothing) {

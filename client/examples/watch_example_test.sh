@@ -130,7 +130,7 @@ finish first
 expect first "[N] #1 reported by sato, state reported, client ＡＢＣ商事"
 
 # 2. Resumed from the cursor file: one change made while it was stopped (read back from the
-# store), one while it listens (from the live feed). No duplicate of the report, no gap.
+# replay window), one while it listens (from the live feed). No duplicate of the report, no gap.
 cli note 1 "先方部長は『誠意を見せてほしい』とのこと"
 run_watch resume --stop-after 2
 wait_for 10 "watch.py to print the note" grep -qs 'note-added' "$tmp/resume.out"
