@@ -129,8 +129,8 @@ run_watch first --from-oldest --stop-after 1
 finish first
 expect first "[N] #1 reported by sato, state reported, client ＡＢＣ商事"
 
-# 2. Resumed from the cursor file: one change made while it was stopped (read back from the
-# replay window), one while it listens (from the live feed). No duplicate of the report, no gap.
+# 2. Resumed from the cursor file: one change made while it was stopped, one while it listens.
+# No duplicate of the report, no gap.
 cli note 1 "先方部長は『誠意を見せてほしい』とのこと"
 run_watch resume --stop-after 2
 wait_for 10 "watch.py to print the note" grep -qs 'note-added' "$tmp/resume.out"
