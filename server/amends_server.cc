@@ -42,8 +42,8 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
   server->feed_ = std::make_unique<ChangeFeed>(*head, options.feed_capacity);
   server->writer_.SetCommitListener(
       [feed = server->feed_.get()](const Committed& change) { feed->Publish(change); });
-  server->watch_ =
-      std::make_unique<WatchService>(store, *server->feed_, clock, options.heartbeat);
+  server->watch_ = std::make_unique<WatchService>(store, *server->feed_, clock,
+                                                  options.heartbeat, options.max_streams_per_user);
 
   const std::string& listen = options.listen;
   grpc::ServerBuilder builder;

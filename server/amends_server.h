@@ -47,6 +47,8 @@ class AmendsServer {
     absl::Duration heartbeat = absl::Seconds(15);
     // Changes kept in memory for the streams; slower streams read the store.
     size_t feed_capacity = 4096;
+    // Watch streams one user may have open at once.
+    int max_streams_per_user = 100;
   };
   static absl::StatusOr<std::unique_ptr<AmendsServer>> Start(Store& store, const Clock& clock,
                                                              const Policy& policy,

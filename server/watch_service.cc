@@ -5,6 +5,7 @@
 #include <optional>
 #include <utility>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/core/time_proto.h"
@@ -84,6 +85,25 @@ grpc::Status WatchService::Open(grpc::ServerContext* ctx, const v1::WatchRequest
   return grpc::Status::OK;
 }
 
+grpc::Status WatchService::Admit(const std::string& user) {
+  absl::MutexLock lock(&open_mu_);
+  int& open = open_[user];
+  if (open >= max_per_user_) {
+    if (open == 0) open_.erase(user);
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                        absl::StrCat(user, " already has ", open,
+                                     " streams open, the most one user may; close one first"));
+  }
+  ++open;
+  return grpc::Status::OK;
+}
+
+void WatchService::Leave(const std::string& user) {
+  absl::MutexLock lock(&open_mu_);
+  auto it = open_.find(user);
+  if (--it->second == 0) open_.erase(it);
+}
+
 grpc::Status WatchService::Reauthenticate(const v1::WatchRequest& request, Stream& stream) {
   absl::StatusOr<Actor> actor = auth_.Authenticate(stream.authorization);
   if (!actor.ok()) return ToGrpc(actor.status());
@@ -143,6 +163,9 @@ grpc::Status WatchService::Watch(grpc::ServerContext* ctx, const v1::WatchReques
                                  grpc::ServerWriter<v1::WatchResponse>* writer) {
   Stream stream;
   if (grpc::Status s = Open(ctx, *request, stream); !s.ok()) return s;
+  const std::string user = stream.actor.name;
+  if (grpc::Status s = Admit(user); !s.ok()) return s;
+  const absl::Cleanup leave = [&] { Leave(user); };
   // The first message says where the stream starts, and that it is listening.
   if (!SendHeartbeat(stream, writer)) return grpc::Status::CANCELLED;
   stream.last_auth = stream.last_sent;

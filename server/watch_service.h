@@ -19,6 +19,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.grpc.pb.h"
 #include "server/authenticator.h"
@@ -32,8 +35,16 @@ namespace amends {
 class WatchService final : public v1::WatchService::Service {
  public:
   // `heartbeat`: how long a stream may stay silent; also how often its token is checked again.
-  WatchService(Store& store, ChangeFeed& feed, const Clock& clock, absl::Duration heartbeat)
-      : store_(store), feed_(feed), clock_(clock), heartbeat_(heartbeat), auth_(store) {}
+  // `max_per_user`: streams one user may have open at once; each holds a server thread, so a
+  // runaway subscriber must not take them all.
+  WatchService(Store& store, ChangeFeed& feed, const Clock& clock, absl::Duration heartbeat,
+               int max_per_user)
+      : store_(store),
+        feed_(feed),
+        clock_(clock),
+        heartbeat_(heartbeat),
+        max_per_user_(max_per_user),
+        auth_(store) {}
 
   grpc::Status Watch(grpc::ServerContext* ctx, const v1::WatchRequest* request,
                      grpc::ServerWriter<v1::WatchResponse>* writer) override;
@@ -64,12 +75,19 @@ class WatchService final : public v1::WatchService::Service {
   absl::StatusOr<bool> Deliverable(const Stream& stream, const FeedEntry& entry);
   bool SendHeartbeat(Stream& stream, grpc::ServerWriter<v1::WatchResponse>* writer);
 
+  // Counts the user's open streams; RESOURCE_EXHAUSTED if that would pass max_per_user_.
+  grpc::Status Admit(const std::string& user);
+  void Leave(const std::string& user);
+
   Store& store_;
   ChangeFeed& feed_;
   const Clock& clock_;
   const absl::Duration heartbeat_;
+  const int max_per_user_;
   Authenticator auth_;
   std::atomic<int64_t> pages_from_store_{0};
+  absl::Mutex open_mu_;
+  absl::flat_hash_map<std::string, int> open_ ABSL_GUARDED_BY(open_mu_);  // user -> streams
 };
 
 }  // namespace amends

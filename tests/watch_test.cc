@@ -561,6 +561,27 @@ TEST_F(WatchTest, SubscriberOvertakenByPruningIsToldInsteadOfSkippedAhead) {
   EXPECT_EQ(slow.Finish().error_code(), grpc::StatusCode::OUT_OF_RANGE);
 }
 
+TEST_F(WatchTest, OneUserMayNotOpenMoreStreamsThanTheLimit) {
+  StartServer({.run_background = false, .max_streams_per_user = 2});
+  ResetWatchStub();
+  auto first = Subscribe("crm-sync", FromNow());
+  auto second = Subscribe("crm-sync", FromNow());
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("authorization", "Bearer " + tokens_.at("crm-sync"));
+  auto third = watch_->Watch(&ctx, FromNow());
+  v1::WatchResponse r;
+  EXPECT_FALSE(third->Read(&r));
+  grpc::Status s = third->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_TRUE(absl::StartsWith(s.error_message(), "crm-sync already has 2 streams open"))
+      << s.error_message();
+  // Others are not affected, and the open streams go on.
+  auto other = Subscribe("sato", FromNow());
+  Report("sato", MissedAppointment());
+  EXPECT_TRUE(first->NextChange());
+  EXPECT_TRUE(other->NextChange());
+}
+
 TEST_F(WatchTest, ServerRestartEndsStreamsWithUnavailableAndResumeLosesNothing) {
   const int64_t id = Report("sato", MissedAppointment()).id();
   auto crm = Subscribe("crm-sync", FromNow());
