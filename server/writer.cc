@@ -1,5 +1,8 @@
 #include "server/writer.h"
 
+#include <algorithm>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -15,9 +18,116 @@ constexpr int kMaxEarlierLinks = 20;
 
 }  // namespace
 
-absl::Condition IncidentWriter::NoFireWaiting() {
-  return absl::Condition(
-      +[](std::atomic<int>* waiting) { return waiting->load() == 0; }, &fires_waiting_);
+// The calls of one group, inside its transaction. Remembers what they committed, so that the
+// listeners hear of it only once the group is durable.
+class IncidentWriter::Group {
+ public:
+  explicit Group(WriteTransaction& txn) : txn_(txn) {}
+
+  WriteTransaction& txn() { return txn_; }
+
+  // Writes the change with the columns derived from its deadlines.
+  absl::StatusOr<Committed> Write(Change change, std::string request_id) {
+    IncidentWrite write{.incident = std::move(change.incident),
+                        .event = std::move(change.event),
+                        .request_id = std::move(request_id)};
+    write.client_key = ClientKey(write.incident.client().name());
+    write.wake_at = NextWake(write.incident);
+    write.next_due = NextDue(write.incident);
+    write.asked_team = AskedTeam(write.incident);
+    absl::StatusOr<Committed> done = txn_.Write(write);
+    if (done.ok()) outcomes_.push_back({done->incident.id(), write.wake_at, *done});
+    return done;
+  }
+
+  // An incident's next point when nothing was committed (a stale wake-up).
+  void Wake(int64_t id, std::optional<absl::Time> wake) {
+    outcomes_.push_back({id, wake, std::nullopt});
+  }
+
+  struct Outcome {
+    int64_t id;
+    std::optional<absl::Time> wake;
+    std::optional<Committed> committed;
+  };
+  std::vector<Outcome> TakeOutcomes() { return std::move(outcomes_); }
+
+ private:
+  WriteTransaction& txn_;
+  std::vector<Outcome> outcomes_;
+};
+
+IncidentWriter::Stats IncidentWriter::stats() const {
+  absl::MutexLock lock(&mu_);
+  return stats_;
+}
+
+int IncidentWriter::WaitingForTest() const {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(queue_.size());
+}
+
+absl::Status IncidentWriter::Submit(absl::FunctionRef<absl::Status(Group*)> run, bool urgent) {
+  Call call{.run = run};
+  mu_.Lock();
+  if (urgent) {
+    queue_.push_front(&call);
+  } else {
+    queue_.push_back(&call);
+  }
+  struct Turn {
+    IncidentWriter* writer;
+    Call* call;
+  } turn{this, &call};
+  mu_.Await(absl::Condition(
+      +[](Turn* t) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return t->call->done || (!t->writer->leading_ && t->writer->queue_.front() == t->call);
+      },
+      &turn));
+  if (call.done) {
+    mu_.Unlock();
+    return call.status;
+  }
+  // This call leads: it takes every call waiting, itself first.
+  leading_ = true;
+  std::vector<Call*> group;
+  while (!queue_.empty() && group.size() < kMaxGroup) {
+    group.push_back(queue_.front());
+    queue_.pop_front();
+  }
+  mu_.Unlock();
+  {
+    absl::MutexLock lock(&group_mu_);
+    RunGroup(group);
+  }
+  mu_.Lock();
+  for (Call* c : group) c->done = true;
+  ++stats_.groups;
+  stats_.changes += static_cast<int64_t>(group.size());
+  stats_.largest_group = std::max(stats_.largest_group, static_cast<int64_t>(group.size()));
+  leading_ = false;
+  mu_.Unlock();
+  return call.status;
+}
+
+void IncidentWriter::RunGroup(const std::vector<Call*>& calls) {
+  std::vector<Group::Outcome> outcomes;
+  const absl::Status committed = store_.Transact([&](WriteTransaction& txn) {
+    Group group(txn);
+    for (Call* call : calls) call->status = call->run(&group);
+    outcomes = group.TakeOutcomes();
+    return absl::OkStatus();
+  });
+  if (!committed.ok()) {
+    for (Call* call : calls) {
+      if (call->status.ok()) call->status = committed;
+    }
+    return;
+  }
+  for (const Group::Outcome& outcome : outcomes) {
+    if (wake_listener_) wake_listener_(outcome.id, outcome.wake);
+    if (outcome.committed && commit_listener_) commit_listener_(*outcome.committed);
+  }
 }
 
 absl::StatusOr<Rules> IncidentWriter::RulesFor(const Team& team) {
@@ -41,124 +151,123 @@ absl::StatusOr<Rules> IncidentWriter::RulesFor(const Team& team) {
   return Rules{policy_, *cached.calendar};
 }
 
-absl::StatusOr<Rules> IncidentWriter::RulesForIncident(const v1::Incident& incident) {
-  absl::StatusOr<Team> team = store_.GetTeam(incident.team());
+absl::StatusOr<Rules> IncidentWriter::RulesForIncident(WriteTransaction& txn,
+                                                       const v1::Incident& incident) {
+  absl::StatusOr<Team> team = txn.GetTeam(incident.team());
   if (!team.ok()) return team.status();
   return RulesFor(*team);
 }
 
-IncidentWrite IncidentWriter::MakeWrite(Change change, std::string request_id) {
-  IncidentWrite write{.incident = std::move(change.incident),
-                      .event = std::move(change.event),
-                      .request_id = std::move(request_id)};
-  write.client_key = ClientKey(write.incident.client().name());
-  write.wake_at = NextWake(write.incident);
-  write.next_due = NextDue(write.incident);
-  write.asked_team = AskedTeam(write.incident);
-  return write;
-}
-
-absl::StatusOr<Committed> IncidentWriter::CommitLocked(Change change, std::string request_id) {
-  const IncidentWrite write = MakeWrite(std::move(change), std::move(request_id));
-  absl::StatusOr<Committed> done = store_.Commit(write);
-  if (!done.ok()) return done;
-  if (wake_listener_) wake_listener_(done->incident.id(), write.wake_at);
-  if (commit_listener_) commit_listener_(*done);
-  return done;
-}
-
 absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequest& request,
                                                     const Actor& actor) {
-  absl::MutexLock lock(&mu_, NoFireWaiting());
-  if (!request.request_id().empty()) {
-    absl::StatusOr<std::optional<v1::Incident>> existing =
-        store_.FindByRequestId(actor.name, request.request_id());
-    if (!existing.ok()) return existing.status();
-    if (*existing) return **existing;
-  }
-  absl::StatusOr<Team> team = store_.GetTeam(request.team());
-  if (absl::IsNotFound(team.status())) {
-    return absl::InvalidArgumentError(absl::StrCat("team: unknown team ", request.team()));
-  }
-  if (!team.ok()) return team.status();
-  absl::StatusOr<Rules> rules = RulesFor(*team);
-  if (!rules.ok()) return rules.status();
+  v1::Incident reported;
+  absl::Status status = Submit(
+      [&](Group* g) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {  // runs under group_mu_
+        Group& group = *g;
+        WriteTransaction& txn = group.txn();
+        if (!request.request_id().empty()) {
+          absl::StatusOr<std::optional<v1::Incident>> existing =
+              txn.FindByRequestId(actor.name, request.request_id());
+          if (!existing.ok()) return existing.status();
+          if (*existing) {
+            reported = **std::move(existing);
+            return absl::OkStatus();
+          }
+        }
+        absl::StatusOr<Team> team = txn.GetTeam(request.team());
+        if (absl::IsNotFound(team.status())) {
+          return absl::InvalidArgumentError(absl::StrCat("team: unknown team ", request.team()));
+        }
+        if (!team.ok()) return team.status();
+        absl::StatusOr<Rules> rules = RulesFor(*team);
+        if (!rules.ok()) return rules.status();
 
-  std::vector<v1::Incident> earlier;
-  if (std::string key = ClientKey(request.client().name()); !key.empty()) {
-    IncidentQuery query;
-    query.team = request.team();
-    query.client_key = key;
-    query.all_confidential = true;  // the core decides what it may link
-    query.limit = kMaxEarlierLinks;
-    absl::StatusOr<std::vector<v1::Incident>> found = store_.ListIncidents(query);
-    if (!found.ok()) return found.status();
-    earlier = std::move(*found);
-  }
+        std::vector<v1::Incident> earlier;
+        if (std::string key = ClientKey(request.client().name()); !key.empty()) {
+          IncidentQuery query;
+          query.team = request.team();
+          query.client_key = key;
+          query.all_confidential = true;  // the core decides what it may link
+          query.limit = kMaxEarlierLinks;
+          absl::StatusOr<std::vector<v1::Incident>> found = txn.ListIncidents(query);
+          if (!found.ok()) return found.status();
+          earlier = std::move(*found);
+        }
 
-  absl::StatusOr<Change> change =
-      amends::Report(request, actor, team->time_zone, clock_.Now(), earlier, *rules);
-  if (!change.ok()) return change.status();
-  absl::StatusOr<Committed> done = CommitLocked(std::move(*change), request.request_id());
-  if (!done.ok()) return done.status();
-  return std::move(done->incident);
+        absl::StatusOr<Change> change =
+            amends::Report(request, actor, team->time_zone, clock_.Now(), earlier, *rules);
+        if (!change.ok()) return change.status();
+        absl::StatusOr<Committed> done = group.Write(std::move(*change), request.request_id());
+        if (!done.ok()) return done.status();
+        reported = std::move(done->incident);
+        return absl::OkStatus();
+      },
+      /*urgent=*/false);
+  if (!status.ok()) return status;
+  return reported;
 }
 
 absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_version,
                                                    const Action& action, const Actor& actor) {
-  absl::MutexLock lock(&mu_, NoFireWaiting());
-  absl::StatusOr<v1::Incident> current = store_.GetIncident(id);
-  if (!current.ok()) return current.status();
-  // Before the version check, so that a conflict never reveals a hidden incident.
-  if (auto s = CheckCanRead(*current, actor); !s.ok()) return s;
-  if (expected_version != 0 && expected_version != current->version()) {
-    return absl::AbortedError(absl::StrCat("incident ", id, " is at version ",
-                                           current->version(), ", not ", expected_version,
-                                           ": someone else changed it; reload and retry"));
-  }
-  absl::StatusOr<Rules> rules = RulesForIncident(*current);
-  if (!rules.ok()) return rules.status();
-  absl::StatusOr<Change> change = amends::Apply(*current, action, actor, clock_.Now(), *rules);
-  if (!change.ok()) return change.status();
-  absl::StatusOr<Committed> done = CommitLocked(std::move(*change), "");
-  if (!done.ok()) return done.status();
-  return std::move(done->incident);
+  v1::Incident applied;
+  absl::Status status = Submit(
+      [&](Group* g) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {  // runs under group_mu_
+        Group& group = *g;
+        absl::StatusOr<v1::Incident> current = group.txn().GetIncident(id);
+        if (!current.ok()) return current.status();
+        // Before the version check, so that a conflict never reveals a hidden incident.
+        if (auto s = CheckCanRead(*current, actor); !s.ok()) return s;
+        if (expected_version != 0 && expected_version != current->version()) {
+          return absl::AbortedError(absl::StrCat("incident ", id, " is at version ",
+                                                 current->version(), ", not ", expected_version,
+                                                 ": someone else changed it; reload and retry"));
+        }
+        absl::StatusOr<Rules> rules = RulesForIncident(group.txn(), *current);
+        if (!rules.ok()) return rules.status();
+        absl::StatusOr<Change> change =
+            amends::Apply(*current, action, actor, clock_.Now(), *rules);
+        if (!change.ok()) return change.status();
+        absl::StatusOr<Committed> done = group.Write(std::move(*change), "");
+        if (!done.ok()) return done.status();
+        applied = std::move(done->incident);
+        return absl::OkStatus();
+      },
+      /*urgent=*/false);
+  if (!status.ok()) return status;
+  return applied;
 }
 
 absl::StatusOr<IncidentWriter::Fired> IncidentWriter::Fire(const std::vector<Due>& due) {
-  fires_waiting_.fetch_add(1);
-  absl::MutexLock lock(&mu_);
-  fires_waiting_.fetch_sub(1);
   Fired fired;
-  std::vector<IncidentWrite> writes;
-  std::vector<Due> changed;
-  for (const Due& point : due) {
-    absl::StatusOr<v1::Incident> current = store_.GetIncident(point.id);
-    absl::StatusOr<Rules> rules =
-        current.ok() ? RulesForIncident(*current) : absl::StatusOr<Rules>(current.status());
-    if (!rules.ok()) {
-      fired.failed.emplace_back(point, rules.status());
-      continue;
-    }
-    std::optional<Change> change = point.at == absl::UnixEpoch()
-                                       ? AdoptDeadlines(*current, *rules, clock_.Now())
-                                       : amends::Fire(*current, *rules, clock_.Now());
-    if (!change) {
-      // Nothing due (a stale wake-up): say when the next point really is.
-      if (wake_listener_) wake_listener_(point.id, NextWake(*current));
-      continue;
-    }
-    writes.push_back(MakeWrite(std::move(*change), ""));
-    changed.push_back(point);
-  }
-  if (writes.empty()) return fired;
-  absl::StatusOr<std::vector<Committed>> done = store_.CommitAll(writes);
-  if (!done.ok()) return done.status();
-  for (size_t i = 0; i < writes.size(); ++i) {
-    if (wake_listener_) wake_listener_(changed[i].id, writes[i].wake_at);
-    if (commit_listener_) commit_listener_((*done)[i]);
-  }
-  fired.committed = std::move(changed);
+  absl::Status status = Submit(
+      [&](Group* g) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {  // runs under group_mu_
+        Group& group = *g;
+        for (const Due& point : due) {
+          absl::StatusOr<v1::Incident> current = group.txn().GetIncident(point.id);
+          absl::StatusOr<Rules> rules = current.ok() ? RulesForIncident(group.txn(), *current)
+                                                     : absl::StatusOr<Rules>(current.status());
+          if (!rules.ok()) {
+            fired.failed.emplace_back(point, rules.status());
+            continue;
+          }
+          std::optional<Change> change = point.at == absl::UnixEpoch()
+                                             ? AdoptDeadlines(*current, *rules, clock_.Now())
+                                             : amends::Fire(*current, *rules, clock_.Now());
+          if (!change) {
+            // Nothing due (a stale wake-up): say when the next point really is.
+            group.Wake(point.id, NextWake(*current));
+            continue;
+          }
+          if (absl::StatusOr<Committed> done = group.Write(std::move(*change), ""); done.ok()) {
+            fired.committed.push_back(point);
+          } else {
+            fired.failed.emplace_back(point, done.status());
+          }
+        }
+        return absl::OkStatus();
+      },
+      /*urgent=*/true);
+  if (!status.ok()) return status;
   return fired;
 }
 

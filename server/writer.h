@@ -2,19 +2,28 @@
 // person through the API, the scheduler at a deadline), goes through here: load the incident
 // and its team's rules, let the core decide, commit the incident and its event.
 //
-// Guarantees: changes are applied one at a time, so the core always decides on the latest
-// committed version and a request without expected_version can never lose another's update.
-// A change is returned only after Store::Commit made it durable; a rejected change writes
-// nothing. The wake listener hears of every incident's next scheduler point, and the commit
-// listener of every committed change, in commit order.
+// Group commit: callers queue their changes; the first in the queue leads, takes every change
+// waiting (up to kMaxGroup) and decides and writes them one after another in one transaction
+// (Store::Transact), so that the group costs one sync. The others wait meanwhile and form the
+// next group. So a lone change commits at once, and under load groups grow by themselves with
+// the time a sync takes; nothing ever waits for company.
 //
-// Thread-safety: all methods may be called concurrently; they serialise on an internal mutex,
-// on which the scheduler's Fire() goes before waiting client writes.
+// Guarantees: changes are decided one at a time, each on the state the one before it left
+// (reads inside the group's transaction see its earlier writes), so a request without
+// expected_version never loses another's update. A change is returned only after its group is
+// durable. A change that is rejected, by the core or by the store, writes nothing and fails
+// alone: its neighbours in the group commit. If the commit itself fails, every change of the
+// group fails with that error and nothing is kept. The wake listener hears of every incident's
+// next scheduler point, and the commit listener of every committed change, in commit order,
+// once the group is durable.
+//
+// Thread-safety: all methods may be called concurrently. The scheduler's Fire() joins the
+// front of the queue, ahead of waiting client writes, so a point fires on time under load.
 #ifndef AMENDS_SERVER_WRITER_H_
 #define AMENDS_SERVER_WRITER_H_
 
-#include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -23,6 +32,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -37,14 +47,17 @@ namespace amends {
 
 class IncidentWriter {
  public:
+  // The most changes (calls) one group takes; a Fire call counts as one.
+  static constexpr size_t kMaxGroup = 256;
+
   // Called with an incident's id and its next scheduler point (none: nothing pending) after
-  // each commit and after each Fire, under the writer's lock. Must not call the writer.
+  // each commit and after each Fire, by the group's leader. Must not call the writer.
   using WakeListener = std::function<void(int64_t id, std::optional<absl::Time> wake)>;
 
   IncidentWriter(Store& store, const Clock& clock, const Policy& policy)
       : store_(store), clock_(clock), policy_(policy) {}
 
-  // Called with each committed change, in commit (sequence) order, under the writer's lock.
+  // Called with each committed change, in commit (sequence) order, by the group's leader.
   // Must be quick and must not call the writer.
   using CommitListener = std::function<void(const Committed& change)>;
 
@@ -72,41 +85,60 @@ class IncidentWriter {
     std::vector<std::pair<Due, absl::Status>> failed;        // could not be decided
   };
   // Fires the earliest point due now of each incident in `due` (deadlines.h Fire), all in one
-  // transaction, so that a burst of points costs one sync. A point at the Unix epoch marks an
+  // group, so that a burst of points costs one sync. A point at the Unix epoch marks an
   // incident stored before deadlines existed: it gets its stage's deadlines instead
   // (AdoptDeadlines). The wake listener hears of each incident's next point, fired or not.
   // An error of the commit itself fails the whole call and changes nothing.
   absl::StatusOr<Fired> Fire(const std::vector<Due>& due);
 
+  // What the writer has committed so far, to see how commits group under load.
+  struct Stats {
+    int64_t groups = 0;         // transactions committed
+    int64_t changes = 0;        // calls in them (a Fire counts once), failed ones included
+    int64_t largest_group = 0;  // in calls
+  };
+  Stats stats() const;
+  // Calls waiting for a group to take them, for tests that line up a group.
+  int WaitingForTest() const;
+
  private:
+  class Group;  // the calls of one transaction (writer.cc)
+  // A call waiting in the queue. `run` decides and writes it inside the group's transaction;
+  // its result goes to the caller through what `run` captures.
+  struct Call {
+    absl::FunctionRef<absl::Status(Group*)> run;
+    absl::Status status;
+    bool done = false;
+  };
+  // Queues the call (at the front if urgent) and returns its status once its group has
+  // committed, leading a group itself when it reaches the front of the queue.
+  absl::Status Submit(absl::FunctionRef<absl::Status(Group*)> run, bool urgent);
+  // Runs the calls in one transaction and tells the listeners. Sets each call's status.
+  void RunGroup(const std::vector<Call*>& calls) ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
+
   // The rules for a team's incidents: the policy and the team's calendar, built once per
   // version of the team's settings. Reading the team each time picks up a calendar that
   // `amendsd admin team calendar` changed from another process.
-  absl::StatusOr<Rules> RulesFor(const Team& team) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::StatusOr<Rules> RulesForIncident(const v1::Incident& incident)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-
-  absl::Condition NoFireWaiting();
-  // The change as the store takes it, with the columns derived from its deadlines.
-  static IncidentWrite MakeWrite(Change change, std::string request_id);
-  absl::StatusOr<Committed> CommitLocked(Change change, std::string request_id)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<Rules> RulesFor(const Team& team) ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
+  absl::StatusOr<Rules> RulesForIncident(WriteTransaction& txn, const v1::Incident& incident)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
 
   Store& store_;
   const Clock& clock_;
   const Policy& policy_;
   WakeListener wake_listener_;
   CommitListener commit_listener_;
-  absl::Mutex mu_;  // held from load to commit: one change at a time
-  // Fire() calls waiting for mu_. Client writes wait while there are any: absl::Mutex is not
-  // fair, and a point must fire on time however busy the write path is. Incremented before
-  // taking mu_ and decremented once it is held, so the condition only turns true under mu_.
-  std::atomic<int> fires_waiting_{0};
+  mutable absl::Mutex mu_;
+  std::deque<Call*> queue_ ABSL_GUARDED_BY(mu_);  // waiting for a group, oldest first
+  bool leading_ ABSL_GUARDED_BY(mu_) = false;     // a group is running
+  Stats stats_ ABSL_GUARDED_BY(mu_);
+  // Held by the leader while its group runs: one group at a time, in commit order.
+  absl::Mutex group_mu_;
   struct CachedCalendar {
     std::string settings;  // time zone and serialized calendar it was built from
     std::unique_ptr<BusinessCalendar> calendar;
   };
-  absl::flat_hash_map<std::string, CachedCalendar> calendars_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, CachedCalendar> calendars_ ABSL_GUARDED_BY(group_mu_);
 };
 
 }  // namespace amends

@@ -498,15 +498,19 @@ absl::StatusOr<Team> TeamFromRow(const Statement& stmt) {
   return team;
 }
 
+absl::StatusOr<Team> GetTeamOn(Connection& conn, absl::string_view name) {
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          conn.Prepare(absl::StrCat(kSelectTeam, "WHERE name = ?")));
+  AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(name).Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("team \"", name, "\" not found"));
+  return TeamFromRow(stmt);
+}
+
 }  // namespace
 
 absl::StatusOr<Team> SqliteStore::GetTeam(absl::string_view name) {
   AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
-  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
-                          conn->Prepare(absl::StrCat(kSelectTeam, "WHERE name = ?")));
-  AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(name).Step());
-  if (!found) return absl::NotFoundError(absl::StrCat("team \"", name, "\" not found"));
-  return TeamFromRow(stmt);
+  return GetTeamOn(*conn, name);
 }
 
 absl::StatusOr<std::vector<Team>> SqliteStore::ListTeams() {
@@ -621,9 +625,12 @@ absl::Status SqliteStore::SetTokenHash(absl::string_view user, absl::string_view
 
 // --- Incidents ---
 
-absl::StatusOr<v1::Incident> SqliteStore::GetIncident(int64_t id) {
-  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
-  AMENDS_ASSIGN_OR_RETURN(Statement stmt, conn->Prepare("SELECT data FROM incidents WHERE id = ?"));
+namespace {
+
+// The incident reads, on a read connection or on the writer inside a transaction.
+
+absl::StatusOr<v1::Incident> GetIncidentOn(Connection& conn, int64_t id) {
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare("SELECT data FROM incidents WHERE id = ?"));
   AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(id).Step());
   if (!found) return absl::NotFoundError(absl::StrCat("incident ", id, " not found"));
   v1::Incident incident;
@@ -631,13 +638,13 @@ absl::StatusOr<v1::Incident> SqliteStore::GetIncident(int64_t id) {
   return incident;
 }
 
-absl::StatusOr<std::optional<v1::Incident>> SqliteStore::FindByRequestId(
-    absl::string_view reporter, absl::string_view request_id) {
+absl::StatusOr<std::optional<v1::Incident>> FindByRequestIdOn(Connection& conn,
+                                                               absl::string_view reporter,
+                                                               absl::string_view request_id) {
   if (request_id.empty()) return std::nullopt;
-  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
   AMENDS_ASSIGN_OR_RETURN(
       Statement stmt,
-      conn->Prepare("SELECT data FROM incidents WHERE reporter = ? AND request_id = ?"));
+      conn.Prepare("SELECT data FROM incidents WHERE reporter = ? AND request_id = ?"));
   AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(reporter).Bind(request_id).Step());
   if (!found) return std::nullopt;
   v1::Incident incident;
@@ -645,7 +652,8 @@ absl::StatusOr<std::optional<v1::Incident>> SqliteStore::FindByRequestId(
   return incident;
 }
 
-absl::StatusOr<std::vector<v1::Incident>> SqliteStore::ListIncidents(const IncidentQuery& query) {
+absl::StatusOr<std::vector<v1::Incident>> ListIncidentsOn(Connection& conn,
+                                                            const IncidentQuery& query) {
   if (query.limit <= 0) {
     return absl::InvalidArgumentError(absl::StrCat("limit must be positive, got ", query.limit));
   }
@@ -674,8 +682,7 @@ absl::StatusOr<std::vector<v1::Incident>> SqliteStore::ListIncidents(const Incid
 
   const std::string sql = absl::StrCat("SELECT data FROM incidents", where.empty() ? "" : " WHERE ",
                                        absl::StrJoin(where, " AND "), " ORDER BY id DESC LIMIT ?");
-  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
-  AMENDS_ASSIGN_OR_RETURN(Statement stmt, conn->Prepare(sql));
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt, conn.Prepare(sql));
   for (const auto& param : params) std::visit([&](auto v) { stmt.Bind(v); }, param);
 
   std::vector<v1::Incident> incidents;
@@ -684,6 +691,24 @@ absl::StatusOr<std::vector<v1::Incident>> SqliteStore::ListIncidents(const Incid
     if (!row) return incidents;
     AMENDS_RETURN_IF_ERROR(stmt.Parse(0, incidents.emplace_back()));
   }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Incident> SqliteStore::GetIncident(int64_t id) {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  return GetIncidentOn(*conn, id);
+}
+
+absl::StatusOr<std::optional<v1::Incident>> SqliteStore::FindByRequestId(
+    absl::string_view reporter, absl::string_view request_id) {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  return FindByRequestIdOn(*conn, reporter, request_id);
+}
+
+absl::StatusOr<std::vector<v1::Incident>> SqliteStore::ListIncidents(const IncidentQuery& query) {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  return ListIncidentsOn(*conn, query);
 }
 
 absl::StatusOr<std::vector<v1::Event>> SqliteStore::GetTimeline(int64_t incident_id) {
@@ -707,22 +732,78 @@ absl::StatusOr<std::vector<v1::Event>> SqliteStore::GetTimeline(int64_t incident
   return events;
 }
 
-absl::StatusOr<Committed> SqliteStore::Commit(const IncidentWrite& write) {
-  absl::MutexLock lock(&write_mu_);
-  return InWriteTransaction(*writer_, [&] { return CommitLocked(write); });
-}
+// A write transaction on the writer connection. Each Write runs in a savepoint, so that a
+// failed one is undone alone. If SQLite rolled the whole transaction back by itself (it does
+// on SQLITE_FULL, SQLITE_IOERR and a few others), the transaction is broken: every later
+// call fails, and so does Transact, so nothing is reported durable that is not.
+class SqliteStore::Transaction final : public WriteTransaction {
+ public:
+  explicit Transaction(SqliteStore& store) ABSL_EXCLUSIVE_LOCKS_REQUIRED(store.write_mu_)
+      : store_(store), conn_(*store.writer_) {}
 
-absl::StatusOr<std::vector<Committed>> SqliteStore::CommitAll(
-    const std::vector<IncidentWrite>& writes) {
-  absl::MutexLock lock(&write_mu_);
-  return InWriteTransaction(*writer_, [&]() -> absl::StatusOr<std::vector<Committed>> {
-    std::vector<Committed> done;
-    done.reserve(writes.size());
-    for (const IncidentWrite& write : writes) {
-      AMENDS_ASSIGN_OR_RETURN(Committed c, CommitLocked(write));
-      done.push_back(std::move(c));
+  const absl::Status& broken() const { return broken_; }
+
+  absl::StatusOr<Team> GetTeam(absl::string_view name) override {
+    AMENDS_RETURN_IF_ERROR(broken_);
+    return GetTeamOn(conn_, name);
+  }
+  absl::StatusOr<v1::Incident> GetIncident(int64_t id) override {
+    AMENDS_RETURN_IF_ERROR(broken_);
+    return GetIncidentOn(conn_, id);
+  }
+  absl::StatusOr<std::optional<v1::Incident>> FindByRequestId(
+      absl::string_view reporter, absl::string_view request_id) override {
+    AMENDS_RETURN_IF_ERROR(broken_);
+    return FindByRequestIdOn(conn_, reporter, request_id);
+  }
+  absl::StatusOr<std::vector<v1::Incident>> ListIncidents(const IncidentQuery& query) override {
+    AMENDS_RETURN_IF_ERROR(broken_);
+    return ListIncidentsOn(conn_, query);
+  }
+
+  absl::StatusOr<Committed> Write(const IncidentWrite& write) override
+      ABSL_NO_THREAD_SAFETY_ANALYSIS {  // write_mu_ is held for the transaction's life
+    AMENDS_RETURN_IF_ERROR(broken_);
+    AMENDS_RETURN_IF_ERROR(Run("SAVEPOINT change"));
+    absl::StatusOr<Committed> done = store_.CommitLocked(write);
+    if (done.ok()) {
+      AMENDS_RETURN_IF_ERROR(Run("RELEASE change"));
+      return done;
     }
+    if (!conn_.InTransaction()) {
+      broken_ = absl::Status(done.status().code(),
+                             absl::StrCat("the transaction was rolled back: ",
+                                          done.status().message()));
+      return done;
+    }
+    // ROLLBACK TO keeps the savepoint open; RELEASE then ends it.
+    AMENDS_RETURN_IF_ERROR(Run("ROLLBACK TO change"));
+    AMENDS_RETURN_IF_ERROR(Run("RELEASE change"));
     return done;
+  }
+
+ private:
+  // Transaction control, prepared once: sqlite3_exec would parse it on every change.
+  absl::Status Run(const char* sql) {
+    absl::Status s = [&]() -> absl::Status {
+      AMENDS_ASSIGN_OR_RETURN(Statement stmt, conn_.Prepare(sql));
+      return stmt.Run();
+    }();
+    if (!s.ok() && broken_.ok()) broken_ = s;
+    return s;
+  }
+
+  SqliteStore& store_;
+  Connection& conn_;
+  absl::Status broken_;
+};
+
+absl::Status SqliteStore::Transact(absl::FunctionRef<absl::Status(WriteTransaction&)> fn) {
+  absl::MutexLock lock(&write_mu_);
+  return InWriteTransaction(*writer_, [&]() -> absl::Status {
+    Transaction txn(*this);
+    AMENDS_RETURN_IF_ERROR(fn(txn));
+    return txn.broken();
   });
 }
 

@@ -78,9 +78,7 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<v1::Incident>> ListIncidents(const IncidentQuery& query) override;
   absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id) override;
 
-  absl::StatusOr<Committed> Commit(const IncidentWrite& write) override;
-  absl::StatusOr<std::vector<Committed>> CommitAll(
-      const std::vector<IncidentWrite>& writes) override;
+  absl::Status Transact(absl::FunctionRef<absl::Status(WriteTransaction&)> fn) override;
   absl::StatusOr<StreamPage> ReadStream(int64_t after, int limit) override;
   absl::StatusOr<int64_t> PruneStream(absl::Time before, int max_entries) override;
   absl::StatusOr<int64_t> LastSequence() override;
@@ -88,6 +86,7 @@ class SqliteStore final : public Store {
 
  private:
   class ReadLease;
+  class Transaction;
 
   SqliteStore(std::string path, std::unique_ptr<sqlite_internal::Connection> writer,
               int schema_version);
@@ -96,7 +95,7 @@ class SqliteStore final : public Store {
   absl::StatusOr<ReadLease> BorrowReader();
   void ReturnReader(std::unique_ptr<sqlite_internal::Connection> reader);
 
-  // The body of Commit, inside its transaction.
+  // One change, inside a transaction (Transaction::Write).
   // REQUIRES: write_mu_ held and a write transaction open on writer_.
   absl::StatusOr<Committed> CommitLocked(const IncidentWrite& write)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

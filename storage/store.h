@@ -15,6 +15,9 @@
 //   window (ReadStream), in the same transaction. PruneStream drops the window's oldest
 //   entries; timelines are never pruned.
 //
+// - Transact() runs many changes in one transaction with one sync (group commit); a change
+//   that fails inside it leaves no trace and does not fail the others.
+//
 // Thread-safety: every method may be called from any thread. Callers route all writes through
 // one writer (server/writer.h) so that commits can be grouped; the store does not rely on it.
 #ifndef AMENDS_STORAGE_STORE_H_
@@ -96,6 +99,26 @@ struct StreamPage {
   int64_t pruned_through = 0;
 };
 
+// The reads and writes of one write transaction (Store::Transact). Reads see the transaction's
+// own earlier writes, so a change can be decided on the one before it in the same group.
+// Valid only inside the Transact call that created it; used by that thread only.
+class WriteTransaction {
+ public:
+  virtual ~WriteTransaction() = default;
+
+  virtual absl::StatusOr<Team> GetTeam(absl::string_view name) = 0;
+  virtual absl::StatusOr<v1::Incident> GetIncident(int64_t id) = 0;
+  virtual absl::StatusOr<std::optional<v1::Incident>> FindByRequestId(
+      absl::string_view reporter, absl::string_view request_id) = 0;
+  virtual absl::StatusOr<std::vector<v1::Incident>> ListIncidents(
+      const IncidentQuery& query) = 0;
+
+  // Writes one change (Store's rules: version check, sequence, stream entry) whole, or on
+  // error none of it: the transaction stays as it was before the call, and its other changes
+  // still commit. Durable only once Transact returns OK.
+  virtual absl::StatusOr<Committed> Write(const IncidentWrite& write) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -128,11 +151,16 @@ class Store {
   // Every event of the incident in sequence order.
   virtual absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id) = 0;
 
-  virtual absl::StatusOr<Committed> Commit(const IncidentWrite& write) = 0;
-  // Commits several changes in one transaction, in order: all of them or none. Each must be
-  // to a different incident. One sync for all, for the scheduler's bursts of due points.
-  virtual absl::StatusOr<std::vector<Committed>> CommitAll(
-      const std::vector<IncidentWrite>& writes) = 0;
+  // Runs fn in one write transaction, then makes all it wrote durable with one sync. If fn
+  // returns an error, or the commit fails, nothing of it is kept and that error is returned;
+  // OK means every Write that succeeded inside fn is durable. One transaction at a time: a
+  // second Transact (from any thread) waits for the first to end.
+  virtual absl::Status Transact(absl::FunctionRef<absl::Status(WriteTransaction&)> fn) = 0;
+
+  // One change in a transaction of its own.
+  absl::StatusOr<Committed> Commit(const IncidentWrite& write);
+  // Several changes in one transaction, in order: all of them or none.
+  absl::StatusOr<std::vector<Committed>> CommitAll(const std::vector<IncidentWrite>& writes);
 
   // The retained changes with a sequence above `after`, oldest first, at most `limit` (0: only
   // pruned_through).
