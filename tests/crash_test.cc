@@ -54,11 +54,12 @@ TEST(CrashTest, AcknowledgedChangesSurviveKillNine) {
       EXPECT_GE(out.version(), 1 + a.notes) << "lost a note on incident " << a.id;
     }
 
-    // Four writers report and annotate until the server dies under them.
+    // Sixteen writers report and annotate until the server dies under them, so that the kill
+    // lands while commits are grouped.
     std::atomic<int> acks{0};
-    std::atomic<int> running{4};
+    std::atomic<int> running{16};
     std::vector<std::thread> writers;
-    for (int w = 0; w < 4; ++w) {
+    for (int w = 0; w < 16; ++w) {
       writers.emplace_back([&, w] {
         absl::Cleanup done = [&] { --running; };
         for (int n = 0;; ++n) {

@@ -802,6 +802,53 @@ TEST_F(SqliteStoreTest, StreamHasEveryCommitAllEntryInOrderAndNothingFromFailedC
   EXPECT_EQ(after.entries[3].incident.version(), 2);
 }
 
+TEST_F(SqliteStoreTest, WriteRejectedInsideATransactionLeavesNoTraceAndTheOthersCommit) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<Committed> abc =
+      store->Commit(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  ASSERT_TRUE(abc.ok()) << abc.status();
+
+  absl::StatusOr<Committed> apology, stale, report;
+  absl::Status status = store->Transact([&](WriteTransaction& txn) {
+    apology = txn.Write(NextChange(abc->incident, "tanaka", "お詫びのメール送付"));
+    // Reads inside the transaction see its own write.
+    absl::StatusOr<v1::Incident> seen = txn.GetIncident(abc->incident.id());
+    EXPECT_TRUE(seen.ok() && seen->version() == 2);
+    // Decided on version 1, which the write above replaced.
+    stale = txn.Write(NextChange(abc->incident, "suzuki", "担当を引き継ぎます"));
+    report = txn.Write(NewIncident("営業一課", "suzuki", "ＸＹＺ物産", "報告書の提出遅れ"));
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_TRUE(apology.ok()) << apology.status();
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted) << stale.status();
+  ASSERT_TRUE(report.ok()) << report.status();
+
+  // The rejected change left no event and no stream entry; the sequence has no hole.
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(abc->incident.id());
+  ASSERT_TRUE(timeline.ok());
+  ASSERT_EQ(timeline->size(), 2u);
+  EXPECT_EQ((*timeline)[1].text(), "お詫びのメール送付");
+  EXPECT_EQ(Sequences(ReadAll(*store)),
+            (std::vector<int64_t>{abc->event.sequence(), apology->event.sequence(),
+                                  report->event.sequence()}));
+  EXPECT_EQ(report->event.sequence(), apology->event.sequence() + 1);
+  EXPECT_EQ(AllIncidents(*store).size(), 2u);
+}
+
+TEST_F(SqliteStoreTest, TransactionWhoseBodyFailsKeepsNothing) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::Status status = store->Transact([&](WriteTransaction& txn) {
+    EXPECT_TRUE(txn.Write(NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念")).ok());
+    return absl::CancelledError("the caller gave up");
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled);
+  EXPECT_TRUE(AllIncidents(*store).empty());
+  EXPECT_TRUE(ReadAll(*store).entries.empty());
+}
+
 TEST_F(SqliteStoreTest, PruneStreamDropsOldEntriesButNeverTimelines) {
   auto store = OpenStore();
   ASSERT_NE(store, nullptr);
