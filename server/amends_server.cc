@@ -17,8 +17,24 @@ namespace {
 constexpr absl::Duration kPruneEvery = absl::Hours(1);
 // Stream entries pruned per store call.
 constexpr int kPruneBatch = 1000;
+// Threads the sync server keeps polling for calls once their call is done.
+constexpr int kMaxIdleThreads = 256;
 
 }  // namespace
+
+void ConfigureServerBuilder(grpc::ServerBuilder& builder) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // gRPC shares ports by default (SO_REUSEPORT): a second amendsd would start on a busy port
+  // and split the calls between two databases. Refuse instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // A write handler blocks until its group commits. With gRPC's default of at most 2 idle
+  // polling threads, every such handler's thread exits when it is done and a new one is
+  // started for the next call: under load, a thread created and destroyed per call. Keeping
+  // finished threads as pollers lets the pool settle at the load's concurrency instead.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              kMaxIdleThreads);
+}
 
 absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
                                                                    const Clock& clock,
@@ -30,8 +46,6 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
   if (options.heartbeat <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("heartbeat: must be positive");
   }
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   std::unique_ptr<AmendsServer> server(new AmendsServer(store, clock, policy, options));
   if (auto s = server->scheduler_.Load(store); !s.ok()) return s;
   if (auto s = server->PruneStream(); !s.ok()) return s;
@@ -48,9 +62,7 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
   const std::string& listen = options.listen;
   grpc::ServerBuilder builder;
   // Plaintext: amendsd listens on loopback by default; put TLS in front for a network.
-  // gRPC shares ports by default (SO_REUSEPORT): a second amendsd would start on a busy port
-  // and split the calls between two databases. Refuse instead.
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  ConfigureServerBuilder(builder);
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &server->port_);
   builder.RegisterService(&server->service_);
   builder.RegisterService(server->watch_.get());

@@ -23,6 +23,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
 #include "server/change_feed.h"
 #include "server/core/clock.h"
 #include "server/core/policy.h"
@@ -33,6 +34,10 @@
 #include "storage/store.h"
 
 namespace amends {
+
+// The gRPC settings amendsd's server runs with: health and reflection services, no shared
+// ports, and its threading. The transport ceiling benchmark builds its server with them too.
+void ConfigureServerBuilder(grpc::ServerBuilder& builder);
 
 class AmendsServer {
  public:
