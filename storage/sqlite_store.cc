@@ -104,6 +104,11 @@ constexpr int kLatestVersion = std::size(kMigrations);
 
 constexpr int kBusyTimeoutMs = 5000;
 constexpr size_t kMaxIdleReaders = 4;
+// WAL pages after which the checkpointer thread copies the WAL into the database file (SQLite's
+// own default for its automatic checkpoint), and after which the writer does it itself because
+// the checkpointer cannot keep up.
+constexpr int kCheckpointPages = 1000;
+constexpr int kInlineCheckpointPages = 16'000;
 
 // The Status for a failed SQLite call; `what` says what we were doing.
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
@@ -160,6 +165,7 @@ class Statement {
     return Check(sqlite3_bind_text64(stmt_, ++next_param_, text.empty() ? "" : text.data(),
                                      text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
   }
+  Statement& BindNull() { return Check(sqlite3_bind_null(stmt_, ++next_param_)); }
   Statement& BindTextOrNull(absl::string_view text) {
     return text.empty() ? Check(sqlite3_bind_null(stmt_, ++next_param_)) : Bind(text);
   }
@@ -184,7 +190,8 @@ class Statement {
   absl::Status Run() { return Step().status(); }
 
   int64_t Int64(int col) const { return sqlite3_column_int64(stmt_, col); }
-  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  bool IsNull(int col) const { return Type(col) == SQLITE_NULL; }
+  int Type(int col) const { return sqlite3_column_type(stmt_, col); }
   std::string Text(int col) const {
     const auto* p = sqlite3_column_text(stmt_, col);
     return p == nullptr
@@ -445,15 +452,62 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::OpenAtVersionForTest(
     }
   }
   AMENDS_ASSIGN_OR_RETURN(const int version, Migrate(*writer, max_version));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(writer), version));
+  AMENDS_ASSIGN_OR_RETURN(std::unique_ptr<Connection> checkpointer,
+                          Connection::Open(path, /*read_only=*/false));
+  return std::unique_ptr<SqliteStore>(
+      new SqliteStore(path, std::move(writer), std::move(checkpointer), version));
 }
 
 int SqliteStore::LatestSchemaVersion() { return kLatestVersion; }
 
-SqliteStore::SqliteStore(std::string path, std::unique_ptr<Connection> writer, int schema_version)
-    : path_(std::move(path)), schema_version_(schema_version), writer_(std::move(writer)) {}
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<Connection> writer,
+                         std::unique_ptr<Connection> checkpointer, int schema_version)
+    : path_(std::move(path)), schema_version_(schema_version), writer_(std::move(writer)) {
+  // Replaces SQLite's automatic checkpoint, which would run inside a commit, on the writer.
+  sqlite3_wal_hook(writer_->db(), &SqliteStore::OnWalCommit, this);
+  checkpoint_thread_ = std::thread([this, conn = std::move(checkpointer)] {
+    CheckpointLoop(*conn);
+  });
+}
 
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() {
+  {
+    absl::MutexLock lock(&checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_thread_.join();
+}
+
+int SqliteStore::OnWalCommit(void* self, sqlite3* db, const char* schema, int pages) {
+  if (pages >= kInlineCheckpointPages) {
+    // The WAL can only start over once a checkpoint has copied all of it, which a checkpoint
+    // running beside a steady stream of commits may never do; here no commit runs meanwhile.
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (pages >= kCheckpointPages) {
+    auto* store = static_cast<SqliteStore*>(self);
+    absl::MutexLock lock(&store->checkpoint_mu_);
+    store->checkpoint_wanted_ = true;
+  }
+  return SQLITE_OK;
+}
+
+void SqliteStore::CheckpointLoop(Connection& conn) {
+  for (;;) {
+    {
+      absl::MutexLock lock(&checkpoint_mu_);
+      checkpoint_mu_.Await(absl::Condition(
+          +[](SqliteStore* s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return s->checkpoint_wanted_ || s->stopping_;
+          },
+          this));
+      if (stopping_) return;
+      checkpoint_wanted_ = false;
+    }
+    // PASSIVE never waits for readers or the writer. A failure (the file busy past the
+    // timeout, a full disk) leaves the WAL as it is; the next commit asks again.
+    sqlite3_wal_checkpoint_v2(conn.db(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+}
 
 absl::StatusOr<SqliteStore::ReadLease> SqliteStore::BorrowReader() {
   {
@@ -807,31 +861,94 @@ absl::Status SqliteStore::Transact(absl::FunctionRef<absl::Status(WriteTransacti
   });
 }
 
+namespace {
+
+// A column value as SQLite stores it: NULL, INTEGER or TEXT.
+using Value = std::variant<std::monostate, int64_t, std::string>;
+
+// The incident columns a commit may change, other than version and data, in this order.
+constexpr const char* kIndexedColumns[] = {"team",         "state",    "owner",    "reporter",
+                                           "client_key",   "severity", "confidential",
+                                           "wake_at",      "next_due", "asked_team"};
+
+std::vector<Value> IndexedValues(const IncidentWrite& write) {
+  const v1::Incident& incident = write.incident;
+  auto time_or_null = [](const std::optional<absl::Time>& t) -> Value {
+    if (!t) return std::monostate();
+    return absl::ToUnixMicros(*t);
+  };
+  auto text_or_null = [](const std::string& text) -> Value {
+    if (text.empty()) return std::monostate();
+    return text;
+  };
+  return {incident.team(),
+          int64_t{incident.state()},
+          incident.owner(),
+          incident.reporter(),
+          write.client_key,
+          int64_t{incident.severity()},
+          int64_t{incident.confidential()},
+          time_or_null(write.wake_at),
+          time_or_null(write.next_due),
+          text_or_null(write.asked_team)};
+}
+
+Value ColumnValue(const Statement& stmt, int col) {
+  switch (stmt.Type(col)) {
+    case SQLITE_NULL:
+      return std::monostate();
+    case SQLITE_INTEGER:
+      return stmt.Int64(col);
+    default:
+      return stmt.Text(col);
+  }
+}
+
+void BindValue(Statement& stmt, const Value& value) {
+  std::visit(
+      [&](const auto& v) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) {
+          stmt.BindNull();
+        } else {
+          stmt.Bind(v);
+        }
+      },
+      value);
+}
+
+// The next value AUTOINCREMENT would give `table`'s key. Known before the insert, so that the
+// row's blob can carry its own id or sequence and is written once.
+absl::StatusOr<int64_t> NextKey(Connection& conn, absl::string_view table) {
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          conn.Prepare("SELECT seq FROM sqlite_sequence WHERE name = ?"));
+  AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(table).Step());
+  return found ? stmt.Int64(0) + 1 : 1;
+}
+
+}  // namespace
+
 absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) {
   Committed out{.incident = write.incident, .event = write.event};
   v1::Incident& incident = out.incident;
   v1::Event& event = out.event;
+  const std::vector<Value> columns = IndexedValues(write);
 
   // The incident as stored in incidents.data; the stream entry below reuses the same bytes.
   std::string data;
   if (incident.id() == 0) {
+    AMENDS_ASSIGN_OR_RETURN(const int64_t id, NextKey(*writer_, "incidents"));
+    incident.set_id(id);
+    AMENDS_ASSIGN_OR_RETURN(data, Serialize(incident));
     AMENDS_ASSIGN_OR_RETURN(
         Statement insert,
         writer_->Prepare("INSERT INTO incidents (team, state, owner, reporter, client_key, "
-                         "severity, confidential, version, request_id, wake_at, next_due, "
-                         "asked_team, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, x'')"));
-    absl::Status s = insert.Bind(incident.team())
-                         .Bind(int64_t{incident.state()})
-                         .Bind(incident.owner())
-                         .Bind(incident.reporter())
-                         .Bind(write.client_key)
-                         .Bind(int64_t{incident.severity()})
-                         .Bind(int64_t{incident.confidential()})
-                         .Bind(incident.version())
+                         "severity, confidential, wake_at, next_due, asked_team, version, "
+                         "request_id, data, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const Value& value : columns) BindValue(insert, value);
+    absl::Status s = insert.Bind(incident.version())
                          .BindTextOrNull(write.request_id)
-                         .BindTimeOrNull(write.wake_at)
-                         .BindTimeOrNull(write.next_due)
-                         .BindTextOrNull(write.asked_team)
+                         .BindBlob(data)
+                         .Bind(id)
                          .Run();
     if (absl::IsAlreadyExists(s)) {
       return absl::AlreadyExistsError(absl::StrCat("incident with request_id \"", write.request_id,
@@ -839,61 +956,53 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
                                                    " already exists"));
     }
     AMENDS_RETURN_IF_ERROR(s);
-    // The id is known only now; store the message again so that it carries its id.
-    incident.set_id(writer_->LastInsertId());
-    AMENDS_ASSIGN_OR_RETURN(data, Serialize(incident));
-    AMENDS_ASSIGN_OR_RETURN(Statement update,
-                            writer_->Prepare("UPDATE incidents SET data = ? WHERE id = ?"));
-    AMENDS_RETURN_IF_ERROR(update.BindBlob(data).Bind(incident.id()).Run());
   } else {
-    AMENDS_ASSIGN_OR_RETURN(data, Serialize(incident));
-    AMENDS_ASSIGN_OR_RETURN(
-        Statement update,
-        writer_->Prepare("UPDATE incidents SET team = ?, state = ?, owner = ?, reporter = ?, "
-                         "client_key = ?, severity = ?, confidential = ?, version = ?, "
-                         "wake_at = ?, next_due = ?, asked_team = ?, data = ? "
-                         "WHERE id = ? AND version = ?"));
-    AMENDS_RETURN_IF_ERROR(update.Bind(incident.team())
-                               .Bind(int64_t{incident.state()})
-                               .Bind(incident.owner())
-                               .Bind(incident.reporter())
-                               .Bind(write.client_key)
-                               .Bind(int64_t{incident.severity()})
-                               .Bind(int64_t{incident.confidential()})
-                               .Bind(incident.version())
-                               .BindTimeOrNull(write.wake_at)
-                               .BindTimeOrNull(write.next_due)
-                               .BindTextOrNull(write.asked_team)
-                               .BindBlob(data)
-                               .Bind(incident.id())
-                               .Bind(incident.version() - 1)
-                               .Run());
-    if (writer_->Changes() == 0) {
-      // Tell a lost race (retry on fresh data) from a wrong id.
-      AMENDS_ASSIGN_OR_RETURN(Statement get,
-                              writer_->Prepare("SELECT version FROM incidents WHERE id = ?"));
+    // Only the columns that change are written: SQLite rewrites an index whenever the UPDATE
+    // names one of its columns, changed or not, and most changes touch one or two.
+    std::vector<Value> stored;
+    {
+      AMENDS_ASSIGN_OR_RETURN(
+          Statement get,
+          writer_->Prepare(absl::StrCat("SELECT version, ", absl::StrJoin(kIndexedColumns, ", "),
+                                        " FROM incidents WHERE id = ?")));
       AMENDS_ASSIGN_OR_RETURN(const bool found, get.Bind(incident.id()).Step());
-      if (!found)
+      if (!found) {
         return absl::NotFoundError(absl::StrCat("incident ", incident.id(), " not found"));
-      return absl::AbortedError(
-          absl::StrCat("incident ", incident.id(), " was changed concurrently (version ",
-                       get.Int64(0), " stored, this change expects ", incident.version() - 1, ")"));
+      }
+      if (get.Int64(0) != incident.version() - 1) {
+        // A lost race: the caller should retry on fresh data.
+        return absl::AbortedError(absl::StrCat(
+            "incident ", incident.id(), " was changed concurrently (version ", get.Int64(0),
+            " stored, this change expects ", incident.version() - 1, ")"));
+      }
+      for (size_t i = 0; i < columns.size(); ++i) stored.push_back(ColumnValue(get, 1 + i));
     }
+    std::string sql = "UPDATE incidents SET ";
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i] != stored[i]) absl::StrAppend(&sql, kIndexedColumns[i], " = ?, ");
+    }
+    absl::StrAppend(&sql, "version = ?, data = ? WHERE id = ?");
+    AMENDS_ASSIGN_OR_RETURN(data, Serialize(incident));
+    AMENDS_ASSIGN_OR_RETURN(Statement update, writer_->Prepare(sql));
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i] != stored[i]) BindValue(update, columns[i]);
+    }
+    AMENDS_RETURN_IF_ERROR(update.Bind(incident.version()).BindBlob(data).Bind(incident.id()).Run());
   }
 
-  // The sequence number is assigned by the insert; store the message again so it carries it.
   event.set_incident_id(incident.id());
-  event.clear_sequence();
+  AMENDS_ASSIGN_OR_RETURN(const int64_t sequence, NextKey(*writer_, "events"));
+  event.set_sequence(sequence);
+  AMENDS_ASSIGN_OR_RETURN(const std::string event_data, Serialize(event));
   AMENDS_ASSIGN_OR_RETURN(
       Statement insert,
-      writer_->Prepare(
-          "INSERT INTO events (incident_id, time_unix_micros, data) VALUES (?, ?, x'')"));
-  AMENDS_RETURN_IF_ERROR(insert.Bind(incident.id()).Bind(ToUnixMicros(event.time())).Run());
-  event.set_sequence(writer_->LastInsertId());
-  AMENDS_ASSIGN_OR_RETURN(const std::string event_data, Serialize(event));
-  AMENDS_ASSIGN_OR_RETURN(Statement update,
-                          writer_->Prepare("UPDATE events SET data = ? WHERE sequence = ?"));
-  AMENDS_RETURN_IF_ERROR(update.BindBlob(event_data).Bind(event.sequence()).Run());
+      writer_->Prepare("INSERT INTO events (sequence, incident_id, time_unix_micros, data) "
+                       "VALUES (?, ?, ?, ?)"));
+  AMENDS_RETURN_IF_ERROR(insert.Bind(sequence)
+                             .Bind(incident.id())
+                             .Bind(ToUnixMicros(event.time()))
+                             .BindBlob(event_data)
+                             .Run());
 
   // The stream's replay entry, in the same transaction: a Watch replay never misses a commit
   // nor sees one that was rolled back.
