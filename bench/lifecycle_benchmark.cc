@@ -1,12 +1,13 @@
 // How long the core takes to decide one change, and to normalise a client name. Both run on
 // every write, under the writer's lock, so they bound the write path from above.
 //
-//   build/bin/lifecycle_benchmark
+//   build/bin/lifecycle_benchmark [--size tiny|quick|full] [--results FILE]
 #include <benchmark/benchmark.h>
 
 #include "server/core/client_name.h"
 #include "bench/bench_rules.h"
 #include "server/core/lifecycle.h"
+#include "bench/support/gbench_report.h"
 
 namespace amends {
 namespace {
@@ -42,4 +43,7 @@ BENCHMARK(BM_ClientKey);
 }  // namespace
 }  // namespace amends
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  return amends::bench::RunGoogleBenchmarks(
+      argc, argv, "lifecycle", "How long the core takes to decide a change and to key a name.");
+}

@@ -1,7 +1,9 @@
 // Durable commits per second through the SQLite store (WAL, synchronous=FULL), one change per
 // transaction: the ceiling the single writer path has until commits are grouped.
 //
-//   build/bin/store_benchmark [--benchmark_filter=...]
+//   build/bin/store_benchmark [--size tiny|quick|full] [--results FILE] [--benchmark_filter=...]
+//
+// items/s in the table is commits per second.
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
@@ -10,6 +12,7 @@
 #include "bench/bench_rules.h"
 #include "server/core/lifecycle.h"
 #include "storage/sqlite_store.h"
+#include "bench/support/gbench_report.h"
 
 namespace amends {
 namespace {
@@ -42,7 +45,7 @@ void BM_CommitReport(benchmark::State& state) {
     auto done = store->Commit({c.incident, c.event, ClientKey("ＡＢＣ商事"), ""});
     if (!done.ok()) state.SkipWithError(std::string(done.status().message()).c_str());
   }
-  state.counters["commits/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+  state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_CommitReport)->UseRealTime();
 
@@ -57,11 +60,14 @@ void BM_CommitNote(benchmark::State& state) {
     if (!done.ok()) state.SkipWithError(std::string(done.status().message()).c_str());
     incident = done->incident;
   }
-  state.counters["commits/s"] = benchmark::Counter(state.iterations(), benchmark::Counter::kIsRate);
+  state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_CommitNote)->UseRealTime();
 
 }  // namespace
 }  // namespace amends
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  return amends::bench::RunGoogleBenchmarks(
+      argc, argv, "store", "Durable commits per second through the SQLite store.");
+}

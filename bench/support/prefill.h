@@ -30,7 +30,11 @@ struct Population {
 };
 
 // Creates the database at db_path (which must not exist) with `teams` teams, each with one
-// member and one manager, and `incidents` incidents spread evenly over the teams.
+// member and one manager, and `incidents` incidents spread evenly over the teams: incident ids
+// are 1 to `incidents`, id k in teams[(k - 1) % teams], all reported by the team's member.
+// Everything is dated a few weeks ahead, so that no deadline falls due while a benchmark runs;
+// the stream's replay window keeps only the newest 10,000 changes. Deterministic but for the
+// tokens and the dates.
 absl::StatusOr<Population> Prefill(const std::string& db_path, int teams, int64_t incidents);
 
 }  // namespace amends::bench

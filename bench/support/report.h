@@ -52,7 +52,8 @@ struct Options {
 Options ParseOptions(int argc, char** argv, absl::string_view name, absl::string_view about);
 
 // A cell: text, a count or a measurement. Doubles print with at most 3 significant decimals
-// (1 decimal at 100 and above, thousands grouped), integers with thousands grouped.
+// (1 decimal at 100 and above, thousands grouped), integers with thousands grouped. A NaN
+// prints "-" and is null in JSON: for a figure that does not apply to that row.
 using Cell = std::variant<std::string, int64_t, double>;
 
 class Table {
@@ -85,6 +86,7 @@ class Report {
 
   // Prints every table and note to stdout, then appends the run to options.results if set
   // (read, append, write to a temporary file and rename, so a crash never leaves half a file).
+  // An error is also printed on stderr, so that callers may just exit non-zero.
   absl::Status Finish();
 
  private:

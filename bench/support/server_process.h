@@ -43,9 +43,12 @@ class ServerProcess {
  private:
   ServerProcess(pid_t pid, FILE* out) : pid_(pid), out_(out) {}
   bool ReadLine(std::string* line);
+  // Reaps the child; returns its exit code as Terminate does.
+  int Wait();
 
   pid_t pid_ = -1;
   FILE* out_ = nullptr;
+  bool exited_ = false;  // reaped: pid_ may belong to another process now
   std::string address_;
 };
 
