@@ -18,6 +18,17 @@ constexpr int kMaxEarlierLinks = 20;
 
 }  // namespace
 
+IncidentWrite ToWrite(Change change, std::string request_id) {
+  IncidentWrite write{.incident = std::move(change.incident),
+                      .event = std::move(change.event),
+                      .request_id = std::move(request_id)};
+  write.client_key = ClientKey(write.incident.client().name());
+  write.wake_at = NextWake(write.incident);
+  write.next_due = NextDue(write.incident);
+  write.asked_team = AskedTeam(write.incident);
+  return write;
+}
+
 // The calls of one group, inside its transaction. Remembers what they committed, so that the
 // listeners hear of it only once the group is durable.
 class IncidentWriter::Group {
@@ -26,15 +37,9 @@ class IncidentWriter::Group {
 
   WriteTransaction& txn() { return txn_; }
 
-  // Writes the change with the columns derived from its deadlines.
+  // Writes the change; the listeners hear of it once the group is durable.
   absl::StatusOr<Committed> Write(Change change, std::string request_id) {
-    IncidentWrite write{.incident = std::move(change.incident),
-                        .event = std::move(change.event),
-                        .request_id = std::move(request_id)};
-    write.client_key = ClientKey(write.incident.client().name());
-    write.wake_at = NextWake(write.incident);
-    write.next_due = NextDue(write.incident);
-    write.asked_team = AskedTeam(write.incident);
+    const IncidentWrite write = ToWrite(std::move(change), std::move(request_id));
     absl::StatusOr<Committed> done = txn_.Write(write);
     if (done.ok()) outcomes_.push_back({done->incident.id(), write.wake_at, *done});
     return done;

@@ -45,6 +45,11 @@
 
 namespace amends {
 
+// The change as the store takes it, with the columns derived from it that queries filter on
+// (client key, scheduler point, earliest deadline, asked team). For the writer, and for tools
+// that fill a store directly (bench/support/prefill).
+IncidentWrite ToWrite(Change change, std::string request_id);
+
 class IncidentWriter {
  public:
   // The most changes (calls) one group takes; a Fire call counts as one.

@@ -103,7 +103,9 @@ constexpr const char* kMigrations[] = {
 constexpr int kLatestVersion = std::size(kMigrations);
 
 constexpr int kBusyTimeoutMs = 5000;
-constexpr size_t kMaxIdleReaders = 4;
+// Read connections kept open between uses: as many as the reads that run at once under load, so
+// that a busy server does not open a connection (and prepare its statements) per call.
+constexpr size_t kMaxIdleReaders = 64;
 // WAL pages after which the checkpointer thread copies the WAL into the database file (SQLite's
 // own default for its automatic checkpoint), and after which the writer does it itself because
 // the checkpointer cannot keep up.
@@ -237,6 +239,11 @@ class Connection {
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
     if (auto s = conn->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); !s.ok()) return s;
+    // Up to kMaxIdleReaders readers each keep their own page cache; the kernel's caches the
+    // file for all of them, so a small one each keeps the server's memory in bounds.
+    if (read_only) {
+      if (auto s = conn->Exec("PRAGMA cache_size=-1024"); !s.ok()) return s;
+    }
     return conn;
   }
 

@@ -19,6 +19,10 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "absl/synchronization/notification.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/security/credentials.h"
 #include "nlohmann/json.hpp"
 #include "utf8proc.h"
 
@@ -112,7 +116,31 @@ absl::Status AppendRun(const std::filesystem::path& path, nlohmann::json run) {
 
 }  // namespace
 
+// gRPC 1.51 runs the callback API on a completion queue and threads that its channels share,
+// and tears them down when the last channel that used them goes. A benchmark's next phase then
+// raced that teardown (a crash in grpc_completion_queue_next on the "nexting_thread"). A channel
+// that made one callback call and is never destroyed keeps them up for the whole program.
+namespace {
+
+void KeepCallbackQueueUp() {
+  static auto* channel =
+      new std::shared_ptr<grpc::Channel>(grpc::CreateChannel("127.0.0.1:1", grpc::InsecureChannelCredentials()));
+  static auto* stub = new grpc::GenericStub(*channel);
+  static auto* context = new grpc::ClientContext();
+  static grpc::Slice empty("");
+  static auto* request = new grpc::ByteBuffer(&empty, 1);
+  static auto* response = new grpc::ByteBuffer();
+  absl::Notification done;
+  context->set_deadline(std::chrono::system_clock::now());
+  stub->UnaryCall(context, "/keep.Alive/Call", grpc::StubOptions(), request, response,
+                  [&done](const grpc::Status&) { done.Notify(); });
+  done.WaitForNotification();
+}
+
+}  // namespace
+
 Options ParseOptions(int argc, char** argv, absl::string_view name, absl::string_view about) {
+  KeepCallbackQueueUp();
   CLI::App app{std::string(about), std::string(name)};
   std::string size = "full";
   Options options;

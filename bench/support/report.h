@@ -49,6 +49,7 @@ struct Options {
 };
 
 // Parses the common flags with CLI11; prints help or the error and exits on --help or bad input.
+// Also keeps gRPC initialised for the life of the program (see report.cc).
 Options ParseOptions(int argc, char** argv, absl::string_view name, absl::string_view about);
 
 // A cell: text, a count or a measurement. Doubles print with at most 3 significant decimals
