@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -41,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
@@ -222,6 +224,15 @@ AmendsdRun WithAmendsd(const std::string& dir, absl::string_view name, int slots
   std::string printed;
   if (int code = server->Terminate(&printed); code != 0) {
     Die(absl::StrCat("amendsd exited with ", code, ": ", printed));
+  }
+  // "amendsd: N writes in M commits ...", over the server's life (warm-up included).
+  for (absl::string_view line : absl::StrSplit(printed, '\n')) {
+    int64_t writes = 0, commits = 0;
+    if (std::sscanf(std::string(line).c_str(), "amendsd: %" SCNd64 " writes in %" SCNd64 " commits", &writes,
+                    &commits) == 2 &&
+        commits > 0) {
+      out.run.mean_group = static_cast<double>(writes) / static_cast<double>(commits);
+    }
   }
   return out;
 }

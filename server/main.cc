@@ -134,6 +134,10 @@ int Serve(const ServeFlags& flags) {
   std::cout << "amendsd: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT")
             << ", finishing in-flight calls" << std::endl;
   (*server)->Shutdown(kShutdownGrace);
+  // How well commits grouped over the server's life: one fsync per commit.
+  const amends::IncidentWriter::Stats stats = (*server)->writer().stats();
+  std::cout << "amendsd: " << stats.changes << " writes in " << stats.groups
+            << " commits (at most " << stats.largest_group << " in one)" << std::endl;
   server->reset();
   store->reset();  // closes the database cleanly
   std::cout << "amendsd: stopped" << std::endl;

@@ -76,19 +76,12 @@ absl::Status IncidentWriter::Submit(absl::FunctionRef<absl::Status(Group*)> run,
   Call call{.run = run};
   mu_.Lock();
   if (urgent) {
+    // The call it displaces from the front waits again; this one may lead at once.
     queue_.push_front(&call);
   } else {
     queue_.push_back(&call);
   }
-  struct Turn {
-    IncidentWriter* writer;
-    Call* call;
-  } turn{this, &call};
-  mu_.Await(absl::Condition(
-      +[](Turn* t) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-        return t->call->done || (!t->writer->leading_ && t->writer->queue_.front() == t->call);
-      },
-      &turn));
+  while (!call.done && (leading_ || queue_.front() != &call)) call.turn.Wait(&mu_);
   if (call.done) {
     mu_.Unlock();
     return call.status;
@@ -106,11 +99,15 @@ absl::Status IncidentWriter::Submit(absl::FunctionRef<absl::Status(Group*)> run,
     RunGroup(group);
   }
   mu_.Lock();
-  for (Call* c : group) c->done = true;
+  for (Call* c : group) {
+    c->done = true;
+    if (c != &call) c->turn.Signal();
+  }
   ++stats_.groups;
   stats_.changes += static_cast<int64_t>(group.size());
   stats_.largest_group = std::max(stats_.largest_group, static_cast<int64_t>(group.size()));
   leading_ = false;
+  if (!queue_.empty()) queue_.front()->turn.Signal();
   mu_.Unlock();
   return call.status;
 }

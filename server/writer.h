@@ -114,6 +114,9 @@ class IncidentWriter {
     absl::FunctionRef<absl::Status(Group*)> run;
     absl::Status status;
     bool done = false;
+    // Signalled when the call is done or reaches the front of an idle queue: each waiter has
+    // its own, so that a leader wakes exactly the calls it finished and the next leader.
+    absl::CondVar turn;
   };
   // Queues the call (at the front if urgent) and returns its status once its group has
   // committed, leading a group itself when it reaches the front of the queue.

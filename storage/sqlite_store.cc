@@ -106,11 +106,6 @@ constexpr int kBusyTimeoutMs = 5000;
 // Read connections kept open between uses: as many as the reads that run at once under load, so
 // that a busy server does not open a connection (and prepare its statements) per call.
 constexpr size_t kMaxIdleReaders = 64;
-// WAL pages after which the checkpointer thread copies the WAL into the database file (SQLite's
-// own default for its automatic checkpoint), and after which the writer does it itself because
-// the checkpointer cannot keep up.
-constexpr int kCheckpointPages = 1000;
-constexpr int kInlineCheckpointPages = 16'000;
 
 // The Status for a failed SQLite call; `what` says what we were doing.
 absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
@@ -459,62 +454,15 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::OpenAtVersionForTest(
     }
   }
   AMENDS_ASSIGN_OR_RETURN(const int version, Migrate(*writer, max_version));
-  AMENDS_ASSIGN_OR_RETURN(std::unique_ptr<Connection> checkpointer,
-                          Connection::Open(path, /*read_only=*/false));
-  return std::unique_ptr<SqliteStore>(
-      new SqliteStore(path, std::move(writer), std::move(checkpointer), version));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(writer), version));
 }
 
 int SqliteStore::LatestSchemaVersion() { return kLatestVersion; }
 
-SqliteStore::SqliteStore(std::string path, std::unique_ptr<Connection> writer,
-                         std::unique_ptr<Connection> checkpointer, int schema_version)
-    : path_(std::move(path)), schema_version_(schema_version), writer_(std::move(writer)) {
-  // Replaces SQLite's automatic checkpoint, which would run inside a commit, on the writer.
-  sqlite3_wal_hook(writer_->db(), &SqliteStore::OnWalCommit, this);
-  checkpoint_thread_ = std::thread([this, conn = std::move(checkpointer)] {
-    CheckpointLoop(*conn);
-  });
-}
+SqliteStore::SqliteStore(std::string path, std::unique_ptr<Connection> writer, int schema_version)
+    : path_(std::move(path)), schema_version_(schema_version), writer_(std::move(writer)) {}
 
-SqliteStore::~SqliteStore() {
-  {
-    absl::MutexLock lock(&checkpoint_mu_);
-    stopping_ = true;
-  }
-  checkpoint_thread_.join();
-}
-
-int SqliteStore::OnWalCommit(void* self, sqlite3* db, const char* schema, int pages) {
-  if (pages >= kInlineCheckpointPages) {
-    // The WAL can only start over once a checkpoint has copied all of it, which a checkpoint
-    // running beside a steady stream of commits may never do; here no commit runs meanwhile.
-    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  } else if (pages >= kCheckpointPages) {
-    auto* store = static_cast<SqliteStore*>(self);
-    absl::MutexLock lock(&store->checkpoint_mu_);
-    store->checkpoint_wanted_ = true;
-  }
-  return SQLITE_OK;
-}
-
-void SqliteStore::CheckpointLoop(Connection& conn) {
-  for (;;) {
-    {
-      absl::MutexLock lock(&checkpoint_mu_);
-      checkpoint_mu_.Await(absl::Condition(
-          +[](SqliteStore* s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-            return s->checkpoint_wanted_ || s->stopping_;
-          },
-          this));
-      if (stopping_) return;
-      checkpoint_wanted_ = false;
-    }
-    // PASSIVE never waits for readers or the writer. A failure (the file busy past the
-    // timeout, a full disk) leaves the WAL as it is; the next commit asks again.
-    sqlite3_wal_checkpoint_v2(conn.db(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-  }
-}
+SqliteStore::~SqliteStore() = default;
 
 absl::StatusOr<SqliteStore::ReadLease> SqliteStore::BorrowReader() {
   {

@@ -12,8 +12,7 @@
 //
 // Guarantees, beyond those of Store:
 // - The file is in WAL mode with synchronous=FULL, so a write is durable when it returns, and
-//   readers work on a snapshot without waiting for the writer. A thread of the store's own
-//   copies the WAL back into the database file (checkpoints), so that commits do not.
+//   readers work on a snapshot without waiting for the writer.
 // - A file written by a newer amends (a schema version this code does not know) is refused
 //   with FAILED_PRECONDITION rather than misread.
 // - Errors map to the code that tells the caller what to do: UNAVAILABLE when the file is
@@ -29,15 +28,12 @@
 
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "storage/store.h"
-
-struct sqlite3;
 
 namespace amends {
 
@@ -93,12 +89,7 @@ class SqliteStore final : public Store {
   class Transaction;
 
   SqliteStore(std::string path, std::unique_ptr<sqlite_internal::Connection> writer,
-              std::unique_ptr<sqlite_internal::Connection> checkpointer, int schema_version);
-
-  // SQLite's WAL hook on the writer, after each commit: asks for a checkpoint once the WAL
-  // is long enough.
-  static int OnWalCommit(void* self, sqlite3* db, const char* schema, int pages);
-  void CheckpointLoop(sqlite_internal::Connection& conn);
+              int schema_version);
 
   // A read connection, reused from the pool or opened now; returned when the lease ends.
   absl::StatusOr<ReadLease> BorrowReader();
@@ -117,11 +108,6 @@ class SqliteStore final : public Store {
 
   // Idle read connections. Opened on demand, so the pool grows to the number of concurrent
   // readers; at most kMaxIdleReaders are kept open between uses.
-  absl::Mutex checkpoint_mu_;
-  bool checkpoint_wanted_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
-  std::thread checkpoint_thread_;
-
   absl::Mutex pool_mu_;
   std::vector<std::unique_ptr<sqlite_internal::Connection>> idle_readers_ ABSL_GUARDED_BY(pool_mu_);
 };

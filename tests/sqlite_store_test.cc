@@ -849,22 +849,6 @@ TEST_F(SqliteStoreTest, TransactionWhoseBodyFailsKeepsNothing) {
   EXPECT_TRUE(ReadAll(*store).entries.empty());
 }
 
-TEST_F(SqliteStoreTest, LongWalIsCopiedIntoTheDatabaseFileBesideTheCommits) {
-  auto store = OpenStore();
-  ASSERT_NE(store, nullptr);
-  const auto before = std::filesystem::file_size(path_);
-  // Each commit adds several WAL pages (the row, its indexes, the event, the stream entry);
-  // a few hundred make the WAL long enough to be checkpointed.
-  for (int n = 0; n < 400; ++n) {
-    ASSERT_TRUE(store->Commit(NewIncident("営業一課", "tanaka", absl::StrCat("顧客", n),
-                                          "15時の打ち合わせを失念"))
-                    .ok());
-  }
-  // No commit copies the WAL itself below 16,000 pages: the store's thread does, meanwhile.
-  while (std::filesystem::file_size(path_) == before) std::this_thread::yield();
-  EXPECT_EQ(AllIncidents(*store).size(), 400u);
-}
-
 TEST_F(SqliteStoreTest, PruneStreamDropsOldEntriesButNeverTimelines) {
   auto store = OpenStore();
   ASSERT_NE(store, nullptr);
