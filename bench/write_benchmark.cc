@@ -397,9 +397,9 @@ int Main(const Options& options) {
 
   report.Note(absl::StrFormat(
       "The mix's mean message sizes (serialized protobuf): request %.0f bytes, response %.0f "
-      "bytes (the incident as the change left it); the transport ceiling carries these, and "
-      "%.0f bytes is the value size for the etcd comparison.",
-      sizes.request_bytes, sizes.response_bytes, sizes.request_bytes));
+      "bytes (the incident as the change left it, which is also what the change stores); the "
+      "transport ceiling carries these, and etcd_benchmark puts values of about that size.",
+      sizes.request_bytes, sizes.response_bytes));
   report.Note(
       "Transport ceiling: a bare unary gRPC call, same server build and threading, same "
       "sizes, separate process. Storage ceiling: the same changes through IncidentWriter and "
