@@ -166,10 +166,6 @@ class Statement {
   Statement& BindTextOrNull(absl::string_view text) {
     return text.empty() ? Check(sqlite3_bind_null(stmt_, ++next_param_)) : Bind(text);
   }
-  // INTEGER Unix microseconds, or NULL.
-  Statement& BindTimeOrNull(const std::optional<absl::Time>& t) {
-    return t ? Bind(absl::ToUnixMicros(*t)) : Check(sqlite3_bind_null(stmt_, ++next_param_));
-  }
   Statement& BindBlob(absl::string_view bytes) {
     return Check(sqlite3_bind_blob64(stmt_, ++next_param_, bytes.empty() ? "" : bytes.data(),
                                      bytes.size(), SQLITE_TRANSIENT));
@@ -282,7 +278,6 @@ class Connection {
 
   // The extended result code of the last failed call, e.g. SQLITE_CONSTRAINT_FOREIGNKEY.
   int ErrorCode() const { return sqlite3_extended_errcode(db_); }
-  int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
   sqlite3* db() const { return db_; }
@@ -754,37 +749,32 @@ class SqliteStore::Transaction final : public WriteTransaction {
 
   absl::StatusOr<Team> GetTeam(absl::string_view name) override {
     AMENDS_RETURN_IF_ERROR(broken_);
-    return GetTeamOn(conn_, name);
+    return Checked(GetTeamOn(conn_, name));
   }
   absl::StatusOr<v1::Incident> GetIncident(int64_t id) override {
     AMENDS_RETURN_IF_ERROR(broken_);
-    return GetIncidentOn(conn_, id);
+    return Checked(GetIncidentOn(conn_, id));
   }
   absl::StatusOr<std::optional<v1::Incident>> FindByRequestId(
       absl::string_view reporter, absl::string_view request_id) override {
     AMENDS_RETURN_IF_ERROR(broken_);
-    return FindByRequestIdOn(conn_, reporter, request_id);
+    return Checked(FindByRequestIdOn(conn_, reporter, request_id));
   }
   absl::StatusOr<std::vector<v1::Incident>> ListIncidents(const IncidentQuery& query) override {
     AMENDS_RETURN_IF_ERROR(broken_);
-    return ListIncidentsOn(conn_, query);
+    return Checked(ListIncidentsOn(conn_, query));
   }
 
   absl::StatusOr<Committed> Write(const IncidentWrite& write) override
       ABSL_NO_THREAD_SAFETY_ANALYSIS {  // write_mu_ is held for the transaction's life
     AMENDS_RETURN_IF_ERROR(broken_);
     AMENDS_RETURN_IF_ERROR(Run("SAVEPOINT change"));
-    absl::StatusOr<Committed> done = store_.CommitLocked(write);
+    absl::StatusOr<Committed> done = Checked(store_.CommitLocked(write));
     if (done.ok()) {
       AMENDS_RETURN_IF_ERROR(Run("RELEASE change"));
       return done;
     }
-    if (!conn_.InTransaction()) {
-      broken_ = absl::Status(done.status().code(),
-                             absl::StrCat("the transaction was rolled back: ",
-                                          done.status().message()));
-      return done;
-    }
+    if (!broken_.ok()) return done;
     // ROLLBACK TO keeps the savepoint open; RELEASE then ends it.
     AMENDS_RETURN_IF_ERROR(Run("ROLLBACK TO change"));
     AMENDS_RETURN_IF_ERROR(Run("RELEASE change"));
@@ -792,6 +782,19 @@ class SqliteStore::Transaction final : public WriteTransaction {
   }
 
  private:
+  // After a failed statement: if SQLite rolled the whole transaction back with it, every
+  // later statement would run in a transaction of its own and commit at once, so the
+  // transaction is marked broken and nothing more runs in it.
+  template <typename T>
+  T Checked(T result) {
+    if (!result.ok() && broken_.ok() && !conn_.InTransaction()) {
+      broken_ = absl::Status(result.status().code(),
+                             absl::StrCat("the transaction was rolled back: ",
+                                          result.status().message()));
+    }
+    return result;
+  }
+
   // Transaction control, prepared once: sqlite3_exec would parse it on every change.
   absl::Status Run(const char* sql) {
     absl::Status s = [&]() -> absl::Status {

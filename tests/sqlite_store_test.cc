@@ -837,6 +837,69 @@ TEST_F(SqliteStoreTest, WriteRejectedInsideATransactionLeavesNoTraceAndTheOthers
   EXPECT_EQ(AllIncidents(*store).size(), 2u);
 }
 
+TEST_F(SqliteStoreTest, WriteFailingHalfwayIsUndoneWholeAndTheOthersCommit) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<std::vector<Committed>> three = store->CommitAll(
+      {NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"),
+       NewIncident("営業一課", "suzuki", "ＸＹＺ物産", "報告書の提出遅れ"),
+       NewIncident("営業一課", "tanaka", "ミドリ精機", "納品遅延")});
+  ASSERT_TRUE(three.ok()) << three.status();
+  const v1::Incident& failing = (*three)[1].incident;
+  // The event insert of one incident fails after its row was already updated.
+  ExecRaw(absl::StrCat("CREATE TRIGGER fail_event BEFORE INSERT ON events WHEN NEW.incident_id = ",
+                       failing.id(), " BEGIN SELECT RAISE(ABORT, 'disk says no'); END"));
+
+  absl::StatusOr<Committed> first, second, third;
+  ASSERT_TRUE(store
+                  ->Transact([&](WriteTransaction& txn) {
+                    first = txn.Write(NextChange((*three)[0].incident, "tanaka", "お詫びのメール送付"));
+                    second = txn.Write(NextChange(failing, "suzuki", "経過報告"));
+                    third = txn.Write(NextChange((*three)[2].incident, "tanaka", "先方へ電話"));
+                    return absl::OkStatus();
+                  })
+                  .ok());
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(second.ok());
+  ASSERT_TRUE(third.ok()) << third.status();
+
+  absl::StatusOr<v1::Incident> stored = store->GetIncident(failing.id());
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->version(), 1);  // its row update was undone with the failed insert
+  EXPECT_EQ(store->GetTimeline(failing.id())->size(), 1u);
+  EXPECT_EQ(third->event.sequence(), first->event.sequence() + 1);
+  EXPECT_EQ(store->GetIncident((*three)[2].incident.id())->version(), 2);
+}
+
+TEST_F(SqliteStoreTest, TransactionSqliteRolledBackByItselfKeepsNothingAndSaysSo) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<std::vector<Committed>> two = store->CommitAll(
+      {NewIncident("営業一課", "tanaka", "ＡＢＣ商事", "15時の打ち合わせを失念"),
+       NewIncident("営業一課", "suzuki", "ＸＹＺ物産", "報告書の提出遅れ")});
+  ASSERT_TRUE(two.ok()) << two.status();
+  // As SQLite does on a full disk or an I/O error: the whole transaction is rolled back.
+  ExecRaw(absl::StrCat("CREATE TRIGGER roll_back BEFORE INSERT ON events WHEN NEW.incident_id = ",
+                       (*two)[1].incident.id(),
+                       " BEGIN SELECT RAISE(ROLLBACK, 'disk full'); END"));
+
+  absl::StatusOr<Committed> before, failing, after;
+  absl::Status status = store->Transact([&](WriteTransaction& txn) {
+    before = txn.Write(NextChange((*two)[0].incident, "tanaka", "お詫びのメール送付"));
+    failing = txn.Write(NextChange((*two)[1].incident, "suzuki", "経過報告"));
+    // Must not run (and commit) on its own outside the rolled-back transaction.
+    after = txn.Write(NewIncident("営業一課", "tanaka", "ミドリ精機", "納品遅延"));
+    return absl::OkStatus();
+  });
+  EXPECT_FALSE(status.ok());
+  EXPECT_TRUE(before.ok());
+  EXPECT_FALSE(failing.ok());
+  EXPECT_FALSE(after.ok());
+  EXPECT_EQ(AllIncidents(*store).size(), 2u);
+  EXPECT_EQ(store->GetIncident((*two)[0].incident.id())->version(), 1);
+  EXPECT_EQ(ReadAll(*store).entries.size(), 2u);
+}
+
 TEST_F(SqliteStoreTest, TransactionWhoseBodyFailsKeepsNothing) {
   auto store = OpenStore();
   ASSERT_NE(store, nullptr);
