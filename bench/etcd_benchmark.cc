@@ -43,8 +43,9 @@
 // 3. Watch delivery: for each layout, its watches attached, puts to their teams flat out (8 in
 //    flight, as amends' 8 writer threads) and then at 500 puts/s, each for 10 s (quick 5 s, tiny
 //    0.5 s). A delivery's latency is its receipt less the send time in the value: the put's trip
-//    to etcd, its commit and fsync, and the event's trip back (amends stamps an event under its
-//    writer's lock before the commit: the same span less the request's trip). deliveries/s
+//    to etcd, its commit and fsync, and the event's trip back (amends stamps an event when its group's
+//    leader decides it, before the commit: the same span less the request's trip and its wait
+//    in the writer's queue, which favours amends). deliveries/s
 //    counts events received by all watches together, from a run's start to the last one. Then a
 //    check: every watch received exactly the acknowledged puts in its range; exits 1 if not.
 // Client and server share the machine's cores, so each run prints the CPU seconds of both.

@@ -1,5 +1,5 @@
 // How long the core takes to decide one change, and to normalise a client name. Both run on
-// every write, under the writer's lock, so they bound the write path from above.
+// every write, on the group leader's thread, so they bound the write path from above.
 //
 //   build/bin/lifecycle_benchmark [--size tiny|quick|full] [--results FILE]
 #include <benchmark/benchmark.h>

@@ -1,7 +1,8 @@
 // The change stream (WatchService) at the scale: 2,000 concurrent subscribers on one
 // server, each filtered to one team, plus 20 that see every team, while the server takes writes
 // at its sustained rate; and whether one deliberately stalled subscriber changes the others'
-// figures. Figures: delivery latency p50/p99 from commit to receipt, and the server's resident
+// figures. Figures: delivery latency p50/p99 from the event's time (stamped just before its
+// commit) to receipt, and the server's resident
 // memory per subscriber. A plain program, because it runs the real amendsd as a child process,
 // so that the server's memory and CPU are its own:
 //
@@ -30,8 +31,8 @@
 //    server runs each on a thread of its own.
 // 2. Latency, every stream attached, a settling time after they opened: a run flat out (the
 //    sustained rate), then one at 500 writes/s. A delivery's latency is its receipt time less
-//    the event's time, which the writer stamps under its lock before the commit: so it includes
-//    the commit and its fsync; the AddNote call's own latency is beside it. Client and server
+//    the event's time, which the writer stamps when it decides the change, before the commit:
+//    so it includes the commit and its fsync; the AddNote call's own latency is beside it. Client and server
 //    share the machine's cores and clock; each run's CPU use is given for the server, this
 //    program and the rest of the machine.
 // 3. A stalled subscriber (all teams) joins on a connection of its own with a flow-control

@@ -3,7 +3,7 @@
 // Holds one entry per incident with a pending point (its earliest, from deadlines.h NextWake)
 // in memory: loaded from the store at start-up, then kept current by the writer's wake
 // listener. Due entries are handed, a batch at a time, to IncidentWriter::Fire, which decides
-// on the committed incidents under the writer's lock and commits the batch in one transaction:
+// on the committed incidents ahead of waiting client writes and commits the batch in one group:
 // what fired is marked in the same transaction as its event, so a point fires exactly once
 // across crashes and restarts, and missed points fire at start-up. Entries are (time, id)
 // pairs in a B-tree plus an id index: 56 bytes each (docs/PERFORMANCE.md).

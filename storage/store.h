@@ -115,7 +115,9 @@ class WriteTransaction {
 
   // Writes one change (Store's rules: version check, sequence, stream entry) whole, or on
   // error none of it: the transaction stays as it was before the call, and its other changes
-  // still commit. Durable only once Transact returns OK.
+  // still commit. The exception is an error after which the database itself gave up the
+  // transaction (a full disk, an I/O error): then every later call fails, and so does
+  // Transact. Durable only once Transact returns OK.
   virtual absl::StatusOr<Committed> Write(const IncidentWrite& write) = 0;
 };
 

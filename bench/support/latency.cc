@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 namespace amends::bench {
 
@@ -23,10 +22,5 @@ double Latencies::Millis(double q) {
   return static_cast<double>(nanos_[index]) / 1e6;
 }
 
-double Latencies::MeanMillis() const {
-  if (nanos_.empty()) return 0;
-  const double sum = std::accumulate(nanos_.begin(), nanos_.end(), 0.0);
-  return sum / static_cast<double>(nanos_.size()) / 1e6;
-}
 
 }  // namespace amends::bench

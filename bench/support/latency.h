@@ -19,7 +19,6 @@ class Latencies {
   int64_t count() const { return static_cast<int64_t>(nanos_.size()); }
   // The q-quantile (0 < q <= 1) in milliseconds, nearest rank; 0 when empty.
   double Millis(double q);
-  double MeanMillis() const;
 
  private:
   std::vector<int64_t> nanos_;

@@ -334,12 +334,6 @@ MixSizes WriteMix::sizes() const {
           .response_bytes = static_cast<double>(response_bytes_) / calls_};
 }
 
-int64_t WriteMix::failures() const {
-  absl::MutexLock lock(&mu_);
-  int64_t n = 0;
-  for (const auto& [code, e] : errors_) n += e.count;
-  return n;
-}
 
 std::string WriteMix::errors() const {
   absl::MutexLock lock(&mu_);

@@ -94,7 +94,6 @@ class WriteMix {
   absl::Status ApplyNext(IncidentWriter& writer);
 
   MixSizes sizes() const;
-  int64_t failures() const;
   // "" when none failed; else counts by code and the first message of each.
   std::string errors() const;
 
