@@ -74,6 +74,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/support/common.h"
 #include "bench/support/latency.h"
 #include "bench/support/load.h"
 #include "bench/support/process_stats.h"
@@ -150,10 +151,8 @@ bool ReadStamp(absl::string_view value, absl::Time* sent) {
 // gets its events in batches.
 std::shared_ptr<grpc::Channel> Connect(const std::string& endpoint, int n) {
   grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  args.SetInt("amends.bench.connection", n);
   args.SetMaxReceiveMessageSize(-1);
-  return grpc::CreateCustomChannel(endpoint, grpc::InsecureChannelCredentials(), args);
+  return OwnChannel(endpoint, n, args);
 }
 
 // etcd's CPU seconds so far, 0 when its pid is unknown.

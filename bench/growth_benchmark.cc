@@ -27,6 +27,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.grpc.pb.h"
+#include "bench/support/common.h"
 #include "bench/support/load.h"
 #include "bench/support/prefill.h"
 #include "bench/support/process_stats.h"
@@ -43,17 +44,6 @@ namespace {
 constexpr int kTeams = 16;
 constexpr int kInFlight = 64;
 constexpr int kConnections = 4;
-
-[[noreturn]] void Die(absl::string_view what) {
-  std::fprintf(stderr, "growth_benchmark: %s\n", std::string(what).c_str());
-  std::exit(1);
-}
-
-template <typename T>
-T Check(absl::StatusOr<T> value, absl::string_view what) {
-  if (!value.ok()) Die(absl::StrCat(what, ": ", value.status().ToString()));
-  return *std::move(value);
-}
 
 struct Point {
   int64_t stored = 0;
@@ -77,10 +67,7 @@ Point Measure(const std::string& dir, int64_t incidents, absl::Duration duration
   std::unique_ptr<ServerProcess> server = Check(ServerProcess::Start(path), "start amendsd");
   std::vector<std::unique_ptr<v1::IncidentService::Stub>> stubs;
   for (int i = 0; i < kConnections; ++i) {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection each
-    stubs.push_back(v1::IncidentService::NewStub(grpc::CreateCustomChannel(
-        server->address(), grpc::InsecureChannelCredentials(), args)));
+    stubs.push_back(v1::IncidentService::NewStub(OwnChannel(server->address(), i)));
   }
   WriteMix mix(population.teams, kInFlight);
   StartCall start = [&](int64_t n, Done done) {

@@ -48,6 +48,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/bench_rules.h"
+#include "bench/support/common.h"
 #include "bench/support/latency.h"
 #include "bench/support/process_stats.h"
 #include "bench/support/report.h"
@@ -60,6 +61,7 @@
 namespace amends {
 namespace {
 
+using bench::Check;
 using bench::Latencies;
 
 constexpr int kNoteWriters = 2;
@@ -75,12 +77,6 @@ struct Scale {
   absl::Duration escalate_within;  // CRITICAL; the first apology is due at half of it
   int runs;                        // of the three below, the first `runs`
 };
-
-void Check(const absl::Status& status, absl::string_view what) {
-  if (status.ok()) return;
-  absl::FPrintF(stderr, "scheduler_benchmark: %s: %s\n", what, status.ToString());
-  std::exit(1);
-}
 
 v1::ReportIncidentRequest Complaint(int n, v1::Severity severity) {
   v1::ReportIncidentRequest r;

@@ -67,6 +67,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.grpc.pb.h"
+#include "bench/support/common.h"
 #include "bench/support/latency.h"
 #include "bench/support/process_stats.h"
 #include "bench/support/report.h"
@@ -85,6 +86,7 @@ namespace {
 
 using bench::Cell;
 using bench::Latencies;
+using bench::OwnChannel;
 using bench::ServerProcess;
 
 constexpr int kConnections = 16;
@@ -425,14 +427,6 @@ bool AwaitDone(const Subscribers& subscribers, absl::Duration within) {
     absl::SleepFor(absl::Milliseconds(10));
   }
   return false;
-}
-
-// A channel of its own: gRPC would otherwise share one connection between equal channels.
-std::shared_ptr<grpc::Channel> OwnChannel(const std::string& address, int n,
-                                          grpc::ChannelArguments args = {}) {
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  args.SetInt("amends.bench.connection", n);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
 
 int Run(const bench::Options& options) {

@@ -48,6 +48,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.grpc.pb.h"
+#include "bench/support/common.h"
 #include "bench/support/load.h"
 #include "bench/support/process_stats.h"
 #include "bench/support/report.h"
@@ -78,17 +79,6 @@ constexpr int kConnections = 4;
 constexpr int kOpenLoopMaxInFlight = 256;
 constexpr absl::string_view kServeFlag = "--serve-transport-ceiling";
 constexpr absl::string_view kListening = "transport ceiling listening on ";
-
-[[noreturn]] void Die(absl::string_view what) {
-  std::fprintf(stderr, "write_benchmark: %s\n", std::string(what).c_str());
-  std::exit(1);
-}
-
-template <typename T>
-T Check(absl::StatusOr<T> value, absl::string_view what) {
-  if (!value.ok()) Die(absl::StrCat(what, ": ", value.status().ToString()));
-  return *std::move(value);
-}
 
 // --- The transport ceiling's server ---------------------------------------------------------
 
@@ -157,15 +147,10 @@ class CeilingProcess {
 
 // --- Runs ------------------------------------------------------------------------------------
 
-// Separate connections, as separate clients would have, rather than gRPC's shared subchannel.
+// Separate connections, as separate clients would have.
 std::vector<std::shared_ptr<grpc::Channel>> Connect(const std::string& address) {
   std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int i = 0; i < kConnections; ++i) {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    channels.push_back(
-        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
-  }
+  for (int i = 0; i < kConnections; ++i) channels.push_back(OwnChannel(address, i));
   return channels;
 }
 
