@@ -20,18 +20,14 @@
 // rate reached with 64 in flight (tiny: 16), latency counted from each call's scheduled start.
 // Every run also gives the CPU seconds of the server (this process for the storage ceiling)
 // and of the whole machine: client and server share the machine's cores.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cinttypes>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -69,7 +65,6 @@
 #include "server/writer.h"
 #include "storage/sqlite_store.h"
 
-extern char** environ;
 
 namespace amends::bench {
 namespace {
@@ -106,44 +101,6 @@ int ServeTransportCeiling() {
   server->Wait();  // until SIGTERM ends the process
   return 0;
 }
-
-// This program re-run as the transport ceiling's server.
-class CeilingProcess {
- public:
-  CeilingProcess() {
-    int out[2];
-    if (pipe2(out, O_CLOEXEC) != 0) Die("pipe");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-    std::string self = "/proc/self/exe";
-    std::string flag(kServeFlag);
-    char* argv[] = {self.data(), flag.data(), nullptr};
-    const int error = posix_spawn(&pid_, self.c_str(), &actions, nullptr, argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    if (error != 0) Die(absl::StrCat("cannot re-run itself: ", std::strerror(error)));
-    out_ = fdopen(out[0], "r");
-    char line[256];
-    if (std::fgets(line, sizeof line, out_) == nullptr) Die("transport ceiling did not start");
-    absl::string_view text(line);
-    if (!absl::StartsWith(text, kListening)) Die(absl::StrCat("transport ceiling said ", text));
-    text.remove_prefix(kListening.size());
-    address_ = std::string(text.substr(0, text.find('\n')));
-  }
-  ~CeilingProcess() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    std::fclose(out_);
-  }
-  const std::string& address() const { return address_; }
-  pid_t pid() const { return pid_; }
-
- private:
-  pid_t pid_ = -1;
-  FILE* out_ = nullptr;
-  std::string address_;
-};
 
 // --- Runs ------------------------------------------------------------------------------------
 
@@ -222,7 +179,7 @@ AmendsdRun WithAmendsd(const std::string& dir, absl::string_view name, int slots
   return out;
 }
 
-Run TransportCeiling(const CeilingProcess& ceiling, int in_flight, absl::Duration duration,
+Run TransportCeiling(const ServerProcess& ceiling, int in_flight, absl::Duration duration,
                      const MixSizes& sizes, size_t token_bytes) {
   std::vector<std::unique_ptr<TransportCeiling::Stub>> stubs;
   for (const auto& channel : Connect(ceiling.address())) {
@@ -316,7 +273,10 @@ int Main(const Options& options) {
   const size_t token_bytes = Check(CreateMixTeams(absl::StrCat(dir, "/token.db"), 1), "token")
                                  .front()
                                  .member_token.size();
-  CeilingProcess ceiling;
+  // This program re-run as the transport ceiling's server.
+  const std::unique_ptr<ServerProcess> ceiling = Check(
+      ServerProcess::Spawn({"/proc/self/exe", std::string(kServeFlag)}, kListening),
+      "start the transport ceiling");
 
   Report report("write", options);
   Table& summary = report.AddTable(
@@ -347,7 +307,7 @@ int Main(const Options& options) {
         dir, absl::StrCat("amendsd-", in_flight), in_flight, WarmUp(point),
         [&](const StartCall& start) { return RunClosedLoop(in_flight, point, start); });
     sizes = amendsd.sizes;
-    Run transport = TransportCeiling(ceiling, in_flight, point, sizes, token_bytes);
+    Run transport = TransportCeiling(*ceiling, in_flight, point, sizes, token_bytes);
     Run storage = StorageCeiling(dir, in_flight, point, policy);
     LoadResult& a = amendsd.run.load;
     const double lower = std::min(transport.load.PerSecond(), storage.load.PerSecond());

@@ -20,13 +20,18 @@ namespace amends::bench {
 
 absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
     const std::string& db, const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv = {AMENDSD_PATH, "--db", db, "--listen", "127.0.0.1:0"};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  return Spawn(std::move(argv), "amendsd listening on ");
+}
+
+absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Spawn(
+    std::vector<std::string> argv, absl::string_view listening) {
   // Close-on-exec, so that a later child (another server) does not hold this pipe open.
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) {
     return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
   }
-  std::vector<std::string> argv = {AMENDSD_PATH, "--db", db, "--listen", "127.0.0.1:0"};
-  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> args;
   for (std::string& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
@@ -41,19 +46,19 @@ absl::StatusOr<std::unique_ptr<ServerProcess>> ServerProcess::Start(
   if (error != 0) {
     close(out[0]);
     return absl::FailedPreconditionError(
-        absl::StrCat("cannot start ", AMENDSD_PATH, ": ", std::strerror(error)));
+        absl::StrCat("cannot start ", argv[0], ": ", std::strerror(error)));
   }
   std::unique_ptr<ServerProcess> server(new ServerProcess(pid, fdopen(out[0], "r")));
-  constexpr absl::string_view kPrefix = "amendsd listening on ";
   for (std::string line; server->ReadLine(&line);) {
-    if (absl::StartsWith(line, kPrefix)) {
-      server->address_ = line.substr(kPrefix.size());
+    if (absl::StartsWith(line, listening)) {
+      server->address_ = line.substr(listening.size());
       return server;
     }
   }
   const int code = server->Wait();
-  return absl::UnavailableError(absl::StrCat("amendsd exited with ", code, " before it listened (",
-                                             absl::StrJoin(argv, " "), ")"));
+  return absl::UnavailableError(absl::StrCat(argv[0], " exited with ", code,
+                                             " before it listened (", absl::StrJoin(argv, " "),
+                                             ")"));
 }
 
 ServerProcess::~ServerProcess() {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace amends::bench {
 
@@ -27,6 +28,9 @@ class ServerProcess {
   // Starts `amendsd --db DB --listen 127.0.0.1:0 EXTRA...` and waits until it listens.
   static absl::StatusOr<std::unique_ptr<ServerProcess>> Start(
       const std::string& db, const std::vector<std::string>& extra_args = {});
+  // Starts any server program and waits for the stdout line `listening` ADDRESS.
+  static absl::StatusOr<std::unique_ptr<ServerProcess>> Spawn(std::vector<std::string> argv,
+                                                              absl::string_view listening);
 
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
