@@ -9,6 +9,9 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "server/mail/mime.h"
+#include "server/mail/notify_config.h"
+#include "server/mail/smtp_mailer.h"
 
 namespace amends {
 namespace {
@@ -54,8 +57,27 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
   absl::StatusOr<int64_t> head = store.LastSequence();
   if (!head.ok()) return head.status();
   server->feed_ = std::make_unique<ChangeFeed>(*head, options.feed_capacity);
-  server->writer_.SetCommitListener(
-      [feed = server->feed_.get()](const Committed& change) { feed->Publish(change); });
+  if (options.notify) {
+    absl::StatusOr<std::unique_ptr<SmtpMailer>> mailer = SmtpMailer::Make(options.notify->smtp());
+    if (!mailer.ok()) return mailer.status();
+    server->mailer_ = *std::move(mailer);
+    const NotifySettings settings = NotifySettingsOf(*options.notify);
+    const std::string from = BareAddress(options.notify->smtp().from());
+    server->dispatcher_ = std::make_unique<Dispatcher>(
+        store, *server->mailer_, clock,
+        Dispatcher::Options{.attempts = settings.attempts,
+                            .first_wait = settings.first_wait,
+                            .parallel = settings.parallel,
+                            .message_id_domain = from.substr(from.rfind('@') + 1)});
+    server->writer_.EnableNotifications();
+  }
+  server->notifications_ =
+      std::make_unique<NotificationService>(store, server->dispatcher_.get(), clock);
+  server->writer_.SetCommitListener([feed = server->feed_.get(), dispatcher = server->dispatcher_.get()](
+                                        const Committed& change) {
+    feed->Publish(change);
+    if (change.notifications > 0) dispatcher->Wake();
+  });
   server->watch_ = std::make_unique<WatchService>(store, *server->feed_, clock,
                                                   options.heartbeat, options.max_streams_per_user);
 
@@ -66,6 +88,7 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &server->port_);
   builder.RegisterService(&server->service_);
   builder.RegisterService(server->watch_.get());
+  builder.RegisterService(server->notifications_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", listen,
@@ -73,6 +96,7 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
   }
   if (options.run_background) {
     server->scheduler_.Start();
+    if (server->dispatcher_ != nullptr) server->dispatcher_->Start();
     server->pruner_ = std::thread([s = server.get()] { s->PruneLoop(); });
   }
   return server;
@@ -121,6 +145,8 @@ void AmendsServer::Shutdown(absl::Duration grace) {
     server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
   }
   if (pruner_.joinable()) pruner_.join();
+  // After the calls: a retry or test message in progress uses the dispatcher.
+  if (dispatcher_ != nullptr) dispatcher_->Stop();
 }
 
 }  // namespace amends

@@ -2,11 +2,15 @@
 // health and reflection services, listening on one address, with the deadline scheduler and
 // the change feed. Used by main() and by in-process tests.
 //
+// With options.notify, every change also writes the notifications it causes (server/outbox.h)
+// and a dispatcher delivers them by mail (server/dispatcher.h).
+//
 // Start() loads the scheduler (so that points missed while the server was down fire first),
 // prunes the change stream's replay window to the retention period, and returns once the
 // server accepts calls; port() says which port it got (listen on "127.0.0.1:0" to let the
 // system choose). With a fake clock, leave run_background off and call scheduler().RunDue() or
-// PruneStream() after moving the clock (and feed().WakeAllForTest() for the streams' heartbeats).
+// PruneStream() after moving the clock (feed().WakeAllForTest() for the streams' heartbeats,
+// dispatcher()->RunDue() for the mail).
 // Shutdown() stops the scheduler, ends every Watch stream with UNAVAILABLE, lets in-flight
 // calls finish up to the grace period, then cancels what remains. Thread-safe; the store,
 // clock and policy must outlive it.
@@ -27,7 +31,11 @@
 #include "server/change_feed.h"
 #include "server/core/clock.h"
 #include "server/core/policy.h"
+#include "server/dispatcher.h"
 #include "server/incident_service.h"
+#include "server/mail/mailer.h"
+#include "server/notification_service.h"
+#include "amends/v1/notify.pb.h"
 #include "server/scheduler.h"
 #include "server/watch_service.h"
 #include "server/writer.h"
@@ -54,6 +62,9 @@ class AmendsServer {
     size_t feed_capacity = 4096;
     // Watch streams one user may have open at once.
     int max_streams_per_user = 100;
+    // Channels to tell people through (amendsd --notify); unset: nothing is sent and no
+    // notification is written.
+    std::optional<v1::NotifyConfig> notify;
   };
   static absl::StatusOr<std::unique_ptr<AmendsServer>> Start(Store& store, const Clock& clock,
                                                              const Policy& policy,
@@ -65,6 +76,8 @@ class AmendsServer {
   IncidentWriter& writer() { return writer_; }
   ChangeFeed& feed() { return *feed_; }
   WatchService& watch() { return *watch_; }
+  // Null unless options.notify is set.
+  Dispatcher* dispatcher() { return dispatcher_.get(); }
 
   // Drops the changes older than the retention period from the stream's replay window, a
   // batch at a time; stops early once Shutdown() has begun.
@@ -91,6 +104,9 @@ class AmendsServer {
   IncidentService service_;
   std::unique_ptr<ChangeFeed> feed_;       // made in Start(), from the store's last sequence
   std::unique_ptr<WatchService> watch_;
+  std::unique_ptr<Mailer> mailer_;          // made in Start() when notifying
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<NotificationService> notifications_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 

@@ -363,6 +363,14 @@ grpc::Status IncidentService::GetInbox(Ctx* ctx, const v1::GetInboxRequest*,
     }
   }
   for (v1::InboxItem& item : InboxFor(incidents, *actor)) *out->add_items() = std::move(item);
+  if (actor->role == Role::kManager) {
+    absl::StatusOr<std::vector<v1::Notification>> failed = store_.ListNotifications(
+        {.teams = {actor->team}, .state = v1::Notification::STATE_FAILED, .limit = kInboxPage});
+    if (!failed.ok()) return ToGrpc(failed.status());
+    for (v1::InboxItem& item : FailedNotificationItems(*failed, *actor)) {
+      *out->add_items() = std::move(item);
+    }
+  }
   return grpc::Status::OK;
 }
 

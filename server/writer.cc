@@ -9,6 +9,7 @@
 #include "server/core/client_name.h"
 #include "server/core/deadlines.h"
 #include "server/core/visibility.h"
+#include "server/outbox.h"
 
 namespace amends {
 namespace {
@@ -38,8 +39,7 @@ class IncidentWriter::Group {
   WriteTransaction& txn() { return txn_; }
 
   // Writes the change; the listeners hear of it once the group is durable.
-  absl::StatusOr<Committed> Write(Change change, std::string request_id) {
-    const IncidentWrite write = ToWrite(std::move(change), std::move(request_id));
+  absl::StatusOr<Committed> Write(const IncidentWrite& write) {
     absl::StatusOr<Committed> done = txn_.Write(write);
     if (done.ok()) outcomes_.push_back({done->incident.id(), write.wake_at, *done});
     return done;
@@ -160,6 +160,28 @@ absl::StatusOr<Rules> IncidentWriter::RulesForIncident(WriteTransaction& txn,
   return RulesFor(*team);
 }
 
+absl::StatusOr<Committed> IncidentWriter::Write(Group& group, const v1::Incident& before,
+                                                Change change, const Rules& rules,
+                                                std::string request_id) {
+  std::vector<v1::Notification> notifications;
+  if (notify_) {
+    auto calendar_for = [&](const Team& team) ABSL_NO_THREAD_SAFETY_ANALYSIS
+        -> absl::StatusOr<const BusinessCalendar*> {  // runs under group_mu_
+      absl::StatusOr<Rules> team_rules = RulesFor(team);
+      if (!team_rules.ok()) return team_rules.status();
+      return &team_rules->calendar;
+    };
+    absl::StatusOr<std::vector<v1::Notification>> rows =
+        OutboxRows({.txn = group.txn(), .now = clock_.Now(), .calendar_for = calendar_for},
+                   before, change, rules);
+    if (!rows.ok()) return rows.status();
+    notifications = *std::move(rows);
+  }
+  IncidentWrite write = ToWrite(std::move(change), std::move(request_id));
+  write.notifications = std::move(notifications);
+  return group.Write(write);
+}
+
 absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequest& request,
                                                     const Actor& actor) {
   v1::Incident reported;
@@ -199,7 +221,8 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
         absl::StatusOr<Change> change =
             amends::Report(request, actor, team->time_zone, clock_.Now(), earlier, *rules);
         if (!change.ok()) return change.status();
-        absl::StatusOr<Committed> done = group.Write(std::move(*change), request.request_id());
+        absl::StatusOr<Committed> done =
+            Write(group, v1::Incident(), std::move(*change), *rules, request.request_id());
         if (!done.ok()) return done.status();
         reported = std::move(done->incident);
         return absl::OkStatus();
@@ -229,7 +252,7 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
         absl::StatusOr<Change> change =
             amends::Apply(*current, action, actor, clock_.Now(), *rules);
         if (!change.ok()) return change.status();
-        absl::StatusOr<Committed> done = group.Write(std::move(*change), "");
+        absl::StatusOr<Committed> done = Write(group, *current, std::move(*change), *rules, "");
         if (!done.ok()) return done.status();
         applied = std::move(done->incident);
         return absl::OkStatus();
@@ -260,7 +283,9 @@ absl::StatusOr<IncidentWriter::Fired> IncidentWriter::Fire(const std::vector<Due
             group.Wake(point.id, NextWake(*current));
             continue;
           }
-          if (absl::StatusOr<Committed> done = group.Write(std::move(*change), ""); done.ok()) {
+          if (absl::StatusOr<Committed> done =
+                  Write(group, *current, std::move(*change), *rules, "");
+              done.ok()) {
             fired.committed.push_back(point);
           } else {
             fired.failed.emplace_back(point, done.status());

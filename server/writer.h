@@ -69,6 +69,9 @@ class IncidentWriter {
   // Set once each, before the first write.
   void SetWakeListener(WakeListener listener) { wake_listener_ = std::move(listener); }
   void SetCommitListener(CommitListener listener) { commit_listener_ = std::move(listener); }
+  // From then on, each change also writes the notifications it causes (server/outbox.h) in
+  // its own transaction. Call once, before the first write.
+  void EnableNotifications() { notify_ = true; }
 
   // Creates the incident, or returns the one this reporter already created with the same
   // request_id (a retried call must not report the incident twice).
@@ -130,12 +133,18 @@ class IncidentWriter {
   absl::StatusOr<Rules> RulesFor(const Team& team) ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
   absl::StatusOr<Rules> RulesForIncident(WriteTransaction& txn, const v1::Incident& incident)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
+  // Writes the change, made from `before` (empty for a report) under `rules`, with the
+  // notifications it causes when they are enabled.
+  absl::StatusOr<Committed> Write(Group& group, const v1::Incident& before, Change change,
+                                  const Rules& rules, std::string request_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
 
   Store& store_;
   const Clock& clock_;
   const Policy& policy_;
   WakeListener wake_listener_;
   CommitListener commit_listener_;
+  bool notify_ = false;
   mutable absl::Mutex mu_;
   std::deque<Call*> queue_ ABSL_GUARDED_BY(mu_);  // waiting for a group, oldest first
   bool leading_ ABSL_GUARDED_BY(mu_) = false;     // a group is running

@@ -99,6 +99,25 @@ constexpr const char* kMigrations[] = {
     );
     INSERT INTO stream_window VALUES (0, (SELECT COALESCE(MAX(sequence), 0) FROM events));
     )sql",
+    // 5: notifications. Whom to mail, in which language; the outbox and its delivery log (each
+    // row's data is the v1::Notification with its attempts). due_at is when the dispatcher
+    // should try next (Unix microseconds); NULL once sent or failed.
+    R"sql(
+    ALTER TABLE teams ADD COLUMN language TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT '';
+    CREATE TABLE notifications (
+      id          INTEGER PRIMARY KEY AUTOINCREMENT,
+      incident_id INTEGER NOT NULL,        -- 0: a test message
+      team        TEXT NOT NULL,
+      state       INTEGER NOT NULL,        -- v1::Notification::State
+      due_at      INTEGER,
+      data        BLOB NOT NULL            -- v1::Notification
+    );
+    CREATE INDEX notifications_by_due ON notifications(due_at) WHERE due_at IS NOT NULL;
+    CREATE INDEX notifications_by_incident ON notifications(incident_id, id);
+    CREATE INDEX notifications_by_team_state ON notifications(team, state, id);
+    )sql",
 };
 constexpr int kLatestVersion = std::size(kMigrations);
 
@@ -484,8 +503,9 @@ void SqliteStore::ReturnReader(std::unique_ptr<Connection> reader) {
 absl::Status SqliteStore::CreateTeam(const Team& team) {
   absl::MutexLock lock(&write_mu_);
   AMENDS_ASSIGN_OR_RETURN(Statement stmt,
-                          writer_->Prepare("INSERT INTO teams (name, time_zone) VALUES (?, ?)"));
-  absl::Status s = stmt.Bind(team.name).Bind(team.time_zone).Run();
+                          writer_->Prepare("INSERT INTO teams (name, time_zone, language) "
+                                           "VALUES (?, ?, ?)"));
+  absl::Status s = stmt.Bind(team.name).Bind(team.time_zone).Bind(team.language).Run();
   if (absl::IsAlreadyExists(s)) {
     return absl::AlreadyExistsError(absl::StrCat("team \"", team.name, "\" already exists"));
   }
@@ -494,10 +514,10 @@ absl::Status SqliteStore::CreateTeam(const Team& team) {
 
 namespace {
 
-constexpr char kSelectTeam[] = "SELECT name, time_zone, calendar FROM teams ";
+constexpr char kSelectTeam[] = "SELECT name, time_zone, calendar, language FROM teams ";
 
 absl::StatusOr<Team> TeamFromRow(const Statement& stmt) {
-  Team team{.name = stmt.Text(0), .time_zone = stmt.Text(1)};
+  Team team{.name = stmt.Text(0), .time_zone = stmt.Text(1), .language = stmt.Text(3)};
   if (!stmt.IsNull(2)) AMENDS_RETURN_IF_ERROR(stmt.Parse(2, team.calendar));
   return team;
 }
@@ -544,13 +564,38 @@ absl::Status SqliteStore::SetTeamCalendar(absl::string_view team, const v1::Cale
 
 namespace {
 
-constexpr char kSelectUser[] = "SELECT name, team, role, token_hash IS NOT NULL FROM users ";
+constexpr char kSelectUser[] =
+    "SELECT name, team, role, token_hash IS NOT NULL, email, language FROM users ";
 
 User UserFromRow(const Statement& stmt) {
   return User{.name = stmt.Text(0),
               .team = stmt.Text(1),
               .role = stmt.Text(2),
-              .has_token = stmt.Int64(3) != 0};
+              .has_token = stmt.Int64(3) != 0,
+              .email = stmt.Text(4),
+              .language = stmt.Text(5)};
+}
+
+absl::StatusOr<User> GetUserOn(Connection& conn, absl::string_view name) {
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          conn.Prepare(absl::StrCat(kSelectUser, "WHERE name = ?")));
+  AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(name).Step());
+  if (!found) return absl::NotFoundError(absl::StrCat("user \"", name, "\" not found"));
+  return UserFromRow(stmt);
+}
+
+absl::StatusOr<std::vector<User>> TeamUsersOn(Connection& conn, absl::string_view team,
+                                              absl::string_view role) {
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare(absl::StrCat(kSelectUser, "WHERE team = ? AND role = ? ORDER BY name")));
+  stmt.Bind(team).Bind(role);
+  std::vector<User> users;
+  for (;;) {
+    AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) return users;
+    users.push_back(UserFromRow(stmt));
+  }
 }
 
 }  // namespace
@@ -582,11 +627,7 @@ absl::Status SqliteStore::CreateUser(const User& user, absl::string_view token_h
 
 absl::StatusOr<User> SqliteStore::GetUser(absl::string_view name) {
   AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
-  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
-                          conn->Prepare(absl::StrCat(kSelectUser, "WHERE name = ?")));
-  AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(name).Step());
-  if (!found) return absl::NotFoundError(absl::StrCat("user \"", name, "\" not found"));
-  return UserFromRow(stmt);
+  return GetUserOn(*conn, name);
 }
 
 absl::StatusOr<User> SqliteStore::GetUserByTokenHash(absl::string_view token_hash) {
@@ -623,6 +664,28 @@ absl::Status SqliteStore::SetTokenHash(absl::string_view user, absl::string_view
   if (!s.ok()) return s;
   if (writer_->Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("user \"", user, "\" not found"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::SetUserContact(const User& user) {
+  absl::MutexLock lock(&write_mu_);
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement stmt, writer_->Prepare("UPDATE users SET email = ?, language = ? WHERE name = ?"));
+  AMENDS_RETURN_IF_ERROR(stmt.Bind(user.email).Bind(user.language).Bind(user.name).Run());
+  if (writer_->Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("user \"", user.name, "\" not found"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::SetTeamLanguage(absl::string_view team, absl::string_view language) {
+  absl::MutexLock lock(&write_mu_);
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          writer_->Prepare("UPDATE teams SET language = ? WHERE name = ?"));
+  AMENDS_RETURN_IF_ERROR(stmt.Bind(language).Bind(team).Run());
+  if (writer_->Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("team \"", team, "\" not found"));
   }
   return absl::OkStatus();
 }
@@ -764,6 +827,15 @@ class SqliteStore::Transaction final : public WriteTransaction {
     AMENDS_RETURN_IF_ERROR(broken_);
     return Checked(ListIncidentsOn(conn_, query));
   }
+  absl::StatusOr<User> GetUser(absl::string_view name) override {
+    AMENDS_RETURN_IF_ERROR(broken_);
+    return Checked(GetUserOn(conn_, name));
+  }
+  absl::StatusOr<std::vector<User>> TeamUsers(absl::string_view team,
+                                              absl::string_view role) override {
+    AMENDS_RETURN_IF_ERROR(broken_);
+    return Checked(TeamUsersOn(conn_, team, role));
+  }
 
   absl::StatusOr<Committed> Write(const IncidentWrite& write) override
       ABSL_NO_THREAD_SAFETY_ANALYSIS {  // write_mu_ is held for the transaction's life
@@ -883,6 +955,29 @@ absl::StatusOr<int64_t> NextKey(Connection& conn, absl::string_view table) {
   return found ? stmt.Int64(0) + 1 : 1;
 }
 
+// When the dispatcher should try a notification next: its not_before while pending, its
+// next_attempt while retrying, never once it is sent or failed.
+Value DueAt(const v1::Notification& n) {
+  if (n.state() == v1::Notification::STATE_PENDING) return ToUnixMicros(n.not_before());
+  if (n.state() == v1::Notification::STATE_RETRYING) return ToUnixMicros(n.next_attempt());
+  return std::monostate();
+}
+
+// Inserts n with a new id; returns it with the id.
+absl::StatusOr<v1::Notification> InsertNotification(Connection& conn, v1::Notification n) {
+  AMENDS_ASSIGN_OR_RETURN(const int64_t id, NextKey(conn, "notifications"));
+  n.set_id(id);
+  AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(n));
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement insert,
+      conn.Prepare("INSERT INTO notifications (id, incident_id, team, state, due_at, data) "
+                   "VALUES (?, ?, ?, ?, ?, ?)"));
+  insert.Bind(id).Bind(n.incident_id()).Bind(n.team()).Bind(int64_t{n.state()});
+  BindValue(insert, DueAt(n));
+  AMENDS_RETURN_IF_ERROR(insert.BindBlob(data).Run());
+  return n;
+}
+
 }  // namespace
 
 absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) {
@@ -967,7 +1062,114 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
   AMENDS_ASSIGN_OR_RETURN(
       Statement stream, writer_->Prepare("INSERT INTO stream (sequence, incident) VALUES (?, ?)"));
   AMENDS_RETURN_IF_ERROR(stream.Bind(event.sequence()).BindBlob(data).Run());
+
+  // The outbox rows, in the same transaction: a notification exists if and only if the change
+  // that caused it was committed.
+  for (v1::Notification n : write.notifications) {
+    n.set_incident_id(incident.id());
+    n.set_sequence(event.sequence());
+    AMENDS_RETURN_IF_ERROR(InsertNotification(*writer_, n).status());
+    ++out.notifications;
+  }
   return out;
+}
+
+// --- Notifications ---
+
+absl::StatusOr<v1::Notification> SqliteStore::AddNotification(v1::Notification n) {
+  absl::MutexLock lock(&write_mu_);
+  return InWriteTransaction(*writer_, [&] { return InsertNotification(*writer_, std::move(n)); });
+}
+
+namespace {
+
+absl::StatusOr<std::vector<v1::Notification>> NotificationRows(Statement& stmt) {
+  std::vector<v1::Notification> out;
+  for (;;) {
+    AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) return out;
+    AMENDS_RETURN_IF_ERROR(stmt.Parse(0, out.emplace_back()));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Notification> SqliteStore::GetNotification(int64_t id) {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          conn->Prepare("SELECT data FROM notifications WHERE id = ?"));
+  stmt.Bind(id);
+  AMENDS_ASSIGN_OR_RETURN(std::vector<v1::Notification> found, NotificationRows(stmt));
+  if (found.empty()) return absl::NotFoundError(absl::StrCat("notification ", id, " not found"));
+  return std::move(found.front());
+}
+
+absl::StatusOr<std::vector<v1::Notification>> SqliteStore::ListNotifications(
+    const NotificationQuery& query) {
+  std::string sql = "SELECT data FROM notifications WHERE 1";
+  if (query.incident_id != 0) absl::StrAppend(&sql, " AND incident_id = ?");
+  if (!query.teams.empty()) {
+    absl::StrAppend(&sql, " AND team IN (?",
+                    absl::StrJoin(std::vector<std::string>(query.teams.size() - 1, ", ?"), ""),
+                    ")");
+  }
+  if (query.state != v1::Notification::STATE_UNSPECIFIED) absl::StrAppend(&sql, " AND state = ?");
+  absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ?");
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt, conn->Prepare(sql));
+  if (query.incident_id != 0) stmt.Bind(query.incident_id);
+  for (const std::string& team : query.teams) stmt.Bind(team);
+  if (query.state != v1::Notification::STATE_UNSPECIFIED) stmt.Bind(int64_t{query.state});
+  stmt.Bind(int64_t{query.limit});
+  return NotificationRows(stmt);
+}
+
+absl::StatusOr<std::vector<v1::Notification>> SqliteStore::DueNotifications(
+    absl::Time now, int limit, const std::vector<int64_t>& exclude) {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn->Prepare("SELECT data, id FROM notifications INDEXED BY notifications_by_due "
+                    "WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at"));
+  stmt.Bind(absl::ToUnixMicros(now));
+  std::vector<v1::Notification> out;
+  while (static_cast<int>(out.size()) < limit) {
+    AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) break;
+    if (std::find(exclude.begin(), exclude.end(), stmt.Int64(1)) != exclude.end()) continue;
+    AMENDS_RETURN_IF_ERROR(stmt.Parse(0, out.emplace_back()));
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<absl::Time>> SqliteStore::NextNotificationDue() {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                          conn->Prepare("SELECT MIN(due_at) FROM notifications "
+                                        "INDEXED BY notifications_by_due WHERE due_at IS NOT NULL"));
+  AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+  if (!row || stmt.IsNull(0)) return std::nullopt;
+  return absl::FromUnixMicros(stmt.Int64(0));
+}
+
+absl::Status SqliteStore::UpdateNotifications(const std::vector<v1::Notification>& updated) {
+  if (updated.empty()) return absl::OkStatus();
+  absl::MutexLock lock(&write_mu_);
+  return InWriteTransaction(*writer_, [&]() -> absl::Status {
+    for (const v1::Notification& n : updated) {
+      AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(n));
+      AMENDS_ASSIGN_OR_RETURN(
+          Statement stmt,
+          writer_->Prepare("UPDATE notifications SET state = ?, due_at = ?, data = ? WHERE id = ?"));
+      stmt.Bind(int64_t{n.state()});
+      BindValue(stmt, DueAt(n));
+      AMENDS_RETURN_IF_ERROR(stmt.BindBlob(data).Bind(n.id()).Run());
+      if (writer_->Changes() == 0) {
+        return absl::NotFoundError(absl::StrCat("notification ", n.id(), " not found"));
+      }
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::StatusOr<StreamPage> SqliteStore::ReadStream(int64_t after, int limit) {

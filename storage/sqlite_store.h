@@ -71,6 +71,8 @@ class SqliteStore final : public Store {
   absl::StatusOr<User> GetUserByTokenHash(absl::string_view token_hash) override;
   absl::StatusOr<std::vector<User>> ListUsers() override;
   absl::Status SetTokenHash(absl::string_view user, absl::string_view token_hash) override;
+  absl::Status SetUserContact(const User& user) override;
+  absl::Status SetTeamLanguage(absl::string_view team, absl::string_view language) override;
 
   absl::StatusOr<v1::Incident> GetIncident(int64_t id) override;
   absl::StatusOr<std::optional<v1::Incident>> FindByRequestId(
@@ -83,6 +85,15 @@ class SqliteStore final : public Store {
   absl::StatusOr<int64_t> PruneStream(absl::Time before, int max_entries) override;
   absl::StatusOr<int64_t> LastSequence() override;
   absl::Status ForEachWakeup(absl::FunctionRef<void(int64_t id, absl::Time at)> fn) override;
+
+  absl::StatusOr<v1::Notification> AddNotification(v1::Notification n) override;
+  absl::StatusOr<v1::Notification> GetNotification(int64_t id) override;
+  absl::StatusOr<std::vector<v1::Notification>> ListNotifications(
+      const NotificationQuery& query) override;
+  absl::StatusOr<std::vector<v1::Notification>> DueNotifications(
+      absl::Time now, int limit, const std::vector<int64_t>& exclude) override;
+  absl::StatusOr<std::optional<absl::Time>> NextNotificationDue() override;
+  absl::Status UpdateNotifications(const std::vector<v1::Notification>& updated) override;
 
  private:
   class ReadLease;

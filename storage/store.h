@@ -42,6 +42,7 @@ struct Team {
   std::string name;
   std::string time_zone;  // IANA name, e.g. "Asia/Tokyo"
   v1::Calendar calendar;  // the team's own hours and holidays; empty: the policy's
+  std::string language;   // "ja" or "en": of notifications to its members without their own
 };
 
 struct User {
@@ -49,6 +50,16 @@ struct User {
   std::string team;
   std::string role;  // "member", "manager", "observer" or "admin"
   bool has_token = false;  // false once revoked
+  std::string email;       // empty: no mail is sent to this user
+  std::string language;    // "ja", "en", or empty: the team's
+};
+
+// Which notifications ListNotifications returns, newest first. Zero/empty fields do not filter.
+struct NotificationQuery {
+  int64_t incident_id = 0;
+  std::vector<std::string> teams;  // any of these teams
+  v1::Notification::State state = v1::Notification::STATE_UNSPECIFIED;
+  int limit = 100;
 };
 
 // Which incidents ListIncidents returns. Empty strings and UNSPECIFIED enums do not filter.
@@ -84,11 +95,15 @@ struct IncidentWrite {
   std::optional<absl::Time> wake_at;
   std::optional<absl::Time> next_due;
   std::string asked_team;
+  // The outbox rows the change causes, written in the same transaction; the store fills in
+  // their id, incident_id and sequence.
+  std::vector<v1::Notification> notifications;
 };
 
 struct Committed {
   v1::Incident incident;
   v1::Event event;
+  int notifications = 0;  // outbox rows written with it
 };
 
 // A page of the stream's replay window (Store::ReadStream).
@@ -112,6 +127,11 @@ class WriteTransaction {
       absl::string_view reporter, absl::string_view request_id) = 0;
   virtual absl::StatusOr<std::vector<v1::Incident>> ListIncidents(
       const IncidentQuery& query) = 0;
+  // NOT_FOUND if there is no such user.
+  virtual absl::StatusOr<User> GetUser(absl::string_view name) = 0;
+  // The users of a team with this role ("manager"), revoked ones included, by name.
+  virtual absl::StatusOr<std::vector<User>> TeamUsers(absl::string_view team,
+                                                      absl::string_view role) = 0;
 
   // Writes one change (Store's rules: version check, sequence, stream entry) whole, or on
   // error none of it: the transaction stays as it was before the call, and its other changes
@@ -142,6 +162,11 @@ class Store {
   virtual absl::StatusOr<std::vector<User>> ListUsers() = 0;
   // Replaces the user's token hash; an empty hash revokes every token. NOT_FOUND if no user.
   virtual absl::Status SetTokenHash(absl::string_view user, absl::string_view token_hash) = 0;
+  // Replaces the user's email and language (the other fields of `user` are ignored).
+  // NOT_FOUND if no user.
+  virtual absl::Status SetUserContact(const User& user) = 0;
+  // NOT_FOUND if no team.
+  virtual absl::Status SetTeamLanguage(absl::string_view team, absl::string_view language) = 0;
 
   virtual absl::StatusOr<v1::Incident> GetIncident(int64_t id) = 0;
   // The incident a reporter created with this request_id, if any.
@@ -180,6 +205,25 @@ class Store {
   // migration that added deadlines sets wake_at to the Unix epoch on the incidents that were
   // open then (IncidentWriter::Fire adopts them).
   virtual absl::Status ForEachWakeup(absl::FunctionRef<void(int64_t id, absl::Time at)> fn) = 0;
+
+  // The outbox (see server/dispatcher.h). A notification's due time is its not_before while
+  // pending and its next_attempt while retrying; sent and failed ones are never due.
+  //
+  // Adds a notification that no change caused (a test message); returns it with its id.
+  virtual absl::StatusOr<v1::Notification> AddNotification(v1::Notification n) = 0;
+  // NOT_FOUND if there is no such notification.
+  virtual absl::StatusOr<v1::Notification> GetNotification(int64_t id) = 0;
+  virtual absl::StatusOr<std::vector<v1::Notification>> ListNotifications(
+      const NotificationQuery& query) = 0;
+  // Pending or retrying notifications due at or before `now`, soonest due first, at most
+  // `limit`, skipping the ids in `exclude` (those being sent).
+  virtual absl::StatusOr<std::vector<v1::Notification>> DueNotifications(
+      absl::Time now, int limit, const std::vector<int64_t>& exclude) = 0;
+  // The earliest due time of a pending or retrying notification; nullopt if none.
+  virtual absl::StatusOr<std::optional<absl::Time>> NextNotificationDue() = 0;
+  // Replaces the stored notifications (matched by id) in one transaction: their state,
+  // next_attempt and attempts after delivery attempts.
+  virtual absl::Status UpdateNotifications(const std::vector<v1::Notification>& updated) = 0;
 };
 
 }  // namespace amends

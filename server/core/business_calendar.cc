@@ -210,6 +210,12 @@ absl::Time BusinessCalendar::Add(absl::Time t, Span span, bool wall_clock) const
   return t + span.time;
 }
 
+absl::Time BusinessCalendar::NextWorkingTime(absl::Time t) const {
+  if (IsWorkingTime(t) || !IsFinite(t)) return t;
+  // The first instant of working time after t is where one nanosecond of work would start.
+  return AddWorkingTime(t, absl::Nanoseconds(1)) - absl::Nanoseconds(1);
+}
+
 // Zero returns t even outside working hours: nothing is added, so nothing moves. A negative d
 // counts backwards, mirroring the rules: a result that uses up a day exactly is its opening.
 absl::Time BusinessCalendar::AddWorkingTime(absl::Time t, absl::Duration d) const {

@@ -51,6 +51,8 @@ class BusinessCalendar {
   const absl::TimeZone& zone() const { return zone_; }
 
   bool IsWorkingTime(absl::Time t) const;
+  // t during working time; otherwise the next opening after it.
+  absl::Time NextWorkingTime(absl::Time t) const;
 
   // t plus `span`, counted in working time, or around the clock when wall_clock (then a day
   // is a civil day in the zone).

@@ -18,6 +18,11 @@ namespace amends {
 
 std::vector<v1::InboxItem> InboxFor(std::span<const v1::Incident> incidents, const Actor& actor);
 
+// For a manager: an item for each notification of their own team that gave up (test messages
+// aside), newest first, so that nobody is silently left untold. Nothing for anyone else.
+std::vector<v1::InboxItem> FailedNotificationItems(std::span<const v1::Notification> failed,
+                                                   const Actor& actor);
+
 }  // namespace amends
 
 #endif  // AMENDS_SERVER_CORE_INBOX_H_

@@ -46,6 +46,8 @@ struct SeverityRules {
   std::vector<ReminderLead> reminders;
   std::vector<ChainLevel> chain;  // chain[0] is the owner
   bool raise_on_recurrence = false;
+  // The team's managers are told of a new incident at once (default: HIGH and CRITICAL).
+  bool tell_managers_on_report = false;
 };
 
 // Parses "30m", "4h", "1h30m" (absl::ParseDuration) or "3d"; must be positive.

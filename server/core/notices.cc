@@ -1,0 +1,129 @@
+#include "server/core/notices.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "server/core/time_proto.h"
+
+namespace amends {
+namespace {
+
+using v1::Deadline;
+using v1::Incident;
+using v1::Notification;
+using Reason = Notification::Reason;
+
+const Deadline* FindDeadline(const Incident& incident, absl::string_view key) {
+  for (const Deadline& d : incident.deadlines()) {
+    if (d.key() == key) return &d;
+  }
+  return nullptr;
+}
+
+// A notice about deadline `d`, to whoever it names: the managers of a team, or its person.
+Notice AboutDeadline(Reason reason, const Deadline& d, bool urgent) {
+  Notice n{.reason = reason, .urgent = urgent, .deadline_key = d.key(), .what = d.what()};
+  if (d.managers_of().empty()) {
+    n.user = d.user();
+  } else {
+    n.managers_of = d.managers_of();
+  }
+  if (d.has_due()) n.due = FromProto(d.due());
+  return n;
+}
+
+// The deadline a breach event changed: newly breached, or moved up the chain (a breached
+// approval asked again of the next level keeps no breached_at, but its level rises).
+const Deadline* Breached(const Incident& before, const Incident& next) {
+  for (const Deadline& d : next.deadlines()) {
+    const Deadline* was = FindDeadline(before, d.key());
+    if (was == nullptr) continue;
+    if ((d.has_breached_at() && !was->has_breached_at()) || d.level() != was->level()) return &d;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<Notice> NoticesFor(const Incident& before, const Change& change,
+                               const Rules& rules) {
+  const Incident& next = change.incident;
+  const v1::Event& event = change.event;
+  const bool critical = next.severity() == v1::SEVERITY_CRITICAL;
+  std::vector<Notice> out;
+  auto to_user = [&](Reason reason, const std::string& user) {
+    if (!user.empty()) out.push_back({.reason = reason, .user = user, .urgent = critical});
+  };
+
+  switch (event.type()) {
+    case v1::EVENT_TYPE_REPORTED:
+      if (rules.policy.For(next.severity()).tell_managers_on_report) {
+        out.push_back(
+            {.reason = Notification::REASON_REPORTED, .managers_of = next.team(), .urgent = true});
+      }
+      break;
+    case v1::EVENT_TYPE_ESCALATED:
+      if (const Deadline* d = FindDeadline(next, "approve")) {
+        out.push_back(AboutDeadline(Notification::REASON_APPROVAL_ASKED, *d, critical));
+      }
+      break;
+    case v1::EVENT_TYPE_ESCALATION_APPROVED:
+      to_user(Notification::REASON_APPROVED, next.owner());
+      break;
+    case v1::EVENT_TYPE_ESCALATION_DECLINED:
+      to_user(Notification::REASON_DECLINED, next.owner());
+      break;
+    case v1::EVENT_TYPE_ASSIGNED:
+      if (next.owner() != before.owner()) to_user(Notification::REASON_HANDED_OVER, next.owner());
+      break;
+    case v1::EVENT_TYPE_VISIT_SCHEDULED:
+      for (const std::string& attendee : next.visit().attendees()) {
+        to_user(Notification::REASON_VISIT_SCHEDULED, attendee);
+      }
+      break;
+    case v1::EVENT_TYPE_REMINDER:
+      // Fire() records the reminder it sends as the newest notice.
+      if (next.reminders_size() > 0) {
+        const v1::ReminderNotice& r = next.reminders(next.reminders_size() - 1);
+        Notice n{.reason = Notification::REASON_REMINDER,
+                 .user = r.managers_of().empty() ? r.user() : "",
+                 .managers_of = r.managers_of(),
+                 .urgent = critical,
+                 .deadline_key = r.deadline_key(),
+                 .what = r.what(),
+                 .due = FromProto(r.due())};
+        if (!n.user.empty() || !n.managers_of.empty()) out.push_back(std::move(n));
+      }
+      break;
+    case v1::EVENT_TYPE_DEADLINE_BREACHED:
+      if (const Deadline* d = Breached(before, next)) {
+        // A breached approval asked of the next level is a request to approve; any other
+        // breach tells the level it reached.
+        const bool asked_again = d->key() == "approve" && !d->has_breached_at();
+        out.push_back(AboutDeadline(
+            asked_again ? Notification::REASON_APPROVAL_ASKED : Notification::REASON_BREACH, *d,
+            critical || d->wall_clock()));
+        if (!asked_again && d->has_breached_at()) out.back().due = FromProto(d->breached_at());
+      }
+      break;
+    default:  // notes, apologies, measures, plans, follow-ups, holds: nobody needs a message
+      break;
+  }
+  // Nobody is told of what they did themselves.
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [&](const Notice& n) { return n.user == event.actor(); }),
+            out.end());
+  return out;
+}
+
+absl::Time DeliverNotBefore(const Notice& notice, const BusinessCalendar& recipient_calendar,
+                            absl::Time now) {
+  if (notice.urgent) return now;
+  absl::Time at = recipient_calendar.NextWorkingTime(now);
+  if (notice.reason == Notification::REASON_REMINDER && notice.due) {
+    at = std::min(at, std::max(now, *notice.due));
+  }
+  return at;
+}
+
+}  // namespace amends

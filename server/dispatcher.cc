@@ -1,0 +1,231 @@
+#include "server/dispatcher.h"
+
+#include <algorithm>
+#include <atomic>
+#include <iostream>
+#include <utility>
+
+#include "absl/random/random.h"
+#include "absl/strings/str_cat.h"
+#include "server/core/time_proto.h"
+
+namespace amends {
+namespace {
+
+// Notifications fetched from the store per round.
+constexpr int kBatch = 256;
+// The loop looks at the store at least this often, for rows written by another process.
+constexpr absl::Duration kPoll = absl::Minutes(1);
+
+}  // namespace
+
+Dispatcher::Dispatcher(Store& store, Mailer& mailer, const Clock& clock, Options options)
+    : store_(store), mailer_(mailer), clock_(clock), options_(std::move(options)) {}
+
+Dispatcher::~Dispatcher() { Stop(); }
+
+void Dispatcher::Wake() {
+  absl::MutexLock lock(&mu_);
+  woken_ = true;
+  loop_cv_.Signal();
+}
+
+std::string Dispatcher::MessageId(const v1::Notification& n) const {
+  const int64_t created = absl::ToUnixMicros(FromProto(n.created_at()));
+  if (n.id() != 0) {
+    return absl::StrCat("<amends.", n.id(), ".", created, "@", options_.message_id_domain, ">");
+  }
+  thread_local absl::BitGen random;
+  return absl::StrCat("<amends.test.", created, ".", absl::Uniform<uint64_t>(random), "@",
+                      options_.message_id_domain, ">");
+}
+
+v1::Notification Dispatcher::Attempt(v1::Notification n) {
+  if (n.message_id().empty()) n.set_message_id(MessageId(n));
+  const MailOutcome outcome = mailer_.Send({.to = n.address(),
+                                            .subject = n.subject(),
+                                            .body = n.body(),
+                                            .message_id = n.message_id(),
+                                            .date = clock_.Now()});
+  const absl::Time now = clock_.Now();
+  v1::DeliveryAttempt* attempt = n.add_attempts();
+  *attempt->mutable_at() = ToProto(now);
+  attempt->set_channel(n.channel());
+  attempt->set_ok(outcome.delivered);
+  attempt->set_answer(outcome.answer);
+  n.clear_next_attempt();
+  if (outcome.delivered) {
+    n.set_state(v1::Notification::STATE_SENT);
+  } else if (outcome.permanent || n.attempts_size() >= options_.attempts) {
+    n.set_state(v1::Notification::STATE_FAILED);
+  } else {
+    // first_wait, 2 x first_wait, 4 x ..., each +/-25% so that a burst of failures spreads.
+    thread_local absl::BitGen random;
+    const absl::Duration wait = options_.first_wait * (int64_t{1} << (n.attempts_size() - 1)) *
+                                absl::Uniform(random, 0.75, 1.25);
+    n.set_state(v1::Notification::STATE_RETRYING);
+    *n.mutable_next_attempt() = ToProto(now + wait);
+  }
+  return n;
+}
+
+int Dispatcher::RunDue() {
+  int attempted = 0;
+  for (;;) {
+    absl::StatusOr<std::vector<v1::Notification>> due =
+        store_.DueNotifications(clock_.Now(), kBatch, {});
+    if (!due.ok()) {
+      std::cerr << "amendsd: reading the outbox: " << due.status().message() << std::endl;
+      return attempted;
+    }
+    if (due->empty()) return attempted;
+    std::vector<v1::Notification> done(due->size());
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> threads;
+    const size_t n_threads = std::min(due->size(), static_cast<size_t>(options_.parallel));
+    for (size_t t = 0; t < n_threads; ++t) {
+      threads.emplace_back([&] {
+        for (size_t i; (i = next++) < due->size();) done[i] = Attempt((*due)[i]);
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    if (absl::Status s = store_.UpdateNotifications(done); !s.ok()) {
+      std::cerr << "amendsd: recording deliveries: " << s.message() << std::endl;
+      return attempted;
+    }
+    attempted += static_cast<int>(done.size());
+    // Whatever failed now is due again only after a wait, so this ends.
+  }
+}
+
+absl::StatusOr<v1::Notification> Dispatcher::Retry(int64_t id) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!in_flight_.insert(id).second) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("notification ", id, " is being sent right now"));
+    }
+  }
+  absl::StatusOr<v1::Notification> result = [&]() -> absl::StatusOr<v1::Notification> {
+    absl::StatusOr<v1::Notification> n = store_.GetNotification(id);
+    if (!n.ok()) return n.status();
+    if (n->state() != v1::Notification::STATE_FAILED) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("notification ", id, " has not failed: only a failed one is retried"));
+    }
+    if (n->address().empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(n->recipient(), " still has no mail address: set one first (amends me ",
+                       "--email, or amendsd admin user set ", n->recipient(), " --email)"));
+    }
+    v1::Notification done = Attempt(*std::move(n));
+    if (done.state() != v1::Notification::STATE_SENT) done.set_state(v1::Notification::STATE_FAILED);
+    done.clear_next_attempt();
+    if (absl::Status s = store_.UpdateNotifications({done}); !s.ok()) return s;
+    return done;
+  }();
+  absl::MutexLock lock(&mu_);
+  in_flight_.erase(id);
+  return result;
+}
+
+absl::StatusOr<v1::Notification> Dispatcher::SendNow(v1::Notification n) {
+  v1::Notification done = Attempt(std::move(n));
+  if (done.state() != v1::Notification::STATE_SENT) done.set_state(v1::Notification::STATE_FAILED);
+  done.clear_next_attempt();
+  return store_.AddNotification(std::move(done));
+}
+
+void Dispatcher::Start() {
+  absl::MutexLock lock(&mu_);
+  if (loop_.joinable() || stopping_) return;
+  for (int i = 0; i < options_.parallel; ++i) workers_.emplace_back([this] { Work(); });
+  loop_ = std::thread([this] { Loop(); });
+}
+
+void Dispatcher::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    loop_cv_.SignalAll();
+    work_cv_.SignalAll();
+  }
+  for (std::thread& w : workers_) w.join();
+  workers_.clear();
+  if (loop_.joinable()) loop_.join();
+  // What was sent is recorded; what was only queued stays due in the store.
+  std::vector<v1::Notification> done;
+  {
+    absl::MutexLock lock(&mu_);
+    done = std::move(finished_);
+    finished_.clear();
+  }
+  Record(std::move(done));
+}
+
+void Dispatcher::Record(std::vector<v1::Notification> done) {
+  if (done.empty()) return;
+  if (absl::Status s = store_.UpdateNotifications(done); !s.ok()) {
+    // Left in flight, so nothing sends them again; written at the next round.
+    std::cerr << "amendsd: recording deliveries: " << s.message() << std::endl;
+    absl::MutexLock lock(&mu_);
+    finished_.insert(finished_.end(), done.begin(), done.end());
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  for (const v1::Notification& n : done) in_flight_.erase(n.id());
+}
+
+void Dispatcher::Work() {
+  absl::MutexLock lock(&mu_);
+  for (;;) {
+    while (!stopping_ && queue_.empty()) work_cv_.Wait(&mu_);
+    if (stopping_) return;
+    v1::Notification n = std::move(queue_.front());
+    queue_.pop_front();
+    mu_.Unlock();
+    v1::Notification done = Attempt(std::move(n));
+    mu_.Lock();
+    finished_.push_back(std::move(done));
+    loop_cv_.Signal();
+  }
+}
+
+void Dispatcher::Loop() {
+  mu_.Lock();
+  while (!stopping_) {
+    std::vector<v1::Notification> done = std::move(finished_);
+    finished_.clear();
+    woken_ = false;
+    mu_.Unlock();
+    Record(std::move(done));
+    mu_.Lock();
+    const std::vector<int64_t> exclude(in_flight_.begin(), in_flight_.end());
+    // At most kBatch in flight: a slow server makes the backlog wait in the store.
+    const int room = kBatch - static_cast<int>(in_flight_.size());
+    mu_.Unlock();
+
+    const absl::Time now = clock_.Now();
+    absl::StatusOr<std::vector<v1::Notification>> due =
+        room > 0 ? store_.DueNotifications(now, room, exclude)
+                 : absl::StatusOr<std::vector<v1::Notification>>(std::vector<v1::Notification>());
+    absl::StatusOr<std::optional<absl::Time>> next = store_.NextNotificationDue();
+    if (!due.ok()) std::cerr << "amendsd: reading the outbox: " << due.status().message() << "\n";
+
+    mu_.Lock();
+    if (due.ok()) {
+      for (v1::Notification& n : *due) {
+        if (in_flight_.insert(n.id()).second) queue_.push_back(std::move(n));
+      }
+      if (!queue_.empty()) work_cv_.SignalAll();
+    }
+    if (woken_ || !finished_.empty() || stopping_) continue;
+    absl::Duration wait = kPoll;
+    if (due.ok() && room > 0 && static_cast<int>(due->size()) == room) wait = absl::ZeroDuration();
+    if (next.ok() && *next && **next > now) wait = std::min(wait, **next - now);
+    loop_cv_.WaitWithTimeout(&mu_, wait);
+  }
+  mu_.Unlock();
+}
+
+}  // namespace amends

@@ -1,0 +1,99 @@
+#include "server/outbox.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "server/core/notices.h"
+#include "server/core/notification_text.h"
+#include "server/core/time_proto.h"
+
+namespace amends {
+
+std::string LanguageOf(const User& user, const Team& team) {
+  if (!user.language.empty()) return user.language;
+  if (!team.language.empty()) return team.language;
+  return "en";
+}
+
+v1::Notification NewNotification(const User& user, absl::string_view team, absl::Time now) {
+  v1::Notification n;
+  n.set_team(std::string(team));
+  n.set_recipient(user.name);
+  n.set_channel(std::string(kMailChannel));
+  n.set_address(user.email);
+  *n.mutable_created_at() = ToProto(now);
+  *n.mutable_not_before() = ToProto(now);
+  n.set_state(v1::Notification::STATE_PENDING);
+  if (user.email.empty()) {
+    n.set_state(v1::Notification::STATE_FAILED);
+    v1::DeliveryAttempt* a = n.add_attempts();
+    *a->mutable_at() = ToProto(now);
+    a->set_channel(std::string(kMailChannel));
+    a->set_answer(absl::StrCat(user.name, " has no mail address (amends me --email ADDR, or ",
+                               "amendsd admin user set ", user.name, " --email ADDR)"));
+  }
+  return n;
+}
+
+absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& context,
+                                                         const v1::Incident& before,
+                                                         const Change& change,
+                                                         const Rules& rules) {
+  const std::vector<Notice> notices = NoticesFor(before, change, rules);
+  std::vector<v1::Notification> rows;
+  if (notices.empty()) return rows;
+
+  absl::flat_hash_map<std::string, Team> teams;
+  auto team_of = [&](const std::string& name) -> absl::StatusOr<const Team*> {
+    auto it = teams.find(name);
+    if (it == teams.end()) {
+      absl::StatusOr<Team> team = context.txn.GetTeam(name);
+      if (!team.ok()) return team.status();
+      it = teams.emplace(name, *std::move(team)).first;
+    }
+    return &it->second;
+  };
+
+  absl::flat_hash_set<std::string> told;
+  auto tell = [&](const Notice& notice, const User& user) -> absl::Status {
+    if (!user.has_token || user.name == change.event.actor() || !told.insert(user.name).second) {
+      return absl::OkStatus();
+    }
+    absl::StatusOr<const Team*> team = team_of(user.team);
+    if (!team.ok()) return team.status();
+    absl::StatusOr<const BusinessCalendar*> calendar = context.calendar_for(**team);
+    if (!calendar.ok()) return calendar.status();
+    v1::Notification n = NewNotification(user, change.incident.team(), context.now);
+    n.set_reason(notice.reason);
+    n.set_urgent(notice.urgent);
+    n.set_language(LanguageOf(user, **team));
+    MessageText text = RenderNotice(notice, change.incident, change.event, n.language(),
+                                    (*calendar)->zone());
+    n.set_subject(std::move(text.subject));
+    n.set_body(std::move(text.body));
+    *n.mutable_not_before() = ToProto(DeliverNotBefore(notice, **calendar, context.now));
+    rows.push_back(std::move(n));
+    return absl::OkStatus();
+  };
+
+  for (const Notice& notice : notices) {
+    if (!notice.managers_of.empty()) {
+      absl::StatusOr<std::vector<User>> managers =
+          context.txn.TeamUsers(notice.managers_of, "manager");
+      if (!managers.ok()) return managers.status();
+      for (const User& manager : *managers) {
+        if (absl::Status s = tell(notice, manager); !s.ok()) return s;
+      }
+      continue;
+    }
+    absl::StatusOr<User> user = context.txn.GetUser(notice.user);
+    if (absl::IsNotFound(user.status())) continue;  // a name that is nobody's account
+    if (!user.ok()) return user.status();
+    if (absl::Status s = tell(notice, *user); !s.ok()) return s;
+  }
+  return rows;
+}
+
+}  // namespace amends

@@ -1,0 +1,53 @@
+// Outbox: the notification rows a committed change causes, for the writer to write in the
+// change's own transaction (so a notification exists if and only if its change committed).
+//
+// core/notices.h says whom a change tells and why; this resolves it to people and messages:
+// "the managers of a team" becomes each manager who still holds a token, nobody is told of
+// their own change, and nobody twice for one change. Each message is in the recipient's
+// language (their own, else their team's, else English), rendered by core/notification_text.h
+// in their team's time zone, and waits for their team's working hours unless urgent. A person
+// without a mail address gets a row that has already failed, so that their team's managers see
+// in `amends inbox` that nobody told them.
+//
+// Called by the writer's group leader, inside the group's transaction.
+#ifndef AMENDS_SERVER_OUTBOX_H_
+#define AMENDS_SERVER_OUTBOX_H_
+
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "amends/v1/amends.pb.h"
+#include "server/core/business_calendar.h"
+#include "server/core/change.h"
+#include "server/core/deadlines.h"
+#include "storage/store.h"
+
+namespace amends {
+
+// The only channel so far.
+inline constexpr absl::string_view kMailChannel = "mail";
+
+// The language messages to `user` are written in: theirs, else their team's, else "en".
+std::string LanguageOf(const User& user, const Team& team);
+
+// A row for `user` with everything but the text: pending, or failed at once without an address.
+v1::Notification NewNotification(const User& user, absl::string_view team, absl::Time now);
+
+struct OutboxContext {
+  WriteTransaction& txn;
+  absl::Time now;
+  // The business calendar of a team (the writer's cache).
+  absl::FunctionRef<absl::StatusOr<const BusinessCalendar*>(const Team&)> calendar_for;
+};
+
+// The rows `change`, made from `before` (empty for a report), causes.
+absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& context,
+                                                         const v1::Incident& before,
+                                                         const Change& change,
+                                                         const Rules& rules);
+
+}  // namespace amends
+
+#endif  // AMENDS_SERVER_OUTBOX_H_
