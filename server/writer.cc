@@ -163,22 +163,20 @@ absl::StatusOr<Rules> IncidentWriter::RulesForIncident(WriteTransaction& txn,
 absl::StatusOr<Committed> IncidentWriter::Write(Group& group, const v1::Incident& before,
                                                 Change change, const Rules& rules,
                                                 std::string request_id) {
-  std::vector<v1::Notification> notifications;
-  if (notify_) {
-    auto calendar_for = [&](const Team& team) ABSL_NO_THREAD_SAFETY_ANALYSIS
-        -> absl::StatusOr<const BusinessCalendar*> {  // runs under group_mu_
-      absl::StatusOr<Rules> team_rules = RulesFor(team);
-      if (!team_rules.ok()) return team_rules.status();
-      return &team_rules->calendar;
-    };
-    absl::StatusOr<std::vector<v1::Notification>> rows =
-        OutboxRows({.txn = group.txn(), .now = clock_.Now(), .calendar_for = calendar_for},
-                   before, change, rules);
-    if (!rows.ok()) return rows.status();
-    notifications = *std::move(rows);
-  }
   IncidentWrite write = ToWrite(std::move(change), std::move(request_id));
-  write.notifications = std::move(notifications);
+  if (notify_) {
+    write.notifications = [&](const Committed& committed) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      // Runs inside group.Write below, under group_mu_.
+      auto calendar_for = [&](const Team& team) ABSL_NO_THREAD_SAFETY_ANALYSIS
+          -> absl::StatusOr<const BusinessCalendar*> {
+        absl::StatusOr<Rules> team_rules = RulesFor(team);
+        if (!team_rules.ok()) return team_rules.status();
+        return &team_rules->calendar;
+      };
+      return OutboxRows({.txn = group.txn(), .now = clock_.Now(), .calendar_for = calendar_for},
+                        before, {committed.incident, committed.event}, rules);
+    };
+  }
   return group.Write(write);
 }
 

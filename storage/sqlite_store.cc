@@ -1065,11 +1065,14 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
 
   // The outbox rows, in the same transaction: a notification exists if and only if the change
   // that caused it was committed.
-  for (v1::Notification n : write.notifications) {
-    n.set_incident_id(incident.id());
-    n.set_sequence(event.sequence());
-    AMENDS_RETURN_IF_ERROR(InsertNotification(*writer_, n).status());
-    ++out.notifications;
+  if (write.notifications) {
+    AMENDS_ASSIGN_OR_RETURN(std::vector<v1::Notification> rows, write.notifications(out));
+    for (v1::Notification& n : rows) {
+      n.set_incident_id(incident.id());
+      n.set_sequence(event.sequence());
+      AMENDS_RETURN_IF_ERROR(InsertNotification(*writer_, std::move(n)).status());
+      ++out.notifications;
+    }
   }
   return out;
 }

@@ -24,6 +24,7 @@
 #define AMENDS_STORAGE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include "absl/strings/string_view.h"
@@ -84,6 +85,12 @@ struct IncidentQuery {
   int limit = 50;
 };
 
+struct Committed {
+  v1::Incident incident;
+  v1::Event event;
+  int notifications = 0;  // outbox rows written with it
+};
+
 // One change to write: the incident as it stands after it, and the event recording it.
 struct IncidentWrite {
   v1::Incident incident;  // id 0: a new incident; the store assigns the id
@@ -95,16 +102,13 @@ struct IncidentWrite {
   std::optional<absl::Time> wake_at;
   std::optional<absl::Time> next_due;
   std::string asked_team;
-  // The outbox rows the change causes, written in the same transaction; the store fills in
-  // their id, incident_id and sequence.
-  std::vector<v1::Notification> notifications;
+  // The outbox rows the change causes, if any: called with the change as committed (its id
+  // and sequence known) inside the write, and written in the same transaction, so that a row
+  // exists if and only if its change does. An error fails the write. The store fills in each
+  // row's id, incident_id and sequence.
+  std::function<absl::StatusOr<std::vector<v1::Notification>>(const Committed&)> notifications;
 };
 
-struct Committed {
-  v1::Incident incident;
-  v1::Event event;
-  int notifications = 0;  // outbox rows written with it
-};
 
 // A page of the stream's replay window (Store::ReadStream).
 struct StreamPage {

@@ -74,7 +74,7 @@ class ServiceTest : public ::testing::Test {
   // (Re)starts the server on the same database, as amendsd does after a restart.
   void StartServer(const AmendsServer::Options& options) {
     server_.reset();
-    auto server = AmendsServer::Start(*store_, clock_, DefaultPolicy(), options);
+    auto server = AmendsServer::Start(*store_, clock_, *policy_, options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
@@ -102,6 +102,7 @@ class ServiceTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  const Policy* policy_ = &DefaultPolicy();  // must outlive the server
   FakeClock clock_{Friday()};
   std::unique_ptr<SqliteStore> store_;
   std::unique_ptr<AmendsServer> server_;

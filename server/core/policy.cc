@@ -6,10 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "server/core/textproto_checker.h"
 
 namespace amends {
 namespace {
@@ -19,100 +18,21 @@ using pb::TextFormat;
 
 constexpr absl::string_view kNotADuration = "is not a duration like 30m, 4h or 3d";
 
-// Keeps the first syntax error as "line:column: message" (1-based); the parser stops there.
-class FirstError : public pb::io::ErrorCollector {
- public:
-  void AddError(int line, pb::io::ColumnNumber column, const std::string& message) override {
-    if (text.empty()) text = absl::StrCat(line + 1, ":", column + 1, ": ", message);
-  }
-  std::string text;
-};
-
 // "HIGH" for SEVERITY_HIGH: how the messages speak of a severity.
 std::string ShortName(v1::Severity severity) {
   return std::string(absl::StripPrefix(v1::Severity_Name(severity), "SEVERITY_"));
 }
 
-// Names the source line of a field path such as "severity[2].approve_within", from the
-// locations the text-format parser recorded.
-class Checker {
- public:
-  Checker(absl::string_view source, const v1::Policy& policy, const TextFormat::ParseInfoTree& tree)
-      : source_(source), policy_(policy), tree_(tree) {}
+// ParseSpan() with the error at the field's line.
+absl::StatusOr<Span> SpanAt(const TextprotoChecker& check, absl::string_view path,
+                            absl::string_view text) {
+  absl::StatusOr<Span> span = ParseSpan(path, text);
+  if (!span.ok()) return check.ErrorAt(path, span.status());
+  return span;
+}
 
-  // INVALID_ARGUMENT "<source>:<line>: <message>". The line is where the deepest part of
-  // `path` that the text spells out starts: for a missing field, its enclosing message; with
-  // no part spelled out, just "<source>: <message>".
-  absl::Status Error(absl::string_view path, absl::string_view message) const {
-    int line = Resolve(path).line;
-    return absl::InvalidArgumentError(line < 0
-                                          ? absl::StrCat(source_, ": ", message)
-                                          : absl::StrCat(source_, ":", line + 1, ": ", message));
-  }
-
-  // Whether the text spells out `path` itself, even with a default value (`team: ""`).
-  bool Written(absl::string_view path) const { return Resolve(path).complete; }
-
-  // ParseSpan() with the error at the field's line.
-  absl::StatusOr<Span> SpanAt(absl::string_view path, absl::string_view text) const {
-    absl::StatusOr<Span> span = ParseSpan(path, text);
-    if (!span.ok()) return Error(path, span.status().message());
-    return span;
-  }
-
- private:
-  struct Resolved {
-    int line = -1;  // 0-based
-    bool complete = false;
-  };
-
-  // Walks `path` through the message and the recorded locations side by side.
-  Resolved Resolve(absl::string_view path) const {
-    Resolved found;
-    const pb::Message* message = &policy_;
-    const TextFormat::ParseInfoTree* tree = &tree_;
-    for (absl::string_view part : absl::StrSplit(path, '.')) {
-      if (message == nullptr || tree == nullptr) return found;
-      int index = -1;  // the parser's "not repeated"
-      if (size_t bracket = part.find('['); bracket != part.npos) {
-        absl::string_view number = part.substr(bracket + 1);
-        if (!absl::ConsumeSuffix(&number, "]") || !absl::SimpleAtoi(number, &index)) return found;
-        part = part.substr(0, bracket);
-      }
-      const pb::FieldDescriptor* field =
-          message->GetDescriptor()->FindFieldByName(std::string(part));
-      if (field == nullptr || field->is_repeated() != (index >= 0)) return found;
-      const pb::Reflection& reflection = *message->GetReflection();
-      int located = index;
-      if (field->is_repeated()) {
-        int size = reflection.FieldSize(*message, field);
-        if (index >= size) return found;
-        // The parser records one location per list (`follow_up_after: ["5d", "20d"]`), not
-        // per element; then the best it can tell is where the field first appears.
-        if (tree->GetLocation(field, size - 1).line < 0) located = 0;
-      }
-      TextFormat::ParseLocation at = tree->GetLocation(field, located);
-      if (at.line < 0) return found;
-      found.line = at.line;
-      if (field->message_type() == nullptr) {
-        message = nullptr;
-        continue;
-      }
-      // Nested messages are recorded one by one, lists or not.
-      message = index >= 0 ? &reflection.GetRepeatedMessage(*message, field, index)
-                           : &reflection.GetMessage(*message, field);
-      tree = tree->GetTreeForNested(field, index);
-    }
-    found.complete = true;
-    return found;
-  }
-
-  absl::string_view source_;
-  const v1::Policy& policy_;
-  const TextFormat::ParseInfoTree& tree_;
-};
-
-absl::StatusOr<ReminderLead> CompileReminder(const Checker& check, const v1::ReminderLead& lead,
+absl::StatusOr<ReminderLead> CompileReminder(const TextprotoChecker& check,
+                                             const v1::ReminderLead& lead,
                                              const std::string& path) {
   bool has_fraction = lead.fraction_gone() != 0;
   bool has_before = !lead.before().empty();
@@ -130,7 +50,7 @@ absl::StatusOr<ReminderLead> CompileReminder(const Checker& check, const v1::Rem
     compiled.fraction_gone = f;
     return compiled;
   }
-  absl::StatusOr<Span> before = check.SpanAt(path + ".before", lead.before());
+  absl::StatusOr<Span> before = SpanAt(check, path + ".before", lead.before());
   if (!before.ok()) return before.status();
   // A working day has no fixed length, and a lead is a length of time, so "1d" is refused
   // rather than guessed as 24 or 9 hours.
@@ -143,7 +63,8 @@ absl::StatusOr<ReminderLead> CompileReminder(const Checker& check, const v1::Rem
   return compiled;
 }
 
-absl::StatusOr<ChainLevel> CompileChainLevel(const Checker& check, const v1::ChainLevel& level,
+absl::StatusOr<ChainLevel> CompileChainLevel(const TextprotoChecker& check,
+                                             const v1::ChainLevel& level,
                                              const std::string& path, int index) {
   if (check.Written(path + ".team") && absl::StripAsciiWhitespace(level.team()).empty()) {
     return check.Error(path + ".team", absl::StrCat(path, ".team: must name a team"));
@@ -169,11 +90,17 @@ absl::StatusOr<ChainLevel> CompileChainLevel(const Checker& check, const v1::Cha
 }
 
 // One severity's rules; `at` is its path ("severity[2]").
-absl::StatusOr<SeverityRules> CompileSeverity(const Checker& check, const v1::SeverityPolicy& s,
+absl::StatusOr<SeverityRules> CompileSeverity(const TextprotoChecker& check,
+                                              const v1::SeverityPolicy& s,
                                               const std::string& at) {
   // Missing fields are reported at the severity's own line, so say which one it is.
   const std::string in = absl::StrCat(at, " (", ShortName(s.severity()), "): ");
-  SeverityRules rules{.wall_clock = s.wall_clock(), .raise_on_recurrence = s.raise_on_recurrence()};
+  SeverityRules rules{.wall_clock = s.wall_clock(),
+                      .raise_on_recurrence = s.raise_on_recurrence(),
+                      .tell_managers_on_report =
+                          s.has_tell_managers_on_report()
+                              ? s.tell_managers_on_report()
+                              : s.severity() >= v1::SEVERITY_HIGH};
 
   struct Stage {
     absl::string_view field;
@@ -190,14 +117,14 @@ absl::StatusOr<SeverityRules> CompileSeverity(const Checker& check, const v1::Se
   for (const Stage& stage : stages) {
     std::string path = absl::StrCat(at, ".", stage.field);
     if (stage.text.empty()) return check.Error(path, absl::StrCat(in, stage.field, ": required"));
-    absl::StatusOr<Span> span = check.SpanAt(path, stage.text);
+    absl::StatusOr<Span> span = SpanAt(check, path, stage.text);
     if (!span.ok()) return span.status();
     *stage.span = *span;
   }
 
   for (int i = 0; i < s.follow_up_after_size(); ++i) {
     absl::StatusOr<Span> span =
-        check.SpanAt(absl::StrCat(at, ".follow_up_after[", i, "]"), s.follow_up_after(i));
+        SpanAt(check, absl::StrCat(at, ".follow_up_after[", i, "]"), s.follow_up_after(i));
     if (!span.ok()) return span.status();
     rules.follow_up_after.push_back(*span);
   }
@@ -248,15 +175,11 @@ absl::StatusOr<Span> ParseSpan(absl::string_view field, absl::string_view text) 
 absl::StatusOr<Policy> Policy::Parse(absl::string_view text, absl::string_view source) {
   v1::Policy proto;
   TextFormat::ParseInfoTree tree;
-  FirstError syntax;
-  TextFormat::Parser parser;
-  parser.RecordErrorsTo(&syntax);
-  parser.WriteLocationsTo(&tree);
   // Unknown fields and repeated singular fields are syntax errors too.
-  if (!parser.ParseFromString(std::string(text), &proto)) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ":", syntax.text));
+  if (absl::Status parsed = ParseTextproto(text, source, &proto, &tree); !parsed.ok()) {
+    return parsed;
   }
-  const Checker check(source, proto, tree);
+  const TextprotoChecker check(source, proto, tree);
   Policy policy;
 
   std::array<int, 4> defined_by = {-1, -1, -1, -1};  // index in proto.severity(), by severity
@@ -299,7 +222,7 @@ absl::StatusOr<Policy> Policy::Parse(absl::string_view text, absl::string_view s
   policy.calendar_ = proto.calendar();
 
   if (proto.max_hold().empty()) return check.Error("max_hold", "max_hold: required");
-  absl::StatusOr<Span> max_hold = check.SpanAt("max_hold", proto.max_hold());
+  absl::StatusOr<Span> max_hold = SpanAt(check, "max_hold", proto.max_hold());
   if (!max_hold.ok()) return max_hold.status();
   // A hold is limited in wall time (it stops the business clock), so a day is 24 hours.
   policy.max_hold_ = max_hold->time + absl::Hours(24) * max_hold->days;

@@ -1,0 +1,419 @@
+// Notifications end to end: an in-process amendsd with a fake clock mails a real SMTP server
+// (tests/smtp_server.py, aiosmtpd) started by the test. DOMAIN.md case 2 is the spine: a
+// Friday-evening complaint must reach the managers at once, the owner on Monday morning, and
+// the department heads when the managers do not answer.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "server/core/time_proto.h"
+#include "tests/service_fixture.h"
+#include "tests/smtp_server.h"
+
+namespace amends {
+namespace {
+
+// The default policy with a third level for HIGH: the department heads of "sales-directors".
+std::unique_ptr<Policy> PolicyWithDirectors() {
+  std::string text = ReadSourceFile("deploy/policy.textproto");
+  const size_t high = text.find("severity: SEVERITY_HIGH");
+  const std::string managers = "chain { managers: true }";
+  const size_t at = text.find(managers, high) + managers.size();
+  text.insert(at, "\n  chain { team: \"sales-directors\" }");
+  absl::StatusOr<Policy> policy = Policy::Parse(text, "policy-with-directors");
+  if (!policy.ok()) return nullptr;
+  return std::make_unique<Policy>(*std::move(policy));
+}
+
+class NotificationE2eTest : public ServiceTest {
+ protected:
+  void SetUp() override {
+    ServiceTest::SetUp();
+    directors_policy_ = PolicyWithDirectors();
+    ASSERT_NE(directors_policy_, nullptr);
+    policy_ = directors_policy_.get();
+    ASSERT_TRUE(AddTeam(*store_, "sales-directors", "Asia/Tokyo").ok());
+    absl::StatusOr<std::string> token = AddUser(*store_, "watanabe", "sales-directors", "manager");
+    ASSERT_TRUE(token.ok()) << token.status();
+    tokens_["watanabe"] = *token;
+    // The team writes in Japanese; yamada reads English.
+    ASSERT_TRUE(store_->SetTeamLanguage("tokyo-sales", "ja").ok());
+    for (const char* name : {"sato", "yamada", "tanaka", "suzuki", "watanabe", "kobayashi"}) {
+      User user = *store_->GetUser(name);
+      user.email = absl::StrCat(name, "@example.co.jp");
+      if (user.name == "yamada") user.language = "en";
+      ASSERT_TRUE(store_->SetUserContact(user).ok());
+    }
+    smtp_ = std::make_unique<SmtpServer>();
+    ASSERT_TRUE(smtp_->ok()) << smtp_->error();
+    StartNotifying(smtp_->address());
+  }
+
+  void StartNotifying(const std::string& smtp_address) {
+    v1::NotifyConfig notify;
+    notify.mutable_smtp()->set_server(smtp_address);
+    notify.mutable_smtp()->set_from("amends@example.com");
+    notify.mutable_retry()->set_attempts(3);
+    notify.mutable_retry()->set_first_wait("1m");
+    StartServer({.run_background = false, .notify = notify});
+    notifications_ = v1::NotificationService::NewStub(channel_);
+  }
+
+  // Moves the fake clock to a Tokyo local time in November 2026 and fires what is due, then
+  // delivers what is due, as the server's threads would. Returns how many mails were tried.
+  int At(int day, int hour, int minute) {
+    clock_.Set(TokyoTime(2026, 11, day, hour, minute));
+    server_->scheduler().RunDue();
+    return server_->dispatcher()->RunDue();
+  }
+
+  std::vector<ReceivedMail> MailsTo(const std::string& user) const {
+    std::vector<ReceivedMail> out;
+    for (ReceivedMail& m : smtp_->Received()) {
+      if (m.Header("To") == absl::StrCat(user, "@example.co.jp")) out.push_back(std::move(m));
+    }
+    return out;
+  }
+
+  std::vector<v1::Notification> NotificationsOf(int64_t incident, const std::string& as) {
+    v1::ListNotificationsRequest request;
+    request.set_incident_id(incident);
+    v1::ListNotificationsResponse response;
+    grpc::Status s = notifications_->ListNotifications(As(as).get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return {response.notifications().begin(), response.notifications().end()};
+  }
+
+  // The first apology to the client, by mail: the owner's first deadline met.
+  void Apologize(const std::string& user, int64_t id) {
+    v1::RecordFirstApologyRequest request;
+    request.set_id(id);
+    request.set_channel(v1::CHANNEL_MAIL);
+    request.set_note("お詫びのメールを送信");
+    v1::Incident out;
+    grpc::Status s = stub_->RecordFirstApology(As(user).get(), request, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+
+  // The notifications of `log` sent for `reason`.
+  static std::vector<v1::Notification> Only(const std::vector<v1::Notification>& log,
+                                            v1::Notification::Reason reason) {
+    std::vector<v1::Notification> out;
+    for (const v1::Notification& n : log) {
+      if (n.reason() == reason) out.push_back(n);
+    }
+    return out;
+  }
+
+  v1::ReportIncidentRequest LateReport(v1::Severity severity = v1::SEVERITY_HIGH) {
+    v1::ReportIncidentRequest r;
+    r.set_team("tokyo-sales");
+    r.mutable_client()->set_name("ミドリ精機株式会社");
+    r.set_kind(v1::KIND_LATE_DELIVERABLE);
+    r.set_severity(severity);
+    r.set_summary("会議前に必要な報告書を未提出、先方から強い抗議");
+    return r;
+  }
+
+  std::unique_ptr<Policy> directors_policy_;
+  std::unique_ptr<SmtpServer> smtp_;
+  std::unique_ptr<v1::NotificationService::Stub> notifications_;
+};
+
+TEST_F(NotificationE2eTest, FridayEveningComplaintReachesManagersAtOnceOwnerMondayThenHeads) {
+  At(27, 17, 30);  // Friday 17:30
+  const v1::Incident incident = Report("yamada", LateReport());
+  Apologize("yamada", incident.id());  // an apology mail to the client, and nothing else
+  EXPECT_EQ(At(27, 17, 30), 2);  // both managers, at once: urgent whatever the hour
+  ASSERT_TRUE(smtp_->WaitForMessages(2, absl::Seconds(10)));
+  for (const char* manager : {"tanaka", "suzuki"}) {
+    std::vector<ReceivedMail> mails = MailsTo(manager);
+    ASSERT_EQ(mails.size(), 1u) << manager;
+    EXPECT_TRUE(absl::StrContains(mails[0].subject, "#1")) << mails[0].subject;
+    EXPECT_TRUE(absl::StrContains(mails[0].body, "ミドリ精機株式会社")) << mails[0].body;
+  }
+  EXPECT_TRUE(MailsTo("yamada").empty());  // nobody is told of what they did themselves
+
+  // The weekend: nothing fires and nothing is sent.
+  EXPECT_EQ(At(28, 12, 0), 0);
+  EXPECT_EQ(At(29, 23, 59), 0);
+  EXPECT_EQ(smtp_->Received().size(), 2u);
+
+  // Monday: half of the two working hours to escalate is gone at 09:30. The owner hears of
+  // it in English, with the due time in their zone and the command to act.
+  EXPECT_EQ(At(30, 9, 45), 1);
+  ASSERT_TRUE(smtp_->WaitForMessages(3, absl::Seconds(10)));
+  std::vector<ReceivedMail> owner = MailsTo("yamada");
+  ASSERT_EQ(owner.size(), 1u);
+  EXPECT_TRUE(absl::StrContains(owner[0].body, "10:30")) << owner[0].body;
+  EXPECT_TRUE(absl::StrContains(owner[0].body, "Mon")) << owner[0].body;
+  EXPECT_TRUE(absl::StrContains(owner[0].body, "amends escalate 1")) << owner[0].body;
+
+  // 10:31: the 30-minutes-before reminder, the breach (to the managers) and the automatic
+  // escalation (the managers asked to approve).
+  EXPECT_EQ(At(30, 10, 31), 5);
+  ASSERT_TRUE(smtp_->WaitForMessages(8, absl::Seconds(10)));
+  EXPECT_EQ(MailsTo("yamada").size(), 2u);
+  std::vector<ReceivedMail> tanaka = MailsTo("tanaka");
+  ASSERT_EQ(tanaka.size(), 3u);
+  EXPECT_TRUE(absl::StrContains(tanaka[2].body, "amends approve 1")) << tanaka[2].body;
+
+  // The managers let the approval pass its deadline: the department heads are asked.
+  EXPECT_TRUE(MailsTo("watanabe").empty());
+  // The managers were reminded half-way (11:31) and 30 minutes before (12:01); then, with
+  // nobody deciding, watanabe is asked.
+  EXPECT_EQ(At(30, 12, 32), 5);
+  ASSERT_TRUE(smtp_->WaitForMessages(13, absl::Seconds(10)));
+  std::vector<ReceivedMail> heads = MailsTo("watanabe");
+  ASSERT_EQ(heads.size(), 1u);
+  EXPECT_TRUE(absl::StrContains(heads[0].body, "amends approve 1")) << heads[0].body;
+
+  // Every one of them is in the delivery log, sent, with the Message-ID the mail carried.
+  std::vector<v1::Notification> log = NotificationsOf(incident.id(), "tanaka");
+  EXPECT_EQ(log.size(), 13u);
+  for (const v1::Notification& n : log) {
+    EXPECT_EQ(n.state(), v1::Notification::STATE_SENT) << n.ShortDebugString();
+    ASSERT_EQ(n.attempts_size(), 1);
+    EXPECT_TRUE(absl::StartsWith(n.attempts(0).answer(), "250")) << n.attempts(0).answer();
+  }
+  EXPECT_EQ(heads[0].Header("Message-ID"), log.front().message_id());
+}
+
+TEST_F(NotificationE2eTest, HandOverOnSaturdayWaitsForMondayMorning) {
+  At(27, 16, 0);
+  const v1::Incident incident = Report("sato", LateReport(v1::SEVERITY_MEDIUM));
+  Apologize("sato", incident.id());
+  At(28, 11, 0);  // Saturday: the manager hands the case over to yamada
+  v1::AssignRequest assign;
+  assign.set_id(incident.id());
+  assign.set_new_owner("yamada");
+  assign.set_note("先方部長には月曜朝に電話する約束です");
+  v1::Incident out;
+  ASSERT_TRUE(stub_->Assign(As("tanaka").get(), assign, &out).ok());
+  EXPECT_EQ(At(28, 11, 0), 0);
+  EXPECT_EQ(At(29, 20, 0), 0);  // Sunday evening: still not
+  std::vector<v1::Notification> log =
+      Only(NotificationsOf(incident.id(), "tanaka"), v1::Notification::REASON_HANDED_OVER);
+  ASSERT_EQ(log.size(), 1u);
+  EXPECT_EQ(log[0].state(), v1::Notification::STATE_PENDING);
+  EXPECT_EQ(log[0].recipient(), "yamada");
+  EXPECT_EQ(FromProto(log[0].not_before()), TokyoTime(2026, 11, 30, 9, 0));
+
+  // Monday at opening: the hand-over, and sato's reminder that fired on Friday at 18:00
+  // (half of the four working hours to escalate), also held for the working week.
+  EXPECT_EQ(At(30, 9, 0), 2);
+  ASSERT_TRUE(smtp_->WaitForMessages(1, absl::Seconds(10)));
+  std::vector<ReceivedMail> mails = MailsTo("yamada");
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_TRUE(absl::StrContains(mails[0].body, "先方部長には月曜朝に電話する約束です"))
+      << mails[0].body;
+}
+
+TEST_F(NotificationE2eTest, CriticalIncidentOnSundayNightGoesOutAtOnce) {
+  At(29, 22, 0);
+  v1::ReportIncidentRequest r = LateReport(v1::SEVERITY_CRITICAL);
+  Report("sato", r);
+  EXPECT_EQ(At(29, 22, 0), 2);
+  EXPECT_EQ(MailsTo("tanaka").size(), 1u);
+  EXPECT_EQ(MailsTo("suzuki").size(), 1u);
+}
+
+TEST_F(NotificationE2eTest, ConfidentialHarassmentMailNamesNeitherClientNorSummary) {
+  v1::ReportIncidentRequest r = LateReport();
+  r.set_kind(v1::KIND_HARASSMENT);
+  r.mutable_client()->set_name("ＸＹＺ物産");
+  r.set_summary("先方担当者から担当者への威圧的な言動が続いている");
+  r.set_details("打ち合わせのたびに大声で叱責される");
+  Report("sato", r);
+  EXPECT_EQ(At(27, 16, 50), 2);
+  ASSERT_TRUE(smtp_->WaitForMessages(2, absl::Seconds(10)));
+  for (const ReceivedMail& m : smtp_->Received()) {
+    EXPECT_TRUE(absl::StrContains(m.subject, "#1")) << m.subject;
+    for (const std::string& secret :
+         {std::string("ＸＹＺ物産"), r.summary(), r.details(), std::string("XYZ")}) {
+      EXPECT_FALSE(absl::StrContains(m.subject, secret)) << m.subject;
+      EXPECT_FALSE(absl::StrContains(m.body, secret)) << m.body;
+      EXPECT_FALSE(absl::StrContains(m.raw, secret));
+    }
+  }
+}
+
+TEST_F(NotificationE2eTest, MailServerDownForAWhileIsRetriedThenDelivered) {
+  smtp_->Stop();
+  const v1::Incident incident = Report("sato", LateReport());
+  EXPECT_EQ(At(27, 16, 50), 2);
+  std::vector<v1::Notification> log = NotificationsOf(incident.id(), "tanaka");
+  ASSERT_EQ(log.size(), 2u);
+  for (const v1::Notification& n : log) {
+    EXPECT_EQ(n.state(), v1::Notification::STATE_RETRYING);
+    ASSERT_EQ(n.attempts_size(), 1);
+    EXPECT_FALSE(n.attempts(0).ok());
+    // The first wait is 1m, +/-25%.
+    EXPECT_GE(FromProto(n.next_attempt()), clock_.Now() + absl::Seconds(45));
+    EXPECT_LE(FromProto(n.next_attempt()), clock_.Now() + absl::Seconds(75));
+  }
+  EXPECT_EQ(At(27, 16, 50), 0);  // nothing is tried again before its time
+
+  ASSERT_TRUE(smtp_->Restart()) << smtp_->error();
+  EXPECT_EQ(At(27, 16, 52), 2);
+  ASSERT_TRUE(smtp_->WaitForMessages(2, absl::Seconds(10)));
+  log = NotificationsOf(incident.id(), "tanaka");
+  for (const v1::Notification& n : log) {
+    EXPECT_EQ(n.state(), v1::Notification::STATE_SENT);
+    EXPECT_EQ(n.attempts_size(), 2);
+  }
+  for (const ReceivedMail& m : smtp_->Received()) {
+    EXPECT_TRUE(m.Header("Message-ID") == log[0].message_id() ||
+                m.Header("Message-ID") == log[1].message_id())
+        << m.Header("Message-ID");
+  }
+}
+
+TEST_F(NotificationE2eTest, MailServerDownForGoodFailsAfterTheLastAttempt) {
+  smtp_->Stop();
+  const v1::Incident incident = Report("sato", LateReport());
+  Apologize("sato", incident.id());
+  At(27, 16, 50);
+  At(27, 16, 52);  // second attempt after ~1m
+  At(27, 16, 55);  // third and last after ~2m more
+  std::vector<v1::Notification> log = NotificationsOf(incident.id(), "tanaka");
+  ASSERT_EQ(log.size(), 2u);
+  for (const v1::Notification& n : log) {
+    EXPECT_EQ(n.state(), v1::Notification::STATE_FAILED);
+    EXPECT_EQ(n.attempts_size(), 3);
+  }
+}
+
+TEST_F(NotificationE2eTest, RefusedForGoodShowsAsFailedInTheLogAndTheManagersInbox) {
+  SmtpServer refusing({.refuse = 550});
+  ASSERT_TRUE(refusing.ok()) << refusing.error();
+  StartNotifying(refusing.address());
+  const v1::Incident incident = Report("sato", LateReport());
+  EXPECT_EQ(At(27, 16, 50), 2);
+  std::vector<v1::Notification> log = NotificationsOf(incident.id(), "sato");
+  ASSERT_EQ(log.size(), 2u);
+  for (const v1::Notification& n : log) {
+    EXPECT_EQ(n.state(), v1::Notification::STATE_FAILED);  // a 5xx is not tried again
+    ASSERT_EQ(n.attempts_size(), 1);
+    EXPECT_TRUE(absl::StrContains(n.attempts(0).answer(), "550")) << n.attempts(0).answer();
+  }
+
+  v1::GetInboxResponse inbox;
+  ASSERT_TRUE(stub_->GetInbox(As("tanaka").get(), {}, &inbox).ok());
+  int failed = 0;
+  for (const v1::InboxItem& item : inbox.items()) {
+    if (item.reason() != v1::InboxItem::REASON_NOTIFICATION_FAILED) continue;
+    ++failed;
+    EXPECT_EQ(item.incident_id(), incident.id());
+    EXPECT_TRUE(absl::StrContains(item.what(), "550")) << item.what();
+  }
+  EXPECT_EQ(failed, 2);
+  ASSERT_TRUE(stub_->GetInbox(As("sato").get(), {}, &inbox).ok());
+  for (const v1::InboxItem& item : inbox.items()) {
+    EXPECT_NE(item.reason(), v1::InboxItem::REASON_NOTIFICATION_FAILED);
+  }
+
+  // The managers' list of failures; a member may not see it nor retry.
+  v1::ListNotificationsRequest failures;
+  failures.set_failed(true);
+  v1::ListNotificationsResponse listed;
+  ASSERT_TRUE(notifications_->ListNotifications(As("tanaka").get(), failures, &listed).ok());
+  EXPECT_EQ(listed.notifications_size(), 2);
+  EXPECT_EQ(notifications_->ListNotifications(As("sato").get(), failures, &listed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::RetryNotificationRequest retry;
+  retry.set_id(log[0].id());
+  v1::Notification retried;
+  EXPECT_EQ(notifications_->RetryNotification(As("sato").get(), retry, &retried).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A manager's retry is one more attempt now, recorded in the log.
+  ASSERT_TRUE(notifications_->RetryNotification(As("tanaka").get(), retry, &retried).ok());
+  EXPECT_EQ(retried.state(), v1::Notification::STATE_FAILED);
+  EXPECT_EQ(retried.attempts_size(), 2);
+  EXPECT_EQ(retried.message_id(), log[0].message_id());
+}
+
+TEST_F(NotificationE2eTest, UserWithoutAddressIsShownAsNotTold) {
+  User suzuki = *store_->GetUser("suzuki");
+  suzuki.email = "";
+  ASSERT_TRUE(store_->SetUserContact(suzuki).ok());
+  const v1::Incident incident = Report("sato", LateReport());
+  EXPECT_EQ(At(27, 16, 50), 1);  // tanaka only
+  std::vector<v1::Notification> log = NotificationsOf(incident.id(), "tanaka");
+  ASSERT_EQ(log.size(), 2u);
+  for (const v1::Notification& n : log) {
+    if (n.recipient() != "suzuki") continue;
+    EXPECT_EQ(n.state(), v1::Notification::STATE_FAILED);
+    ASSERT_EQ(n.attempts_size(), 1);
+    EXPECT_TRUE(absl::StrContains(n.attempts(0).answer(), "no mail address"));
+  }
+}
+
+TEST_F(NotificationE2eTest, TestMessageOverStartTlsReachesTheCaller) {
+  TestCertificates certs = MakeTestCertificates();
+  ASSERT_TRUE(certs.error.empty()) << certs.error;
+  SmtpServer tls({.cert_file = certs.cert_file, .key_file = certs.key_file});
+  ASSERT_TRUE(tls.ok()) << tls.error();
+  v1::NotifyConfig notify;
+  notify.mutable_smtp()->set_server(tls.address());
+  notify.mutable_smtp()->set_from("amends <amends@example.com>");
+  notify.mutable_smtp()->set_security(v1::Smtp::SECURITY_STARTTLS);
+  notify.mutable_smtp()->set_ca_file(certs.ca_file);
+  StartServer({.run_background = false, .notify = notify});
+  notifications_ = v1::NotificationService::NewStub(channel_);
+
+  v1::Notification sent;
+  grpc::Status s = notifications_->SendTestNotification(As("tanaka").get(), {}, &sent);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(sent.state(), v1::Notification::STATE_SENT) << sent.ShortDebugString();
+  ASSERT_TRUE(tls.WaitForMessages(1, absl::Seconds(10)));
+  const ReceivedMail mail = tls.Received()[0];
+  EXPECT_EQ(mail.Header("To"), "tanaka@example.co.jp");
+  EXPECT_EQ(mail.Header("Message-ID"), sent.message_id());
+  EXPECT_TRUE(absl::StrContains(mail.Header("Content-Type"), "charset=UTF-8"));
+  EXPECT_TRUE(absl::StrContains(mail.Header("Subject"), "=?UTF-8?B?")) << mail.Header("Subject");
+  EXPECT_EQ(mail.subject, sent.subject());  // Japanese: tanaka's team writes in ja
+  EXPECT_EQ(mail.body, sent.body());
+}
+
+TEST_F(NotificationE2eTest, WithoutNotifyNothingIsWrittenAndSendingSaysWhy) {
+  StartServer({.run_background = false});
+  notifications_ = v1::NotificationService::NewStub(channel_);
+  EXPECT_EQ(server_->dispatcher(), nullptr);
+  const v1::Incident incident = Report("sato", LateReport());
+  EXPECT_TRUE(NotificationsOf(incident.id(), "tanaka").empty());
+  v1::Notification sent;
+  grpc::Status s = notifications_->SendTestNotification(As("tanaka").get(), {}, &sent);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "--notify")) << s.error_message();
+}
+
+TEST_F(NotificationE2eTest, MeSetsTheCallersAddressAndLanguageAndRejectsBadOnes) {
+  v1::UpdateMeRequest update;
+  update.set_email("sato.new@example.co.jp");
+  update.set_language("en");
+  v1::Me me;
+  ASSERT_TRUE(notifications_->UpdateMe(As("sato").get(), update, &me).ok());
+  EXPECT_EQ(me.email(), "sato.new@example.co.jp");
+  EXPECT_EQ(me.effective_language(), "en");
+
+  update.set_email("sato at example");
+  update.set_language("ja");
+  grpc::Status s = notifications_->UpdateMe(As("sato").get(), update, &me);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(s.error_message(), "email")) << s.error_message();
+  ASSERT_TRUE(notifications_->GetMe(As("sato").get(), {}, &me).ok());
+  EXPECT_EQ(me.email(), "sato.new@example.co.jp");  // nothing changed
+  EXPECT_EQ(me.language(), "en");
+
+  v1::UpdateMeRequest clear;
+  clear.set_language("");
+  ASSERT_TRUE(notifications_->UpdateMe(As("sato").get(), clear, &me).ok());
+  EXPECT_EQ(me.effective_language(), "ja");  // the team's
+}
+
+}  // namespace
+}  // namespace amends

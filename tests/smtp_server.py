@@ -1,0 +1,128 @@
+#!/usr/bin/python3
+"""A real SMTP server for tests (aiosmtpd), listening on 127.0.0.1.
+
+Each message received is written to OUT as <n>.json, then <n>.eml (n = 1, 2, ...; a restart
+on the same OUT goes on counting), so that a reader who sees <n>.eml sees both whole:
+  <n>.eml   the message's bytes as received (after SMTP dot-unstuffing)
+  <n>.json  {"mail_from", "rcpt_tos", "subject" and "body" decoded by Python's email package
+            (RFC 2047 words, base64, charset), "body" with "\\n" line ends}
+
+Prints "READY <port>" once listening; exits 0 on SIGTERM or SIGINT.
+
+  --port N                       0: any free port
+  --out DIR                      where messages go (made if missing)
+  --starttls-cert F --starttls-key F   offer STARTTLS and require it before MAIL
+  --implicit-tls                 with the cert and key: TLS from the first byte instead
+  --auth USER:PASS               require AUTH (PLAIN or LOGIN) with these credentials
+  --refuse CODE                  answer every RCPT with CODE, e.g. 550 or 450
+"""
+import argparse
+import asyncio
+import email
+import email.policy
+import json
+import logging
+import os
+import signal
+import ssl
+import sys
+
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+
+
+class Handler:
+    def __init__(self, out, refuse):
+        self.out = out
+        self.refuse = refuse
+        self.count = sum(1 for f in os.listdir(out) if f.endswith(".eml"))
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            cls = str(self.refuse)[0]
+            return f"{self.refuse} {cls}.1.1 <{address}>: mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        n = self.count
+        raw = envelope.original_content
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        try:
+            body = message.get_content()
+        except Exception as e:  # noqa: BLE001 - a test wants to see what was wrong
+            body = f"<undecodable: {e}>"
+        info = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "subject": str(message.get("subject", "")),
+            "body": body.replace("\r\n", "\n"),
+        }
+        write(os.path.join(self.out, f"{n}.json"), json.dumps(info, ensure_ascii=False).encode())
+        write(os.path.join(self.out, f"{n}.eml"), raw)
+        return f"250 2.0.0 Ok: queued as {n}"
+
+
+def write(path, data):
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.rename(tmp, path)
+
+
+def authenticator(user, password):
+    def check(server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword) and auth_data.login == user.encode()
+              and auth_data.password == password.encode())
+        # handled=False: aiosmtpd answers "535 5.7.8 ..." itself on failure.
+        return AuthResult(success=ok, handled=False)
+    return check
+
+
+async def serve(args):
+    # aiosmtpd warns on every connection that AUTH without TLS is unsafe; a test knows.
+    logging.getLogger("mail.log").setLevel(logging.ERROR)
+    os.makedirs(args.out, exist_ok=True)
+    handler = Handler(args.out, args.refuse)
+    tls = None
+    if args.starttls_cert:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(args.starttls_cert, args.starttls_key)
+    kwargs = {"hostname": "smtp-test.localhost", "auth_require_tls": False}
+    if tls is not None and not args.implicit_tls:
+        kwargs.update(tls_context=tls, require_starttls=True)
+    if args.auth:
+        user, _, password = args.auth.partition(":")
+        kwargs.update(authenticator=authenticator(user, password), auth_required=True)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(handler, loop=loop, **kwargs), host="127.0.0.1", port=args.port,
+        ssl=tls if args.implicit_tls else None, reuse_address=True)
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"READY {server.sockets[0].getsockname()[1]}", flush=True)
+    await stop.wait()
+    server.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--starttls-cert")
+    parser.add_argument("--starttls-key")
+    parser.add_argument("--implicit-tls", action="store_true")
+    parser.add_argument("--auth")
+    parser.add_argument("--refuse", type=int)
+    args = parser.parse_args()
+    if bool(args.starttls_cert) != bool(args.starttls_key):
+        parser.error("--starttls-cert and --starttls-key go together")
+    if args.implicit_tls and not args.starttls_cert:
+        parser.error("--implicit-tls needs --starttls-cert and --starttls-key")
+    asyncio.run(serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
