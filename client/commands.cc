@@ -12,6 +12,7 @@
 #include "client/exit_code.h"
 #include "client/inbox_view.h"
 #include "client/incident_view.h"
+#include "client/notification_view.h"
 #include "client/time_input.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/client_context.h"
@@ -20,10 +21,16 @@ namespace amends::cli {
 namespace {
 
 using amends::v1::Incident;
+using amends::v1::Notification;
 using Stub = amends::v1::IncidentService::StubInterface;
+using NotificationStub = amends::v1::NotificationService::StubInterface;
 
-template <typename Request, typename Response>
-using Rpc = grpc::Status (Stub::*)(grpc::ClientContext*, const Request&, Response*);
+template <typename Request, typename Response, typename S = Stub>
+using Rpc = grpc::Status (S::*)(grpc::ClientContext*, const Request&, Response*);
+
+// The session's stub of service S.
+Stub* StubOf(Session& s, Stub*) { return s.stub; }
+NotificationStub* StubOf(Session& s, NotificationStub*) { return s.notifications; }
 
 constexpr absl::string_view kServerClockKey = "amends-now";
 
@@ -42,13 +49,15 @@ void RecordServerClock(Session& s, const grpc::ClientContext& context) {
 }
 
 // One unary call with the session's credentials and deadline.
-template <typename Request, typename Response>
-absl::Status Call(Session& s, Rpc<Request, Response> rpc, const Request& request,
+template <typename Request, typename Response, typename S>
+absl::Status Call(Session& s, Rpc<Request, Response, S> rpc, const Request& request,
                   Response* response) {
+  S* stub = StubOf(s, static_cast<S*>(nullptr));
+  if (stub == nullptr) return absl::InternalError("the session has no stub for this service");
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(s.deadline));
   context.AddMetadata("authorization", absl::StrCat("Bearer ", s.token));
-  const grpc::Status status = (s.stub->*rpc)(&context, request, response);
+  const grpc::Status status = (stub->*rpc)(&context, request, response);
   RecordServerClock(s, context);
   return FromGrpcStatus(status);
 }
@@ -391,6 +400,114 @@ absl::Status Resume(Session& s, Target t) {
 absl::Status AcknowledgeReminders(Session& s, Target t) {
   return Mutate(s, &Stub::AcknowledgeReminders, t, amends::v1::AcknowledgeRemindersRequest(),
                 "reminders acknowledged");
+}
+
+namespace {
+
+absl::StatusOr<amends::v1::ListNotificationsResponse> FetchNotifications(
+    Session& s, const amends::v1::ListNotificationsRequest& request) {
+  amends::v1::ListNotificationsResponse response;
+  if (absl::Status status = Call(s, &NotificationStub::ListNotifications, request, &response);
+      !status.ok()) {
+    return status;
+  }
+  return response;
+}
+
+absl::Status PrintNotifications(Session& s, const Notifications& notifications,
+                                absl::TimeZone zone, bool with_incident) {
+  if (!s.json) {
+    *s.out << RenderNotifications(notifications, zone, s.now(), with_incident);
+    return absl::OkStatus();
+  }
+  for (const Notification& n : notifications) {
+    if (absl::Status status = PrintJson(s, n); !status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PrintMe(Session& s, const amends::v1::Me& me) {
+  if (s.json) return PrintJson(s, me);
+  *s.out << RenderMe(me);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ListNotifications(Session& s, int64_t incident_id) {
+  amends::v1::ListNotificationsRequest request;
+  request.set_incident_id(incident_id);
+  absl::StatusOr<amends::v1::ListNotificationsResponse> response = FetchNotifications(s, request);
+  if (!response.ok()) return response.status();
+  absl::TimeZone zone = absl::UTCTimeZone();
+  if (!s.json) {
+    absl::StatusOr<Incident> incident = GetIncident(s, incident_id);  // for the team's zone
+    if (!incident.ok()) return incident.status();
+    zone = TeamZone(*incident);
+  }
+  return PrintNotifications(s, response->notifications(), zone, /*with_incident=*/false);
+}
+
+absl::Status ListFailedNotifications(Session& s) {
+  amends::v1::ListNotificationsRequest request;
+  request.set_failed(true);
+  absl::StatusOr<amends::v1::ListNotificationsResponse> response = FetchNotifications(s, request);
+  if (!response.ok()) return response.status();
+  return PrintNotifications(s, response->notifications(), absl::LocalTimeZone(),
+                            /*with_incident=*/true);
+}
+
+absl::Status RetryNotification(Session& s, int64_t id) {
+  amends::v1::RetryNotificationRequest request;
+  request.set_id(id);
+  Notification n;
+  if (absl::Status status = Call(s, &NotificationStub::RetryNotification, request, &n);
+      !status.ok()) {
+    return status;
+  }
+  if (s.json) return PrintJson(s, n);
+  *s.out << RenderRetried(n);
+  return absl::OkStatus();
+}
+
+absl::Status SendTestNotification(Session& s) {
+  Notification n;
+  if (absl::Status status = Call(s, &NotificationStub::SendTestNotification,
+                                 amends::v1::SendTestNotificationRequest(), &n);
+      !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<std::string> outcome = TestOutcome(n, absl::LocalTimeZone(), s.now());
+  if (s.json) {
+    if (absl::Status status = PrintJson(s, n); !status.ok()) return status;
+  } else if (outcome.ok()) {
+    *s.out << *outcome;
+  }
+  return outcome.status();
+}
+
+absl::Status ShowMe(Session& s) {
+  amends::v1::Me me;
+  if (absl::Status status = Call(s, &NotificationStub::GetMe, amends::v1::GetMeRequest(), &me);
+      !status.ok()) {
+    return status;
+  }
+  return PrintMe(s, me);
+}
+
+absl::Status UpdateMe(Session& s, const std::optional<std::string>& email,
+                      const std::optional<std::string>& language) {
+  amends::v1::UpdateMeRequest request;
+  if (email.has_value()) request.set_email(*email);
+  if (language.has_value()) {
+    if (absl::Status status = CheckLanguageArg("--lang", *language); !status.ok()) return status;
+    request.set_language(*language);
+  }
+  amends::v1::Me me;
+  if (absl::Status status = Call(s, &NotificationStub::UpdateMe, request, &me); !status.ok()) {
+    return status;
+  }
+  return PrintMe(s, me);
 }
 
 }  // namespace amends::cli

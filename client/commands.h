@@ -32,6 +32,8 @@ namespace amends::cli {
 
 struct Session {
   amends::v1::IncidentService::StubInterface* stub = nullptr;
+  // For `notifications` and `me`; on the same channel as `stub`.
+  amends::v1::NotificationService::StubInterface* notifications = nullptr;
   std::string token;  // sent as "authorization: Bearer <token>"
   bool json = false;
   std::ostream* out = &std::cout;
@@ -117,6 +119,23 @@ absl::Status PutOnHold(Session& s, Target t, const std::string& reason,
                        const std::optional<std::string>& until);
 absl::Status Resume(Session& s, Target t);
 absl::Status AcknowledgeReminders(Session& s, Target t);
+
+// An incident's notifications, newest first, times in its team's zone.
+absl::Status ListNotifications(Session& s, int64_t incident_id);
+// The failed notifications of the teams the caller manages, times in this machine's zone.
+absl::Status ListFailedNotifications(Session& s);
+// Sends failed notification `id` again (managers of its team).
+absl::Status RetryNotification(Session& s, int64_t id);
+// Sends the caller a test message and prints where it went and the mail server's answer.
+// When it was not delivered the error says why (notification_view.h TestOutcome); with
+// session.json the notification is printed first all the same.
+absl::Status SendTestNotification(Session& s);
+// The caller's name, team, role, mail address and language.
+absl::Status ShowMe(Session& s);
+// Changes the fields that are set ("" clears the address, or the language back to the
+// team's), then prints as ShowMe. `language` is checked here first (CheckLanguageArg).
+absl::Status UpdateMe(Session& s, const std::optional<std::string>& email,
+                      const std::optional<std::string>& language);
 
 }  // namespace amends::cli
 

@@ -7,6 +7,10 @@
 //   2026-11-27 08:00 (overdue by 2h)   12  breach    approve        ＡＢＣ商事   打ち合わせを失念
 //   2026-11-27 09:30 (overdue by 30m)  3   approve   approve        XYZ Trading  Shipment late
 //   2026-11-28 10:00 (in 1d)           14  deadline  apology visit  ＡＢＣ商事   報告書の提出遅れ
+// and, when a notification to someone in the caller's team failed, its row (WHY undelivered,
+// WHAT "notification 7 failed") and below the table:
+//   notification 7 failed: to sato: 550 5.1.1 mailbox unavailable
+//     to send it again: amends notifications retry 7
 // Pure; thread-safe.
 #ifndef AMENDS_CLIENT_INBOX_VIEW_H_
 #define AMENDS_CLIENT_INBOX_VIEW_H_
@@ -20,11 +24,13 @@ namespace amends::cli {
 
 using InboxItems = google::protobuf::RepeatedPtrField<amends::v1::InboxItem>;
 
-// The WHY column: "deadline", "approve", "breach", "reminder".
+// The WHY column: "deadline", "approve", "breach", "reminder", "undelivered" (a notification
+// that failed).
 std::string InboxReasonName(amends::v1::InboxItem::Reason reason);
 
 // Columns DUE, ID, WHY, WHAT, CLIENT, SUMMARY (never cut); "Nothing needs you now.\n" when
-// `items` is empty. An item without a due time shows "-" as DUE.
+// `items` is empty. An item without a due time shows "-" as DUE. Each failed notification
+// is then told whole below the table, with the command that sends it again.
 std::string RenderInbox(const InboxItems& items, absl::Time now);
 
 }  // namespace amends::cli

@@ -24,6 +24,7 @@
 #include "client/commands.h"
 #include "client/enum_names.h"
 #include "client/exit_code.h"
+#include "client/notification_view.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
 #include "client/watch.h"
@@ -133,6 +134,7 @@ class CommandLine {
     AddQueries();
     AddWatch();
     AddLifecycle();
+    AddNotifications();
     app_.footer(absl::StrCat(
         "Run 'amends COMMAND --help' for a command's options and an example.\n\n",
         ExitCodeHelp()));
@@ -154,8 +156,12 @@ class CommandLine {
     }
     std::unique_ptr<amends::v1::IncidentService::Stub> stub =
         amends::v1::IncidentService::NewStub(channel);
-    Session session{
-        .stub = stub.get(), .token = token_, .json = output_ == "json" || inbox_json_};
+    std::unique_ptr<amends::v1::NotificationService::Stub> notifications =
+        amends::v1::NotificationService::NewStub(channel);
+    Session session{.stub = stub.get(),
+                    .notifications = notifications.get(),
+                    .token = token_,
+                    .json = output_ == "json" || json_flag_};
     return Finish(action_(session));
   }
 
@@ -279,9 +285,11 @@ class CommandLine {
     inbox->footer(absl::StrCat(
         "WHY says what you are asked to do: deadline (one you must meet), approve (an "
         "escalation waiting for you as manager), breach (a deadline missed in a team you "
-        "manage), reminder (sent to you, not acknowledged yet: 'amends ack ID').\n\n",
+        "manage), reminder (sent to you, not acknowledged yet: 'amends ack ID'), undelivered "
+        "(a notification to someone in a team you manage failed: 'amends notifications retry "
+        "N').\n\n",
         ExampleFooter("amends inbox")));
-    inbox->add_flag("--json", inbox_json_, "the same as --output json");
+    inbox->add_flag("--json", json_flag_, "the same as --output json");
 
     CLI::App* show = Command(&app_, "show", "Show every detail of one incident", "amends show 12",
                              [this](Session& s) { return Show(s, target_.id); });
@@ -528,6 +536,104 @@ class CommandLine {
     });
   }
 
+  // `notifications ID`, `notifications --failed`, `notifications retry N` and
+  // `notifications test`. ID and --failed are optional to CLI11 (they must not be asked for
+  // with a subcommand) and checked here once the command line is parsed, as for `promise`.
+  void AddNotifications() {
+    CLI::App* notifications =
+        app_.add_subcommand("notifications", "What amends told people by mail, and how it went");
+    notifications->footer(absl::StrCat(
+        "Four forms:\n"
+        "  amends notifications ID         an incident's notifications, newest first\n"
+        "  amends notifications --failed   the failed ones of the teams you manage\n"
+        "  amends notifications retry N    send failed notification N again (manager)\n"
+        "  amends notifications test       send yourself a test message now\n\n"
+        "STATE is pending (waiting, perhaps for the recipient's working hours), sent, retrying "
+        "(an attempt failed; NEXT ATTEMPT says when the next is) or failed (amends gave up: "
+        "the mail server refused it, every attempt failed, or there is no address). LAST "
+        "ANSWER is the mail server's latest answer, cut to fit; --json prints every attempt "
+        "whole.\n\n",
+        ExampleFooter("amends notifications 12\n"
+                      "amends notifications --failed\n"
+                      "amends notifications retry 7\n"
+                      "amends notifications test")));
+    CLI::Option* id = notifications->add_option("ID", target_.id, "the incident number")
+                          ->check(CLI::Validator(CheckPositive, ""));
+    CLI::Option* failed = notifications->add_flag(
+        "--failed", failed_, "the failed notifications of the teams you manage, with incident");
+    id->excludes(failed);
+    notifications->add_flag("--json", json_flag_, "the same as --output json");
+
+    CLI::App* retry = Command(
+        notifications, "retry", "Send a failed notification again (manager of its team)",
+        "amends notifications retry 7",
+        [this](Session& s) { return RetryNotification(s, notification_id_); });
+    retry->add_option("N", notification_id_,
+                      "the notification's number, as 'amends notifications --failed' and "
+                      "'amends inbox' list it")
+        ->required()
+        ->check(CLI::Validator(CheckPositive, ""));
+    CLI::App* test = Command(
+        notifications, "test", "Send yourself a test message now and print the mail server's "
+        "answer", "amends notifications test",
+        [](Session& s) { return SendTestNotification(s); });
+    test->footer(absl::StrCat(
+        "Prints 'test message sent to ADDRESS: ANSWER'. When the message was not delivered it "
+        "prints why on stderr and exits 1 (5 when you have no address: 'amends me --email "
+        "ADDRESS').\n\n",
+        ExampleFooter("amends notifications test")));
+
+    // Runs after the subcommands' callbacks (CLI11 calls a subcommand's callback before its
+    // parent's).
+    notifications->callback([this, id, failed, retry, test] {
+      if (retry->parsed() || test->parsed()) {
+        if (id->count() > 0 || failed->count() > 0) {
+          throw CLI::ValidationError(
+              "notifications", "ID and --failed do not go with 'retry' or 'test'");
+        }
+        return;
+      }
+      if (failed->count() > 0) {
+        action_ = [](Session& s) { return ListFailedNotifications(s); };
+      } else if (id->count() > 0) {
+        action_ = [this](Session& s) { return ListNotifications(s, target_.id); };
+      } else {
+        throw CLI::ValidationError("notifications",
+                                   "give an incident ID, --failed, 'retry N' or 'test'");
+      }
+    });
+
+    const std::string me_example =
+        "amends me\n"
+        "amends me --email sato@example.co.jp --lang ja\n"
+        "amends me --email \"\"          # no more mail";
+    CLI::App* me = Command(&app_, "me", "Show or change your mail address and language",
+                           me_example, [this](Session& s) {
+                             std::optional<std::string> email, lang;
+                             if (email_option_->count() > 0) email = email_;
+                             if (lang_option_->count() > 0) lang = lang_;
+                             if (!email && !lang) return ShowMe(s);
+                             return UpdateMe(s, email, lang);
+                           });
+    me->footer(absl::StrCat(
+        "Shows your name, team, role, mail address and the language amends writes to you in. "
+        "With --email or --lang, changes them first; what you leave out stays as it is.\n\n",
+        ExampleFooter(me_example)));
+    me->add_flag("--json", json_flag_, "the same as --output json");
+    email_option_ = me->add_option(
+        "--email", email_, "where amends mails you (\"\": nowhere, no mail is sent)");
+    lang_option_ =
+        me->add_option("--lang", lang_, "ja or en (\"\": your team's language)")
+            ->check(CLI::Validator(
+                [](const std::string& text) -> std::string {
+                  absl::Status status = CheckLanguageArg("--lang", text);
+                  return status.ok()
+                             ? ""
+                             : std::string(absl::StripPrefix(status.message(), "--lang: "));
+                },
+                ""));
+  }
+
   static constexpr const char* kTimeHelp =
       "'YYYY-MM-DD HH:MM' in the team's time zone, or RFC 3339 (2026-11-28T10:00:00+09:00)";
 
@@ -553,8 +659,14 @@ class CommandLine {
   std::string at_;
   std::vector<std::string> attendees_;
   CLI::Option* until_option_ = nullptr;
+  CLI::Option* email_option_ = nullptr;
+  CLI::Option* lang_option_ = nullptr;
   std::string due_within_;  // checked and converted into list_.due_within
-  bool inbox_json_ = false;
+  bool json_flag_ = false;  // --json of inbox, notifications and me
+  int64_t notification_id_ = 0;
+  bool failed_ = false;
+  std::string email_;
+  std::string lang_;
   int32_t number_ = 0;
   bool watch_requested_ = false;
   WatchArgs watch_;

@@ -1,32 +1,43 @@
 #include "server/admin.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "google/protobuf/text_format.h"
-#include "server/core/business_calendar.h"
-#include "server/core/deadlines.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "google/protobuf/text_format.h"
 #include "server/core/actor.h"
+#include "server/core/business_calendar.h"
+#include "server/core/contact.h"
+#include "server/core/deadlines.h"
 #include "server/core/text.h"
 #include "server/token.h"
 
 namespace amends {
 
-absl::Status AddTeam(Store& store, absl::string_view name, absl::string_view time_zone) {
+absl::Status AddTeam(Store& store, absl::string_view name, absl::string_view time_zone,
+                     absl::string_view language) {
   if (auto s = CheckRequired("team", name, kMaxNameBytes); !s.ok()) return s;
   absl::TimeZone tz;
   if (!absl::LoadTimeZone(std::string(time_zone), &tz)) {
     return absl::InvalidArgumentError(
         absl::StrCat("tz: unknown time zone '", time_zone, "' (an IANA name like Asia/Tokyo)"));
   }
-  return store.CreateTeam({std::string(name), std::string(time_zone)});
+  if (auto s = ValidateLanguage("--lang", language); !s.ok()) return s;
+  return store.CreateTeam({.name = std::string(name),
+                           .time_zone = std::string(time_zone),
+                           .language = std::string(language)});
+}
+
+absl::Status SetTeamLanguage(Store& store, absl::string_view team, absl::string_view language) {
+  if (auto s = ValidateLanguage("--lang", language); !s.ok()) return s;
+  return store.SetTeamLanguage(team, language);
 }
 
 absl::StatusOr<std::string> AddUser(Store& store, absl::string_view name, absl::string_view team,
-                                    absl::string_view role) {
+                                    absl::string_view role, const Contact& contact) {
   if (auto s = CheckRequired("name", name, kMaxNameBytes); !s.ok()) return s;
   if (name == kSystemActor) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -36,11 +47,35 @@ absl::StatusOr<std::string> AddUser(Store& store, absl::string_view name, absl::
     return absl::InvalidArgumentError(
         absl::StrCat("role: unknown role '", role, "' (member, manager, observer or admin)"));
   }
+  if (auto s = ValidateEmail("--email", contact.email); !s.ok()) return s;
+  if (auto s = ValidateLanguage("--lang", contact.language); !s.ok()) return s;
   absl::StatusOr<std::string> token = NewToken();
   if (!token.ok()) return token.status();
-  User user{std::string(name), std::string(team), std::string(role), true};
+  const User user{.name = std::string(name),
+                  .team = std::string(team),
+                  .role = std::string(role),
+                  .has_token = true,
+                  .email = contact.email,
+                  .language = contact.language};
   if (auto s = store.CreateUser(user, HashToken(*token)); !s.ok()) return s;
   return token;
+}
+
+absl::StatusOr<User> EditUserContact(Store& store, absl::string_view name,
+                                     const ContactEdit& edit) {
+  if (edit.email.has_value()) {
+    if (auto s = ValidateEmail("--email", *edit.email); !s.ok()) return s;
+  }
+  if (edit.language.has_value()) {
+    if (auto s = ValidateLanguage("--lang", *edit.language); !s.ok()) return s;
+  }
+  absl::StatusOr<User> user = store.GetUser(name);
+  if (!user.ok()) return user.status();
+  if (!edit.email.has_value() && !edit.language.has_value()) return user;
+  user->email = edit.email.value_or(user->email);
+  user->language = edit.language.value_or(user->language);
+  if (auto s = store.SetUserContact(*user); !s.ok()) return s;
+  return user;
 }
 
 absl::StatusOr<std::string> RotateToken(Store& store, absl::string_view user) {
@@ -57,9 +92,20 @@ absl::Status RevokeToken(Store& store, absl::string_view user) {
 absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store) {
   absl::StatusOr<std::vector<User>> users = store.ListUsers();
   if (!users.ok()) return users.status();
+  std::map<std::string, std::string> team_language;  // team → its language
   std::vector<std::string> lines;
   for (const User& u : *users) {
-    lines.push_back(absl::StrFormat("%-20s team=%s role=%s%s", u.name, u.team, u.role,
+    std::string language = u.language;
+    if (language.empty()) {
+      if (!team_language.contains(u.team)) {
+        absl::StatusOr<Team> team = store.GetTeam(u.team);
+        if (!team.ok()) return team.status();
+        team_language[u.team] = team->language.empty() ? "en" : team->language;
+      }
+      language = absl::StrCat(team_language[u.team], " (team's)");
+    }
+    lines.push_back(absl::StrFormat("%-20s team=%s role=%s email=%s lang=%s%s", u.name, u.team,
+                                    u.role, u.email.empty() ? "-" : u.email, language,
                                     u.has_token ? "" : " (token revoked)"));
   }
   return lines;

@@ -6,24 +6,46 @@
 #ifndef AMENDS_SERVER_ADMIN_H_
 #define AMENDS_SERVER_ADMIN_H_
 
+#include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "storage/store.h"
 
 namespace amends {
 
 // time_zone is an IANA name ("Asia/Tokyo"); INVALID_ARGUMENT if the zone database lacks it.
-absl::Status AddTeam(Store& store, absl::string_view name, absl::string_view time_zone);
+// language ("ja", "en", or empty: English) is that of notifications to members without
+// their own (server/core/contact.h).
+absl::Status AddTeam(Store& store, absl::string_view name, absl::string_view time_zone,
+                     absl::string_view language = "");
+// Sets the team's language: "ja", "en", or empty (English). NOT_FOUND if there is no team.
+absl::Status SetTeamLanguage(Store& store, absl::string_view team, absl::string_view language);
+
+// Where and in which language a user is told of things (server/core/contact.h). Empty
+// email: no mail is sent to them; empty language: the team's.
+struct Contact {
+  std::string email;
+  std::string language;
+};
 // Returns the new user's token.
 absl::StatusOr<std::string> AddUser(Store& store, absl::string_view name, absl::string_view team,
-                                    absl::string_view role);
+                                    absl::string_view role, const Contact& contact = {});
+// A change to a user's contact: only the fields that are set change ("" clears one).
+struct ContactEdit {
+  std::optional<std::string> email;
+  std::optional<std::string> language;
+};
+// Applies the edit and returns the user as stored after it. NOT_FOUND if there is no user.
+absl::StatusOr<User> EditUserContact(Store& store, absl::string_view name,
+                                     const ContactEdit& edit);
 // Issues a new token; the old one stops working. Returns the new token.
 absl::StatusOr<std::string> RotateToken(Store& store, absl::string_view user);
 absl::Status RevokeToken(Store& store, absl::string_view user);
-// One line per user: name, team, role, and whether they hold a token.
+// One line per user: name, team, role, mail address, language (their own, or the team's
+// marked as such), and whether they hold a token.
 absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store);
 
 // A change to a team's own calendar (policy.proto Calendar), which adds to the policy's.

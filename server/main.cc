@@ -1,10 +1,11 @@
 // amendsd: the amends server, and its offline administration commands.
 //
-//   amendsd [--db PATH] [--listen HOST:PORT] [--policy FILE] [--retention 30d] [--heartbeat 15s]
-//           [--demo]
-//   amendsd admin [--db PATH] team add NAME --tz ZONE
+//   amendsd [--db PATH] [--listen HOST:PORT] [--policy FILE] [--notify FILE] [--retention 30d]
+//           [--heartbeat 15s] [--demo]
+//   amendsd admin [--db PATH] team add NAME --tz ZONE [--lang ja|en] | team set NAME --lang ja|en
 //   amendsd admin [--db PATH] team calendar NAME [--hours D=HH:MM-HH:MM]... [--holiday DATE]...
-//   amendsd admin [--db PATH] user add NAME --team T --role ROLE | user list
+//   amendsd admin [--db PATH] user add NAME --team T --role ROLE [--email ADDR] [--lang ja|en]
+//   amendsd admin [--db PATH] user set NAME [--email ADDR] [--lang ja|en] | user list
 //   amendsd admin [--db PATH] token rotate USER | token revoke USER
 #include <signal.h>
 
@@ -23,6 +24,7 @@
 #include "server/core/policy.h"
 #include "server/default_policy.h"
 #include "server/demo.h"
+#include "server/mail/notify_config.h"
 #include "storage/sqlite_store.h"
 
 namespace {
@@ -96,8 +98,21 @@ struct ServeFlags {
   std::string policy;
   std::string retention = "30d";
   std::string heartbeat = "15s";
+  std::string notify;
   bool demo = false;
 };
+
+// The channels of --notify FILE, checked like the policy (line and field of a mistake).
+absl::StatusOr<std::optional<amends::v1::NotifyConfig>> LoadNotify(const std::string& path) {
+  if (path.empty()) return std::nullopt;
+  std::ifstream in(path);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("--notify: cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<amends::v1::NotifyConfig> config = amends::ParseNotifyConfig(text.str(), path);
+  if (!config.ok()) return config.status();
+  return *config;
+}
 
 int Serve(const ServeFlags& flags) {
   const std::string& db = flags.db;
@@ -111,11 +126,21 @@ int Serve(const ServeFlags& flags) {
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<amends::Policy> policy = LoadPolicy(flags.policy, **store);
   if (!policy.ok()) return Fail(policy.status());
+  absl::StatusOr<std::optional<amends::v1::NotifyConfig>> notify = LoadNotify(flags.notify);
+  if (!notify.ok()) return Fail(notify.status());
   amends::RealClock clock;
   auto server = amends::AmendsServer::Start(
       **store, clock, *policy,
-      {.listen = listen, .retention = *retention, .heartbeat = *heartbeat});
+      {.listen = listen, .retention = *retention, .heartbeat = *heartbeat, .notify = *notify});
   if (!server.ok()) return Fail(server.status());
+  if (*notify) {
+    std::cout << "amendsd: notifications by mail through " << (*notify)->smtp().server()
+              << std::endl;
+  } else {
+    std::cout << "amendsd: notifications are off (no --notify FILE): nobody is mailed; "
+                 "see deploy/notify.textproto"
+              << std::endl;
+  }
   const std::string address =
       absl::StrCat(listen.substr(0, listen.rfind(':')), ":", (*server)->port());
   if (flags.demo) {
@@ -154,6 +179,7 @@ int main(int argc, char** argv) {
       "  amendsd admin team add 営業一課 --tz Asia/Tokyo\n"
       "  amendsd admin team calendar 営業一課 --hours mon-fri=09:00-18:00 --holiday 2026-12-29\n"
       "  amendsd admin user add tanaka --team 営業一課 --role manager   # prints the token\n"
+      "  amendsd admin user set tanaka --email tanaka@example.co.jp --lang ja\n"
       "  amendsd admin token revoke sato");
   ServeFlags serve;
   std::string& db = serve.db;
@@ -172,16 +198,30 @@ int main(int argc, char** argv) {
                  "how long an idle Watch stream stays silent before a heartbeat; also how "
                  "soon a revoked token's streams end")
       ->capture_default_str();
+  app.add_option("--notify", serve.notify,
+                 "channels to tell people through, Protobuf text format (see "
+                 "deploy/notify.textproto); without it nothing is sent")
+      ->check(CLI::ExistingFile);
   app.add_flag("--demo", serve.demo, "with an empty database, create a demo team and print tokens");
 
   CLI::App* admin = app.add_subcommand("admin", "manage teams, users and tokens offline");
   admin->add_option("--db", db, "SQLite database file")->capture_default_str();
   admin->require_subcommand(1);
-  std::string name, tz, team, role;
+  std::string name, tz, team, role, email, lang;
+  const std::string lang_help = "language of the mail amends sends the user: ja or en (\"\": "
+                                "the team's)";
+  const std::string team_lang_help =
+      "language of the mail to members without their own: ja or en (default: en)";
+  const std::string email_help = "mail address for notifications (\"\": none, no mail is sent)";
   CLI::App* team_cmd = admin->add_subcommand("team", "manage teams")->require_subcommand(1);
   CLI::App* team_add = team_cmd->add_subcommand("add", "add a team");
   team_add->add_option("NAME", name, "team name")->required();
   team_add->add_option("--tz", tz, "IANA time zone, e.g. Asia/Tokyo")->required();
+  team_add->add_option("--lang", lang, team_lang_help);
+  CLI::App* team_set = team_cmd->add_subcommand(
+      "set", "set a team's language, for members without their own");
+  team_set->add_option("NAME", name, "team name")->required();
+  team_set->add_option("--lang", lang, team_lang_help)->required();
   amends::CalendarEdit edit;
   CLI::App* team_calendar = team_cmd->add_subcommand(
       "calendar", "show or change a team's working hours and holidays (added to the policy's)");
@@ -200,7 +240,16 @@ int main(int argc, char** argv) {
   user_add->add_option("--team", team, "the user's team")->required();
   user_add->add_option("--role", role, "member, manager, observer or admin")
       ->default_val("member");
-  CLI::App* user_list = user_cmd->add_subcommand("list", "list users");
+  user_add->add_option("--email", email, email_help);
+  user_add->add_option("--lang", lang, lang_help);
+  CLI::App* user_set =
+      user_cmd->add_subcommand("set", "change a user's mail address or language; "
+                                      "only the options given change");
+  user_set->add_option("NAME", name, "user name")->required();
+  CLI::Option* set_email = user_set->add_option("--email", email, email_help);
+  CLI::Option* set_lang = user_set->add_option("--lang", lang, lang_help);
+  CLI::App* user_list =
+      user_cmd->add_subcommand("list", "list users with their mail address and language");
   CLI::App* token_cmd = admin->add_subcommand("token", "manage tokens")->require_subcommand(1);
   CLI::App* token_rotate = token_cmd->add_subcommand("rotate", "issue a new token, void the old");
   token_rotate->add_option("USER", name, "user name")->required();
@@ -218,15 +267,28 @@ int main(int argc, char** argv) {
   if (!store.ok()) return Fail(store.status());
   amends::Store& s = **store;
   if (team_add->parsed()) {
-    if (auto st = amends::AddTeam(s, name, tz); !st.ok()) return Fail(st);
-    std::cerr << "team " << name << " added (" << tz << ")\n";
+    if (auto st = amends::AddTeam(s, name, tz, lang); !st.ok()) return Fail(st);
+    std::cerr << "team " << name << " added (" << tz << ", " << (lang.empty() ? "en" : lang)
+              << ")\n";
+  } else if (team_set->parsed()) {
+    if (auto st = amends::SetTeamLanguage(s, name, lang); !st.ok()) return Fail(st);
+    std::cerr << "team " << name << " now writes in " << (lang.empty() ? "en" : lang) << "\n";
+  } else if (user_set->parsed()) {
+    amends::ContactEdit contact_edit;
+    if (set_email->count() > 0) contact_edit.email = email;
+    if (set_lang->count() > 0) contact_edit.language = lang;
+    auto user = amends::EditUserContact(s, name, contact_edit);
+    if (!user.ok()) return Fail(user.status());
+    std::cerr << "user " << name << ": email=" << (user->email.empty() ? "-" : user->email)
+              << " lang=" << (user->language.empty() ? "(team's)" : user->language) << "\n";
   } else if (team_calendar->parsed()) {
     auto text = amends::EditTeamCalendar(s, name, edit);
     if (!text.ok()) return Fail(text.status());
     std::cout << *text;
   } else if (user_add->parsed() || token_rotate->parsed()) {
-    auto token = user_add->parsed() ? amends::AddUser(s, name, team, role)
-                                    : amends::RotateToken(s, name);
+    auto token = user_add->parsed()
+                     ? amends::AddUser(s, name, team, role, {.email = email, .language = lang})
+                     : amends::RotateToken(s, name);
     if (!token.ok()) return Fail(token.status());
     std::cerr << "token for " << name << " (shown only now):\n";
     std::cout << *token << "\n";

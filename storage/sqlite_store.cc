@@ -604,13 +604,15 @@ absl::Status SqliteStore::CreateUser(const User& user, absl::string_view token_h
   absl::MutexLock lock(&write_mu_);
   AMENDS_ASSIGN_OR_RETURN(
       Statement stmt,
-      writer_->Prepare("INSERT INTO users (name, team, role, token_hash, created_at) "
-                       "VALUES (?, ?, ?, ?, ?)"));
+      writer_->Prepare("INSERT INTO users (name, team, role, token_hash, created_at, email, "
+                       "language) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   absl::Status s = stmt.Bind(user.name)
                        .Bind(user.team)
                        .Bind(user.role)
                        .BindTextOrNull(token_hash)
                        .Bind(absl::ToUnixMicros(absl::Now()))
+                       .Bind(user.email)
+                       .Bind(user.language)
                        .Run();
   if (s.ok()) return s;
   switch (writer_->ErrorCode()) {
@@ -1133,7 +1135,7 @@ absl::StatusOr<std::vector<v1::Notification>> SqliteStore::DueNotifications(
   AMENDS_ASSIGN_OR_RETURN(
       Statement stmt,
       conn->Prepare("SELECT data, id FROM notifications INDEXED BY notifications_by_due "
-                    "WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at"));
+                    "WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, id"));
   stmt.Bind(absl::ToUnixMicros(now));
   std::vector<v1::Notification> out;
   while (static_cast<int>(out.size()) < limit) {

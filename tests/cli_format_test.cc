@@ -1,6 +1,6 @@
 // The CLI's pure formatting and parsing: display width and truncation of Japanese text,
-// aligned tables, relative times, time arguments, enum spellings, exit codes, and the lines
-// and --from of `amends watch`.
+// aligned tables, relative times, time arguments, enum spellings, exit codes, the lines
+// and --from of `amends watch`, and the delivery log of `amends notifications` and `amends me`.
 #include <string>
 #include <vector>
 
@@ -12,6 +12,7 @@
 #include "client/exit_code.h"
 #include "client/inbox_view.h"
 #include "client/incident_view.h"
+#include "client/notification_view.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
 #include "client/watch_view.h"
@@ -24,6 +25,7 @@ namespace amends::cli {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -875,6 +877,257 @@ TEST(WatchRequest, CarriesTheFiltersAndAResumeReplacesTheStart) {
   EXPECT_TRUE(BuildWatchRequest(args, std::nullopt).from_now());
   args.from = WatchStart{.kind = WatchStart::Kind::kAfter, .after_sequence = 9};
   EXPECT_EQ(BuildWatchRequest(args, std::nullopt).after_sequence(), 9);
+}
+
+// --- amends notifications, amends me ---
+
+using amends::v1::Notification;
+
+Notification SampleNotification(int64_t id, const std::string& recipient,
+                                Notification::State state, const std::string& answer) {
+  Notification n;
+  n.set_id(id);
+  n.set_incident_id(12);
+  n.set_team("営業一課");
+  n.set_recipient(recipient);
+  n.set_channel("mail");
+  n.set_address(recipient + "@example.co.jp");
+  n.set_reason(Notification::REASON_APPROVAL_ASKED);
+  n.set_state(state);
+  *n.mutable_created_at() = ToProto(TokyoTime(11, 27, 9, 0));
+  if (!answer.empty()) {
+    amends::v1::DeliveryAttempt* attempt = n.add_attempts();
+    *attempt->mutable_at() = ToProto(TokyoTime(11, 27, 9, 1));
+    attempt->set_channel("mail");
+    attempt->set_ok(state == Notification::STATE_SENT);
+    attempt->set_answer(answer);
+  }
+  return n;
+}
+
+const std::vector<std::string> kNotificationHeaders = {
+    "ID", "CREATED", "RECIPIENT", "REASON", "CHANNEL", "STATE", "ATTEMPTS", "LAST ANSWER",
+    "NEXT ATTEMPT"};
+
+TEST(NotificationView, JapaneseRecipientNamesStayAligned) {
+  Notifications ns;
+  *ns.Add() = SampleNotification(9, "佐藤", Notification::STATE_SENT, "250 2.0.0 Ok: queued");
+  *ns.Add() = SampleNotification(8, "tanaka", Notification::STATE_SENT, "250 2.0.0 Ok");
+  *ns.Add() = SampleNotification(7, "ｽｽﾞｷ", Notification::STATE_SENT, "250 Ok");
+  const std::string rendered = RenderNotifications(ns, Tokyo(), kNow, /*with_incident=*/false);
+  const std::vector<std::string> lines = absl::StrSplit(rendered, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 4u) << rendered;
+  for (size_t i = 1; i < kNotificationHeaders.size(); ++i) {
+    EXPECT_LT(ColumnOf(lines[0], kNotificationHeaders[i - 1]),
+              ColumnOf(lines[0], kNotificationHeaders[i]));
+  }
+  const int reason_column = ColumnOf(lines[0], "REASON");
+  const int answer_column = ColumnOf(lines[0], "LAST ANSWER");
+  for (size_t r = 1; r < lines.size(); ++r) {
+    EXPECT_EQ(ColumnOf(lines[r], "approval-asked"), reason_column) << lines[r];
+    EXPECT_EQ(ColumnOf(lines[r], "250 "), answer_column) << lines[r];
+  }
+  EXPECT_EQ(ColumnOf(lines[1], "佐藤"), ColumnOf(lines[0], "RECIPIENT"));
+  EXPECT_THAT(lines[1], HasSubstr("2026-11-27 09:00 (1h ago)"));  // in the team's zone
+  EXPECT_THAT(rendered, Not(HasSubstr(" \n")));
+}
+
+TEST(NotificationView, ALongServerAnswerIsCutOnOneLineNotWrapped) {
+  const std::string answer =
+      "550-5.1.1 The email account that you tried to reach does not exist. Please try "
+      "double-checking the recipient's email address for typos or unnecessary spaces.\r\n"
+      "550 5.1.1 https://support.example.com/mail/?p=NoSuchUser";
+  Notifications ns;
+  *ns.Add() = SampleNotification(9, "佐藤", Notification::STATE_FAILED, answer);
+  const std::string rendered = RenderNotifications(ns, Tokyo(), kNow, /*with_incident=*/false);
+  const std::vector<std::string> lines = absl::StrSplit(rendered, '\n');
+  ASSERT_EQ(lines.size(), 3u) << rendered;  // header, one row, and the empty rest
+  EXPECT_THAT(lines[1], HasSubstr("550-5.1.1 The email account"));
+  EXPECT_THAT(lines[1], HasSubstr("…"));
+  EXPECT_THAT(rendered, Not(HasSubstr("NoSuchUser")));
+  // The cell is cut at kAnswerWidth columns; NEXT ATTEMPT still starts over its header.
+  const int answer_column = ColumnOf(lines[0], "LAST ANSWER");
+  const int next_column = ColumnOf(lines[0], "NEXT ATTEMPT");
+  EXPECT_EQ(next_column - answer_column, kAnswerWidth + 2);
+  EXPECT_EQ(DisplayWidth(lines[1]), next_column + 1);  // "-"
+}
+
+TEST(NotificationView, StatesAreNamedAndARetryShowsItsNextAttempt) {
+  Notifications ns;
+  Notification retrying =
+      SampleNotification(9, "sato", Notification::STATE_RETRYING, "421 4.3.0 try again later");
+  *retrying.mutable_next_attempt() = ToProto(TokyoTime(11, 27, 10, 5));
+  *ns.Add() = retrying;
+  *ns.Add() = SampleNotification(8, "tanaka", Notification::STATE_FAILED,
+                                 "550 5.1.1 mailbox unavailable");
+  Notification no_address = SampleNotification(7, "suzuki", Notification::STATE_FAILED, "");
+  no_address.clear_address();
+  *ns.Add() = no_address;
+  Notification pending = SampleNotification(6, "ito", Notification::STATE_PENDING, "");
+  *pending.mutable_not_before() = ToProto(TokyoTime(11, 30, 9, 0));  // Monday's working hours
+  *ns.Add() = pending;
+  *ns.Add() = SampleNotification(5, "kato", Notification::STATE_SENT, "250 Ok");
+  const std::vector<std::string> lines = absl::StrSplit(
+      RenderNotifications(ns, Tokyo(), kNow, /*with_incident=*/false), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 6u);
+  const int state_column = ColumnOf(lines[0], "STATE");
+  EXPECT_EQ(ColumnOf(lines[1], "retrying"), state_column);
+  EXPECT_EQ(ColumnOf(lines[2], "failed"), state_column);
+  EXPECT_EQ(ColumnOf(lines[3], "failed"), state_column);
+  EXPECT_EQ(ColumnOf(lines[4], "pending"), state_column);
+  EXPECT_EQ(ColumnOf(lines[5], "sent"), state_column);
+  const int next_column = ColumnOf(lines[0], "NEXT ATTEMPT");
+  EXPECT_EQ(ColumnOf(lines[1], "2026-11-27 10:05 (in 5m)"), next_column);
+  EXPECT_EQ(ColumnOf(lines[4], "2026-11-30 09:00 (in 3d)"), next_column);
+  EXPECT_THAT(lines[2], EndsWith("550 5.1.1 mailbox unavailable  -"));
+  EXPECT_EQ(ColumnOf(lines[3], "no address"), ColumnOf(lines[0], "LAST ANSWER"));
+}
+
+TEST(NotificationView, ControlCharactersInAnswersAreNotPrintedRaw) {
+  // A hostile or broken mail server: escape sequences (clear screen, colour), a bell, a
+  // carriage return that would overwrite the line.
+  const std::string answer = "550 \x1b[2J\x1b[31mno\x07 such\ruser\x1b]0;title\x07\tend";
+  Notifications ns;
+  *ns.Add() = SampleNotification(9, "佐藤\x1b[1m", Notification::STATE_FAILED, answer);
+  for (const bool with_incident : {false, true}) {
+    const std::string rendered = RenderNotifications(ns, Tokyo(), kNow, with_incident);
+    for (const char c : rendered) {
+      EXPECT_FALSE((c >= 0 && c < ' ' && c != '\n') || c == '\x7f')
+          << "raw control character " << static_cast<int>(c) << " in: " << rendered;
+    }
+    EXPECT_THAT(rendered, HasSubstr("550  [2J [31mno  such user ]0;title  end"));
+  }
+  absl::StatusOr<std::string> outcome = TestOutcome(ns[0], Tokyo(), kNow);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_THAT(std::string(outcome.status().message()), Not(HasSubstr("\x1b")));
+}
+
+TEST(NotificationView, FailuresOfTheTeamsNameTheIncident) {
+  Notifications ns;
+  *ns.Add() = SampleNotification(9, "佐藤", Notification::STATE_FAILED, "550 no");
+  Notification test = SampleNotification(3, "tanaka", Notification::STATE_FAILED, "550 no");
+  test.set_incident_id(0);
+  test.set_reason(Notification::REASON_TEST);
+  *ns.Add() = test;
+  const std::vector<std::string> lines = absl::StrSplit(
+      RenderNotifications(ns, Tokyo(), kNow, /*with_incident=*/true), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_LT(ColumnOf(lines[0], "ID"), ColumnOf(lines[0], "INCIDENT"));
+  EXPECT_LT(ColumnOf(lines[0], "INCIDENT"), ColumnOf(lines[0], "CREATED"));
+  EXPECT_EQ(ColumnOf(lines[1], "#12"), ColumnOf(lines[0], "INCIDENT"));
+  EXPECT_THAT(lines[2], StartsWith("3   -  "));
+  EXPECT_THAT(lines[2], HasSubstr(" test "));
+}
+
+TEST(NotificationView, NoNotificationsSaysSo) {
+  EXPECT_EQ(RenderNotifications(Notifications(), Tokyo(), kNow, false), "no notifications\n");
+}
+
+TEST(NotificationView, NotificationEnumsHaveCommandLineNames) {
+  EXPECT_EQ(CliName(Notification::STATE_PENDING), "pending");
+  EXPECT_EQ(CliName(Notification::STATE_SENT), "sent");
+  EXPECT_EQ(CliName(Notification::STATE_RETRYING), "retrying");
+  EXPECT_EQ(CliName(Notification::STATE_FAILED), "failed");
+  EXPECT_EQ(CliName(Notification::REASON_VISIT_SCHEDULED), "visit-scheduled");
+  EXPECT_EQ(CliName(Notification::REASON_TEST), "test");
+}
+
+TEST(NotificationView, RetryConfirmationNamesTheRecipientTheStateAndTheAnswer) {
+  Notification n = SampleNotification(7, "佐藤", Notification::STATE_PENDING, "550 no");
+  EXPECT_EQ(RenderRetried(n), "notification 7 to 佐藤 (#12) queued again → state pending\n");
+  n.set_state(Notification::STATE_FAILED);
+  EXPECT_EQ(RenderRetried(n),
+            "notification 7 to 佐藤 (#12) failed again → state failed (550 no)\n");
+  n.set_state(Notification::STATE_SENT);
+  n.mutable_attempts(0)->set_answer("250 2.0.0 Ok\r\n");
+  EXPECT_EQ(RenderRetried(n),
+            "notification 7 to 佐藤 (#12) sent again → state sent (250 2.0.0 Ok)\n");
+}
+
+TEST(TestOutcome, ADeliveredMessageSaysWhereAndTheAnswer) {
+  const Notification n =
+      SampleNotification(3, "sato", Notification::STATE_SENT, "250 2.0.0 Ok: queued as 4F2A");
+  absl::StatusOr<std::string> outcome = TestOutcome(n, Tokyo(), kNow);
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(*outcome, "test message sent to sato@example.co.jp: 250 2.0.0 Ok: queued as 4F2A\n");
+}
+
+TEST(TestOutcome, AFailedMessageIsAnErrorWithTheAnswerAndANonZeroExit) {
+  const Notification failed =
+      SampleNotification(3, "sato", Notification::STATE_FAILED, "550 5.1.1 mailbox unavailable");
+  absl::StatusOr<std::string> outcome = TestOutcome(failed, Tokyo(), kNow);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.status().message(),
+            "test message to sato@example.co.jp failed: 550 5.1.1 mailbox unavailable");
+  EXPECT_EQ(ExitCodeFor(outcome.status().code()), kExitFailure);
+
+  Notification retrying =
+      SampleNotification(3, "sato", Notification::STATE_RETRYING, "421 4.3.0 try again later");
+  *retrying.mutable_next_attempt() = ToProto(TokyoTime(11, 27, 10, 5));
+  outcome = TestOutcome(retrying, Tokyo(), kNow);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_THAT(std::string(outcome.status().message()),
+              HasSubstr("failed: 421 4.3.0 try again later (amends tries again 2026-11-27 "
+                        "10:05 (in 5m))"));
+  EXPECT_NE(ExitCodeFor(outcome.status().code()), kExitOk);
+}
+
+TEST(TestOutcome, WithoutAnAddressItSaysHowToSetOne) {
+  Notification n = SampleNotification(3, "sato", Notification::STATE_FAILED, "");
+  n.clear_address();
+  absl::StatusOr<std::string> outcome = TestOutcome(n, Tokyo(), kNow);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(ExitCodeFor(outcome.status().code()), kExitConflict);
+  EXPECT_THAT(std::string(outcome.status().message()), HasSubstr("amends me --email"));
+}
+
+TEST(MeView, ShowsEveryFieldAndMarksTheTeamsLanguage) {
+  amends::v1::Me me;
+  me.set_name("佐藤");
+  me.set_team("営業一課");
+  me.set_role("member");
+  me.set_effective_language("ja");
+  EXPECT_EQ(RenderMe(me),
+            "name      佐藤\n"
+            "team      営業一課\n"
+            "role      member\n"
+            "email     - (no mail is sent to you)\n"
+            "language  ja (team's)\n");
+  me.set_email("sato@example.co.jp");
+  me.set_language("en");
+  me.set_effective_language("en");
+  EXPECT_THAT(RenderMe(me), HasSubstr("email     sato@example.co.jp\nlanguage  en\n"));
+}
+
+TEST(CheckLanguageArg, AcceptsJaEnOrNothingAndNamesTheOption) {
+  EXPECT_TRUE(CheckLanguageArg("--lang", "ja").ok());
+  EXPECT_TRUE(CheckLanguageArg("--lang", "en").ok());
+  EXPECT_TRUE(CheckLanguageArg("--lang", "").ok());
+  const absl::Status status = CheckLanguageArg("--lang", "日本語");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), StartsWith("--lang: unknown language '日本語'"));
+}
+
+TEST(Inbox, AFailedNotificationNamesItAndTheCommandThatSendsItAgain) {
+  InboxItems items = SampleInbox();
+  amends::v1::InboxItem* item = items.Add();
+  item->set_reason(amends::v1::InboxItem::REASON_NOTIFICATION_FAILED);
+  item->set_incident_id(12);
+  item->set_notification_id(7);
+  item->set_team_time_zone("Asia/Tokyo");
+  item->set_client("ＡＢＣ商事");
+  item->set_summary("15時の打ち合わせを失念");
+  item->set_what("to 佐藤: 550 5.1.1 mailbox unavailable\r\n");
+  const std::string rendered = RenderInbox(items, kNow);
+  const std::vector<std::string> lines = absl::StrSplit(rendered, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 8u) << rendered;
+  EXPECT_THAT(lines[5], StartsWith("-  "));
+  EXPECT_EQ(ColumnOf(lines[5], "undelivered"), ColumnOf(lines[0], "WHY"));
+  EXPECT_EQ(ColumnOf(lines[5], "notification 7 failed"), ColumnOf(lines[0], "WHAT"));
+  EXPECT_EQ(ColumnOf(lines[5], "ＡＢＣ商事"), ColumnOf(lines[0], "CLIENT"));
+  EXPECT_EQ(lines[6], "notification 7 failed: to 佐藤: 550 5.1.1 mailbox unavailable");
+  EXPECT_EQ(lines[7], "  to send it again: amends notifications retry 7");
+  EXPECT_EQ(InboxReasonName(amends::v1::InboxItem::REASON_NOTIFICATION_FAILED), "undelivered");
 }
 
 }  // namespace

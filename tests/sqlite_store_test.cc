@@ -3,9 +3,11 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -601,10 +603,12 @@ TEST_F(SqliteStoreTest, OpenMigratesOlderFileAndKeepsData) {
     absl::StatusOr<std::unique_ptr<SqliteStore>> old = SqliteStore::OpenAtVersionForTest(path_, 1);
     ASSERT_TRUE(old.ok()) << old.status();
     EXPECT_EQ((*old)->SchemaVersion(), 1);
-    ASSERT_TRUE((*old)->CreateTeam({.name = "営業一課", .time_zone = "Asia/Tokyo"}).ok());
-    ASSERT_TRUE(
-        (*old)->CreateUser({.name = "tanaka", .team = "営業一課", .role = "member"}, kToken).ok());
   }
+  // As version 1 stored them: today's CreateTeam writes columns that version 1 did not have.
+  ExecRaw(absl::StrCat(
+      "INSERT INTO teams (name, time_zone) VALUES ('営業一課', 'Asia/Tokyo');"
+      "INSERT INTO users (name, team, role, token_hash, created_at) VALUES "
+      "('tanaka', '営業一課', 'member', '", kToken, "', 0);"));
   auto store = OpenStore();
   ASSERT_NE(store, nullptr);
   EXPECT_EQ(store->SchemaVersion(), SqliteStore::LatestSchemaVersion());
@@ -1073,6 +1077,553 @@ TEST_F(SqliteStoreTest, LastSequenceIsZeroWhenEmptyThenTheNewestCommitted) {
   last = store->LastSequence();
   ASSERT_TRUE(last.ok()) << last.status();
   EXPECT_EQ(*last, second->event.sequence());
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Notifications: contacts, languages and the outbox
+
+using v1::Notification;
+
+// An outbox row as the server writes it: a mail to `recipient` of `team`, pending from
+// `not_before` (Unix seconds).
+Notification Mail(const std::string& team, const std::string& recipient,
+                  Notification::Reason reason, int64_t not_before, int64_t incident_id = 0) {
+  Notification n;
+  n.set_incident_id(incident_id);
+  n.set_team(team);
+  n.set_recipient(recipient);
+  n.set_channel("mail");
+  n.set_address(recipient + "@example.co.jp");
+  n.set_reason(reason);
+  n.set_language("ja");
+  n.set_subject("[amends] ＡＢＣ商事: 15時の打ち合わせを失念");
+  n.set_body("先方部長が立腹。「誠意を見せてほしい」とのこと。");
+  n.set_message_id(recipient + "." + std::to_string(not_before) + "@amends");
+  *n.mutable_created_at() = At(not_before);
+  *n.mutable_not_before() = At(not_before);
+  n.set_state(Notification::STATE_PENDING);
+  return n;
+}
+
+// The same row after a failed attempt at `at`: to be tried again at `next_attempt`.
+Notification Retrying(Notification n, int64_t at, int64_t next_attempt) {
+  n.set_state(Notification::STATE_RETRYING);
+  v1::DeliveryAttempt* a = n.add_attempts();
+  *a->mutable_at() = At(at);
+  a->set_channel("mail");
+  a->set_answer("421 4.7.0 Try again later");
+  *n.mutable_next_attempt() = At(next_attempt);
+  return n;
+}
+
+Notification Added(SqliteStore& store, Notification n) {
+  absl::StatusOr<Notification> added = store.AddNotification(std::move(n));
+  EXPECT_TRUE(added.ok()) << added.status();
+  return added.ok() ? *added : Notification();
+}
+
+std::vector<int64_t> Ids(const std::vector<Notification>& rows) {
+  std::vector<int64_t> ids;
+  for (const Notification& n : rows) ids.push_back(n.id());
+  return ids;
+}
+
+std::vector<Notification> Listed(SqliteStore& store, const NotificationQuery& query) {
+  absl::StatusOr<std::vector<Notification>> rows = store.ListNotifications(query);
+  EXPECT_TRUE(rows.ok()) << rows.status();
+  return rows.ok() ? *rows : std::vector<Notification>{};
+}
+
+std::vector<Notification> OfIncident(SqliteStore& store, int64_t incident_id) {
+  NotificationQuery q;
+  q.incident_id = incident_id;
+  return Listed(store, q);
+}
+
+std::vector<int64_t> DueIds(SqliteStore& store, int64_t now, int limit = 100,
+                            const std::vector<int64_t>& exclude = {}) {
+  absl::StatusOr<std::vector<Notification>> due =
+      store.DueNotifications(absl::FromUnixSeconds(now), limit, exclude);
+  EXPECT_TRUE(due.ok()) << due.status();
+  return due.ok() ? Ids(*due) : std::vector<int64_t>{};
+}
+
+std::optional<absl::Time> NextDue(SqliteStore& store) {
+  absl::StatusOr<std::optional<absl::Time>> next = store.NextNotificationDue();
+  EXPECT_TRUE(next.ok()) << next.status();
+  return next.ok() ? *next : std::nullopt;
+}
+
+TEST_F(SqliteStoreTest, OutboxRowsOfAChangeAreWrittenWithItAndKnowTheirIncidentAndEvent) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  // Case 1: sato reports a HIGH missed appointment; both managers are mailed at once.
+  IncidentWrite report =
+      NewIncident("営業一課", "sato", "ＡＢＣ商事", "15時の打ち合わせを失念", v1::SEVERITY_HIGH);
+  Committed seen;
+  report.notifications = [&](const Committed& c) -> absl::StatusOr<std::vector<Notification>> {
+    seen = c;
+    // The store fills in incident_id and sequence, whatever the callback says.
+    return std::vector<Notification>{
+        Mail("営業一課", "tanaka", Notification::REASON_REPORTED, kMonday1500, 999),
+        Mail("営業一課", "suzuki", Notification::REASON_REPORTED, kMonday1500)};
+  };
+  absl::StatusOr<Committed> reported = store->Commit(report);
+  ASSERT_TRUE(reported.ok()) << reported.status();
+  EXPECT_EQ(reported->notifications, 2);
+  // The callback saw the change as committed: its id and sequence known.
+  EXPECT_EQ(seen.incident.id(), reported->incident.id());
+  EXPECT_NE(seen.incident.id(), 0);
+  EXPECT_EQ(seen.event.sequence(), reported->event.sequence());
+  EXPECT_NE(seen.event.sequence(), 0);
+
+  std::vector<Notification> rows = OfIncident(*store, reported->incident.id());
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].recipient(), "suzuki");  // newest first
+  EXPECT_EQ(rows[1].recipient(), "tanaka");
+  EXPECT_NE(rows[0].id(), rows[1].id());
+  for (const Notification& n : rows) {
+    EXPECT_GT(n.id(), 0);
+    EXPECT_EQ(n.incident_id(), reported->incident.id());
+    EXPECT_EQ(n.sequence(), reported->event.sequence());
+    EXPECT_EQ(n.subject(), "[amends] ＡＢＣ商事: 15時の打ち合わせを失念");
+    EXPECT_EQ(n.state(), Notification::STATE_PENDING);
+    absl::StatusOr<Notification> got = store->GetNotification(n.id());
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_TRUE(MessageDifferencer::Equals(*got, n)) << got->DebugString();
+  }
+  // Both are due at once.
+  IdList due = DueIds(*store, kMonday1500);
+  std::sort(due.begin(), due.end());
+  EXPECT_EQ(due, (IdList{rows[1].id(), rows[0].id()}));
+
+  // The next change's rows carry its own sequence.
+  IncidentWrite escalate = NextChange(reported->incident, "sato", "上長同行での訪問が必要");
+  escalate.notifications = [](const Committed&) -> absl::StatusOr<std::vector<Notification>> {
+    return std::vector<Notification>{
+        Mail("営業一課", "tanaka", Notification::REASON_APPROVAL_ASKED, kMonday1500 + 60)};
+  };
+  absl::StatusOr<Committed> escalated = store->Commit(escalate);
+  ASSERT_TRUE(escalated.ok()) << escalated.status();
+  EXPECT_EQ(escalated->notifications, 1);
+  rows = OfIncident(*store, reported->incident.id());
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].reason(), Notification::REASON_APPROVAL_ASKED);
+  EXPECT_EQ(rows[0].sequence(), escalated->event.sequence());
+  EXPECT_GT(rows[0].id(), rows[1].id());
+}
+
+TEST_F(SqliteStoreTest, ChangeWithoutNotificationsWritesNoRows) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  IncidentWrite report = NewIncident("営業一課", "sato", "ＡＢＣ商事", "15時の打ち合わせを失念");
+  report.notifications = [](const Committed&) -> absl::StatusOr<std::vector<Notification>> {
+    return std::vector<Notification>{};
+  };
+  absl::StatusOr<Committed> c = store->Commit(report);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->notifications, 0);
+  // And one with no callback at all.
+  absl::StatusOr<Committed> note = store->Commit(NextChange(c->incident, "sato", "お詫びのメール送付"));
+  ASSERT_TRUE(note.ok()) << note.status();
+  EXPECT_EQ(note->notifications, 0);
+  EXPECT_TRUE(Listed(*store, NotificationQuery()).empty());
+}
+
+TEST_F(SqliteStoreTest, FailingOutboxCallbackFailsItsWriteWholeAndTheOthersCommit) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<Committed> abc =
+      store->Commit(NewIncident("営業一課", "sato", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  ASSERT_TRUE(abc.ok()) << abc.status();
+
+  absl::StatusOr<Committed> failing, other;
+  absl::Status status = store->Transact([&](WriteTransaction& txn) {
+    IncidentWrite escalate = NextChange(abc->incident, "sato", "上長同行での訪問が必要");
+    escalate.notifications = [](const Committed&) -> absl::StatusOr<std::vector<Notification>> {
+      return absl::FailedPreconditionError("team \"営業一課\" has no calendar");
+    };
+    failing = txn.Write(escalate);
+    IncidentWrite report =
+        NewIncident("営業一課", "suzuki", "ＸＹＺ物産", "報告書の提出遅れ", v1::SEVERITY_HIGH);
+    report.notifications = [](const Committed&) -> absl::StatusOr<std::vector<Notification>> {
+      return std::vector<Notification>{
+          Mail("営業一課", "tanaka", Notification::REASON_REPORTED, kMonday1500)};
+    };
+    other = txn.Write(report);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(failing.status().code(), absl::StatusCode::kFailedPrecondition) << failing.status();
+  ASSERT_TRUE(other.ok()) << other.status();
+
+  // Neither the change nor a row of it.
+  EXPECT_EQ(store->GetIncident(abc->incident.id())->version(), 1);
+  EXPECT_EQ(store->GetTimeline(abc->incident.id())->size(), 1u);
+  EXPECT_TRUE(OfIncident(*store, abc->incident.id()).empty());
+  EXPECT_EQ(Sequences(ReadAll(*store)),
+            (std::vector<int64_t>{abc->event.sequence(), other->event.sequence()}));
+  // The other write of the same transaction kept its change and its row.
+  EXPECT_EQ(other->notifications, 1);
+  std::vector<Notification> rows = OfIncident(*store, other->incident.id());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].recipient(), "tanaka");
+  EXPECT_EQ(rows[0].sequence(), other->event.sequence());
+}
+
+TEST_F(SqliteStoreTest, OutboxRowFailingHalfwayTakesTheChangeAndTheRowsBeforeItWithIt) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<Committed> abc =
+      store->Commit(NewIncident("営業一課", "sato", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  ASSERT_TRUE(abc.ok()) << abc.status();
+  // The second row's insert fails after the first was written.
+  ExecRaw("CREATE TRIGGER fail_row BEFORE INSERT ON notifications WHEN NEW.team = 'broken' "
+          "BEGIN SELECT RAISE(ABORT, 'disk says no'); END");
+  IncidentWrite escalate = NextChange(abc->incident, "sato", "上長同行での訪問が必要");
+  escalate.notifications = [](const Committed&) -> absl::StatusOr<std::vector<Notification>> {
+    return std::vector<Notification>{
+        Mail("営業一課", "tanaka", Notification::REASON_APPROVAL_ASKED, kMonday1500),
+        Mail("broken", "suzuki", Notification::REASON_APPROVAL_ASKED, kMonday1500)};
+  };
+  EXPECT_FALSE(store->Commit(escalate).ok());
+  EXPECT_EQ(store->GetIncident(abc->incident.id())->version(), 1);
+  EXPECT_EQ(store->GetTimeline(abc->incident.id())->size(), 1u);
+  EXPECT_TRUE(Listed(*store, NotificationQuery()).empty());
+  EXPECT_EQ(NextDue(*store), std::nullopt);
+}
+
+TEST_F(SqliteStoreTest, WriteRejectedForAStaleVersionWritesNoRows) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<Committed> abc =
+      store->Commit(NewIncident("営業一課", "sato", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+  ASSERT_TRUE(abc.ok()) << abc.status();
+  ASSERT_TRUE(store->Commit(NextChange(abc->incident, "sato", "お詫びのメール送付")).ok());
+
+  // suzuki decided on version 1, which is gone.
+  int calls = 0;
+  IncidentWrite stale = NextChange(abc->incident, "suzuki", "担当を引き継ぎます");
+  stale.notifications = [&](const Committed&) -> absl::StatusOr<std::vector<Notification>> {
+    ++calls;
+    return std::vector<Notification>{
+        Mail("営業一課", "sato", Notification::REASON_HANDED_OVER, kMonday1500)};
+  };
+  absl::StatusOr<Committed> rejected = store->Commit(stale);
+  EXPECT_EQ(rejected.status().code(), absl::StatusCode::kAborted) << rejected.status();
+  // The callback is for changes as committed; this one never was.
+  EXPECT_EQ(calls, 0);
+  EXPECT_TRUE(Listed(*store, NotificationQuery()).empty());
+  EXPECT_EQ(NextDue(*store), std::nullopt);
+}
+
+TEST_F(SqliteStoreTest, DueNotificationsArePendingAndRetryingOnesWhoseTimeCameSoonestFirst) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  const int64_t now = kMonday1500;
+  EXPECT_EQ(NextDue(*store), std::nullopt);
+
+  // Waiting for the recipient's working hours.
+  const int64_t later = Added(*store, Mail("営業一課", "tanaka", Notification::REASON_APPROVED,
+                                           now + 600)).id();
+  const int64_t pending = Added(*store, Mail("営業一課", "suzuki", Notification::REASON_REPORTED,
+                                             now - 60)).id();
+  // Retrying: due at next_attempt, whatever its not_before said.
+  const int64_t retry_due = Added(*store, Retrying(Mail("営業一課", "sato",
+                                                        Notification::REASON_REMINDER, now - 30),
+                                                   now - 200, now - 120)).id();
+  const int64_t retry_later = Added(*store, Retrying(Mail("営業一課", "yamada",
+                                                          Notification::REASON_REMINDER,
+                                                          now - 1000),
+                                                     now - 900, now + 60)).id();
+  // Done with, long ago: never due.
+  Notification sent = Mail("営業一課", "tanaka", Notification::REASON_REPORTED, now - 5000);
+  sent.set_state(Notification::STATE_SENT);
+  Added(*store, sent);
+  Notification failed = Mail("営業一課", "ito", Notification::REASON_BREACH, now - 4000);
+  failed.set_state(Notification::STATE_FAILED);
+  Added(*store, failed);
+  // Being sent right now by another attempt.
+  const int64_t in_flight = Added(*store, Mail("営業一課", "kato", Notification::REASON_BREACH,
+                                               now - 90)).id();
+  // Due exactly now.
+  const int64_t at_now = Added(*store, Mail("営業一課", "mori", Notification::REASON_APPROVED,
+                                            now)).id();
+
+  EXPECT_EQ(DueIds(*store, now), (IdList{retry_due, in_flight, pending, at_now}));
+  EXPECT_EQ(DueIds(*store, now, 100, {in_flight}), (IdList{retry_due, pending, at_now}));
+  // The limit counts what is returned, not what is skipped.
+  EXPECT_EQ(DueIds(*store, now, 2, {in_flight}), (IdList{retry_due, pending}));
+  EXPECT_EQ(DueIds(*store, now - 121), IdList{});
+  EXPECT_EQ(DueIds(*store, now + 600),
+            (IdList{retry_due, in_flight, pending, at_now, retry_later, later}));
+
+  // The earliest due time of a row still to send; sent and failed ones do not count.
+  EXPECT_EQ(NextDue(*store), absl::FromUnixSeconds(now - 120));
+}
+
+TEST_F(SqliteStoreTest, UpdatedNotificationMovesItsDueTimeAndOnceSentIsNeverDueAgain) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  const int64_t now = kMonday1500;
+  Notification n = Added(*store, Mail("営業一課", "tanaka", Notification::REASON_REPORTED, now));
+  Notification other =
+      Added(*store, Mail("営業一課", "suzuki", Notification::REASON_REPORTED, now + 3600));
+  ASSERT_EQ(DueIds(*store, now), IdList{n.id()});
+
+  // The mail server said "try later": due again in five minutes, not now.
+  Notification retrying = Retrying(n, now, now + 300);
+  ASSERT_TRUE(store->UpdateNotifications({retrying}).ok());
+  EXPECT_EQ(DueIds(*store, now), IdList{});
+  EXPECT_EQ(DueIds(*store, now + 300), IdList{n.id()});
+  EXPECT_EQ(NextDue(*store), absl::FromUnixSeconds(now + 300));
+  absl::StatusOr<Notification> stored = store->GetNotification(n.id());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->state(), Notification::STATE_RETRYING);
+  ASSERT_EQ(stored->attempts_size(), 1);
+  EXPECT_EQ(stored->attempts(0).answer(), "421 4.7.0 Try again later");
+
+  // Delivered on the second attempt.
+  Notification sent = retrying;
+  sent.set_state(Notification::STATE_SENT);
+  v1::DeliveryAttempt* a = sent.add_attempts();
+  *a->mutable_at() = At(now + 300);
+  a->set_channel("mail");
+  a->set_answer("250 2.0.0 OK");
+  ASSERT_TRUE(store->UpdateNotifications({sent}).ok());
+  EXPECT_EQ(DueIds(*store, now + 86400 * 365), IdList{other.id()});
+  EXPECT_EQ(NextDue(*store), absl::FromUnixSeconds(now + 3600));
+  stored = store->GetNotification(n.id());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->state(), Notification::STATE_SENT);
+  EXPECT_EQ(stored->attempts_size(), 2);
+  NotificationQuery q;
+  q.state = Notification::STATE_SENT;
+  EXPECT_EQ(Ids(Listed(*store, q)), IdList{n.id()});
+
+  // Given up on the other: failed is never due either.
+  Notification gave_up = other;
+  gave_up.set_state(Notification::STATE_FAILED);
+  ASSERT_TRUE(store->UpdateNotifications({gave_up}).ok());
+  EXPECT_EQ(DueIds(*store, now + 86400 * 365), IdList{});
+  EXPECT_EQ(NextDue(*store), std::nullopt);
+}
+
+TEST_F(SqliteStoreTest, UpdatingAnUnknownNotificationIsNotFoundAndChangesNoneOfTheOthers) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  const int64_t now = kMonday1500;
+  Notification tanaka = Added(*store, Mail("営業一課", "tanaka", Notification::REASON_REPORTED, now));
+  Notification suzuki =
+      Added(*store, Mail("営業一課", "suzuki", Notification::REASON_REPORTED, now + 1));
+  Notification sent = tanaka;
+  sent.set_state(Notification::STATE_SENT);
+  Notification ghost = Mail("営業一課", "sato", Notification::REASON_REPORTED, now);
+  ghost.set_id(suzuki.id() + 100);
+  ghost.set_state(Notification::STATE_SENT);
+
+  absl::Status s = store->UpdateNotifications({sent, ghost});
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
+  EXPECT_EQ(store->GetNotification(ghost.id()).status().code(), absl::StatusCode::kNotFound);
+  // The update before it in the same call was undone with it.
+  absl::StatusOr<Notification> stored = store->GetNotification(tanaka.id());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->state(), Notification::STATE_PENDING);
+  EXPECT_EQ(DueIds(*store, now + 1), (IdList{tanaka.id(), suzuki.id()}));
+  EXPECT_EQ(store->GetNotification(9999).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, ListNotificationsFiltersByIncidentTeamsAndStateNewestFirst) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  const int64_t t = kMonday1500;
+  const int64_t a = Added(*store, Mail("営業一課", "tanaka", Notification::REASON_REPORTED, t, 1)).id();
+  Notification failed = Mail("営業一課", "sato", Notification::REASON_APPROVED, t + 1, 1);
+  failed.set_state(Notification::STATE_FAILED);
+  const int64_t b = Added(*store, failed).id();
+  const int64_t c =
+      Added(*store, Mail("営業二課", "ito", Notification::REASON_REPORTED, t + 2, 2)).id();
+  const int64_t d = Added(*store, Mail("sales-directors", "kato",
+                                       Notification::REASON_APPROVAL_ASKED, t + 3, 1)).id();
+  const int64_t test_message =
+      Added(*store, Mail("営業二課", "ito", Notification::REASON_TEST, t + 4)).id();
+
+  EXPECT_EQ(Ids(Listed(*store, NotificationQuery())), (IdList{test_message, d, c, b, a}));
+  NotificationQuery q;
+  q.incident_id = 1;
+  EXPECT_EQ(Ids(Listed(*store, q)), (IdList{d, b, a}));
+  q = NotificationQuery();
+  q.teams = {"営業一課", "sales-directors"};
+  EXPECT_EQ(Ids(Listed(*store, q)), (IdList{d, b, a}));
+  q.teams = {"営業二課"};
+  EXPECT_EQ(Ids(Listed(*store, q)), (IdList{test_message, c}));
+  q = NotificationQuery();
+  q.state = Notification::STATE_FAILED;
+  EXPECT_EQ(Ids(Listed(*store, q)), IdList{b});
+  q.state = Notification::STATE_PENDING;
+  q.incident_id = 1;
+  q.teams = {"営業一課"};
+  EXPECT_EQ(Ids(Listed(*store, q)), IdList{a});
+  q = NotificationQuery();
+  q.limit = 2;
+  EXPECT_EQ(Ids(Listed(*store, q)), (IdList{test_message, d}));
+  q.teams = {"営業三課"};
+  EXPECT_EQ(Ids(Listed(*store, q)), IdList{});
+}
+
+TEST_F(SqliteStoreTest, AddedTestMessageRoundTripsWithItsAttempts) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  Notification n = Retrying(Mail("営業一課", "tanaka", Notification::REASON_TEST, kMonday1500),
+                            kMonday1500, kMonday1500 + 60);
+  absl::StatusOr<Notification> added = store->AddNotification(n);
+  ASSERT_TRUE(added.ok()) << added.status();
+  EXPECT_GT(added->id(), 0);
+  n.set_id(added->id());
+  EXPECT_TRUE(MessageDifferencer::Equals(*added, n));
+  absl::StatusOr<Notification> got = store->GetNotification(added->id());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*got, n)) << got->DebugString();
+  // Survives a restart, and a new row never takes its id.
+  store.reset();
+  store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  got = store->GetNotification(added->id());
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->recipient(), "tanaka");
+  EXPECT_GT(Added(*store, Mail("営業一課", "suzuki", Notification::REASON_TEST, kMonday1500)).id(),
+            added->id());
+}
+
+TEST_F(SqliteStoreTest, UpgradeFromVersion4KeepsUsersWithNoMailAddressOrLanguage) {
+  {
+    auto old = SqliteStore::OpenAtVersionForTest(path_, 4);
+    ASSERT_TRUE(old.ok()) << old.status();
+    EXPECT_EQ((*old)->SchemaVersion(), 4);
+  }
+  // As the previous release stored them (its CreateUser knew no email or language).
+  ExecRaw(absl::StrCat(
+      "INSERT INTO teams (name, time_zone) VALUES ('営業一課', 'Asia/Tokyo');"
+      "INSERT INTO users (name, team, role, token_hash, created_at) VALUES "
+      "('sato', '営業一課', 'member', '", kToken, "', 0), "
+      "('tanaka', '営業一課', 'manager', NULL, 0);"));
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->SchemaVersion(), SqliteStore::LatestSchemaVersion());
+  EXPECT_GE(store->SchemaVersion(), 5);
+
+  absl::StatusOr<std::vector<User>> users = store->ListUsers();
+  ASSERT_TRUE(users.ok()) << users.status();
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].name, "sato");
+  EXPECT_EQ((*users)[0].role, "member");
+  EXPECT_TRUE((*users)[0].has_token);
+  EXPECT_EQ((*users)[1].name, "tanaka");
+  EXPECT_EQ((*users)[1].role, "manager");
+  EXPECT_FALSE((*users)[1].has_token);
+  for (const User& u : *users) {
+    EXPECT_EQ(u.team, "営業一課");
+    EXPECT_EQ(u.email, "") << u.name;
+    EXPECT_EQ(u.language, "") << u.name;
+  }
+  absl::StatusOr<User> by_token = store->GetUserByTokenHash(kToken);
+  ASSERT_TRUE(by_token.ok()) << by_token.status();
+  EXPECT_EQ(by_token->name, "sato");
+  absl::StatusOr<Team> team = store->GetTeam("営業一課");
+  ASSERT_TRUE(team.ok()) << team.status();
+  EXPECT_EQ(team->language, "");
+
+  // What version 5 added works.
+  EXPECT_TRUE(store->SetUserContact({.name = "sato", .email = "sato@example.co.jp"}).ok());
+  EXPECT_EQ(store->GetUser("sato")->email, "sato@example.co.jp");
+  EXPECT_GT(Added(*store, Mail("営業一課", "sato", Notification::REASON_TEST, kMonday1500)).id(), 0);
+}
+
+TEST_F(SqliteStoreTest, ContactAndTeamLanguageRoundTripAndUnknownNamesAreNotFound) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CreateTeam({.name = "営業一課", .time_zone = "Asia/Tokyo"}).ok());
+  ASSERT_TRUE(store->CreateUser({.name = "sato", .team = "営業一課", .role = "member"}, kToken).ok());
+  ASSERT_TRUE(store->CreateUser({.name = "tanaka", .team = "営業一課", .role = "manager"}, "").ok());
+
+  // Only email and language change, whatever else the User says.
+  ASSERT_TRUE(store
+                  ->SetUserContact({.name = "sato",
+                                    .team = "営業二課",
+                                    .role = "admin",
+                                    .email = "sato@example.co.jp",
+                                    .language = "ja"})
+                  .ok());
+  absl::StatusOr<User> sato = store->GetUser("sato");
+  ASSERT_TRUE(sato.ok()) << sato.status();
+  EXPECT_EQ(sato->email, "sato@example.co.jp");
+  EXPECT_EQ(sato->language, "ja");
+  EXPECT_EQ(sato->team, "営業一課");
+  EXPECT_EQ(sato->role, "member");
+  EXPECT_TRUE(sato->has_token);
+  // Cleared again: no mail for sato, and the team's language.
+  ASSERT_TRUE(store->SetUserContact({.name = "sato"}).ok());
+  EXPECT_EQ(store->GetUser("sato")->email, "");
+  EXPECT_EQ(store->GetUser("sato")->language, "");
+
+  ASSERT_TRUE(store->SetTeamLanguage("営業一課", "ja").ok());
+  EXPECT_EQ(store->GetTeam("営業一課")->language, "ja");
+  EXPECT_EQ(store->ListTeams()->at(0).language, "ja");
+
+  EXPECT_EQ(store->SetUserContact({.name = "nobody", .email = "nobody@example.co.jp"}).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->SetTeamLanguage("営業三課", "en").code(), absl::StatusCode::kNotFound);
+  // Nobody else was touched.
+  EXPECT_EQ(store->GetUser("tanaka")->email, "");
+  EXPECT_EQ(store->GetTeam("営業一課")->language, "ja");
+  EXPECT_EQ(store->GetUser("nobody").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, TeamUsersInsideATransactionAreThatRoleOfThatTeamOnly) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->CreateTeam({.name = "営業一課", .time_zone = "Asia/Tokyo"}).ok());
+  ASSERT_TRUE(store->CreateTeam({.name = "sales-directors", .time_zone = "Asia/Tokyo"}).ok());
+  ASSERT_TRUE(store->CreateUser({.name = "tanaka", .team = "営業一課", .role = "manager"}, kToken).ok());
+  // Revoked, but still a manager of the team.
+  ASSERT_TRUE(store->CreateUser({.name = "suzuki", .team = "営業一課", .role = "manager"}, "").ok());
+  ASSERT_TRUE(store->CreateUser({.name = "sato", .team = "営業一課", .role = "member"}, "").ok());
+  ASSERT_TRUE(store->CreateUser({.name = "ito", .team = "sales-directors", .role = "manager"}, "").ok());
+  ASSERT_TRUE(store->SetUserContact({.name = "tanaka", .email = "tanaka@example.co.jp",
+                                     .language = "en"}).ok());
+
+  absl::Status status = store->Transact([&](WriteTransaction& txn) -> absl::Status {
+    absl::StatusOr<std::vector<User>> managers = txn.TeamUsers("営業一課", "manager");
+    EXPECT_TRUE(managers.ok()) << managers.status();
+    if (managers.ok()) {
+      EXPECT_EQ(managers->size(), 2u);
+      if (managers->size() == 2) {
+        EXPECT_EQ((*managers)[0].name, "suzuki");
+        EXPECT_FALSE((*managers)[0].has_token);
+        EXPECT_EQ((*managers)[1].name, "tanaka");
+        EXPECT_EQ((*managers)[1].email, "tanaka@example.co.jp");
+        EXPECT_EQ((*managers)[1].language, "en");
+      }
+    }
+    absl::StatusOr<std::vector<User>> members = txn.TeamUsers("営業一課", "member");
+    EXPECT_TRUE(members.ok() && members->size() == 1 && (*members)[0].name == "sato");
+    absl::StatusOr<std::vector<User>> directors = txn.TeamUsers("sales-directors", "manager");
+    EXPECT_TRUE(directors.ok() && directors->size() == 1 && (*directors)[0].name == "ito");
+    absl::StatusOr<std::vector<User>> none = txn.TeamUsers("営業三課", "manager");
+    EXPECT_TRUE(none.ok() && none->empty());
+
+    absl::StatusOr<User> tanaka = txn.GetUser("tanaka");
+    EXPECT_TRUE(tanaka.ok() && tanaka->email == "tanaka@example.co.jp") << tanaka.status();
+    EXPECT_EQ(txn.GetUser("nobody").status().code(), absl::StatusCode::kNotFound);
+    // A failed read does not break the transaction: a write still goes through.
+    absl::StatusOr<Committed> c =
+        txn.Write(NewIncident("営業一課", "sato", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+    EXPECT_TRUE(c.ok()) << c.status();
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_EQ(AllIncidents(*store).size(), 1u);
 }
 
 }  // namespace

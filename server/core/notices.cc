@@ -119,9 +119,11 @@ std::vector<Notice> NoticesFor(const Incident& before, const Change& change,
 absl::Time DeliverNotBefore(const Notice& notice, const BusinessCalendar& recipient_calendar,
                             absl::Time now) {
   if (notice.urgent) return now;
-  absl::Time at = recipient_calendar.NextWorkingTime(now);
-  if (notice.reason == Notification::REASON_REMINDER && notice.due) {
-    at = std::min(at, std::max(now, *notice.due));
+  const absl::Time at = recipient_calendar.NextWorkingTime(now);
+  // A reminder that would wait until its deadline is due goes at once: held until the due time
+  // itself, "30 minutes before" a Saturday call-back would arrive as the promise is broken.
+  if (notice.reason == Notification::REASON_REMINDER && notice.due && at >= *notice.due) {
+    return now;
   }
   return at;
 }
