@@ -8,8 +8,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "server/core/time_proto.h"
+#include "tests/process.h"
 #include "tests/service_fixture.h"
 #include "tests/smtp_server.h"
 
@@ -115,6 +117,16 @@ class NotificationE2eTest : public ServiceTest {
     r.set_kind(v1::KIND_LATE_DELIVERABLE);
     r.set_severity(severity);
     r.set_summary("会議前に必要な報告書を未提出、先方から強い抗議");
+    return r;
+  }
+
+  // Runs the real `amends ARGS` as `user`; expects exit code `want`.
+  RunResult Amends(const std::string& user, std::vector<std::string> args, int want = 0) {
+    args.insert(args.begin(), AMENDS_PATH);
+    RunResult r = RunCommand(args, {{"AMENDS_SERVER", absl::StrCat("127.0.0.1:", server_->port())},
+                                    {"AMENDS_TOKEN", tokens_.at(user)},
+                                    {"COLUMNS", "100"}});
+    EXPECT_EQ(r.exit_code, want) << absl::StrJoin(args, " ") << "\n" << r.out << r.err;
     return r;
   }
 
@@ -389,6 +401,37 @@ TEST_F(NotificationE2eTest, WithoutNotifyNothingIsWrittenAndSendingSaysWhy) {
   grpc::Status s = notifications_->SendTestNotification(As("tanaka").get(), {}, &sent);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_TRUE(absl::StrContains(s.error_message(), "--notify")) << s.error_message();
+}
+
+TEST_F(NotificationE2eTest, CliShowsTheDeliveryLogFailuresAndTheCallersSettings) {
+  SmtpServer refusing({.refuse = 550});
+  ASSERT_TRUE(refusing.ok()) << refusing.error();
+  StartNotifying(refusing.address());
+  const v1::Incident incident = Report("sato", LateReport());
+  At(27, 16, 50);
+
+  RunResult r = Amends("sato", {"notifications", absl::StrCat(incident.id())});
+  EXPECT_TRUE(absl::StrContains(r.out, "tanaka")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "suzuki")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "failed")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "550")) << r.out;
+
+  r = Amends("tanaka", {"notifications", "--failed"});
+  EXPECT_TRUE(absl::StrContains(r.out, "suzuki")) << r.out;
+  r = Amends("tanaka", {"inbox"});
+  EXPECT_TRUE(absl::StrContains(r.out, "amends notifications retry")) << r.out;
+  Amends("sato", {"notifications", "--failed"}, /*want=*/4);  // not a manager
+
+  // The test message goes to the refusing server too: the caller sees why it failed.
+  r = Amends("sato", {"notifications", "test"}, /*want=*/1);
+  EXPECT_TRUE(absl::StrContains(r.out + r.err, "550")) << r.out << r.err;
+
+  r = Amends("sato", {"me", "--email", "sato@example.jp", "--lang", "en"});
+  EXPECT_TRUE(absl::StrContains(r.out, "sato@example.jp")) << r.out;
+  r = Amends("sato", {"me", "--lang", "fr"}, /*want=*/2);
+  EXPECT_TRUE(absl::StrContains(r.err, "lang")) << r.err;
+  r = Amends("sato", {"me"});
+  EXPECT_TRUE(absl::StrContains(r.out, "en")) << r.out;
 }
 
 TEST_F(NotificationE2eTest, MeSetsTheCallersAddressAndLanguageAndRejectsBadOnes) {
