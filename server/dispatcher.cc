@@ -12,10 +12,15 @@
 namespace amends {
 namespace {
 
-// Notifications fetched from the store per round.
+// Notifications fetched from the store per round of RunDue().
 constexpr int kBatch = 256;
 // The loop looks at the store at least this often, for rows written by another process.
 constexpr absl::Duration kPoll = absl::Minutes(1);
+// ... and at most this often, however many commits wake it.
+constexpr absl::Duration kFetchEvery = absl::Milliseconds(5);
+// Delivery results are written once this many are waiting, or this long after the last write.
+constexpr size_t kRecordBatch = 64;
+constexpr absl::Duration kRecordEvery = absl::Milliseconds(50);
 
 }  // namespace
 
@@ -183,47 +188,73 @@ void Dispatcher::Work() {
     if (stopping_) return;
     v1::Notification n = std::move(queue_.front());
     queue_.pop_front();
+    ++sending_;
     mu_.Unlock();
     v1::Notification done = Attempt(std::move(n));
     mu_.Lock();
+    --sending_;
     finished_.push_back(std::move(done));
     loop_cv_.Signal();
   }
 }
 
 void Dispatcher::Loop() {
+  // Delivery results are written in batches: one transaction per kRecordEvery at most, so that
+  // a busy dispatcher does not compete with the writer for the write lock once per mail.
+  absl::Time last_record = absl::InfinitePast();
+  // The outbox is read at most once per kFetchEvery however often commits wake the loop.
+  absl::Time last_fetch = absl::InfinitePast();
+  std::optional<absl::Time> next_due;  // as of the last fetch
   mu_.Lock();
   while (!stopping_) {
-    std::vector<v1::Notification> done = std::move(finished_);
-    finished_.clear();
-    woken_ = false;
-    mu_.Unlock();
-    Record(std::move(done));
-    mu_.Lock();
-    const std::vector<int64_t> exclude(in_flight_.begin(), in_flight_.end());
-    // At most kBatch in flight: a slow server makes the backlog wait in the store.
-    const int room = kBatch - static_cast<int>(in_flight_.size());
-    mu_.Unlock();
-
-    const absl::Time now = clock_.Now();
-    absl::StatusOr<std::vector<v1::Notification>> due =
-        room > 0 ? store_.DueNotifications(now, room, exclude)
-                 : absl::StatusOr<std::vector<v1::Notification>>(std::vector<v1::Notification>());
-    absl::StatusOr<std::optional<absl::Time>> next = store_.NextNotificationDue();
-    if (!due.ok()) std::cerr << "amendsd: reading the outbox: " << due.status().message() << "\n";
-
-    mu_.Lock();
-    if (due.ok()) {
-      for (v1::Notification& n : *due) {
-        if (in_flight_.insert(n.id()).second) queue_.push_back(std::move(n));
-      }
-      if (!queue_.empty()) work_cv_.SignalAll();
+    const absl::Time now = absl::Now();
+    if (!finished_.empty() &&
+        (finished_.size() >= kRecordBatch || now - last_record >= kRecordEvery)) {
+      std::vector<v1::Notification> done = std::move(finished_);
+      finished_.clear();
+      last_record = now;
+      mu_.Unlock();
+      Record(std::move(done));
+      mu_.Lock();
+      woken_ = true;  // what was recorded has a new due time, or none: look again
+      continue;
     }
-    if (woken_ || !finished_.empty() || stopping_) continue;
-    absl::Duration wait = kPoll;
-    if (due.ok() && room > 0 && static_cast<int>(due->size()) == room) wait = absl::ZeroDuration();
-    if (next.ok() && *next && **next > now) wait = std::min(wait, **next - now);
-    loop_cv_.WaitWithTimeout(&mu_, wait);
+    // Only a few queued ahead of the workers, so that an urgent row committed now is not
+    // queued behind a backlog of routine ones.
+    const int room = options_.parallel * 2 - static_cast<int>(queue_.size()) - sending_;
+    const bool may_be_due = woken_ || (next_due && *next_due <= clock_.Now()) ||
+                            now - last_fetch >= kPoll;
+    if (room > 0 && may_be_due && now - last_fetch >= kFetchEvery) {
+      woken_ = false;
+      last_fetch = now;
+      const std::vector<int64_t> exclude(in_flight_.begin(), in_flight_.end());
+      mu_.Unlock();
+      absl::StatusOr<std::vector<v1::Notification>> due =
+          store_.DueNotifications(clock_.Now(), room, exclude);
+      absl::StatusOr<std::optional<absl::Time>> next = store_.NextNotificationDue();
+      if (!due.ok()) std::cerr << "amendsd: reading the outbox: " << due.status().message() << "\n";
+      mu_.Lock();
+      next_due = next.ok() ? *next : std::nullopt;
+      if (due.ok()) {
+        for (v1::Notification& n : *due) {
+          if (in_flight_.insert(n.id()).second) queue_.push_back(std::move(n));
+        }
+        if (!queue_.empty()) work_cv_.SignalAll();
+        if (static_cast<int>(due->size()) == room) {
+          woken_ = true;  // a full batch: there may be more due right away
+        } else if (next_due && *next_due <= clock_.Now()) {
+          // Whatever is due is in flight; its record, or a commit, wakes the loop.
+          next_due.reset();
+        }
+      }
+      continue;
+    }
+    // Sleep until something can be done: results to write, the next fetch, the next due time.
+    absl::Duration wait = kPoll - (now - last_fetch);
+    if (!finished_.empty()) wait = std::min(wait, kRecordEvery - (now - last_record));
+    if (room > 0 && woken_) wait = std::min(wait, kFetchEvery - (now - last_fetch));
+    if (next_due) wait = std::min(wait, *next_due - clock_.Now());
+    loop_cv_.WaitWithTimeout(&mu_, std::max(wait, absl::Milliseconds(1)));
   }
   mu_.Unlock();
 }

@@ -5,8 +5,9 @@
 // `parallel` workers, which sends it through the Mailer with the Mailer's per-attempt timeout;
 // a slow or failing mail server holds up only the workers on it, never the write path (the
 // writer only writes rows) and never other notifications beyond those workers (no
-// head-of-line batch). Every attempt is appended to the notification's log; the results are
-// written back in one transaction per round. A temporary failure is tried again after
+// head-of-line batch); urgent notifications are taken first. Every attempt is appended to the
+// notification's log; the results are written back in batches (one transaction per 50 ms at
+// most), so that the dispatcher does not compete with the writer for the write lock per mail. A temporary failure is tried again after
 // first_wait, doubling each time with +/-25% jitter, until `attempts` are used up; a permanent
 // one (5xx) fails at once. A failed notification shows in its team managers' inbox.
 //
@@ -59,7 +60,8 @@ class Dispatcher {
   void Wake();
 
   // Attempts every notification due at the clock's current time, `parallel` at a time, and
-  // records the outcomes; returns how many were attempted. For tests with a fake clock.
+  // records the outcomes; returns how many were attempted. For tests with a fake clock; not
+  // while Start()ed.
   int RunDue();
 
   // One attempt now of notification `id`, which must have failed, on the calling thread;
@@ -95,7 +97,8 @@ class Dispatcher {
   absl::CondVar loop_cv_;  // woken by Wake(), a finished attempt, or Stop()
   absl::CondVar work_cv_;  // woken when queue_ gets work, or on Stop()
   std::deque<v1::Notification> queue_ ABSL_GUARDED_BY(mu_);
-  std::vector<v1::Notification> finished_ ABSL_GUARDED_BY(mu_);
+  std::vector<v1::Notification> finished_ ABSL_GUARDED_BY(mu_);  // sent, not yet recorded
+  int sending_ ABSL_GUARDED_BY(mu_) = 0;                          // workers in Attempt()
   // Queued, being sent, or sent and not yet recorded: never fetched again meanwhile.
   absl::flat_hash_set<int64_t> in_flight_ ABSL_GUARDED_BY(mu_);
   bool woken_ ABSL_GUARDED_BY(mu_) = false;

@@ -121,13 +121,14 @@ int Serve(const ServeFlags& flags) {
   if (!retention.ok()) return Fail(retention.status());
   absl::StatusOr<absl::Duration> heartbeat = ParseFlagDuration("--heartbeat", flags.heartbeat);
   if (!heartbeat.ok()) return Fail(heartbeat.status());
+  // Before the database is opened, so that a mistake in the file creates nothing.
+  absl::StatusOr<std::optional<amends::v1::NotifyConfig>> notify = LoadNotify(flags.notify);
+  if (!notify.ok()) return Fail(notify.status());
   sigset_t signals = BlockShutdownSignals();  // before gRPC starts its threads
   auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<amends::Policy> policy = LoadPolicy(flags.policy, **store);
   if (!policy.ok()) return Fail(policy.status());
-  absl::StatusOr<std::optional<amends::v1::NotifyConfig>> notify = LoadNotify(flags.notify);
-  if (!notify.ok()) return Fail(notify.status());
   amends::RealClock clock;
   auto server = amends::AmendsServer::Start(
       **store, clock, *policy,

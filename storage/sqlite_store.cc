@@ -100,23 +100,27 @@ constexpr const char* kMigrations[] = {
     INSERT INTO stream_window VALUES (0, (SELECT COALESCE(MAX(sequence), 0) FROM events));
     )sql",
     // 5: notifications. Whom to mail, in which language; the outbox and its delivery log (each
-    // row's data is the v1::Notification with its attempts). due_at is when the dispatcher
-    // should try next (Unix microseconds); NULL once sent or failed.
+    // row's data is the v1::Notification with its attempts, less its id). due_at is when the
+    // dispatcher should try next (Unix microseconds); NULL once sent or failed. Rows are never
+    // deleted, so a plain rowid key is never reused and needs no AUTOINCREMENT bookkeeping.
     R"sql(
     ALTER TABLE teams ADD COLUMN language TEXT NOT NULL DEFAULT '';
     ALTER TABLE users ADD COLUMN email TEXT NOT NULL DEFAULT '';
     ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT '';
     CREATE TABLE notifications (
-      id          INTEGER PRIMARY KEY AUTOINCREMENT,
+      id          INTEGER PRIMARY KEY,
       incident_id INTEGER NOT NULL,        -- 0: a test message
       team        TEXT NOT NULL,
       state       INTEGER NOT NULL,        -- v1::Notification::State
+      urgent      INTEGER NOT NULL,
       due_at      INTEGER,
       data        BLOB NOT NULL            -- v1::Notification
     );
-    CREATE INDEX notifications_by_due ON notifications(due_at) WHERE due_at IS NOT NULL;
+    -- The dispatcher's queue: urgent ones first, then by due time.
+    CREATE INDEX notifications_by_due ON notifications(urgent, due_at) WHERE due_at IS NOT NULL;
     CREATE INDEX notifications_by_incident ON notifications(incident_id, id);
-    CREATE INDEX notifications_by_team_state ON notifications(team, state, id);
+    -- Only failures are listed by team (the managers' inbox and --failed).
+    CREATE INDEX notifications_failed_by_team ON notifications(team, id) WHERE state = 4;
     )sql",
 };
 constexpr int kLatestVersion = std::size(kMigrations);
@@ -298,6 +302,7 @@ class Connection {
   // The extended result code of the last failed call, e.g. SQLITE_CONSTRAINT_FOREIGNKEY.
   int ErrorCode() const { return sqlite3_extended_errcode(db_); }
   int Changes() const { return sqlite3_changes(db_); }
+  int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
   bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
   sqlite3* db() const { return db_; }
 
@@ -967,16 +972,16 @@ Value DueAt(const v1::Notification& n) {
 
 // Inserts n with a new id; returns it with the id.
 absl::StatusOr<v1::Notification> InsertNotification(Connection& conn, v1::Notification n) {
-  AMENDS_ASSIGN_OR_RETURN(const int64_t id, NextKey(conn, "notifications"));
-  n.set_id(id);
+  n.clear_id();  // the row's key
   AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(n));
   AMENDS_ASSIGN_OR_RETURN(
       Statement insert,
-      conn.Prepare("INSERT INTO notifications (id, incident_id, team, state, due_at, data) "
+      conn.Prepare("INSERT INTO notifications (incident_id, team, state, urgent, due_at, data) "
                    "VALUES (?, ?, ?, ?, ?, ?)"));
-  insert.Bind(id).Bind(n.incident_id()).Bind(n.team()).Bind(int64_t{n.state()});
+  insert.Bind(n.incident_id()).Bind(n.team()).Bind(int64_t{n.state()}).Bind(int64_t{n.urgent()});
   BindValue(insert, DueAt(n));
   AMENDS_RETURN_IF_ERROR(insert.BindBlob(data).Run());
+  n.set_id(conn.LastInsertRowid());
   return n;
 }
 
@@ -1088,12 +1093,15 @@ absl::StatusOr<v1::Notification> SqliteStore::AddNotification(v1::Notification n
 
 namespace {
 
+// Rows of (id, data).
 absl::StatusOr<std::vector<v1::Notification>> NotificationRows(Statement& stmt) {
   std::vector<v1::Notification> out;
   for (;;) {
     AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
     if (!row) return out;
-    AMENDS_RETURN_IF_ERROR(stmt.Parse(0, out.emplace_back()));
+    v1::Notification& n = out.emplace_back();
+    AMENDS_RETURN_IF_ERROR(stmt.Parse(1, n));
+    n.set_id(stmt.Int64(0));
   }
 }
 
@@ -1102,7 +1110,7 @@ absl::StatusOr<std::vector<v1::Notification>> NotificationRows(Statement& stmt) 
 absl::StatusOr<v1::Notification> SqliteStore::GetNotification(int64_t id) {
   AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
   AMENDS_ASSIGN_OR_RETURN(Statement stmt,
-                          conn->Prepare("SELECT data FROM notifications WHERE id = ?"));
+                          conn->Prepare("SELECT id, data FROM notifications WHERE id = ?"));
   stmt.Bind(id);
   AMENDS_ASSIGN_OR_RETURN(std::vector<v1::Notification> found, NotificationRows(stmt));
   if (found.empty()) return absl::NotFoundError(absl::StrCat("notification ", id, " not found"));
@@ -1111,20 +1119,22 @@ absl::StatusOr<v1::Notification> SqliteStore::GetNotification(int64_t id) {
 
 absl::StatusOr<std::vector<v1::Notification>> SqliteStore::ListNotifications(
     const NotificationQuery& query) {
-  std::string sql = "SELECT data FROM notifications WHERE 1";
+  std::string sql = "SELECT id, data FROM notifications WHERE 1";
   if (query.incident_id != 0) absl::StrAppend(&sql, " AND incident_id = ?");
   if (!query.teams.empty()) {
     absl::StrAppend(&sql, " AND team IN (?",
                     absl::StrJoin(std::vector<std::string>(query.teams.size() - 1, ", ?"), ""),
                     ")");
   }
-  if (query.state != v1::Notification::STATE_UNSPECIFIED) absl::StrAppend(&sql, " AND state = ?");
+  // Written out, not bound, so that the planner can use the partial index of failures.
+  if (query.state != v1::Notification::STATE_UNSPECIFIED) {
+    absl::StrAppend(&sql, " AND state = ", int64_t{query.state});
+  }
   absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ?");
   AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
   AMENDS_ASSIGN_OR_RETURN(Statement stmt, conn->Prepare(sql));
   if (query.incident_id != 0) stmt.Bind(query.incident_id);
   for (const std::string& team : query.teams) stmt.Bind(team);
-  if (query.state != v1::Notification::STATE_UNSPECIFIED) stmt.Bind(int64_t{query.state});
   stmt.Bind(int64_t{query.limit});
   return NotificationRows(stmt);
 }
@@ -1132,45 +1142,64 @@ absl::StatusOr<std::vector<v1::Notification>> SqliteStore::ListNotifications(
 absl::StatusOr<std::vector<v1::Notification>> SqliteStore::DueNotifications(
     absl::Time now, int limit, const std::vector<int64_t>& exclude) {
   AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
-  AMENDS_ASSIGN_OR_RETURN(
-      Statement stmt,
-      conn->Prepare("SELECT data, id FROM notifications INDEXED BY notifications_by_due "
-                    "WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, id"));
-  stmt.Bind(absl::ToUnixMicros(now));
-  std::vector<v1::Notification> out;
-  while (static_cast<int>(out.size()) < limit) {
-    AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
-    if (!row) break;
-    if (std::find(exclude.begin(), exclude.end(), stmt.Int64(1)) != exclude.end()) continue;
-    AMENDS_RETURN_IF_ERROR(stmt.Parse(0, out.emplace_back()));
-  }
-  return out;
+  return InReadTransaction(*conn, [&]() -> absl::StatusOr<std::vector<v1::Notification>> {
+    std::vector<v1::Notification> out;
+    // Urgent ones first, so that a backlog of routine mail never holds up "tell your manager
+    // at once".
+    for (const int64_t urgent : {1, 0}) {
+      AMENDS_ASSIGN_OR_RETURN(
+          Statement stmt,
+          conn->Prepare("SELECT id, data FROM notifications INDEXED BY notifications_by_due "
+                        "WHERE urgent = ? AND due_at IS NOT NULL AND due_at <= ? "
+                        "ORDER BY due_at, id"));
+      stmt.Bind(urgent).Bind(absl::ToUnixMicros(now));
+      while (static_cast<int>(out.size()) < limit) {
+        AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+        if (!row) break;
+        if (std::find(exclude.begin(), exclude.end(), stmt.Int64(0)) != exclude.end()) continue;
+        v1::Notification& n = out.emplace_back();
+        AMENDS_RETURN_IF_ERROR(stmt.Parse(1, n));
+        n.set_id(stmt.Int64(0));
+      }
+    }
+    return out;
+  });
 }
 
 absl::StatusOr<std::optional<absl::Time>> SqliteStore::NextNotificationDue() {
   AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
-  AMENDS_ASSIGN_OR_RETURN(Statement stmt,
-                          conn->Prepare("SELECT MIN(due_at) FROM notifications "
-                                        "INDEXED BY notifications_by_due WHERE due_at IS NOT NULL"));
-  AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
-  if (!row || stmt.IsNull(0)) return std::nullopt;
-  return absl::FromUnixMicros(stmt.Int64(0));
+  return InReadTransaction(*conn, [&]() -> absl::StatusOr<std::optional<absl::Time>> {
+    std::optional<absl::Time> next;
+    for (const int64_t urgent : {1, 0}) {  // one step down the index each
+      AMENDS_ASSIGN_OR_RETURN(
+          Statement stmt,
+          conn->Prepare("SELECT MIN(due_at) FROM notifications INDEXED BY notifications_by_due "
+                        "WHERE urgent = ? AND due_at IS NOT NULL"));
+      AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Bind(urgent).Step());
+      if (!row || stmt.IsNull(0)) continue;
+      const absl::Time at = absl::FromUnixMicros(stmt.Int64(0));
+      if (!next || at < *next) next = at;
+    }
+    return next;
+  });
 }
 
 absl::Status SqliteStore::UpdateNotifications(const std::vector<v1::Notification>& updated) {
   if (updated.empty()) return absl::OkStatus();
   absl::MutexLock lock(&write_mu_);
   return InWriteTransaction(*writer_, [&]() -> absl::Status {
-    for (const v1::Notification& n : updated) {
+    for (v1::Notification n : updated) {
+      const int64_t id = n.id();
+      n.clear_id();  // the row's key
       AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(n));
       AMENDS_ASSIGN_OR_RETURN(
           Statement stmt,
           writer_->Prepare("UPDATE notifications SET state = ?, due_at = ?, data = ? WHERE id = ?"));
       stmt.Bind(int64_t{n.state()});
       BindValue(stmt, DueAt(n));
-      AMENDS_RETURN_IF_ERROR(stmt.BindBlob(data).Bind(n.id()).Run());
+      AMENDS_RETURN_IF_ERROR(stmt.BindBlob(data).Bind(id).Run());
       if (writer_->Changes() == 0) {
-        return absl::NotFoundError(absl::StrCat("notification ", n.id(), " not found"));
+        return absl::NotFoundError(absl::StrCat("notification ", id, " not found"));
       }
     }
     return absl::OkStatus();

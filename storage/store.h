@@ -219,8 +219,8 @@ class Store {
   virtual absl::StatusOr<v1::Notification> GetNotification(int64_t id) = 0;
   virtual absl::StatusOr<std::vector<v1::Notification>> ListNotifications(
       const NotificationQuery& query) = 0;
-  // Pending or retrying notifications due at or before `now`, soonest due first, at most
-  // `limit`, skipping the ids in `exclude` (those being sent).
+  // Pending or retrying notifications due at or before `now`, urgent ones first, then soonest
+  // due first, at most `limit`, skipping the ids in `exclude` (those being sent).
   virtual absl::StatusOr<std::vector<v1::Notification>> DueNotifications(
       absl::Time now, int limit, const std::vector<int64_t>& exclude) = 0;
   // The earliest due time of a pending or retrying notification; nullopt if none.

@@ -15,17 +15,24 @@ Prints "READY <port>" once listening; exits 0 on SIGTERM or SIGINT.
   --implicit-tls                 with the cert and key: TLS from the first byte instead
   --auth USER:PASS               require AUTH (PLAIN or LOGIN) with these credentials
   --refuse CODE                  answer every RCPT with CODE, e.g. 550 or 450
+  --sink FILE                    for benchmarks: instead of OUT, append one line per message to
+                                 FILE, "<arrival, Unix seconds>\t<bytes>\t<Message-ID>\t<subject>"
+                                 (subject decoded, tabs and line breaks as spaces), written at
+                                 once; --out is then not needed
 """
 import argparse
 import asyncio
 import email
+import email.header
 import email.policy
 import json
 import logging
 import os
+import re
 import signal
 import ssl
 import sys
+import time
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -63,6 +70,39 @@ class Handler:
         return f"250 2.0.0 Ok: queued as {n}"
 
 
+class SinkHandler:
+    """Records only when each message arrived, its size, Message-ID and subject: fast enough that
+    a benchmark measures the sender rather than this server's file writing and parsing."""
+
+    def __init__(self, path):
+        # Line-buffered: each line is written whole as its message is taken.
+        self.file = open(path, "a", buffering=1, encoding="utf-8")
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        envelope.rcpt_tos.append(address)
+        return "250 2.1.5 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        arrived = time.time()
+        raw = envelope.original_content
+        head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii", "replace")
+        head = re.sub(r"\r\n[ \t]", " ", head)  # unfold
+        subject = message_id = ""
+        for line in head.split("\r\n"):
+            name, _, value = line.partition(":")
+            name = name.lower()
+            if name == "subject" and not subject:
+                try:
+                    subject = str(email.header.make_header(email.header.decode_header(value.strip())))
+                except Exception:  # noqa: BLE001 - keep the raw value, the line must go out
+                    subject = value.strip()
+            elif name == "message-id" and not message_id:
+                message_id = value.strip()
+        subject = re.sub(r"[\t\r\n]", " ", subject)
+        self.file.write(f"{arrived:.6f}\t{len(raw)}\t{message_id}\t{subject}\n")
+        return "250 2.0.0 Ok"
+
+
 def write(path, data):
     tmp = path + ".tmp"
     with open(tmp, "wb") as f:
@@ -82,8 +122,11 @@ def authenticator(user, password):
 async def serve(args):
     # aiosmtpd warns on every connection that AUTH without TLS is unsafe; a test knows.
     logging.getLogger("mail.log").setLevel(logging.ERROR)
-    os.makedirs(args.out, exist_ok=True)
-    handler = Handler(args.out, args.refuse)
+    if args.sink:
+        handler = SinkHandler(args.sink)
+    else:
+        os.makedirs(args.out, exist_ok=True)
+        handler = Handler(args.out, args.refuse)
     tls = None
     if args.starttls_cert:
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -109,13 +152,18 @@ async def serve(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out")
     parser.add_argument("--starttls-cert")
     parser.add_argument("--starttls-key")
     parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--auth")
     parser.add_argument("--refuse", type=int)
+    parser.add_argument("--sink")
     args = parser.parse_args()
+    if not args.out and not args.sink:
+        parser.error("the following arguments are required: --out")
+    if args.sink and (args.out or args.refuse):
+        parser.error("--sink takes neither --out nor --refuse")
     if bool(args.starttls_cert) != bool(args.starttls_key):
         parser.error("--starttls-cert and --starttls-key go together")
     if args.implicit_tls and not args.starttls_cert:

@@ -121,7 +121,8 @@ void Send(Request request, const std::string& token, Method method, Finished fin
 
 }  // namespace
 
-absl::StatusOr<std::vector<MixTeam>> CreateMixTeams(const std::string& db_path, int teams) {
+absl::StatusOr<std::vector<MixTeam>> CreateMixTeams(const std::string& db_path, int teams,
+                                                    const MixTeamsOptions& options) {
   absl::StatusOr<std::unique_ptr<SqliteStore>> store = SqliteStore::Open(db_path);
   if (!store.ok()) return store.status();
   std::vector<MixTeam> out;
@@ -130,10 +131,20 @@ absl::StatusOr<std::vector<MixTeam>> CreateMixTeams(const std::string& db_path, 
                  .member = absl::StrFormat("member-%03d", t),
                  .manager = absl::StrFormat("manager-%03d", t)};
     if (auto s = AddTeam(**store, team.team, "Asia/Tokyo"); !s.ok()) return s;
-    absl::StatusOr<std::string> token = AddUser(**store, team.member, team.team, "member");
+    if (options.always_open) {
+      absl::StatusOr<std::string> calendar = EditTeamCalendar(
+          **store, team.team, {.hours = {"mon,tue,wed,thu,fri,sat,sun=00:00-24:00"}});
+      if (!calendar.ok()) return calendar.status();
+    }
+    auto contact = [&](const std::string& user) -> Contact {
+      if (options.email_domain.empty()) return {};
+      return {.email = absl::StrCat(user, "@", options.email_domain)};
+    };
+    absl::StatusOr<std::string> token =
+        AddUser(**store, team.member, team.team, "member", contact(team.member));
     if (!token.ok()) return token.status();
     team.member_token = *std::move(token);
-    token = AddUser(**store, team.manager, team.team, "manager");
+    token = AddUser(**store, team.manager, team.team, "manager", contact(team.manager));
     if (!token.ok()) return token.status();
     team.manager_token = *std::move(token);
     out.push_back(std::move(team));
@@ -224,6 +235,7 @@ MixSlot* WriteMix::Acquire() {
 
 void WriteMix::Finish(MixSlot* slot, const absl::StatusOr<v1::Incident>& result,
                       size_t request_bytes) {
+  if (observer_ && result.ok()) observer_(slot->step(), *result);
   slot->Advance(result);
   absl::MutexLock lock(&mu_);
   free_.push_back(slot);

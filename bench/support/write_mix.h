@@ -17,6 +17,7 @@
 #define AMENDS_BENCH_SUPPORT_WRITE_MIX_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,9 +40,21 @@ namespace amends::bench {
 
 using MixTeam = Population::TeamUsers;
 
+// What CreateMixTeams may add to the teams, for the notify benchmark; by default nothing.
+struct MixTeamsOptions {
+  // Each member and manager gets the mail address NAME@email_domain
+  // ("member-001@example.com"); empty: nobody has an address.
+  std::string email_domain;
+  // Each team's own calendar makes every hour of every day working time, so that the
+  // notifications that wait for working hours go at once whatever the hour the benchmark runs
+  // at (the policy's holidays still close a team).
+  bool always_open = false;
+};
+
 // Creates a new database at db_path with `teams` teams named as Prefill names them
 // ("team-001", Asia/Tokyo, with member-001 and manager-001), and returns them with tokens.
-absl::StatusOr<std::vector<MixTeam>> CreateMixTeams(const std::string& db_path, int teams);
+absl::StatusOr<std::vector<MixTeam>> CreateMixTeams(const std::string& db_path, int teams,
+                                                    const MixTeamsOptions& options = {});
 
 enum class MixStep { kReport, kApologise, kNote, kEscalate, kApprove, kVisitDone, kAddMeasure };
 inline constexpr int kMixSteps = 7;
@@ -93,6 +106,13 @@ class WriteMix {
   // Commits a free slot's next change through the writer, on this thread.
   absl::Status ApplyNext(IncidentWriter& writer);
 
+  // Called after each successful change, on the thread that completed it and before the call
+  // counts as done, with the step it was and the incident as the change left it: for a
+  // benchmark that follows the incidents further (e.g. to the mails they cause). Set it before
+  // the first call.
+  using Observer = std::function<void(MixStep step, const v1::Incident& incident)>;
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
+
   MixSizes sizes() const;
   // "" when none failed; else counts by code and the first message of each.
   std::string errors() const;
@@ -103,6 +123,7 @@ class WriteMix {
   void Finish(MixSlot* slot, const absl::StatusOr<v1::Incident>& result, size_t request_bytes);
 
   std::vector<std::unique_ptr<MixSlot>> slots_;
+  Observer observer_;
   mutable absl::Mutex mu_;
   std::vector<MixSlot*> free_ ABSL_GUARDED_BY(mu_);
   int64_t calls_ ABSL_GUARDED_BY(mu_) = 0;
