@@ -45,13 +45,32 @@ absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& co
   std::vector<v1::Notification> rows;
   if (notices.empty()) return rows;
 
-  absl::flat_hash_map<std::string, Team> teams;
+  OutboxReads& reads = context.reads;
   auto team_of = [&](const std::string& name) -> absl::StatusOr<const Team*> {
-    auto it = teams.find(name);
-    if (it == teams.end()) {
+    auto it = reads.teams.find(name);
+    if (it == reads.teams.end()) {
       absl::StatusOr<Team> team = context.txn.GetTeam(name);
       if (!team.ok()) return team.status();
-      it = teams.emplace(name, *std::move(team)).first;
+      it = reads.teams.emplace(name, *std::move(team)).first;
+    }
+    return &it->second;
+  };
+  auto managers_of = [&](const std::string& team) -> absl::StatusOr<const std::vector<User>*> {
+    auto it = reads.managers.find(team);
+    if (it == reads.managers.end()) {
+      absl::StatusOr<std::vector<User>> managers = context.txn.TeamUsers(team, "manager");
+      if (!managers.ok()) return managers.status();
+      it = reads.managers.emplace(team, *std::move(managers)).first;
+    }
+    return &it->second;
+  };
+  auto user_named = [&](const std::string& name) -> absl::StatusOr<const std::optional<User>*> {
+    auto it = reads.users.find(name);
+    if (it == reads.users.end()) {
+      absl::StatusOr<User> user = context.txn.GetUser(name);
+      if (!user.ok() && !absl::IsNotFound(user.status())) return user.status();
+      it = reads.users.emplace(name, user.ok() ? std::optional<User>(*std::move(user))
+                                               : std::nullopt).first;
     }
     return &it->second;
   };
@@ -80,18 +99,17 @@ absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& co
 
   for (const Notice& notice : notices) {
     if (!notice.managers_of.empty()) {
-      absl::StatusOr<std::vector<User>> managers =
-          context.txn.TeamUsers(notice.managers_of, "manager");
+      absl::StatusOr<const std::vector<User>*> managers = managers_of(notice.managers_of);
       if (!managers.ok()) return managers.status();
-      for (const User& manager : *managers) {
+      for (const User& manager : **managers) {
         if (absl::Status s = tell(notice, manager); !s.ok()) return s;
       }
       continue;
     }
-    absl::StatusOr<User> user = context.txn.GetUser(notice.user);
-    if (absl::IsNotFound(user.status())) continue;  // a name that is nobody's account
+    absl::StatusOr<const std::optional<User>*> user = user_named(notice.user);
     if (!user.ok()) return user.status();
-    if (absl::Status s = tell(notice, *user); !s.ok()) return s;
+    if (!**user) continue;  // a name that is nobody's account
+    if (absl::Status s = tell(notice, ***user); !s.ok()) return s;
   }
   return rows;
 }

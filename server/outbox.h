@@ -13,7 +13,11 @@
 #ifndef AMENDS_SERVER_OUTBOX_H_
 #define AMENDS_SERVER_OUTBOX_H_
 
+#include <optional>
+#include <string>
 #include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
@@ -35,8 +39,17 @@ std::string LanguageOf(const User& user, const Team& team);
 // A row for `user` with everything but the text: pending, or failed at once without an address.
 v1::Notification NewNotification(const User& user, absl::string_view team, absl::Time now);
 
+// What the rows of one transaction's changes look up, read once per transaction: the same
+// teams' managers are asked again and again in a group. Valid for one transaction only.
+struct OutboxReads {
+  absl::flat_hash_map<std::string, Team> teams;
+  absl::flat_hash_map<std::string, std::vector<User>> managers;  // by team
+  absl::flat_hash_map<std::string, std::optional<User>> users;   // nullopt: no such user
+};
+
 struct OutboxContext {
   WriteTransaction& txn;
+  OutboxReads& reads;
   absl::Time now;
   // The business calendar of a team (the writer's cache).
   absl::FunctionRef<absl::StatusOr<const BusinessCalendar*>(const Team&)> calendar_for;

@@ -37,6 +37,8 @@ class IncidentWriter::Group {
   explicit Group(WriteTransaction& txn) : txn_(txn) {}
 
   WriteTransaction& txn() { return txn_; }
+  // What the outbox read in this transaction (server/outbox.h).
+  OutboxReads& outbox_reads() { return outbox_reads_; }
 
   // Writes the change; the listeners hear of it once the group is durable.
   absl::StatusOr<Committed> Write(const IncidentWrite& write) {
@@ -59,6 +61,7 @@ class IncidentWriter::Group {
 
  private:
   WriteTransaction& txn_;
+  OutboxReads outbox_reads_;
   std::vector<Outcome> outcomes_;
 };
 
@@ -173,7 +176,10 @@ absl::StatusOr<Committed> IncidentWriter::Write(Group& group, const v1::Incident
         if (!team_rules.ok()) return team_rules.status();
         return &team_rules->calendar;
       };
-      return OutboxRows({.txn = group.txn(), .now = clock_.Now(), .calendar_for = calendar_for},
+      return OutboxRows({.txn = group.txn(),
+                         .reads = group.outbox_reads(),
+                         .now = clock_.Now(),
+                         .calendar_for = calendar_for},
                         before, {committed.incident, committed.event}, rules);
     };
   }
