@@ -77,6 +77,7 @@
 #include "bench/support/latency.h"
 #include "bench/support/load.h"
 #include "bench/support/process_stats.h"
+#include "tests/smtp_server.h"  // UnusedPort
 #include "bench/support/report.h"
 #include "bench/support/server_process.h"
 #include "bench/support/write_mix.h"
@@ -160,22 +161,6 @@ class Sink {
   std::unique_ptr<ServerProcess> server_;
 };
 
-// A loopback port where nobody listens (bound a moment, then released): the mail server down.
-int UnusedPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  if (port == 0) Die("no free loopback port");
-  return port;
-}
 
 double MeanBytes(const std::vector<Receipt>& receipts) {
   if (receipts.empty()) return kNaN;
@@ -630,34 +615,7 @@ StorageRun Storage(const std::string& dir, int in_flight, absl::Duration duratio
   IncidentWriter writer(*store, clock, policy);
   if (rows) writer.EnableNotifications();
   WriteMix mix(teams, in_flight);
-  auto drive = [&](absl::Duration d) {
-    std::vector<LoadResult> results(in_flight);
-    std::vector<std::thread> threads;
-    const absl::Time begin = absl::Now();
-    const absl::Time end = begin + d;
-    for (int i = 0; i < in_flight; ++i) {
-      threads.emplace_back([&, i] {
-        LoadResult& r = results[i];
-        for (absl::Time start = absl::Now(); start < end; start = absl::Now()) {
-          if (mix.ApplyNext(writer).ok()) {
-            ++r.ok;
-            r.latency.Add(absl::Now() - start);
-          } else {
-            ++r.failed;
-          }
-        }
-      });
-    }
-    for (std::thread& t : threads) t.join();
-    LoadResult all;
-    all.took = absl::Now() - begin;
-    for (LoadResult& r : results) {
-      all.ok += r.ok;
-      all.failed += r.failed;
-      all.latency.Merge(r.latency);
-    }
-    return all;
-  };
+  auto drive = [&](absl::Duration d) { return mix.DriveWriter(writer, d); };
   drive(WarmUp(duration));
   const IncidentWriter::Stats before = writer.stats();
   StorageRun run;

@@ -215,34 +215,7 @@ Run StorageCeiling(const std::string& dir, int in_flight, absl::Duration duratio
   RealClock clock;
   IncidentWriter writer(*store, clock, policy);
   WriteMix mix(teams, in_flight);
-  auto drive = [&](absl::Duration duration) {
-    std::vector<LoadResult> results(in_flight);
-    std::vector<std::thread> threads;
-    const absl::Time begin = absl::Now();
-    const absl::Time end = begin + duration;
-    for (int i = 0; i < in_flight; ++i) {
-      threads.emplace_back([&, i] {
-        LoadResult& r = results[i];
-        for (absl::Time start = absl::Now(); start < end; start = absl::Now()) {
-          if (mix.ApplyNext(writer).ok()) {
-            ++r.ok;
-            r.latency.Add(absl::Now() - start);
-          } else {
-            ++r.failed;
-          }
-        }
-      });
-    }
-    for (std::thread& t : threads) t.join();
-    LoadResult all;
-    all.took = absl::Now() - begin;
-    for (LoadResult& r : results) {
-      all.ok += r.ok;
-      all.failed += r.failed;
-      all.latency.Merge(r.latency);
-    }
-    return all;
-  };
+  auto drive = [&](absl::Duration d) { return mix.DriveWriter(writer, d); };
   drive(WarmUp(duration));
   const IncidentWriter::Stats before = writer.stats();
   Run run = Measure(getpid(), [&] { return drive(duration); });

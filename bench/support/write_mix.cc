@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -336,6 +337,36 @@ absl::Status WriteMix::ApplyNext(IncidentWriter& writer) {
           : writer.Apply(slot->incident_id(), 0, slot->NextAction(absl::Now()), slot->actor());
   Finish(slot, result, 0);
   return result.status();
+}
+
+LoadResult WriteMix::DriveWriter(IncidentWriter& writer, absl::Duration duration) {
+  const int in_flight = static_cast<int>(slots_.size());
+  std::vector<LoadResult> results(in_flight);
+  std::vector<std::thread> threads;
+  const absl::Time begin = absl::Now();
+  const absl::Time end = begin + duration;
+  for (int i = 0; i < in_flight; ++i) {
+    threads.emplace_back([&, i] {
+      LoadResult& r = results[i];
+      for (absl::Time start = absl::Now(); start < end; start = absl::Now()) {
+        if (ApplyNext(writer).ok()) {
+          ++r.ok;
+          r.latency.Add(absl::Now() - start);
+        } else {
+          ++r.failed;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  LoadResult all;
+  all.took = absl::Now() - begin;
+  for (LoadResult& r : results) {
+    all.ok += r.ok;
+    all.failed += r.failed;
+    all.latency.Merge(r.latency);
+  }
+  return all;
 }
 
 MixSizes WriteMix::sizes() const {

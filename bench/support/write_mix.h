@@ -105,6 +105,9 @@ class WriteMix {
   void StartGrpc(v1::IncidentService::Stub& stub, Done done);
   // Commits a free slot's next change through the writer, on this thread.
   absl::Status ApplyNext(IncidentWriter& writer);
+  // ApplyNext() in a closed loop on one thread per slot for `duration`: the storage ceiling's
+  // load, with every change's latency.
+  LoadResult DriveWriter(IncidentWriter& writer, absl::Duration duration);
 
   // Called after each successful change, on the thread that completed it and before the call
   // counts as done, with the step it was and the incident as the change left it: for a
