@@ -362,14 +362,16 @@ grpc::Status IncidentService::GetInbox(Ctx* ctx, const v1::GetInboxRequest*,
       if (!more) break;
     }
   }
-  for (v1::InboxItem& item : InboxFor(incidents, *actor)) *out->add_items() = std::move(item);
+  // And the notifications of the team that gave up, for its managers.
+  std::vector<v1::Notification> failed;
   if (actor->role == Role::kManager) {
-    absl::StatusOr<std::vector<v1::Notification>> failed = store_.ListNotifications(
+    absl::StatusOr<std::vector<v1::Notification>> found = store_.ListNotifications(
         {.teams = {actor->team}, .state = v1::Notification::STATE_FAILED, .limit = kInboxPage});
-    if (!failed.ok()) return ToGrpc(failed.status());
-    for (v1::InboxItem& item : FailedNotificationItems(*failed, *actor)) {
-      *out->add_items() = std::move(item);
-    }
+    if (!found.ok()) return ToGrpc(found.status());
+    failed = *std::move(found);
+  }
+  for (v1::InboxItem& item : InboxFor(incidents, *actor, failed)) {
+    *out->add_items() = std::move(item);
   }
   return grpc::Status::OK;
 }

@@ -34,8 +34,23 @@ bool AmongManagers(const Actor& actor, const std::string& team) {
 
 }  // namespace
 
-std::vector<v1::InboxItem> InboxFor(std::span<const v1::Incident> incidents, const Actor& actor) {
+std::vector<v1::InboxItem> InboxFor(std::span<const v1::Incident> incidents, const Actor& actor,
+                                    std::span<const v1::Notification> failed) {
   std::vector<v1::InboxItem> items;
+  for (const v1::Notification& n : failed) {
+    if (n.state() != v1::Notification::STATE_FAILED || n.incident_id() == 0 ||
+        !AmongManagers(actor, n.team())) {
+      continue;
+    }
+    v1::InboxItem& item = items.emplace_back();
+    item.set_reason(v1::InboxItem::REASON_NOTIFICATION_FAILED);
+    item.set_incident_id(n.incident_id());
+    item.set_team(n.team());
+    item.set_notification_id(n.id());
+    const std::string answer = n.attempts().empty() ? "" : n.attempts().rbegin()->answer();
+    item.set_what(absl::StrCat(n.channel(), " to ", n.recipient(), " failed: ", answer));
+    *item.mutable_due() = n.created_at();
+  }
   for (const v1::Incident& incident : incidents) {
     if (!CheckCanRead(incident, actor).ok()) continue;
     for (const v1::Deadline& d : incident.deadlines()) {
@@ -58,26 +73,6 @@ std::vector<v1::InboxItem> InboxFor(std::span<const v1::Incident> incidents, con
   std::stable_sort(items.begin(), items.end(), [](const v1::InboxItem& a, const v1::InboxItem& b) {
     return FromProto(a.due()) < FromProto(b.due());
   });
-  return items;
-}
-
-std::vector<v1::InboxItem> FailedNotificationItems(std::span<const v1::Notification> failed,
-                                                   const Actor& actor) {
-  std::vector<v1::InboxItem> items;
-  for (const v1::Notification& n : failed) {
-    if (n.state() != v1::Notification::STATE_FAILED || n.incident_id() == 0 ||
-        !AmongManagers(actor, n.team())) {
-      continue;
-    }
-    v1::InboxItem& item = items.emplace_back();
-    item.set_reason(v1::InboxItem::REASON_NOTIFICATION_FAILED);
-    item.set_incident_id(n.incident_id());
-    item.set_team(n.team());
-    item.set_notification_id(n.id());
-    const std::string answer = n.attempts().empty() ? "" : n.attempts().rbegin()->answer();
-    item.set_what(absl::StrCat(n.channel(), " to ", n.recipient(), " failed: ", answer));
-    *item.mutable_due() = n.created_at();
-  }
   return items;
 }
 

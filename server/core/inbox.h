@@ -16,12 +16,12 @@
 
 namespace amends {
 
-std::vector<v1::InboxItem> InboxFor(std::span<const v1::Incident> incidents, const Actor& actor);
-
-// For a manager: an item for each notification of their own team that gave up (test messages
-// aside), newest first, so that nobody is silently left untold. Nothing for anyone else.
-std::vector<v1::InboxItem> FailedNotificationItems(std::span<const v1::Notification> failed,
-                                                   const Actor& actor);
+// `failed` notifications (those that gave up) add, for a manager, an item for each one of
+// their own team (test messages aside), due when it was made, so that nobody is silently left
+// untold. Nothing for anyone else.
+std::vector<v1::InboxItem> InboxFor(std::span<const v1::Incident> incidents,
+                                    const Actor& actor,
+                                    std::span<const v1::Notification> failed = {});
 
 }  // namespace amends
 
