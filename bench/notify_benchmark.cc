@@ -227,35 +227,12 @@ CeilingRun SinkCeiling(const std::string& dir, int senders, absl::Duration durat
   std::unique_ptr<SmtpMailer> mailer = Check(SmtpMailer::Make(smtp), "SmtpMailer");
   std::atomic<int64_t> serial{0};
   auto drive = [&](absl::Duration d) {
-    std::vector<LoadResult> results(senders);
-    std::vector<std::thread> threads;
-    const absl::Time begin = absl::Now();
-    const absl::Time end = begin + d;
-    for (int i = 0; i < senders; ++i) {
-      threads.emplace_back([&, i] {
-        LoadResult& r = results[i];
-        MailMessage m = mail;
-        for (absl::Time start = absl::Now(); start < end; start = absl::Now()) {
-          m.message_id = absl::StrCat("<amends.", serial++, ".0@", kDomain, ">");
-          m.date = start;
-          if (mailer->Send(m).delivered) {
-            ++r.ok;
-            r.latency.Add(absl::Now() - start);
-          } else {
-            ++r.failed;
-          }
-        }
-      });
-    }
-    for (std::thread& t : threads) t.join();
-    LoadResult all;
-    all.took = absl::Now() - begin;
-    for (LoadResult& r : results) {
-      all.ok += r.ok;
-      all.failed += r.failed;
-      all.latency.Merge(r.latency);
-    }
-    return all;
+    return RunOnThreads(senders, d, [&](int) {
+      MailMessage m = mail;
+      m.message_id = absl::StrCat("<amends.", serial++, ".0@", kDomain, ">");
+      m.date = absl::Now();
+      return mailer->Send(m).delivered;
+    });
   };
   drive(WarmUp(duration));
   CeilingRun run{.senders = senders};

@@ -4,7 +4,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -139,6 +141,36 @@ LoadResult RunAtRate(double per_second, absl::Duration duration, int max_in_flig
     });
   }
   return tally->WaitForAll();
+}
+
+LoadResult RunOnThreads(int threads, absl::Duration duration,
+                        const std::function<bool(int thread)>& call) {
+  std::vector<LoadResult> results(threads);
+  std::vector<std::thread> running;
+  const absl::Time begin = absl::Now();
+  const absl::Time end = begin + duration;
+  for (int i = 0; i < threads; ++i) {
+    running.emplace_back([&, i] {
+      LoadResult& r = results[i];
+      for (absl::Time start = absl::Now(); start < end; start = absl::Now()) {
+        if (call(i)) {
+          ++r.ok;
+          r.latency.Add(absl::Now() - start);
+        } else {
+          ++r.failed;
+        }
+      }
+    });
+  }
+  for (std::thread& t : running) t.join();
+  LoadResult all;
+  all.took = absl::Now() - begin;
+  for (LoadResult& r : results) {
+    all.ok += r.ok;
+    all.failed += r.failed;
+    all.latency.Merge(r.latency);
+  }
+  return all;
 }
 
 }  // namespace amends::bench

@@ -48,6 +48,12 @@ LoadResult RunClosedLoop(int in_flight, absl::Duration duration, const StartCall
 LoadResult RunAtRate(double per_second, absl::Duration duration, int max_in_flight,
                      const StartCall& start);
 
+// Closed loop on `threads` threads of its own for blocking calls (an in-process writer, a
+// mailer): each thread calls `call(thread)` again and again until `duration` has passed;
+// `call` returns whether it succeeded.
+LoadResult RunOnThreads(int threads, absl::Duration duration,
+                        const std::function<bool(int thread)>& call);
+
 }  // namespace amends::bench
 
 #endif  // AMENDS_BENCH_SUPPORT_LOAD_H_

@@ -340,33 +340,8 @@ absl::Status WriteMix::ApplyNext(IncidentWriter& writer) {
 }
 
 LoadResult WriteMix::DriveWriter(IncidentWriter& writer, absl::Duration duration) {
-  const int in_flight = static_cast<int>(slots_.size());
-  std::vector<LoadResult> results(in_flight);
-  std::vector<std::thread> threads;
-  const absl::Time begin = absl::Now();
-  const absl::Time end = begin + duration;
-  for (int i = 0; i < in_flight; ++i) {
-    threads.emplace_back([&, i] {
-      LoadResult& r = results[i];
-      for (absl::Time start = absl::Now(); start < end; start = absl::Now()) {
-        if (ApplyNext(writer).ok()) {
-          ++r.ok;
-          r.latency.Add(absl::Now() - start);
-        } else {
-          ++r.failed;
-        }
-      }
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  LoadResult all;
-  all.took = absl::Now() - begin;
-  for (LoadResult& r : results) {
-    all.ok += r.ok;
-    all.failed += r.failed;
-    all.latency.Merge(r.latency);
-  }
-  return all;
+  return RunOnThreads(static_cast<int>(slots_.size()), duration,
+                      [&](int) { return ApplyNext(writer).ok(); });
 }
 
 MixSizes WriteMix::sizes() const {
