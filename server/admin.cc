@@ -92,18 +92,16 @@ absl::Status RevokeToken(Store& store, absl::string_view user) {
 absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store) {
   absl::StatusOr<std::vector<User>> users = store.ListUsers();
   if (!users.ok()) return users.status();
-  std::map<std::string, std::string> team_language;  // team → its language
+  std::map<std::string, std::string> team_language;  // team → its own language
   std::vector<std::string> lines;
   for (const User& u : *users) {
-    std::string language = u.language;
-    if (language.empty()) {
-      if (!team_language.contains(u.team)) {
-        absl::StatusOr<Team> team = store.GetTeam(u.team);
-        if (!team.ok()) return team.status();
-        team_language[u.team] = team->language.empty() ? "en" : team->language;
-      }
-      language = absl::StrCat(team_language[u.team], " (team's)");
+    if (!team_language.contains(u.team)) {
+      absl::StatusOr<Team> team = store.GetTeam(u.team);
+      if (!team.ok()) return team.status();
+      team_language[u.team] = team->language;
     }
+    std::string language = EffectiveLanguage(u.language, team_language[u.team]);
+    if (u.language.empty()) absl::StrAppend(&language, " (team's)");
     lines.push_back(absl::StrFormat("%-20s team=%s role=%s email=%s lang=%s%s", u.name, u.team,
                                     u.role, u.email.empty() ? "-" : u.email, language,
                                     u.has_token ? "" : " (token revoked)"));

@@ -46,6 +46,15 @@ absl::StatusOr<std::unique_ptr<amends::SqliteStore>> OpenStore(const std::string
   return amends::SqliteStore::Open(path);
 }
 
+// The content of the file a flag names; INVALID_ARGUMENT naming the flag if it cannot be read.
+absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 // The policy in `path`, or the built-in default when empty; then checks that every team an
 // escalation chain names exists, so that a typo stops the server now, not at a breach.
 absl::StatusOr<amends::Policy> LoadPolicy(const std::string& path, amends::Store& store) {
@@ -53,11 +62,9 @@ absl::StatusOr<amends::Policy> LoadPolicy(const std::string& path, amends::Store
   if (path.empty()) {
     policy = amends::Policy::Parse(amends::DefaultPolicyText(), amends::kDefaultPolicyName);
   } else {
-    std::ifstream in(path);
-    if (!in) return absl::InvalidArgumentError(absl::StrCat("--policy: cannot read ", path));
-    std::stringstream text;
-    text << in.rdbuf();
-    policy = amends::Policy::Parse(text.str(), path);
+    absl::StatusOr<std::string> text = ReadFlagFile("--policy", path);
+    if (!text.ok()) return text.status();
+    policy = amends::Policy::Parse(*text, path);
   }
   if (!policy.ok()) return policy.status();
   for (const std::string& team : policy->ChainTeams()) {
@@ -105,11 +112,9 @@ struct ServeFlags {
 // The channels of --notify FILE, checked like the policy (line and field of a mistake).
 absl::StatusOr<std::optional<amends::v1::NotifyConfig>> LoadNotify(const std::string& path) {
   if (path.empty()) return std::nullopt;
-  std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat("--notify: cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  absl::StatusOr<amends::v1::NotifyConfig> config = amends::ParseNotifyConfig(text.str(), path);
+  absl::StatusOr<std::string> text = ReadFlagFile("--notify", path);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<amends::v1::NotifyConfig> config = amends::ParseNotifyConfig(*text, path);
   if (!config.ok()) return config.status();
   return *config;
 }

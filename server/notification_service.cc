@@ -104,7 +104,7 @@ grpc::Status NotificationService::SendTestNotification(Ctx* ctx,
   v1::Notification n = NewNotification(*user, user->team, now);
   n.set_reason(v1::Notification::REASON_TEST);
   n.set_urgent(true);
-  n.set_language(LanguageOf(*user, *team));
+  n.set_language(EffectiveLanguage(user->language, team->language));
   MessageText text = RenderTestMessage(user->name, n.language(), now, zone);
   n.set_subject(std::move(text.subject));
   n.set_body(std::move(text.body));
@@ -125,7 +125,7 @@ absl::StatusOr<v1::Me> NotificationService::MeOf(absl::string_view name) const {
   me.set_role(user->role);
   me.set_email(user->email);
   me.set_language(user->language);
-  me.set_effective_language(LanguageOf(*user, *team));
+  me.set_effective_language(EffectiveLanguage(user->language, team->language));
   return me;
 }
 

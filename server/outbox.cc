@@ -5,17 +5,12 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "server/core/contact.h"
 #include "server/core/notices.h"
 #include "server/core/notification_text.h"
 #include "server/core/time_proto.h"
 
 namespace amends {
-
-std::string LanguageOf(const User& user, const Team& team) {
-  if (!user.language.empty()) return user.language;
-  if (!team.language.empty()) return team.language;
-  return "en";
-}
 
 v1::Notification NewNotification(const User& user, absl::string_view team, absl::Time now) {
   v1::Notification n;
@@ -87,7 +82,7 @@ absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& co
     v1::Notification n = NewNotification(user, change.incident.team(), context.now);
     n.set_reason(notice.reason);
     n.set_urgent(notice.urgent);
-    n.set_language(LanguageOf(user, **team));
+    n.set_language(EffectiveLanguage(user.language, (*team)->language));
     MessageText text = RenderNotice(notice, change.incident, change.event, n.language(),
                                     (*calendar)->zone());
     n.set_subject(std::move(text.subject));

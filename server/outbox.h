@@ -33,9 +33,6 @@ namespace amends {
 // The only channel so far.
 inline constexpr absl::string_view kMailChannel = "mail";
 
-// The language messages to `user` are written in: theirs, else their team's, else "en".
-std::string LanguageOf(const User& user, const Team& team);
-
 // A row for `user` with everything but the text: pending, or failed at once without an address.
 v1::Notification NewNotification(const User& user, absl::string_view team, absl::Time now);
 

@@ -1,5 +1,6 @@
 // Durability: every change amendsd acknowledged is there after `kill -9`, whenever it lands.
 #include <atomic>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -27,6 +28,44 @@ struct Acked {
   int notes;  // acknowledged notes on it
 };
 
+// A call authenticated with `token` that gives up after 5 s: the server may be gone.
+void Authenticate(grpc::ClientContext& ctx, const std::string& token) {
+  ctx.AddMetadata("authorization", "Bearer " + token);
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+}
+
+// What one write of a writer thread did: whether a report was acknowledged, and whether the
+// writer goes on (false once a call failed: the server is gone).
+struct Wrote {
+  bool acked = false;
+  bool more = false;
+};
+
+// Runs `writers` threads that call write(w, n) for n = 0, 1, ... until it says to stop, and
+// kills the server with SIGKILL once `target` reports were acknowledged, so that the kill
+// lands while commits are grouped.
+void WriteUntilKilled(ChildProcess& server, int writers, int target,
+                      const std::function<Wrote(int w, int n)>& write) {
+  std::atomic<int> acks{0};
+  std::atomic<int> running{writers};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w) {
+    threads.emplace_back([&, w] {
+      absl::Cleanup done = [&] { --running; };
+      for (int n = 0;; ++n) {
+        const Wrote wrote = write(w, n);
+        if (wrote.acked) ++acks;
+        if (!wrote.more) return;
+      }
+    });
+  }
+  while (acks < target && running > 0) std::this_thread::yield();
+  server.Signal(SIGKILL);
+  for (std::thread& t : threads) t.join();
+  EXPECT_GE(acks, target) << "the writers stopped before the kill";
+  EXPECT_EQ(server.Wait().exit_code, 128 + SIGKILL);
+}
+
 TEST(CrashTest, AcknowledgedChangesSurviveKillNine) {
   const std::string db = (TestDir() / "amends.db").string();
   ASSERT_EQ(RunCommand({AMENDSD_PATH, "admin", "--db", db, "team", "add", "tokyo-sales", "--tz",
@@ -50,7 +89,7 @@ TEST(CrashTest, AcknowledgedChangesSurviveKillNine) {
     // Everything acknowledged before the kill (from earlier rounds too) is still there.
     for (const Acked& a : acked) {
       grpc::ClientContext ctx;
-      ctx.AddMetadata("authorization", "Bearer " + token);
+      Authenticate(ctx, token);
       v1::GetIncidentRequest get;
       get.set_id(a.id);
       v1::Incident out;
@@ -59,47 +98,27 @@ TEST(CrashTest, AcknowledgedChangesSurviveKillNine) {
       EXPECT_GE(out.version(), 1 + a.notes) << "lost a note on incident " << a.id;
     }
 
-    // Sixteen writers report and annotate until the server dies under them, so that the kill
-    // lands while commits are grouped.
-    std::atomic<int> acks{0};
-    std::atomic<int> running{16};
-    std::vector<std::thread> writers;
-    for (int w = 0; w < 16; ++w) {
-      writers.emplace_back([&, w] {
-        absl::Cleanup done = [&] { --running; };
-        for (int n = 0;; ++n) {
-          v1::ReportIncidentRequest r = MissedAppointment();
-          r.set_summary(absl::StrCat("納期遅延 第", round, "回 ", w, "-", n));
-          grpc::ClientContext ctx;
-          ctx.AddMetadata("authorization", "Bearer " + token);
-          ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-          v1::Incident created;
-          if (!stub->ReportIncident(&ctx, r, &created).ok()) return;
-          Acked a{created.id(), r.summary(), 0};
-          grpc::ClientContext note_ctx;
-          note_ctx.AddMetadata("authorization", "Bearer " + token);
-          note_ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-          v1::AddNoteRequest note;
-          note.set_id(created.id());
-          note.set_text("お客様へ経緯を説明済み");
-          v1::Incident noted;
-          if (stub->AddNote(&note_ctx, note, &noted).ok()) a.notes = 1;
-          {
-            std::lock_guard<std::mutex> lock(mu);
-            acked.push_back(a);
-          }
-          ++acks;
-          if (a.notes == 0) return;
-        }
-      });
-    }
-    // Kill at a different point each round: after 20, 60, 100 acknowledged reports.
-    const int target = 20 + 40 * round;
-    while (acks < target && running > 0) std::this_thread::yield();
-    server.Signal(SIGKILL);
-    for (std::thread& t : writers) t.join();
-    ASSERT_GE(acks, target) << "the writers stopped before the kill";
-    EXPECT_EQ(server.Wait().exit_code, 128 + SIGKILL);
+    // Sixteen writers report and annotate until the server dies under them, killed at a
+    // different point each round: after 20, 60, 100 acknowledged reports.
+    WriteUntilKilled(server, 16, 20 + 40 * round, [&](int w, int n) -> Wrote {
+      v1::ReportIncidentRequest r = MissedAppointment();
+      r.set_summary(absl::StrCat("納期遅延 第", round, "回 ", w, "-", n));
+      grpc::ClientContext ctx;
+      Authenticate(ctx, token);
+      v1::Incident created;
+      if (!stub->ReportIncident(&ctx, r, &created).ok()) return {};
+      Acked a{created.id(), r.summary(), 0};
+      grpc::ClientContext note_ctx;
+      Authenticate(note_ctx, token);
+      v1::AddNoteRequest note;
+      note.set_id(created.id());
+      note.set_text("お客様へ経緯を説明済み");
+      v1::Incident noted;
+      if (stub->AddNote(&note_ctx, note, &noted).ok()) a.notes = 1;
+      std::lock_guard<std::mutex> lock(mu);
+      acked.push_back(a);
+      return {.acked = true, .more = a.notes == 1};
+    });
   }
   EXPECT_GE(acked.size(), 180u);
 }
@@ -137,32 +156,17 @@ TEST(CrashTest, NotificationsOfAcknowledgedChangesAreDeliveredAfterKillNine) {
     auto stub = v1::IncidentService::NewStub(
         grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
     // Eight writers report HIGH incidents (each mails the manager at once) until the kill.
-    std::atomic<int> acks{0};
-    std::atomic<int> running{8};
-    std::vector<std::thread> writers;
-    for (int w = 0; w < 8; ++w) {
-      writers.emplace_back([&, w] {
-        absl::Cleanup done = [&] { --running; };
-        for (int n = 0;; ++n) {
-          v1::ReportIncidentRequest r = MissedAppointment();
-          r.set_summary(absl::StrCat("報告書遅延 第", round, "回 ", w, "-", n));
-          grpc::ClientContext ctx;
-          ctx.AddMetadata("authorization", "Bearer " + token);
-          ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-          v1::Incident created;
-          if (!stub->ReportIncident(&ctx, r, &created).ok()) return;
-          std::lock_guard<std::mutex> lock(mu);
-          acked.insert(created.id());
-          ++acks;
-        }
-      });
-    }
-    const int target = 20 + 40 * round;
-    while (acks < target && running > 0) std::this_thread::yield();
-    server.Signal(SIGKILL);
-    for (std::thread& t : writers) t.join();
-    ASSERT_GE(acks, target) << "the writers stopped before the kill";
-    EXPECT_EQ(server.Wait().exit_code, 128 + SIGKILL);
+    WriteUntilKilled(server, 8, 20 + 40 * round, [&](int w, int n) -> Wrote {
+      v1::ReportIncidentRequest r = MissedAppointment();
+      r.set_summary(absl::StrCat("報告書遅延 第", round, "回 ", w, "-", n));
+      grpc::ClientContext ctx;
+      Authenticate(ctx, token);
+      v1::Incident created;
+      if (!stub->ReportIncident(&ctx, r, &created).ok()) return {};
+      std::lock_guard<std::mutex> lock(mu);
+      acked.insert(created.id());
+      return {.acked = true, .more = true};
+    });
   }
 
   // A last start delivers whatever the kills left in the outbox.
@@ -191,7 +195,7 @@ TEST(CrashTest, NotificationsOfAcknowledgedChangesAreDeliveredAfterKillNine) {
     EXPECT_EQ(ids.size(), 1u) << "incident " << id << " was mailed under different Message-IDs";
     // Only committed incidents are mailed about (some committed without their answer arriving).
     grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer " + token);
+    Authenticate(ctx, token);
     v1::GetIncidentRequest get;
     get.set_id(id);
     v1::Incident out;

@@ -69,4 +69,10 @@ absl::Status ValidateLanguage(absl::string_view field, absl::string_view lang) {
       absl::StrCat(field, ": '", lang, "' is not a language amends writes in (ja or en)"));
 }
 
+std::string EffectiveLanguage(absl::string_view own, absl::string_view team) {
+  if (!own.empty()) return std::string(own);
+  if (!team.empty()) return std::string(team);
+  return "en";
+}
+
 }  // namespace amends

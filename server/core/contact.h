@@ -13,6 +13,7 @@
 #define AMENDS_SERVER_CORE_CONTACT_H_
 
 #include <cstddef>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -29,6 +30,9 @@ absl::Status ValidateEmail(absl::string_view field, absl::string_view email);
 
 // "ja", "en", or empty.
 absl::Status ValidateLanguage(absl::string_view field, absl::string_view lang);
+
+// The language amends writes to a user in: their own, else their team's, else "en".
+std::string EffectiveLanguage(absl::string_view own, absl::string_view team);
 
 }  // namespace amends
 
