@@ -20,43 +20,14 @@
 #include "server/core/lifecycle.h"
 #include "server/core/time_proto.h"
 #include "server/core/visibility.h"
+#include "tests/case2.h"
 #include "tests/test_rules.h"
 
 namespace amends {
 namespace {
 
-const Actor kOwner{"sato", "tokyo-sales", Role::kMember};
-const Actor kColleague{"yamada", "tokyo-sales", Role::kMember};
-const Actor kManager{"tanaka", "tokyo-sales", Role::kManager};
-const Actor kOtherManager{"suzuki", "tokyo-sales", Role::kManager};
 const Actor kDirector{"ito", "sales-directors", Role::kManager};
 const Actor kOsakaMember{"kobayashi", "osaka-sales", Role::kMember};
-
-// Friday 2026-11-27 16:50: the sharply worded complaint has just arrived.
-const absl::Time kFriday1650 = TokyoTime(2026, 11, 27, 16, 50);
-
-// The default policy with a third level for HIGH: the managers of sales-directors (the
-// department heads) are asked once tokyo-sales' managers let the approval lapse.
-const Policy& DirectorsPolicy() {
-  static const Policy* policy = [] {
-    const std::string high_chain =
-        "  reminder { before: \"30m\" }\n  chain { owner: true }\n  chain { managers: true }\n";
-    std::string text = ReadSourceFile("deploy/policy.textproto");
-    if (text.find(high_chain) == std::string::npos) {
-      std::fprintf(stderr, "deploy/policy.textproto: HIGH's chain not found\n");
-      std::abort();
-    }
-    text = absl::StrReplaceAll(
-        text, {{high_chain, absl::StrCat(high_chain, "  chain { team: \"sales-directors\" }\n")}});
-    absl::StatusOr<Policy> p = Policy::Parse(text, "directors.textproto");
-    if (!p.ok()) {
-      std::fprintf(stderr, "directors policy: %s\n", std::string(p.status().message()).c_str());
-      std::abort();
-    }
-    return new Policy(*std::move(p));
-  }();
-  return *policy;
-}
 
 Rules DirectorsRules() { return Rules{DirectorsPolicy(), TokyoCalendar()}; }
 
@@ -106,17 +77,6 @@ std::vector<std::string> ReminderTimes(const v1::Incident& incident, absl::strin
 }
 
 // Case 2's report: a long-standing client did not get the report it needed for a meeting.
-v1::ReportIncidentRequest LateReport(v1::Severity severity = v1::SEVERITY_HIGH,
-                                     absl::string_view team = "tokyo-sales") {
-  v1::ReportIncidentRequest r;
-  r.set_team(std::string(team));
-  r.mutable_client()->set_name("株式会社みどり物産");
-  r.mutable_client()->set_contact("佐々木部長");
-  r.set_kind(v1::KIND_LATE_DELIVERABLE);
-  r.set_severity(severity);
-  r.set_summary("会議前に必要な報告書を納品できず、経過報告もしなかった");
-  return r;
-}
 
 v1::Incident Reported(v1::Severity severity = v1::SEVERITY_HIGH, absl::Time at = kFriday1650,
                       const Rules& rules = TokyoRules()) {

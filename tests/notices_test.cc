@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "server/core/lifecycle.h"
 #include "server/core/time_proto.h"
+#include "tests/case2.h"
 #include "tests/test_rules.h"
 
 namespace amends {
@@ -26,13 +27,6 @@ namespace {
 
 using v1::Notification;
 
-const Actor kOwner{"sato", "tokyo-sales", Role::kMember};
-const Actor kColleague{"yamada", "tokyo-sales", Role::kMember};
-const Actor kManager{"tanaka", "tokyo-sales", Role::kManager};
-const Actor kOtherManager{"suzuki", "tokyo-sales", Role::kManager};
-
-// Friday 2026-11-27 16:50: the sharply worded complaint has just arrived.
-const absl::Time kFriday1650 = TokyoTime(2026, 11, 27, 16, 50);
 
 // The default policy text with `replacements` made, each of which must match exactly once.
 Policy EditedPolicy(const std::vector<std::pair<std::string, std::string>>& replacements,
@@ -66,17 +60,6 @@ const Policy& TellOnLowPolicy() {
   return *policy;
 }
 
-// The default policy with a third level for HIGH: the managers of sales-directors (the
-// department heads) are asked once tokyo-sales' managers let the approval lapse.
-const Policy& DirectorsPolicy() {
-  static const Policy* policy = new Policy(EditedPolicy(
-      {{"  reminder { before: \"30m\" }\n  chain { owner: true }\n  chain { managers: true }\n",
-        "  reminder { before: \"30m\" }\n  chain { owner: true }\n  chain { managers: true }\n"
-        "  chain { team: \"sales-directors\" }\n"}},
-      "directors.textproto"));
-  return *policy;
-}
-
 Rules DirectorsRules() { return Rules{DirectorsPolicy(), TokyoCalendar()}; }
 
 // A Tokyo wall-clock time as people read it: "2026-11-27 17:50".
@@ -106,16 +89,6 @@ std::vector<std::string> Describe(const std::vector<Notice>& notices) {
 using Lines = std::vector<std::string>;
 
 // Case 2's report: a long-standing client did not get the report it needed for a meeting.
-v1::ReportIncidentRequest LateReport(v1::Severity severity) {
-  v1::ReportIncidentRequest r;
-  r.set_team("tokyo-sales");
-  r.mutable_client()->set_name("株式会社みどり物産");
-  r.mutable_client()->set_contact("佐々木部長");
-  r.set_kind(v1::KIND_LATE_DELIVERABLE);
-  r.set_severity(severity);
-  r.set_summary("会議前に必要な報告書を納品できず、経過報告もしなかった");
-  return r;
-}
 
 // A report by `reporter`; the incident it creates (id 1) goes to `incident`, its notices are
 // returned.

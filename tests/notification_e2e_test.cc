@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
 #include "server/core/time_proto.h"
+#include "tests/case2.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
 #include "tests/smtp_server.h"
@@ -18,25 +19,11 @@
 namespace amends {
 namespace {
 
-// The default policy with a third level for HIGH: the department heads of "sales-directors".
-std::unique_ptr<Policy> PolicyWithDirectors() {
-  std::string text = ReadSourceFile("deploy/policy.textproto");
-  const size_t high = text.find("severity: SEVERITY_HIGH");
-  const std::string managers = "chain { managers: true }";
-  const size_t at = text.find(managers, high) + managers.size();
-  text.insert(at, "\n  chain { team: \"sales-directors\" }");
-  absl::StatusOr<Policy> policy = Policy::Parse(text, "policy-with-directors");
-  if (!policy.ok()) return nullptr;
-  return std::make_unique<Policy>(*std::move(policy));
-}
-
 class NotificationE2eTest : public ServiceTest {
  protected:
   void SetUp() override {
     ServiceTest::SetUp();
-    directors_policy_ = PolicyWithDirectors();
-    ASSERT_NE(directors_policy_, nullptr);
-    policy_ = directors_policy_.get();
+    policy_ = &DirectorsPolicy();
     ASSERT_TRUE(AddTeam(*store_, "sales-directors", "Asia/Tokyo").ok());
     absl::StatusOr<std::string> token = AddUser(*store_, "watanabe", "sales-directors", "manager");
     ASSERT_TRUE(token.ok()) << token.status();
@@ -130,7 +117,6 @@ class NotificationE2eTest : public ServiceTest {
     return r;
   }
 
-  std::unique_ptr<Policy> directors_policy_;
   std::unique_ptr<SmtpServer> smtp_;
   std::unique_ptr<v1::NotificationService::Stub> notifications_;
 };
