@@ -74,6 +74,13 @@ v1::Notification Dispatcher::Attempt(v1::Notification n) {
   return n;
 }
 
+v1::Notification Dispatcher::AttemptOnce(v1::Notification n) {
+  v1::Notification done = Attempt(std::move(n));
+  if (done.state() != v1::Notification::STATE_SENT) done.set_state(v1::Notification::STATE_FAILED);
+  done.clear_next_attempt();
+  return done;
+}
+
 int Dispatcher::RunDue() {
   int attempted = 0;
   for (;;) {
@@ -123,9 +130,7 @@ absl::StatusOr<v1::Notification> Dispatcher::Retry(int64_t id) {
           absl::StrCat(n->recipient(), " still has no mail address: set one first (amends me ",
                        "--email, or amendsd admin user set ", n->recipient(), " --email)"));
     }
-    v1::Notification done = Attempt(*std::move(n));
-    if (done.state() != v1::Notification::STATE_SENT) done.set_state(v1::Notification::STATE_FAILED);
-    done.clear_next_attempt();
+    v1::Notification done = AttemptOnce(*std::move(n));
     if (absl::Status s = store_.UpdateNotifications({done}); !s.ok()) return s;
     return done;
   }();
@@ -135,9 +140,7 @@ absl::StatusOr<v1::Notification> Dispatcher::Retry(int64_t id) {
 }
 
 absl::StatusOr<v1::Notification> Dispatcher::SendNow(v1::Notification n) {
-  v1::Notification done = Attempt(std::move(n));
-  if (done.state() != v1::Notification::STATE_SENT) done.set_state(v1::Notification::STATE_FAILED);
-  done.clear_next_attempt();
+  v1::Notification done = AttemptOnce(std::move(n));
   return store_.AddNotification(std::move(done));
 }
 

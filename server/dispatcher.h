@@ -81,6 +81,8 @@ class Dispatcher {
  private:
   // One attempt: sends `n` and returns it with the attempt logged and its new state.
   v1::Notification Attempt(v1::Notification n);
+  // Attempt() with nothing after it: sent, or failed (a person asked for it and sees why).
+  v1::Notification AttemptOnce(v1::Notification n);
   // The Message-ID of `n` (stable: from its id, or creation time for a test message).
   std::string MessageId(const v1::Notification& n) const;
   void Loop();

@@ -11,6 +11,22 @@
 #include "server/core/time_proto.h"
 
 namespace amends {
+namespace {
+
+// cache[key], read by `load` the first time.
+template <typename V, typename Load>
+absl::StatusOr<const V*> Cached(absl::flat_hash_map<std::string, V>& cache,
+                                const std::string& key, Load load) {
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    absl::StatusOr<V> value = load();
+    if (!value.ok()) return value.status();
+    it = cache.emplace(key, *std::move(value)).first;
+  }
+  return &it->second;
+}
+
+}  // namespace
 
 v1::Notification NewNotification(const User& user, absl::string_view team, absl::Time now) {
   v1::Notification n;
@@ -41,33 +57,19 @@ absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& co
   if (notices.empty()) return rows;
 
   OutboxReads& reads = context.reads;
-  auto team_of = [&](const std::string& name) -> absl::StatusOr<const Team*> {
-    auto it = reads.teams.find(name);
-    if (it == reads.teams.end()) {
-      absl::StatusOr<Team> team = context.txn.GetTeam(name);
-      if (!team.ok()) return team.status();
-      it = reads.teams.emplace(name, *std::move(team)).first;
-    }
-    return &it->second;
+  auto team_of = [&](const std::string& name) {
+    return Cached(reads.teams, name, [&] { return context.txn.GetTeam(name); });
   };
-  auto managers_of = [&](const std::string& team) -> absl::StatusOr<const std::vector<User>*> {
-    auto it = reads.managers.find(team);
-    if (it == reads.managers.end()) {
-      absl::StatusOr<std::vector<User>> managers = context.txn.TeamUsers(team, "manager");
-      if (!managers.ok()) return managers.status();
-      it = reads.managers.emplace(team, *std::move(managers)).first;
-    }
-    return &it->second;
+  auto managers_of = [&](const std::string& team) {
+    return Cached(reads.managers, team, [&] { return context.txn.TeamUsers(team, "manager"); });
   };
-  auto user_named = [&](const std::string& name) -> absl::StatusOr<const std::optional<User>*> {
-    auto it = reads.users.find(name);
-    if (it == reads.users.end()) {
+  auto user_named = [&](const std::string& name) {
+    return Cached(reads.users, name, [&]() -> absl::StatusOr<std::optional<User>> {
       absl::StatusOr<User> user = context.txn.GetUser(name);
-      if (!user.ok() && !absl::IsNotFound(user.status())) return user.status();
-      it = reads.users.emplace(name, user.ok() ? std::optional<User>(*std::move(user))
-                                               : std::nullopt).first;
-    }
-    return &it->second;
+      if (absl::IsNotFound(user.status())) return std::nullopt;
+      if (!user.ok()) return user.status();
+      return *std::move(user);
+    });
   };
 
   absl::flat_hash_set<std::string> told;
