@@ -825,7 +825,7 @@ int Main(const Options& options) {
       "mail. "
       "The open loop's rate is half the least mails/s during a load that left a backlog, as "
       "changes. "
-      "Sink ceiling: SmtpMailer, one connection per mail as the dispatcher's workers send, "
+      "Sink ceiling: SmtpMailer, its connections reused as the dispatcher's workers reuse them, "
       "straight to a new sink from this process; the sink (Python, one thread) shares the "
       "machine's cores with amendsd and the load.");
   report.Note(

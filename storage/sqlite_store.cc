@@ -252,7 +252,14 @@ class Connection {
     if (rc != SQLITE_OK) return SqliteError(db, rc, absl::StrCat("cannot open database ", path));
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
-    if (auto s = conn->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON"); !s.ok()) return s;
+    // temp_store=MEMORY keeps each change's savepoint journal in memory: on disk, a group's
+    // journal outgrew SQLite's 64 KiB and was written to a new file in /var/tmp, costing the
+    // writer more than the WAL itself (docs/PERFORMANCE.md, item 7).
+    if (auto s = conn->Exec("PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; "
+                            "PRAGMA temp_store=MEMORY");
+        !s.ok()) {
+      return s;
+    }
     // Up to kMaxIdleReaders readers each keep their own page cache; the kernel's caches the
     // file for all of them, so a small one each keeps the server's memory in bounds.
     if (read_only) {

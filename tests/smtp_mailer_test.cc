@@ -345,6 +345,48 @@ TEST(SmtpMailer, ServerDownForAWhileFailsTemporarilyThenDeliversWhenBack) {
   EXPECT_EQ(server.Received().size(), 1u);
 }
 
+TEST(SmtpMailer, NextMessageReusesTheOpenConnection) {
+  SmtpServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(SmtpTo(server.address()));
+  ASSERT_TRUE(mailer->Send(JapaneseMessage("a@example.com")).delivered);
+  ASSERT_TRUE(mailer->Send(JapaneseMessage("b@example.com")).delivered);
+  ASSERT_TRUE(server.WaitForMessages(2, absl::Seconds(10)));
+  const std::vector<ReceivedMail> mails = server.Received();
+  ASSERT_EQ(mails.size(), 2u);
+  EXPECT_NE(mails[0].peer_port, 0);
+  EXPECT_EQ(mails[0].peer_port, mails[1].peer_port);
+  EXPECT_EQ(mails[1].rcpt_tos, std::vector<std::string>{"b@example.com"});
+}
+
+TEST(SmtpMailer, ServerRestartedSinceTheLastMessageGetsANewConnection) {
+  SmtpServer server;
+  ASSERT_TRUE(server.ok()) << server.error();
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(SmtpTo(server.address()));
+  ASSERT_TRUE(mailer->Send(JapaneseMessage()).delivered);
+  server.Stop();
+  ASSERT_TRUE(server.Restart()) << server.error();
+  MailOutcome again = mailer->Send(JapaneseMessage());
+  EXPECT_TRUE(again.delivered) << again.answer;
+  EXPECT_TRUE(server.WaitForMessages(2, absl::Seconds(10)));
+}
+
+TEST(SmtpMailer, MessageAfterARefusedOneIsDelivered) {
+  SmtpServerOptions options;
+  options.refuse = 550;
+  options.refuse_only = "gone@";
+  SmtpServer server(options);
+  ASSERT_TRUE(server.ok()) << server.error();
+  std::unique_ptr<SmtpMailer> mailer = MakeMailer(SmtpTo(server.address()));
+  MailOutcome refused = mailer->Send(JapaneseMessage("gone@example.com"));
+  EXPECT_TRUE(refused.permanent) << refused.answer;
+  EXPECT_THAT(refused.answer, HasSubstr("550"));
+  MailOutcome next = mailer->Send(JapaneseMessage("b@example.com"));
+  EXPECT_TRUE(next.delivered) << next.answer;
+  ASSERT_TRUE(server.WaitForMessages(1, absl::Seconds(10)));
+  EXPECT_EQ(server.Received().front().rcpt_tos, std::vector<std::string>{"b@example.com"});
+}
+
 TEST(SmtpMailer, ConcurrentSendsAllArrive) {
   SmtpServer server;
   ASSERT_TRUE(server.ok()) << server.error();

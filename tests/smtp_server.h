@@ -138,6 +138,7 @@ struct ReceivedMail {
   std::vector<std::string> rcpt_tos;           // envelope
   std::string subject;                         // decoded by Python's email package
   std::string body;                            // decoded text, "\n" line ends
+  int peer_port = 0;                           // the client's port: one per connection
 
   // The header's value, or "" when absent. `name` in any case.
   std::string Header(absl::string_view name) const {
@@ -180,6 +181,7 @@ struct SmtpServerOptions {
   bool implicit_tls = false;
   std::string auth;  // "USER:PASS": AUTH PLAIN or LOGIN required with these
   int refuse = 0;    // e.g. 550: every RCPT answered "550 5.1.1 <...>: mailbox unavailable"
+  std::string refuse_only;  // with refuse: only recipients whose address starts with this
 };
 
 class SmtpServer {
@@ -217,6 +219,7 @@ class SmtpServer {
         if (f.count("mail_from")) mail.mail_from = f.at("mail_from").string_value();
         if (f.count("subject")) mail.subject = f.at("subject").string_value();
         if (f.count("body")) mail.body = f.at("body").string_value();
+        if (f.count("peer_port")) mail.peer_port = static_cast<int>(f.at("peer_port").number_value());
         if (f.count("rcpt_tos")) {
           for (const auto& v : f.at("rcpt_tos").list_value().values()) {
             mail.rcpt_tos.push_back(v.string_value());
@@ -274,6 +277,7 @@ class SmtpServer {
     }
     if (!options_.auth.empty()) argv.insert(argv.end(), {"--auth", options_.auth});
     if (options_.refuse != 0) argv.insert(argv.end(), {"--refuse", absl::StrCat(options_.refuse)});
+    if (!options_.refuse_only.empty()) argv.insert(argv.end(), {"--refuse-only", options_.refuse_only});
     auto process = std::make_unique<ChildProcess>(argv);
     std::string line;
     int listening = 0;

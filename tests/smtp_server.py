@@ -15,6 +15,7 @@ Prints "READY <port>" once listening; exits 0 on SIGTERM or SIGINT.
   --implicit-tls                 with the cert and key: TLS from the first byte instead
   --auth USER:PASS               require AUTH (PLAIN or LOGIN) with these credentials
   --refuse CODE                  answer every RCPT with CODE, e.g. 550 or 450
+  --refuse-only PREFIX           with --refuse: only recipients whose address starts with PREFIX
   --sink FILE                    for benchmarks: instead of OUT, append one line per message to
                                  FILE, "<arrival, Unix seconds>\t<bytes>\t<Message-ID>\t<subject>"
                                  (subject decoded, tabs and line breaks as spaces), written at
@@ -38,13 +39,14 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Handler:
-    def __init__(self, out, refuse):
+    def __init__(self, out, refuse, refuse_only):
         self.out = out
         self.refuse = refuse
+        self.refuse_only = refuse_only or ""
         self.count = sum(1 for f in os.listdir(out) if f.endswith(".eml"))
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
+        if self.refuse and address.startswith(self.refuse_only):
             cls = str(self.refuse)[0]
             return f"{self.refuse} {cls}.1.1 <{address}>: mailbox unavailable"
         envelope.rcpt_tos.append(address)
@@ -64,6 +66,7 @@ class Handler:
             "rcpt_tos": envelope.rcpt_tos,
             "subject": str(message.get("subject", "")),
             "body": body.replace("\r\n", "\n"),
+            "peer_port": session.peer[1],
         }
         write(os.path.join(self.out, f"{n}.json"), json.dumps(info, ensure_ascii=False).encode())
         write(os.path.join(self.out, f"{n}.eml"), raw)
@@ -126,7 +129,7 @@ async def serve(args):
         handler = SinkHandler(args.sink)
     else:
         os.makedirs(args.out, exist_ok=True)
-        handler = Handler(args.out, args.refuse)
+        handler = Handler(args.out, args.refuse, args.refuse_only)
     tls = None
     if args.starttls_cert:
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -158,6 +161,7 @@ def main():
     parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--auth")
     parser.add_argument("--refuse", type=int)
+    parser.add_argument("--refuse-only")
     parser.add_argument("--sink")
     args = parser.parse_args()
     if not args.out and not args.sink:

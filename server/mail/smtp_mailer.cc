@@ -22,6 +22,11 @@ namespace amends {
 namespace {
 
 constexpr size_t kMaxAnswer = 300;
+// A connection idle longer than this is closed rather than reused (libcurl's default is 118s;
+// mail servers commonly drop idle clients after 300s).
+constexpr long kMaxIdle = 60;
+// At most this many idle handles (and their connections) are kept.
+constexpr size_t kMaxIdleHandles = 16;
 
 // Once per process, before the first handle; thread-safe by the static's initialisation.
 void InitCurlOnce() {
@@ -95,9 +100,6 @@ bool PermanentCurlError(CURLcode code) {
   }
 }
 
-struct CurlCleanup {
-  void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-};
 struct SlistCleanup {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -153,6 +155,25 @@ absl::StatusOr<std::unique_ptr<SmtpMailer>> SmtpMailer::Make(const v1::Smtp& con
   return mailer;
 }
 
+SmtpMailer::~SmtpMailer() = default;  // each idle handle says QUIT as it is cleaned up
+
+std::unique_ptr<CURL, SmtpMailer::CurlCleanup> SmtpMailer::TakeHandle() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (!idle_.empty()) {
+      std::unique_ptr<CURL, CurlCleanup> handle = std::move(idle_.back());
+      idle_.pop_back();
+      return handle;
+    }
+  }
+  return std::unique_ptr<CURL, CurlCleanup>(curl_easy_init());
+}
+
+void SmtpMailer::GiveBack(std::unique_ptr<CURL, CurlCleanup> handle) {
+  absl::MutexLock lock(&mu_);
+  if (idle_.size() < kMaxIdleHandles) idle_.push_back(std::move(handle));
+}
+
 MailOutcome SmtpMailer::Send(const MailMessage& message) {
   MailOutcome outcome;
   const std::string to = BareAddress(HeaderSafe(message.to));
@@ -161,7 +182,7 @@ MailOutcome SmtpMailer::Send(const MailMessage& message) {
     outcome.answer = OneLine(absl::StrCat("not a mail address: \"", message.to, "\""));
     return outcome;
   }
-  std::unique_ptr<CURL, CurlCleanup> curl(curl_easy_init());
+  std::unique_ptr<CURL, CurlCleanup> curl = TakeHandle();
   if (curl == nullptr) {
     outcome.answer = "libcurl: cannot make a handle";
     return outcome;
@@ -175,6 +196,9 @@ MailOutcome SmtpMailer::Send(const MailMessage& message) {
   const long timeout_ms = static_cast<long>(absl::ToInt64Milliseconds(timeout_));
 
   CURL* c = curl.get();
+  // A reset keeps the handle's open connection, which the transfer below reuses if the server
+  // still holds it (libcurl checks), and forgets every option of the previous message.
+  curl_easy_reset(c);
   curl_easy_setopt(c, CURLOPT_URL, url_.c_str());
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // several threads; timeouts without SIGALRM
   curl_easy_setopt(c, CURLOPT_USE_SSL, use_ssl_);
@@ -185,11 +209,12 @@ MailOutcome SmtpMailer::Send(const MailMessage& message) {
   }
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-  // Bounds the wait for the answer to the closing QUIT too, which CURLOPT_TIMEOUT does not
+  // Bounds the wait for the answer to a closing QUIT too, which CURLOPT_TIMEOUT does not
   // (libcurl's own default is two minutes). Whole seconds only in this libcurl.
   const long timeout_s =
       static_cast<long>(absl::ToInt64Seconds(absl::Ceil(timeout_, absl::Seconds(1))));
   curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, std::max(1L, timeout_s));
+  curl_easy_setopt(c, CURLOPT_MAXAGE_CONN, kMaxIdle);
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, mail_from.c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt.get());
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
@@ -202,13 +227,31 @@ MailOutcome SmtpMailer::Send(const MailMessage& message) {
   curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, KeepServerLines);
   curl_easy_setopt(c, CURLOPT_DEBUGDATA, &transfer);
 
-  const CURLcode result = curl_easy_perform(c);
+  CURLcode result = curl_easy_perform(c);
   long code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-  // The answer is settled now: the QUIT that cleaning up sends is not part of it. Clean up
-  // here, while the buffers the handle points to are still alive.
+  long new_connections = 0;
+  curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &new_connections);
+  if (result != CURLE_OK && code == 0 && new_connections == 0) {
+    // A reused connection that the server had just closed, unknown to libcurl when it checked:
+    // the message is not at fault. Once more on a new connection.
+    transfer = Transfer{.upload = bytes};
+    error[0] = '\0';
+    curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, 1L);
+    result = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  }
   const std::string last_line = transfer.last_line;
-  curl.reset();
+  // The handle outlives this call's buffers: it must point at none of them when it next
+  // speaks (a QUIT when it is cleaned up).
+  curl_easy_setopt(c, CURLOPT_VERBOSE, 0L);
+  curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, nullptr);
+  curl_easy_setopt(c, CURLOPT_DEBUGDATA, nullptr);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, nullptr);
+  curl_easy_setopt(c, CURLOPT_READDATA, nullptr);
+  curl_easy_setopt(c, CURLOPT_MAIL_FROM, nullptr);
+  GiveBack(std::move(curl));
 
   if (result == CURLE_OK) {
     outcome.delivered = true;

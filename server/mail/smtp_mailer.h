@@ -16,7 +16,7 @@
 // file once (its content less one final newline) and checks that the CA file can be read;
 // INVALID_ARGUMENT or FAILED_PRECONDITION naming the field otherwise. Send() never throws; the
 // exchange up to the server's answer to the message is bounded by smtp.timeout (default 30s),
-// and the closing QUIT, after the outcome is known, by as much again. The outcome is
+// and a QUIT (after a failure, or as the mailer is destroyed) by as much again. The outcome is
 //   delivered   the server took the message; answer is its last line ("250 2.0.0 Ok: ...");
 //   permanent   a 5xx answer, login refused for good, TLS that cannot work (no STARTTLS,
 //               a certificate that does not verify, an unreadable CA file);
@@ -24,15 +24,26 @@
 // `answer` is one line of at most 300 bytes: the server's answer to the failing command, or
 // what went wrong ("smtp://127.0.0.1:2525: Failed to connect ...").
 //
-// Thread-safety: Send may be called from several threads at once; each call has its own
-// connection. The instance is immutable after Make.
+// Connections are reused: a handle, with the connection it holds open, goes back to a small
+// pool after each Send, and the next Send on it skips the greeting, EHLO, STARTTLS and login
+// if the server still holds the connection (libcurl checks; one idle over a minute is closed
+// instead). A failed exchange closes its connection. The pool's connections say QUIT when the
+// mailer is destroyed.
+//
+// Thread-safety: Send may be called from several threads at once; each call has a handle, and
+// so a connection, of its own. Only the pool is shared, under mu_.
 #ifndef AMENDS_SERVER_MAIL_SMTP_MAILER_H_
 #define AMENDS_SERVER_MAIL_SMTP_MAILER_H_
 
+#include <curl/curl.h>
+
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "amends/v1/notify.pb.h"
 #include "server/mail/mailer.h"
@@ -43,10 +54,22 @@ class SmtpMailer final : public Mailer {
  public:
   static absl::StatusOr<std::unique_ptr<SmtpMailer>> Make(const v1::Smtp& config);
 
+  ~SmtpMailer() override;
+
   MailOutcome Send(const MailMessage& message) override;
 
  private:
+  struct CurlCleanup {
+    void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
+  };
+
   SmtpMailer() = default;
+  // An idle handle from the pool, or a new one (null if libcurl cannot make one).
+  std::unique_ptr<CURL, CurlCleanup> TakeHandle();
+  void GiveBack(std::unique_ptr<CURL, CurlCleanup> handle);
+
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<CURL, CurlCleanup>> idle_ ABSL_GUARDED_BY(mu_);
 
   std::string url_;            // "smtp://127.0.0.1:2525" or "smtps://mail.example.com:465"
   long use_ssl_ = 0;           // CURLOPT_USE_SSL
