@@ -21,6 +21,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "amends/v1/amends.grpc.pb.h"
+#include "client/channel_credentials.h"
 #include "client/commands.h"
 #include "client/enum_names.h"
 #include "client/exit_code.h"
@@ -128,6 +129,16 @@ class CommandLine {
     app_.add_option("--token", token_, "your access token, sent as 'authorization: Bearer TOKEN'")
         ->envname("AMENDS_TOKEN")
         ->check(CLI::Validator(CheckToken, ""));
+    // Transport security; the environment gives defaults, as for --server.
+    app_.add_flag("--tls", security_.tls,
+                  "connect over TLS, verifying the server against the system's roots (or --ca)")
+        ->envname("AMENDS_TLS");
+    app_.add_option("--ca", security_.ca_file,
+                    "TLS: PEM CA to verify the server with (implies --tls)")
+        ->envname("AMENDS_CA");
+    app_.add_option("--cert", security_.cert_file,
+                    "mutual TLS: your PEM client certificate (with --key; implies --tls)");
+    app_.add_option("--key", security_.key_file, "mutual TLS: the client certificate's PEM key");
     app_.add_option("--output", output_, "table (for people) or json (one object per line)")
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
@@ -148,9 +159,11 @@ class CommandLine {
       return app_.exit(e) == 0 ? kExitOk : kExitUsage;  // --help → 0
     }
     if (absl::Status status = CheckArgumentsAreUtf8(app_); !status.ok()) return Finish(status);
-    if (watch_requested_) return RunWatch();
-    std::shared_ptr<grpc::Channel> channel =
-        grpc::CreateChannel(server_, grpc::InsecureChannelCredentials());
+    absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+        ChannelCredentialsFor(security_);
+    if (!credentials.ok()) return Finish(credentials.status());
+    if (watch_requested_) return RunWatch(*credentials);
+    std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(server_, *credentials);
     if (absl::Status status = WaitForServer(*channel, server_, kConnectTimeout); !status.ok()) {
       return Finish(status);
     }
@@ -168,13 +181,13 @@ class CommandLine {
  private:
   // `amends watch`: until Ctrl-C (exit 0) or an error a reconnect cannot fix. It does not
   // wait for the server first: it retries until the server is there.
-  int RunWatch() {
+  int RunWatch(std::shared_ptr<grpc::ChannelCredentials> credentials) {
     Watcher watcher({.token = token_, .json = output_ == "json", .line_width = OutputWidth()});
     // Before gRPC starts any thread, so that every thread has the signals blocked and only
     // this one receives them.
     TerminationSignals signals([&watcher] { watcher.Stop(); });
     std::unique_ptr<amends::v1::WatchService::Stub> stub =
-        amends::v1::WatchService::NewStub(WatchChannel(server_));
+        amends::v1::WatchService::NewStub(WatchChannel(server_, std::move(credentials)));
     return Finish(watcher.Run(*stub, watch_));
   }
 
@@ -644,6 +657,7 @@ class CommandLine {
 
   // Parsed values; only one command runs, so commands share fields.
   std::string server_ = "127.0.0.1:50051";
+  ChannelSecurity security_;
   std::string token_;
   std::string output_ = "table";
   Target target_;

@@ -282,11 +282,12 @@ int OutputWidth() {
   return 0;
 }
 
-std::shared_ptr<grpc::Channel> WatchChannel(const std::string& target) {
+std::shared_ptr<grpc::Channel> WatchChannel(
+    const std::string& target, std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(target, std::move(credentials), args);
 }
 
 TerminationSignals::TerminationSignals(std::function<void()> on_signal)

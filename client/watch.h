@@ -3,7 +3,7 @@
 //
 //   Watcher watcher({.token = token, .json = false});
 //   TerminationSignals signals([&] { watcher.Stop(); });  // before gRPC starts any thread
-//   auto stub = amends::v1::WatchService::NewStub(WatchChannel("127.0.0.1:50051"));
+//   auto stub = amends::v1::WatchService::NewStub(WatchChannel("127.0.0.1:50051", grpc::InsecureChannelCredentials()));
 //   absl::Status status = watcher.Run(*stub, args);  // OK once stopped by a signal
 //
 // It keeps the sequence of the last change or heartbeat it saw (a heartbeat's sequence is a
@@ -43,6 +43,7 @@
 #include "client/watch_view.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/security/credentials.h"
 
 namespace amends::cli {
 
@@ -115,7 +116,8 @@ int OutputWidth();
 
 // A channel for Watch to `target`, plaintext like every other command, that retries a lost
 // connection within seconds (gRPC's default backoff grows to two minutes).
-std::shared_ptr<grpc::Channel> WatchChannel(const std::string& target);
+std::shared_ptr<grpc::Channel> WatchChannel(const std::string& target,
+                                            std::shared_ptr<grpc::ChannelCredentials> credentials);
 
 // Blocks SIGINT and SIGTERM in the calling thread — and so in every thread it starts later:
 // construct it before gRPC starts any — and waits for them on a thread of its own, which

@@ -83,9 +83,11 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
 
   const std::string& listen = options.listen;
   grpc::ServerBuilder builder;
-  // Plaintext: amendsd listens on loopback by default; put TLS in front for a network.
   ConfigureServerBuilder(builder);
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(
+      listen,
+      options.credentials != nullptr ? options.credentials : grpc::InsecureServerCredentials(),
+      &server->port_);
   builder.RegisterService(&server->service_);
   builder.RegisterService(server->watch_.get());
   builder.RegisterService(server->notifications_.get());

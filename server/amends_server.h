@@ -51,6 +51,8 @@ class AmendsServer {
  public:
   struct Options {
     std::string listen = "127.0.0.1:0";
+    // The port's transport security (server/transport_security.h); null: plaintext.
+    std::shared_ptr<grpc::ServerCredentials> credentials;
     // Fire deadlines, and prune the stream's replay window, on threads as the (real) clock
     // moves.
     bool run_background = true;

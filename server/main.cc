@@ -1,7 +1,8 @@
 // amendsd: the amends server, and its offline administration commands.
 //
-//   amendsd [--db PATH] [--listen HOST:PORT] [--policy FILE] [--notify FILE] [--retention 30d]
-//           [--heartbeat 15s] [--demo]
+//   amendsd [--db PATH] [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE [--client-ca FILE]]
+//           [--insecure] [--policy FILE] [--notify FILE] [--retention 30d] [--heartbeat 15s]
+//           [--demo]
 //   amendsd admin [--db PATH] team add NAME --tz ZONE [--lang ja|en] | team set NAME --lang ja|en
 //   amendsd admin [--db PATH] team calendar NAME [--hours D=HH:MM-HH:MM]... [--holiday DATE]...
 //   amendsd admin [--db PATH] user add NAME --team T --role ROLE [--email ADDR] [--lang ja|en]
@@ -25,6 +26,7 @@
 #include "server/default_policy.h"
 #include "server/demo.h"
 #include "server/mail/notify_config.h"
+#include "server/transport_security.h"
 #include "storage/sqlite_store.h"
 
 namespace {
@@ -107,6 +109,7 @@ struct ServeFlags {
   std::string heartbeat = "15s";
   std::string notify;
   bool demo = false;
+  amends::TransportSecurity security;
 };
 
 // The channels of --notify FILE, checked like the policy (line and field of a mistake).
@@ -129,6 +132,18 @@ int Serve(const ServeFlags& flags) {
   // Before the database is opened, so that a mistake in the file creates nothing.
   absl::StatusOr<std::optional<amends::v1::NotifyConfig>> notify = LoadNotify(flags.notify);
   if (!notify.ok()) return Fail(notify.status());
+  amends::TransportSecurity security = flags.security;
+  security.listen = listen;
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      amends::ServerCredentialsFor(security);
+  if (!credentials.ok()) return Fail(credentials.status());
+  const bool tls = !security.cert_file.empty();
+  if (!tls && !amends::IsLoopbackListen(listen)) {
+    std::cerr << "amendsd: WARNING: --insecure: serving " << listen
+              << " without TLS; tokens and cases cross the network in clear unless something "
+                 "else encrypts them"
+              << std::endl;
+  }
   sigset_t signals = BlockShutdownSignals();  // before gRPC starts its threads
   auto store = OpenStore(db);
   if (!store.ok()) return Fail(store.status());
@@ -137,7 +152,11 @@ int Serve(const ServeFlags& flags) {
   amends::RealClock clock;
   auto server = amends::AmendsServer::Start(
       **store, clock, *policy,
-      {.listen = listen, .retention = *retention, .heartbeat = *heartbeat, .notify = *notify});
+      {.listen = listen,
+       .credentials = *credentials,
+       .retention = *retention,
+       .heartbeat = *heartbeat,
+       .notify = *notify});
   if (!server.ok()) return Fail(server.status());
   if (*notify) {
     std::cout << "amendsd: notifications by mail through " << (*notify)->smtp().server()
@@ -158,6 +177,12 @@ int Serve(const ServeFlags& flags) {
                    "USER' issues new ones).\n";
     }
   }
+  std::cout << "amendsd: "
+            << (!tls                         ? "plaintext (no --tls-cert)"
+                : security.client_ca.empty() ? "TLS"
+                                             : "TLS, client certificates required")
+            << std::endl;
+  // Scripts and tests read the address from this line: keep it last and as it is.
   std::cout << "amendsd listening on " << address << std::endl;
 
   int sig = 0;
@@ -192,6 +217,17 @@ int main(int argc, char** argv) {
   app.add_option("--db", db, "SQLite database file (created if missing)")->capture_default_str();
   app.add_option("--listen", serve.listen, "address to serve gRPC on; port 0 picks a free port")
       ->capture_default_str();
+  app.add_option("--tls-cert", serve.security.cert_file,
+                 "TLS: PEM certificate chain to serve; re-read within a minute when renewed")
+      ->check(CLI::ExistingFile);
+  app.add_option("--tls-key", serve.security.key_file, "TLS: the certificate's PEM private key")
+      ->check(CLI::ExistingFile);
+  app.add_option("--client-ca", serve.security.client_ca,
+                 "mutual TLS: clients must present a certificate signed by this PEM CA")
+      ->check(CLI::ExistingFile);
+  app.add_flag("--insecure", serve.security.insecure,
+               "allow plaintext on an address other than loopback (only behind something that "
+               "encrypts, such as a TLS proxy)");
   app.add_option("--policy", serve.policy,
                  "deadline policy, Protobuf text format (default: the built-in "
                  "deploy/policy.textproto)")
