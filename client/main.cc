@@ -159,10 +159,10 @@ class CommandLine {
       return app_.exit(e) == 0 ? kExitOk : kExitUsage;  // --help → 0
     }
     if (absl::Status status = CheckArgumentsAreUtf8(app_); !status.ok()) return Finish(status);
+    if (watch_requested_) return RunWatch();
     absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
         ChannelCredentialsFor(security_);
     if (!credentials.ok()) return Finish(credentials.status());
-    if (watch_requested_) return RunWatch(*credentials);
     std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(server_, *credentials);
     if (absl::Status status = WaitForServer(*channel, server_, kConnectTimeout); !status.ok()) {
       return Finish(status);
@@ -181,13 +181,16 @@ class CommandLine {
  private:
   // `amends watch`: until Ctrl-C (exit 0) or an error a reconnect cannot fix. It does not
   // wait for the server first: it retries until the server is there.
-  int RunWatch(std::shared_ptr<grpc::ChannelCredentials> credentials) {
+  int RunWatch() {
     Watcher watcher({.token = token_, .json = output_ == "json", .line_width = OutputWidth()});
     // Before gRPC starts any thread, so that every thread has the signals blocked and only
     // this one receives them.
     TerminationSignals signals([&watcher] { watcher.Stop(); });
+    absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+        ChannelCredentialsFor(security_);
+    if (!credentials.ok()) return Finish(credentials.status());
     std::unique_ptr<amends::v1::WatchService::Stub> stub =
-        amends::v1::WatchService::NewStub(WatchChannel(server_, std::move(credentials)));
+        amends::v1::WatchService::NewStub(WatchChannel(server_, *std::move(credentials)));
     return Finish(watcher.Run(*stub, watch_));
   }
 

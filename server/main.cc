@@ -9,6 +9,7 @@
 //   amendsd admin [--db PATH] user set NAME [--email ADDR] [--lang ja|en] | user list
 //   amendsd admin [--db PATH] token rotate USER | token revoke USER
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -24,6 +25,7 @@
 #include "server/core/clock.h"
 #include "server/core/policy.h"
 #include "server/default_policy.h"
+#include "server/database_files.h"
 #include "server/demo.h"
 #include "server/mail/notify_config.h"
 #include "server/transport_security.h"
@@ -38,13 +40,25 @@ int Fail(const absl::Status& status) {
   return absl::IsInvalidArgument(status) ? 2 : 1;
 }
 
-absl::StatusOr<std::unique_ptr<amends::SqliteStore>> OpenStore(const std::string& path) {
+// Creates the directory of the database at `path` if missing (0700: the process runs under
+// umask 077).
+absl::Status MakeDatabaseDirectory(const std::string& path) {
   std::filesystem::path parent = std::filesystem::path(path).parent_path();
   std::error_code ec;
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) {
     return absl::FailedPreconditionError("cannot create " + parent.string() + ": " + ec.message());
   }
+  return absl::OkStatus();
+}
+
+// Opens the database at `path` (its directory made), first making existing files private and
+// saying so on `log`.
+absl::StatusOr<std::unique_ptr<amends::SqliteStore>> OpenStore(const std::string& path,
+                                                                std::ostream& log) {
+  absl::StatusOr<std::vector<std::string>> tightened = amends::TightenDatabaseFiles(path);
+  if (!tightened.ok()) return tightened.status();
+  for (const std::string& line : *tightened) log << "amendsd: " << line << std::endl;
   return amends::SqliteStore::Open(path);
 }
 
@@ -145,7 +159,10 @@ int Serve(const ServeFlags& flags) {
               << std::endl;
   }
   sigset_t signals = BlockShutdownSignals();  // before gRPC starts its threads
-  auto store = OpenStore(db);
+  if (absl::Status made = MakeDatabaseDirectory(db); !made.ok()) return Fail(made);
+  absl::StatusOr<amends::ServerLock> lock = amends::ServerLock::Take(db);  // before opening
+  if (!lock.ok()) return Fail(lock.status());
+  auto store = OpenStore(db, std::cout);
   if (!store.ok()) return Fail(store.status());
   absl::StatusOr<amends::Policy> policy = LoadPolicy(flags.policy, **store);
   if (!policy.ok()) return Fail(policy.status());
@@ -203,6 +220,9 @@ int Serve(const ServeFlags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Every file and directory amendsd creates (database, WAL, lock, parents) is private to its
+  // user: the cases are confidential.
+  umask(077);
   CLI::App app{"amendsd: the amends server for client-relationship incidents"};
   app.footer(
       "Examples:\n"
@@ -305,7 +325,8 @@ int main(int argc, char** argv) {
   }
   if (!admin->parsed()) return Serve(serve);
 
-  auto store = OpenStore(db);
+  if (absl::Status made = MakeDatabaseDirectory(db); !made.ok()) return Fail(made);
+  auto store = OpenStore(db, std::cerr);  // stdout is for what the command prints (tokens)
   if (!store.ok()) return Fail(store.status());
   amends::Store& s = **store;
   if (team_add->parsed()) {

@@ -75,6 +75,7 @@ class ChildProcess {
   }
 
   bool started() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
 
   // The next line of stdout without its newline; false at end of output.
   bool ReadLine(std::string* line) {

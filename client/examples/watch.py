@@ -3,10 +3,11 @@
 
   watch.py --server HOST:PORT --cursor-file FILE [--token-file FILE] [--team T]
            [--from-oldest] [--stop-after N] [--stubs DIR]
+           [--ca FILE | --tls] [--cert FILE --key FILE]
 
 An example of using the amends API outside C++, with Debian's python3-grpcio and
 python3-protobuf. The token comes from --token-file, else $AMENDS_TOKEN; the server from
---server, else $AMENDS_SERVER.
+--server, else $AMENDS_SERVER. Over TLS with --ca (else $AMENDS_CA) or --tls (AMENDS_TLS=1).
 
 Stubs: the build generates amends/v1/amends_pb2.py and amends_pb2_grpc.py from
 proto/amends/v1/amends.proto into build/client/examples/python (client/examples/CMakeLists.txt).
@@ -71,6 +72,14 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--server", default=os.environ.get("AMENDS_SERVER"), help="HOST:PORT")
     p.add_argument("--token-file", help="a file holding your token (default: $AMENDS_TOKEN)")
+    p.add_argument("--ca", default=os.environ.get("AMENDS_CA"),
+                   help="connect over TLS, verifying the server with this PEM CA "
+                        "(default: $AMENDS_CA; plaintext without it unless --tls)")
+    p.add_argument("--tls", action="store_true",
+                   default=os.environ.get("AMENDS_TLS") == "1",
+                   help="connect over TLS with the system's roots")
+    p.add_argument("--cert", help="mutual TLS: your PEM client certificate (with --key)")
+    p.add_argument("--key", help="mutual TLS: its PEM private key")
     p.add_argument("--cursor-file", required=True, help="where the last sequence seen is kept")
     p.add_argument("--team", default="", help="only this team's incidents")
     p.add_argument("--from-oldest", action="store_true",
@@ -101,7 +110,20 @@ def main():
                 f"and build the stubs, or point --stubs at them")
 
     metadata = [("authorization", f"Bearer {token.strip()}")]
-    stub = pb_grpc.WatchServiceStub(grpc.insecure_channel(args.server))
+    if bool(args.cert) != bool(args.key):
+        p.error("--cert and --key go together")
+    if args.ca or args.tls or args.cert:
+        def read(path):
+            with open(path, "rb") as f:
+                return f.read()
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=read(args.ca) if args.ca else None,
+            private_key=read(args.key) if args.key else None,
+            certificate_chain=read(args.cert) if args.cert else None)
+        channel = grpc.secure_channel(args.server, credentials)
+    else:
+        channel = grpc.insecure_channel(args.server)
+    stub = pb_grpc.WatchServiceStub(channel)
     seen, backoff = 0, 0.2
     while True:
         request = pb.WatchRequest(team=args.team)

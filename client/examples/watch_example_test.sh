@@ -50,10 +50,11 @@ db=$tmp/amends.db
 token=$(<"$tmp/token")
 [[ $token ]] || fail "amendsd admin user add printed no token"
 
-# start_server [LISTEN]: starts amendsd and sets $server_pid and $server (HOST:PORT).
+# start_server [LISTEN [FLAGS...]]: starts amendsd and sets $server_pid and $server (HOST:PORT).
 start_server() {
   : >"$tmp/server.log"
-  "$amendsd" --db "$db" --listen "${1:-127.0.0.1:0}" --heartbeat 1s >>"$tmp/server.log" 2>&1 &
+  "$amendsd" --db "$db" --listen "${1:-127.0.0.1:0}" --heartbeat 1s "${@:2}" \
+    >>"$tmp/server.log" 2>&1 &
   server_pid=$!
   listening() {
     kill -0 "$server_pid" 2>/dev/null || fail "amendsd exited at start"
@@ -150,5 +151,17 @@ finish restart
 grep -q 'UNAVAILABLE' "$tmp/restart.err" || fail "watch.py did not see the server go away"
 expect restart "[N] #1 escalated by sato, state escalated, client ＡＢＣ商事"
 
+# 4. Over TLS: the server's certificate made by openssl now, verified with --ca.
 stop_server
-echo "PASS: watch.py printed 4 changes, resumed twice from its cursor (last $last_seq)"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+  -subj /CN=localhost -addext subjectAltName=IP:127.0.0.1,DNS:localhost \
+  -keyout "$tmp/tls.key" -out "$tmp/tls.pem" 2>"$tmp/openssl.log" || fail "openssl req"
+start_server 127.0.0.1:0 --tls-cert "$tmp/tls.pem" --tls-key "$tmp/tls.key"
+run_watch tls --stop-after 1 --ca "$tmp/tls.pem"
+wait_for 10 "watch.py to connect over TLS" connected tls
+AMENDS_CA=$tmp/tls.pem cli note 1 "TLS越しのメモ"
+finish tls
+expect tls "[N] #1 note-added by sato, state escalated, client ＡＢＣ商事"
+
+stop_server
+echo "PASS: watch.py printed 5 changes, resumed twice from its cursor, over TLS too (last $last_seq)"
