@@ -14,6 +14,7 @@
 #include "client/incident_view.h"
 #include "client/notification_view.h"
 #include "client/time_input.h"
+#include "client/utf8_text.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/client_context.h"
 
@@ -62,6 +63,9 @@ absl::Status Call(Session& s, Rpc<Request, Response, S> rpc, const Request& requ
   return FromGrpcStatus(status);
 }
 
+// Text for people: through TerminalSafe, so that nothing a user typed acts on the terminal.
+void Print(Session& s, absl::string_view text) { *s.out << TerminalSafe(text); }
+
 absl::Status PrintJson(Session& s, const google::protobuf::Message& message) {
   std::string json;
   const auto status = google::protobuf::util::MessageToJsonString(message, &json);
@@ -72,7 +76,7 @@ absl::Status PrintJson(Session& s, const google::protobuf::Message& message) {
 
 absl::Status PrintIncident(Session& s, const Incident& incident, absl::string_view what) {
   if (s.json) return PrintJson(s, incident);
-  *s.out << RenderChange(incident, what);
+  Print(s, RenderChange(incident, what));
   return absl::OkStatus();
 }
 
@@ -138,9 +142,9 @@ absl::Status PrintIncidents(Session& s, const Incidents& incidents, absl::string
       if (absl::Status status = PrintJson(s, incident); !status.ok()) return status;
     }
   } else if (incidents.empty()) {
-    *s.out << none << "\n";
+    Print(s, absl::StrCat(none, "\n"));
   } else {
-    *s.out << render(incidents, s.now());
+    Print(s, render(incidents, s.now()));
   }
   return absl::OkStatus();
 }
@@ -179,9 +183,12 @@ absl::Status Report(Session& s, const ReportArgs& args) {
     return status;
   }
   if (incident.recurrence()) {
-    *s.out << "recurrence: " << incident.client().name() << " had earlier incidents:";
-    for (const auto& earlier : incident.earlier_incidents()) *s.out << " #" << earlier.id();
-    *s.out << " — the last prevention plan did not hold\n";
+    std::string line = absl::StrCat("recurrence: ", incident.client().name(),
+                                    " had earlier incidents:");
+    for (const auto& earlier : incident.earlier_incidents()) {
+      absl::StrAppend(&line, " #", earlier.id());
+    }
+    Print(s, absl::StrCat(line, " — the last prevention plan did not hold\n"));
   }
   return absl::OkStatus();
 }
@@ -216,7 +223,7 @@ absl::Status Show(Session& s, int64_t id) {
   absl::StatusOr<Incident> incident = GetIncident(s, id);
   if (!incident.ok()) return incident.status();
   if (s.json) return PrintJson(s, *incident);
-  *s.out << RenderIncident(*incident, s.now());
+  Print(s, RenderIncident(*incident, s.now()));
   return absl::OkStatus();
 }
 
@@ -235,7 +242,7 @@ absl::Status Timeline(Session& s, int64_t id) {
   }
   absl::StatusOr<Incident> incident = GetIncident(s, id);  // for the team's time zone
   if (!incident.ok()) return incident.status();
-  *s.out << RenderTimeline(timeline.events(), TeamZone(*incident), s.now());
+  Print(s, RenderTimeline(timeline.events(), TeamZone(*incident), s.now()));
   return absl::OkStatus();
 }
 
@@ -246,7 +253,7 @@ absl::Status Inbox(Session& s) {
     return status;
   }
   if (!s.json) {
-    *s.out << RenderInbox(inbox.items(), s.now());
+    Print(s, RenderInbox(inbox.items(), s.now()));
     return absl::OkStatus();
   }
   for (const amends::v1::InboxItem& item : inbox.items()) {
@@ -417,7 +424,7 @@ absl::StatusOr<amends::v1::ListNotificationsResponse> FetchNotifications(
 absl::Status PrintNotifications(Session& s, const Notifications& notifications,
                                 absl::TimeZone zone, bool with_incident) {
   if (!s.json) {
-    *s.out << RenderNotifications(notifications, zone, s.now(), with_incident);
+    Print(s, RenderNotifications(notifications, zone, s.now(), with_incident));
     return absl::OkStatus();
   }
   for (const Notification& n : notifications) {
@@ -428,7 +435,7 @@ absl::Status PrintNotifications(Session& s, const Notifications& notifications,
 
 absl::Status PrintMe(Session& s, const amends::v1::Me& me) {
   if (s.json) return PrintJson(s, me);
-  *s.out << RenderMe(me);
+  Print(s, RenderMe(me));
   return absl::OkStatus();
 }
 
@@ -466,7 +473,7 @@ absl::Status RetryNotification(Session& s, int64_t id) {
     return status;
   }
   if (s.json) return PrintJson(s, n);
-  *s.out << RenderRetried(n);
+  Print(s, RenderRetried(n));
   return absl::OkStatus();
 }
 
@@ -481,7 +488,7 @@ absl::Status SendTestNotification(Session& s) {
   if (s.json) {
     if (absl::Status status = PrintJson(s, n); !status.ok()) return status;
   } else if (outcome.ok()) {
-    *s.out << *outcome;
+    Print(s, *outcome);
   }
   return outcome.status();
 }

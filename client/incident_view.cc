@@ -39,6 +39,12 @@ class Clock {
   absl::Time now_;
 };
 
+// A multi-line note inside a block: its continuation lines indented, so that no line of it
+// can pass for one of the view's own.
+std::string Continued(absl::string_view text) {
+  return absl::StrReplaceAll(text, {{"\n", "\n      "}});
+}
+
 // "label         value", continuation lines of a multi-line value indented under it.
 void Field(std::string& out, absl::string_view label, absl::string_view value) {
   constexpr size_t kLabelWidth = 19;
@@ -146,10 +152,10 @@ absl::TimeZone TeamZone(const Incident& incident) {
 
 std::string RenderIncident(const Incident& incident, absl::Time now) {
   const Clock clock(TeamZone(incident), now);
-  std::string out = absl::StrCat("#", incident.id(), "  ", incident.summary(), "\n");
+  std::string out = absl::StrCat("#", incident.id(), "  ", OneLine(incident.summary()), "\n");
   if (incident.has_last_hand_over()) {
     const amends::v1::HandOver& h = incident.last_hand_over();
-    absl::StrAppend(&out, "Hand-over from ", OrDash(h.from_owner()), ": ", OrDash(h.note()),
+    absl::StrAppend(&out, "Hand-over from ", OrDash(h.from_owner()), ": ", Continued(OrDash(h.note())),
                     "\n  handed to ", OrDash(h.to_owner()), ", ", clock(h.at(), h.has_at()), "\n");
   }
   absl::StrAppend(&out, "\n");
@@ -197,7 +203,7 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
   absl::StrAppend(&out, "\nFollow-ups:", incident.follow_ups().empty() ? " none" : "", "\n");
   for (const amends::v1::FollowUp& f : incident.follow_ups()) {
     absl::StrAppend(&out, "  ", clock(f.logged_at(), f.has_logged_at()), " ",
-                    OrDash(f.logged_by()), ": ", f.note(), "\n");
+                    OrDash(f.logged_by()), ": ", Continued(f.note()), "\n");
   }
   Deadlines(out, incident, clock);
   Promises(out, incident, clock);

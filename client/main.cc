@@ -118,7 +118,7 @@ class CommandLine {
  public:
   CommandLine() {
     app_.failure_message([](const CLI::App*, const CLI::Error& e) {
-      return absl::StrCat("amends: ", e.what(), " (see --help)\n");
+      return absl::StrCat("amends: ", TerminalSafe(OneLine(e.what())), " (see --help)\n");
     });
     app_.fallthrough();  // global options may follow the command
     app_.require_subcommand(1);
@@ -199,7 +199,7 @@ class CommandLine {
     if (!status.ok()) {
       std::cerr << "amends: "
                 << (status.message().empty() ? absl::StatusCodeToString(status.code())
-                                             : OneLine(status.message()))
+                                             : TerminalSafe(OneLine(status.message())))
                 << "\n";
     }
     return ExitCodeFor(status.code());

@@ -3,6 +3,8 @@
 #include <utf8proc.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 
 namespace amends::cli {
 namespace {
@@ -74,14 +76,41 @@ std::string TruncateToWidth(absl::string_view text, int max_width) {
 }
 
 std::string OneLine(absl::string_view text) {
+  return TerminalSafe(absl::StrReplaceAll(text, {{"\r\n", " "}, {"\n", " "}, {"\r", " "},
+                                                 {"\t", " "}}));
+}
+
+namespace {
+
+bool IsBidiControl(utf8proc_int32_t c) {
+  return c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
+
+void AppendCodepoint(std::string& out, utf8proc_int32_t c) {
+  utf8proc_uint8_t buffer[4];
+  const utf8proc_ssize_t n = utf8proc_encode_char(c, buffer);
+  out.append(reinterpret_cast<const char*>(buffer), static_cast<size_t>(n));
+}
+
+}  // namespace
+
+std::string TerminalSafe(absl::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
     const Step s = Next(text.substr(i));
-    const bool control =
-        s.codepoint >= 0 && utf8proc_category(s.codepoint) == UTF8PROC_CATEGORY_CC;
-    if (control) {
-      out += ' ';
+    const utf8proc_int32_t c = s.codepoint;
+    if (c < 0) {
+      AppendCodepoint(out, 0xFFFD);
+    } else if (c == '\n') {
+      out += '\n';
+    } else if (c < 0x20) {
+      AppendCodepoint(out, 0x2400 + c);  // ␀ ... ␟
+    } else if (c == 0x7F) {
+      AppendCodepoint(out, 0x2421);  // ␡
+    } else if ((c >= 0x80 && c <= 0x9F) || IsBidiControl(c)) {
+      absl::StrAppend(&out, absl::StrFormat("<U+%04X>", c));
     } else {
       out.append(text.data() + i, s.length);
     }

@@ -30,9 +30,17 @@ int DisplayWidth(absl::string_view text);
 // sequence. REQUIRES: max_width >= 1.
 std::string TruncateToWidth(absl::string_view text, int max_width);
 
-// `text` with every control character (newline, tab, ...) replaced by a space, so that it
-// stays on one line of a table.
+// `text` on one line of a table: line breaks and tabs become spaces, and the rest is made
+// TerminalSafe (below), so that its width is measured as it will show.
 std::string OneLine(absl::string_view text);
+
+// `text` safe to print on someone's terminal: nothing in it can move the cursor, clear the
+// screen, set the window title, write the clipboard or reorder what follows. Newlines stay;
+// every other C0 control and DEL becomes its visible Control Pictures symbol ("\x1b" -> "␛",
+// "\t" -> "␉"), a C1 control or a bidirectional control (U+061C, U+200E-F, U+202A-E,
+// U+2066-9) becomes "<U+202E>", and an invalid byte becomes U+FFFD. So an escape sequence
+// shows as "␛]0;title␇" instead of acting.
+std::string TerminalSafe(absl::string_view text);
 
 }  // namespace amends::cli
 

@@ -109,9 +109,11 @@ absl::Status Watcher::Run(amends::v1::WatchService::StubInterface& stub, const W
       const std::optional<int64_t> after = cursor();
       *options_.err << "amends: "
                     << (after.has_value()
-                            ? absl::StrCat("connection lost (", attempt.status.message(),
+                            ? absl::StrCat("connection lost (",
+                                           TerminalSafe(OneLine(attempt.status.message())),
                                            "); reconnecting after #", *after)
-                            : absl::StrCat("cannot reach the server (", attempt.status.message(),
+                            : absl::StrCat("cannot reach the server (",
+                                           TerminalSafe(OneLine(attempt.status.message())),
                                            "); retrying"))
                     << std::endl;
       outage_reported_ = true;
@@ -234,7 +236,7 @@ bool Watcher::Handle(const amends::v1::WatchResponse& response) {
     if (!line.ok()) return false;
     *options_.out << *line;
   } else {
-    *options_.out << RenderWatchLine(change, options_.line_width);
+    *options_.out << TerminalSafe(RenderWatchLine(change, options_.line_width));
   }
   options_.out->flush();
   if (!options_.out->good()) return false;

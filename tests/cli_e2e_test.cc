@@ -118,6 +118,42 @@ TEST_F(CliTest, ListColumnsStayAlignedWithJapaneseText) {
   EXPECT_EQ(column_of(lines[1], "Shipment"), column_of(lines[2], "担当者"));
 }
 
+TEST_F(CliTest, EscapeSequencesAndBidiControlsInTextNeverReachTheTerminal) {
+  // A window title, a cleared screen, the clipboard (OSC 52), a right-to-left override, a C1
+  // control, and a forged line.
+  const std::string hostile =
+      "\x1b]0;pwned\x07\x1b[2J\x1b]52;c;ZWNobyBoaQ==\x07\u202e\xc2\x9b"
+      "31m\nclosed by tanaka";
+  Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind", "complaint",
+                  "--severity", "medium", "--summary", "納期遅れ" + hostile, "--details", hostile});
+  Amends("sato", {"note", "1", hostile});
+  Amends("sato", {"escalate", "1", "--reason", hostile});
+  auto safe = [](const std::string& out) {
+    return out.find('\x1b') == std::string::npos && out.find('\x07') == std::string::npos &&
+           out.find("\u202e") == std::string::npos && out.find("\xc2\x9b") == std::string::npos &&
+           out.find("\nclosed by tanaka") == std::string::npos;
+  };
+  for (const std::vector<std::string>& view :
+       std::vector<std::vector<std::string>>{{"show", "1"}, {"timeline", "1"}, {"list"},
+                                             {"inbox"}, {"client", "ＡＢＣ商事"}}) {
+    const RunResult r = Amends("tanaka", view);
+    EXPECT_TRUE(safe(r.out)) << absl::StrJoin(view, " ") << ":\n" << r.out;
+  }
+  RunResult shown = Amends("tanaka", {"show", "1"});
+  EXPECT_TRUE(absl::StrContains(shown.out, "␛]0;pwned␇")) << shown.out;
+  EXPECT_TRUE(absl::StrContains(shown.out, "<U+202E>")) << shown.out;
+  EXPECT_TRUE(absl::StrContains(shown.out, "<U+009B>")) << shown.out;
+
+  // JSON stays exact: the text as it was typed, escaped by JSON.
+  RunResult json = Amends("tanaka", {"show", "1", "--output", "json"});
+  EXPECT_TRUE(absl::StrContains(json.out, "\\u001b]0;pwned\\u0007")) << json.out;
+
+  // An error that quotes what was typed is made safe too.
+  RunResult error = Amends("tanaka", {"list", "--state", "\x1b[2Jclosed"}, 2);
+  EXPECT_TRUE(safe(error.err)) << error.err;
+  EXPECT_TRUE(absl::StrContains(error.err, "␛[2Jclosed")) << error.err;
+}
+
 TEST_F(CliTest, FailuresPrintOneLineAndExitWithTheirCode) {
   Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
                   "late-deliverable", "--severity", "high", "--summary", "報告書の提出遅れ"});

@@ -73,8 +73,24 @@ TEST(Truncate, KeepsCombiningMarkWithItsBase) {
 
 TEST(Truncate, AsciiKeepsAsMuchAsFits) { EXPECT_EQ(TruncateToWidth("abcdefgh", 5), "abcd…"); }
 
-TEST(OneLine, ControlCharactersBecomeSpaces) {
+TEST(TerminalSafe, EscapeSequencesShowAsSymbolsAndDoNotAct) {
+  EXPECT_EQ(TerminalSafe("\x1b]0;pwned\x07 \x1b[2J"), "␛]0;pwned␇ ␛[2J");
+  EXPECT_EQ(TerminalSafe("a\x7f\tb"), "a␡␉b");
+}
+
+TEST(TerminalSafe, BidiAndC1ControlsAreNamedAndInvalidBytesReplaced) {
+  EXPECT_EQ(TerminalSafe("\u202eACME\u2066"), "<U+202E>ACME<U+2066>");
+  EXPECT_EQ(TerminalSafe("\xc2\x9b" "31m"), "<U+009B>31m");
+  EXPECT_EQ(TerminalSafe("ok\xff"), "ok\uFFFD");
+}
+
+TEST(TerminalSafe, JapaneseAndNewlinesPassUnchanged) {
+  EXPECT_EQ(TerminalSafe("株式会社ＡＢＣ商事\n総務部 山田様"), "株式会社ＡＢＣ商事\n総務部 山田様");
+}
+
+TEST(OneLine, LineBreaksAndTabsBecomeSpacesOtherControlsShow) {
   EXPECT_EQ(OneLine("一行目\n二行目\tend"), "一行目 二行目 end");
+  EXPECT_EQ(OneLine("a\r\nb\x1b[2J"), "a b␛[2J");
 }
 
 TEST(CheckUtf8, InvalidBytesAreRejectedNamingTheOption) {
@@ -995,7 +1011,7 @@ TEST(NotificationView, ControlCharactersInAnswersAreNotPrintedRaw) {
       EXPECT_FALSE((c >= 0 && c < ' ' && c != '\n') || c == '\x7f')
           << "raw control character " << static_cast<int>(c) << " in: " << rendered;
     }
-    EXPECT_THAT(rendered, HasSubstr("550  [2J [31mno  such user ]0;title  end"));
+    EXPECT_THAT(rendered, HasSubstr("550 ␛[2J␛[31mno␇ such user␛]0;title␇ end"));
   }
   absl::StatusOr<std::string> outcome = TestOutcome(ns[0], Tokyo(), kNow);
   ASSERT_FALSE(outcome.ok());
