@@ -5,10 +5,12 @@
 // on stderr and an exit code (exit_code.h). No exception leaves main.
 #include <cstdint>
 #include <exception>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -90,6 +92,22 @@ std::string CheckToken(const std::string& token) {
   return "";
 }
 
+// The token in `path`: its content less surrounding white space, checked like --token.
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("--token-file: cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string token(absl::StripAsciiWhitespace(text.str()));
+  if (token.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--token-file: ", path, " is empty"));
+  }
+  if (std::string problem = CheckToken(token); !problem.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("--token-file: ", path, ": the token ", problem));
+  }
+  return token;
+}
+
 // For counts and numbers: "must be 1 or more" (a non-number is left to CLI11's conversion
 // error).
 std::string CheckPositive(const std::string& text) {
@@ -126,7 +144,13 @@ class CommandLine {
         ->envname("AMENDS_SERVER")
         ->check(CLI::Validator(CheckServer, ""))
         ->capture_default_str();
-    app_.add_option("--token", token_, "your access token, sent as 'authorization: Bearer TOKEN'")
+    app_.add_option("--token-file", token_file_,
+                    "a file holding your access token, used instead of --token (better: a "
+                    "command line is visible to every local user in ps and kept in history)")
+        ->envname("AMENDS_TOKEN_FILE");
+    app_.add_option("--token", token_,
+                    "your access token, sent as 'authorization: Bearer TOKEN'; prefer "
+                    "--token-file or AMENDS_TOKEN")
         ->envname("AMENDS_TOKEN")
         ->check(CLI::Validator(CheckToken, ""));
     // Transport security; the environment gives defaults, as for --server.
@@ -159,6 +183,11 @@ class CommandLine {
       return app_.exit(e) == 0 ? kExitOk : kExitUsage;  // --help → 0
     }
     if (absl::Status status = CheckArgumentsAreUtf8(app_); !status.ok()) return Finish(status);
+    if (!token_file_.empty()) {
+      absl::StatusOr<std::string> token = ReadTokenFile(token_file_);
+      if (!token.ok()) return Finish(token.status());
+      token_ = *std::move(token);
+    }
     if (watch_requested_) return RunWatch();
     absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
         ChannelCredentialsFor(security_);
@@ -662,6 +691,7 @@ class CommandLine {
   std::string server_ = "127.0.0.1:50051";
   ChannelSecurity security_;
   std::string token_;
+  std::string token_file_;
   std::string output_ = "table";
   Target target_;
   ReportArgs report_;

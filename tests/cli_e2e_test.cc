@@ -12,6 +12,7 @@
 #include "gtest/gtest.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
+#include "tests/test_certificates.h"
 
 namespace amends {
 namespace {
@@ -152,6 +153,22 @@ TEST_F(CliTest, EscapeSequencesAndBidiControlsInTextNeverReachTheTerminal) {
   RunResult error = Amends("tanaka", {"list", "--state", "\x1b[2Jclosed"}, 2);
   EXPECT_TRUE(safe(error.err)) << error.err;
   EXPECT_TRUE(absl::StrContains(error.err, "␛[2Jclosed")) << error.err;
+}
+
+TEST_F(CliTest, TokenComesFromAFileGivenByFlagOrEnvironment) {
+  const std::string file = (TestDir() / "token").string();
+  ASSERT_TRUE(WriteWholeFile(file, tokens_["tanaka"] + "\n"));
+  RunResult r = RunCommand({AMENDS_PATH, "--server", address_, "--token-file", file, "me"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, "tanaka")) << r.out;
+  r = RunCommand({AMENDS_PATH, "me"}, {{"AMENDS_SERVER", address_}, {"AMENDS_TOKEN_FILE", file}});
+  EXPECT_TRUE(absl::StrContains(r.out, "tanaka")) << r.out << r.err;
+
+  const std::string empty = (TestDir() / "empty").string();
+  ASSERT_TRUE(WriteWholeFile(empty, ""));
+  r = RunCommand({AMENDS_PATH, "--server", address_, "--token-file", empty, "me"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "amends: --token-file: " + empty + " is empty\n");
 }
 
 TEST_F(CliTest, FailuresPrintOneLineAndExitWithTheirCode) {
