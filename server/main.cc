@@ -146,6 +146,9 @@ int Serve(const ServeFlags& flags) {
   // Before the database is opened, so that a mistake in the file creates nothing.
   absl::StatusOr<std::optional<amends::v1::NotifyConfig>> notify = LoadNotify(flags.notify);
   if (!notify.ok()) return Fail(notify.status());
+  // Before gRPC starts any thread (making credentials may), so that every thread has the
+  // signals blocked and only sigwait below receives them.
+  sigset_t signals = BlockShutdownSignals();
   amends::TransportSecurity security = flags.security;
   security.listen = listen;
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
@@ -158,7 +161,6 @@ int Serve(const ServeFlags& flags) {
                  "else encrypts them"
               << std::endl;
   }
-  sigset_t signals = BlockShutdownSignals();  // before gRPC starts its threads
   if (absl::Status made = MakeDatabaseDirectory(db); !made.ok()) return Fail(made);
   absl::StatusOr<amends::ServerLock> lock = amends::ServerLock::Take(db);  // before opening
   if (!lock.ok()) return Fail(lock.status());
