@@ -12,9 +12,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <thread>
 
 #include "CLI/CLI.hpp"
@@ -23,10 +21,12 @@
 #include "server/admin.h"
 #include "server/amends_server.h"
 #include "server/core/clock.h"
+#include "server/core/loopback.h"
 #include "server/core/policy.h"
 #include "server/default_policy.h"
 #include "server/database_files.h"
 #include "server/demo.h"
+#include "server/flag_file.h"
 #include "server/mail/notify_config.h"
 #include "server/transport_security.h"
 #include "storage/sqlite_store.h"
@@ -62,15 +62,6 @@ absl::StatusOr<std::unique_ptr<amends::SqliteStore>> OpenStore(const std::string
   return amends::SqliteStore::Open(path);
 }
 
-// The content of the file a flag names; INVALID_ARGUMENT naming the flag if it cannot be read.
-absl::StatusOr<std::string> ReadFlagFile(absl::string_view flag, const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The policy in `path`, or the built-in default when empty; then checks that every team an
 // escalation chain names exists, so that a typo stops the server now, not at a breach.
 absl::StatusOr<amends::Policy> LoadPolicy(const std::string& path, amends::Store& store) {
@@ -78,7 +69,7 @@ absl::StatusOr<amends::Policy> LoadPolicy(const std::string& path, amends::Store
   if (path.empty()) {
     policy = amends::Policy::Parse(amends::DefaultPolicyText(), amends::kDefaultPolicyName);
   } else {
-    absl::StatusOr<std::string> text = ReadFlagFile("--policy", path);
+    absl::StatusOr<std::string> text = amends::ReadFlagFile("--policy", path);
     if (!text.ok()) return text.status();
     policy = amends::Policy::Parse(*text, path);
   }
@@ -129,7 +120,7 @@ struct ServeFlags {
 // The channels of --notify FILE, checked like the policy (line and field of a mistake).
 absl::StatusOr<std::optional<amends::v1::NotifyConfig>> LoadNotify(const std::string& path) {
   if (path.empty()) return std::nullopt;
-  absl::StatusOr<std::string> text = ReadFlagFile("--notify", path);
+  absl::StatusOr<std::string> text = amends::ReadFlagFile("--notify", path);
   if (!text.ok()) return text.status();
   absl::StatusOr<amends::v1::NotifyConfig> config = amends::ParseNotifyConfig(*text, path);
   if (!config.ok()) return config.status();

@@ -1,16 +1,12 @@
 #include "server/transport_security.h"
 
-#include <arpa/inet.h>
-
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
+#include "server/core/loopback.h"
+#include "server/flag_file.h"
 
 namespace amends {
 namespace {
@@ -19,11 +15,9 @@ namespace {
 // ("CERTIFICATE", "PRIVATE KEY": any "-----BEGIN ... PRIVATE KEY-----").
 absl::Status CheckPemFile(absl::string_view flag, const std::string& path,
                           absl::string_view kind) {
-  std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string content = text.str();
+  absl::StatusOr<std::string> text = ReadFlagFile(flag, path);
+  if (!text.ok()) return text.status();
+  const std::string& content = *text;
   const bool found = kind == "CERTIFICATE"
                          ? absl::StrContains(content, "-----BEGIN CERTIFICATE-----")
                          : absl::StrContains(content, "PRIVATE KEY-----");
@@ -35,20 +29,6 @@ absl::Status CheckPemFile(absl::string_view flag, const std::string& path,
 }
 
 }  // namespace
-
-bool IsLoopbackListen(absl::string_view listen) {
-  absl::string_view host = listen.substr(0, listen.rfind(':'));
-  if (absl::ConsumePrefix(&host, "[")) {
-    if (!absl::ConsumeSuffix(&host, "]")) return false;
-  }
-  if (absl::EqualsIgnoreCase(host, "localhost")) return true;
-  const std::string h(host);
-  in_addr v4{};
-  if (inet_pton(AF_INET, h.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, h.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
-  return false;
-}
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
     const TransportSecurity& s) {

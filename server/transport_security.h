@@ -34,9 +34,6 @@ struct TransportSecurity {
   bool insecure = false;  // --insecure: plaintext on a non-loopback address, knowingly
 };
 
-// True when `listen` (HOST:PORT) names a loopback host: 127.0.0.0/8, ::1 or localhost.
-bool IsLoopbackListen(absl::string_view listen);
-
 // The credentials to listen with; INVALID_ARGUMENT naming the flag for a missing or unreadable
 // file, a key without a certificate (or the reverse), a client CA without TLS, or plaintext on
 // a non-loopback address without `insecure`.

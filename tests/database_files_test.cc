@@ -38,15 +38,7 @@ class DatabaseFilesTest : public ::testing::Test {
   std::unique_ptr<ChildProcess> Serve(std::string* address, std::string* said = nullptr) {
     auto server = std::make_unique<ChildProcess>(
         std::vector<std::string>{AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"});
-    std::string line;
-    while (server->ReadLine(&line)) {
-      if (said != nullptr) *said += line + "\n";
-      if (absl::StartsWith(line, "amendsd listening on ")) {
-        *address = line.substr(std::string("amendsd listening on ").size());
-        return server;
-      }
-    }
-    ADD_FAILURE() << "amendsd did not start";
+    EXPECT_TRUE(StartServer(*server, address, said)) << "amendsd did not start";
     return server;
   }
 

@@ -161,10 +161,12 @@ inline RunResult RunCommand(const std::vector<std::string>& argv,
   return ChildProcess(argv, env).Wait();
 }
 
-// Starts amendsd on a free loopback port; sets *address to where it listens.
-inline bool StartServer(ChildProcess& server, std::string* address) {
+// Starts amendsd on a free loopback port; sets *address to where it listens, and appends what
+// it said up to then (one "\n"-ended line each) to *said if given.
+inline bool StartServer(ChildProcess& server, std::string* address, std::string* said = nullptr) {
   std::string line;
   while (server.ReadLine(&line)) {
+    if (said != nullptr) *said += line + "\n";
     const std::string prefix = "amendsd listening on ";
     if (line.rfind(prefix, 0) == 0) {
       *address = line.substr(prefix.size());

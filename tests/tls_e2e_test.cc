@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "server/core/loopback.h"
 #include "server/transport_security.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
@@ -42,15 +43,7 @@ class TlsTest : public ::testing::Test {
     std::vector<std::string> argv = {AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"};
     argv.insert(argv.end(), flags.begin(), flags.end());
     server_ = std::make_unique<ChildProcess>(argv);
-    std::string line;
-    while (server_->ReadLine(&line)) {
-      if (said != nullptr) *said += line + "\n";
-      if (absl::StartsWith(line, "amendsd listening on ")) {
-        address_ = line.substr(std::string("amendsd listening on ").size());
-        return;
-      }
-    }
-    FAIL() << "amendsd did not start";
+    ASSERT_TRUE(StartServer(*server_, &address_, said)) << "amendsd did not start";
   }
 
   // `amends ARGS list` with the token and server in the environment, plus `env`.

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
+#include "server/core/loopback.h"
 #include "server/core/textproto_checker.h"
 #include "server/mail/mime.h"
 
@@ -20,14 +21,6 @@ constexpr absl::Duration kDefaultTimeout = absl::Seconds(30);
 
 absl::Status Invalid(absl::string_view field, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
-}
-
-bool IsLoopback(const std::string& host) {
-  if (absl::EqualsIgnoreCase(host, "localhost")) return true;
-  in_addr v4;
-  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
-  in6_addr v6;
-  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 bool HasControl(absl::string_view text) { return HeaderSafe(text) != text; }
@@ -96,7 +89,7 @@ absl::StatusOr<SmtpEndpoint> ParseSmtpServer(absl::string_view server) {
     return Invalid(kField, absl::StrCat(quoted, ": the port must be a number from 1 to 65535"));
   }
   endpoint.host = std::string(host);
-  endpoint.loopback = IsLoopback(endpoint.host);
+  endpoint.loopback = IsLoopbackHost(endpoint.host);
   return endpoint;
 }
 
