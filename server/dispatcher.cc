@@ -1,5 +1,8 @@
 #include "server/dispatcher.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <iostream>
@@ -21,6 +24,9 @@ constexpr absl::Duration kFetchEvery = absl::Milliseconds(5);
 // Delivery results are written once this many are waiting, or this long after the last write.
 constexpr size_t kRecordBatch = 64;
 constexpr absl::Duration kRecordEvery = absl::Milliseconds(50);
+// The nice value of the workers that send routine mail: the lowest CPU priority, so that when
+// the machine is busy the write path is served first and routine mail waits.
+constexpr int kRoutineNice = 19;
 
 }  // namespace
 
@@ -147,7 +153,14 @@ absl::StatusOr<v1::Notification> Dispatcher::SendNow(v1::Notification n) {
 void Dispatcher::Start() {
   absl::MutexLock lock(&mu_);
   if (loop_.joinable() || stopping_) return;
-  for (int i = 0; i < options_.parallel; ++i) workers_.emplace_back([this] { Work(); });
+  for (int i = 0; i < options_.parallel; ++i) {
+    workers_.emplace_back([this] {
+      // Per thread on Linux. Only ever lowered, which needs no privilege; failing is harmless.
+      (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kRoutineNice);
+      Work(/*urgent_only=*/false);
+    });
+  }
+  workers_.emplace_back([this] { Work(/*urgent_only=*/true); });
   loop_ = std::thread([this] { Loop(); });
 }
 
@@ -184,13 +197,21 @@ void Dispatcher::Record(std::vector<v1::Notification> done) {
   for (const v1::Notification& n : done) in_flight_.erase(n.id());
 }
 
-void Dispatcher::Work() {
+void Dispatcher::Work(bool urgent_only) {
   absl::MutexLock lock(&mu_);
   for (;;) {
-    while (!stopping_ && queue_.empty()) work_cv_.Wait(&mu_);
+    auto next = queue_.end();
+    while (!stopping_ &&
+           (next = std::find_if(queue_.begin(), queue_.end(),
+                                [](const v1::Notification& n) { return n.urgent(); })) ==
+               queue_.end() &&
+           (urgent_only || queue_.empty())) {
+      work_cv_.Wait(&mu_);
+    }
     if (stopping_) return;
-    v1::Notification n = std::move(queue_.front());
-    queue_.pop_front();
+    if (next == queue_.end()) next = queue_.begin();
+    v1::Notification n = std::move(*next);
+    queue_.erase(next);
     ++sending_;
     mu_.Unlock();
     v1::Notification done = Attempt(std::move(n));

@@ -2,7 +2,7 @@
 // delivery log.
 //
 // Each pending notification due by the clock (not_before passed) is handed to one of
-// `parallel` workers, which sends it through the Mailer with the Mailer's per-attempt timeout;
+// `parallel` workers (plus one for urgent rows only; see Start()), which sends it through the Mailer with the Mailer's per-attempt timeout;
 // a slow or failing mail server holds up only the workers on it, never the write path (the
 // writer only writes rows) and never other notifications beyond those workers (no
 // head-of-line batch); urgent notifications are taken first. Every attempt is appended to the
@@ -72,8 +72,10 @@ class Dispatcher {
   // it with its outcome.
   absl::StatusOr<v1::Notification> SendNow(v1::Notification n);
 
-  // Runs on `parallel` worker threads and one loop thread that polls the store at each due
-  // time and whenever woken. Stop() (or the destructor) ends them after the attempts in
+  // Runs on `parallel` worker threads at the lowest CPU priority, one more worker at normal
+  // priority that sends urgent rows only, and one loop thread that polls the store at each due
+  // time and whenever woken: on a busy machine the write path and urgent mail come before
+  // routine mail. Stop() (or the destructor) ends them after the attempts in
   // progress.
   void Start();
   void Stop();
@@ -86,7 +88,8 @@ class Dispatcher {
   // The Message-ID of `n` (stable: from its id, or creation time for a test message).
   std::string MessageId(const v1::Notification& n) const;
   void Loop();
-  void Work();
+  // A worker's loop: takes the first urgent row queued, or (unless urgent_only) the first row.
+  void Work(bool urgent_only);
   // Writes the outcomes of finished attempts and forgets them as in flight.
   void Record(std::vector<v1::Notification> done);
 

@@ -103,6 +103,7 @@ struct SmtpServerOptions {
   std::string auth;  // "USER:PASS": AUTH PLAIN or LOGIN required with these
   int refuse = 0;    // e.g. 550: every RCPT answered "550 5.1.1 <...>: mailbox unavailable"
   std::string refuse_only;  // with refuse: only recipients whose address starts with this
+  std::string hold;  // recipients whose address starts with this are answered after 5 seconds
 };
 
 class SmtpServer {
@@ -199,6 +200,7 @@ class SmtpServer {
     if (!options_.auth.empty()) argv.insert(argv.end(), {"--auth", options_.auth});
     if (options_.refuse != 0) argv.insert(argv.end(), {"--refuse", absl::StrCat(options_.refuse)});
     if (!options_.refuse_only.empty()) argv.insert(argv.end(), {"--refuse-only", options_.refuse_only});
+    if (!options_.hold.empty()) argv.insert(argv.end(), {"--hold", options_.hold});
     auto process = std::make_unique<ChildProcess>(argv);
     std::string line;
     int listening = 0;

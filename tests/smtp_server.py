@@ -16,6 +16,8 @@ Prints "READY <port>" once listening; exits 0 on SIGTERM or SIGINT.
   --auth USER:PASS               require AUTH (PLAIN or LOGIN) with these credentials
   --refuse CODE                  answer every RCPT with CODE, e.g. 550 or 450
   --refuse-only PREFIX           with --refuse: only recipients whose address starts with PREFIX
+  --hold PREFIX                  answer DATA for recipients whose address starts with PREFIX only
+                                 after 5 seconds (a slow mail server; other connections go on)
   --sink FILE                    for benchmarks: instead of OUT, append one line per message to
                                  FILE, "<arrival, Unix seconds>\t<bytes>\t<Message-ID>\t<subject>"
                                  (subject decoded, tabs and line breaks as spaces), written at
@@ -39,8 +41,9 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Handler:
-    def __init__(self, out, refuse, refuse_only):
+    def __init__(self, out, refuse, refuse_only, hold):
         self.out = out
+        self.hold = hold
         self.refuse = refuse
         self.refuse_only = refuse_only or ""
         self.count = sum(1 for f in os.listdir(out) if f.endswith(".eml"))
@@ -53,6 +56,8 @@ class Handler:
         return "250 2.1.5 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.hold and any(a.startswith(self.hold) for a in envelope.rcpt_tos):
+            await asyncio.sleep(5)
         self.count += 1
         n = self.count
         raw = envelope.original_content
@@ -129,7 +134,7 @@ async def serve(args):
         handler = SinkHandler(args.sink)
     else:
         os.makedirs(args.out, exist_ok=True)
-        handler = Handler(args.out, args.refuse, args.refuse_only)
+        handler = Handler(args.out, args.refuse, args.refuse_only, args.hold)
     tls = None
     if args.starttls_cert:
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -162,6 +167,7 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--refuse", type=int)
     parser.add_argument("--refuse-only")
+    parser.add_argument("--hold")
     parser.add_argument("--sink")
     args = parser.parse_args()
     if not args.out and not args.sink:
