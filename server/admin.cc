@@ -79,6 +79,12 @@ absl::StatusOr<User> EditUserContact(Store& store, absl::string_view name,
 }
 
 absl::StatusOr<std::string> RotateToken(Store& store, absl::string_view user) {
+  absl::StatusOr<User> found = store.GetUser(user);
+  if (!found.ok()) return found.status();
+  if (!found->active) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(user, " is deactivated: a deactivated user gets no token"));
+  }
   absl::StatusOr<std::string> token = NewToken();
   if (!token.ok()) return token.status();
   if (auto s = store.SetTokenHash(user, HashToken(*token)); !s.ok()) return s;
@@ -87,6 +93,25 @@ absl::StatusOr<std::string> RotateToken(Store& store, absl::string_view user) {
 
 absl::Status RevokeToken(Store& store, absl::string_view user) {
   return store.SetTokenHash(user, "");
+}
+
+absl::StatusOr<std::vector<int64_t>> DeactivateUser(Store& store, absl::string_view name) {
+  if (absl::Status s = store.DeactivateUser(name); !s.ok()) return s;
+  absl::StatusOr<User> user = store.GetUser(name);
+  if (!user.ok()) return user.status();
+  std::vector<int64_t> owned;
+  for (int64_t before = 0;;) {
+    absl::StatusOr<std::vector<v1::Incident>> page =
+        store.ListIncidents({.team = user->team,
+                             .owner = user->name,
+                             .all_confidential = true,
+                             .open_only = true,
+                             .before_id = before});
+    if (!page.ok()) return page.status();
+    if (page->empty()) return owned;
+    for (const v1::Incident& incident : *page) owned.push_back(incident.id());
+    before = page->back().id();
+  }
 }
 
 absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store) {
@@ -104,7 +129,9 @@ absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store) {
     if (u.language.empty()) absl::StrAppend(&language, " (team's)");
     lines.push_back(absl::StrFormat("%-20s team=%s role=%s email=%s lang=%s%s", u.name, u.team,
                                     u.role, u.email.empty() ? "-" : u.email, language,
-                                    u.has_token ? "" : " (token revoked)"));
+                                    !u.active      ? " (deactivated)"
+                                    : u.has_token ? ""
+                                                  : " (token revoked)"));
   }
   return lines;
 }

@@ -41,9 +41,15 @@ struct ContactEdit {
 // Applies the edit and returns the user as stored after it. NOT_FOUND if there is no user.
 absl::StatusOr<User> EditUserContact(Store& store, absl::string_view name,
                                      const ContactEdit& edit);
-// Issues a new token; the old one stops working. Returns the new token.
+// Issues a new token; the old one stops working. Returns the new token. FAILED_PRECONDITION
+// for a deactivated user.
 absl::StatusOr<std::string> RotateToken(Store& store, absl::string_view user);
 absl::Status RevokeToken(Store& store, absl::string_view user);
+// Deactivates a user who has left (Store::DeactivateUser): their tokens stop working at once;
+// they can no longer be given incidents, measures or promises and are told of nothing. What
+// they did stays in the timelines under their name. Returns the ids of the open incidents they
+// still own, newest first, for someone to hand over. A deactivated user gets no new token.
+absl::StatusOr<std::vector<int64_t>> DeactivateUser(Store& store, absl::string_view name);
 // One line per user: name, team, role, mail address, language (their own, or the team's
 // marked as such), and whether they hold a token.
 absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store);

@@ -18,7 +18,12 @@ absl::StatusOr<Actor> ToActor(const User& user) {
   if (!role) {
     return absl::InternalError(absl::StrCat("user ", user.name, " has unknown role ", user.role));
   }
-  return Actor{user.name, user.team, *role};
+  return Actor{.name = user.name,
+               .team = user.team,
+               .role = *role,
+               .standing = !user.active      ? Standing::kDeactivated
+                           : !user.has_token ? Standing::kRevoked
+                                             : Standing::kActive};
 }
 
 absl::StatusOr<Actor> Authenticator::Authenticate(absl::string_view authorization) const {

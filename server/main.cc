@@ -7,7 +7,10 @@
 //   amendsd admin [--db PATH] team calendar NAME [--hours D=HH:MM-HH:MM]... [--holiday DATE]...
 //   amendsd admin [--db PATH] user add NAME --team T --role ROLE [--email ADDR] [--lang ja|en]
 //   amendsd admin [--db PATH] user set NAME [--email ADDR] [--lang ja|en] | user list
+//   amendsd admin [--db PATH] user deactivate NAME
 //   amendsd admin [--db PATH] token rotate USER | token revoke USER
+//   amendsd admin [--db PATH] backup FILE
+//   amendsd check [--db PATH]
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -34,6 +37,8 @@
 namespace {
 
 constexpr absl::Duration kShutdownGrace = absl::Seconds(10);
+// The start-up integrity check reads the file for at most this long (`amendsd check` reads all).
+constexpr absl::Duration kStartCheckBudget = absl::Milliseconds(300);
 
 int Fail(const absl::Status& status) {
   std::cerr << "amendsd: " << status.message() << "\n";
@@ -60,6 +65,55 @@ absl::StatusOr<std::unique_ptr<amends::SqliteStore>> OpenStore(const std::string
   if (!tightened.ok()) return tightened.status();
   for (const std::string& line : *tightened) log << "amendsd: " << line << std::endl;
   return amends::SqliteStore::Open(path);
+}
+
+// SQLite's quick check of the database at `path`, within kStartCheckBudget: DATA_LOSS naming the
+// damage if it finds any; says on `log` if the file was too large to read whole.
+absl::Status CheckAtStart(const std::string& path, std::ostream& log) {
+  absl::StatusOr<amends::SqliteStore::Integrity> integrity =
+      amends::SqliteStore::CheckIntegrity(path, /*full=*/false, kStartCheckBudget);
+  if (!integrity.ok()) {
+    return absl::Status(integrity.status().code(),
+                        absl::StrCat("database ", path, ": ", integrity.status().message()));
+  }
+  if (!integrity->problems.empty()) {
+    constexpr size_t kShown = 3;
+    std::string found;
+    for (size_t i = 0; i < integrity->problems.size() && i < kShown; ++i) {
+      absl::StrAppend(&found, "\n  ", integrity->problems[i]);
+    }
+    return absl::DataLossError(absl::StrCat(
+        "database ", path, " is damaged; not serving it. SQLite found:", found,
+        "\nRun `amendsd check --db ", path,
+        "` for the whole report, then restore the last good backup (README, \"Deploying\")"));
+  }
+  if (!integrity->complete) {
+    log << "amendsd: the start-up check read part of " << path << " ("
+        << integrity->pages << " pages) in " << absl::FormatDuration(kStartCheckBudget)
+        << "; `amendsd check` reads all of it" << std::endl;
+  }
+  return absl::OkStatus();
+}
+
+// `amendsd check`: SQLite's full integrity check; prints what it found. 0 if sound.
+int CheckCommand(const std::string& path) {
+  absl::StatusOr<amends::SqliteStore::Integrity> integrity =
+      amends::SqliteStore::CheckIntegrity(path, /*full=*/true, absl::InfiniteDuration());
+  if (!integrity.ok()) {
+    std::cerr << "amendsd: database " << path << ": " << integrity.status().message() << "\n";
+    return 1;
+  }
+  if (integrity->problems.empty()) {
+    std::cout << path << ": sound (SQLite's integrity_check of " << integrity->pages
+              << " pages found nothing wrong)\n";
+    return 0;
+  }
+  for (const std::string& problem : integrity->problems) std::cout << problem << "\n";
+  std::cout << path << ": damaged (" << integrity->problems.size()
+            << (integrity->problems.size() >= 100 ? " or more" : "")
+            << " problems). Stop amendsd and restore the last good backup (README, "
+               "\"Deploying\")\n";
+  return 1;
 }
 
 // The policy in `path`, or the built-in default when empty; then checks that every team an
@@ -157,6 +211,7 @@ int Serve(const ServeFlags& flags) {
   if (!lock.ok()) return Fail(lock.status());
   auto store = OpenStore(db, std::cout);
   if (!store.ok()) return Fail(store.status());
+  if (absl::Status sound = CheckAtStart(db, std::cout); !sound.ok()) return Fail(sound);
   absl::StatusOr<amends::Policy> policy = LoadPolicy(flags.policy, **store);
   if (!policy.ok()) return Fail(policy.status());
   amends::RealClock clock;
@@ -224,7 +279,9 @@ int main(int argc, char** argv) {
       "  amendsd admin team calendar 営業一課 --hours mon-fri=09:00-18:00 --holiday 2026-12-29\n"
       "  amendsd admin user add tanaka --team 営業一課 --role manager   # prints the token\n"
       "  amendsd admin user set tanaka --email tanaka@example.co.jp --lang ja\n"
-      "  amendsd admin token revoke sato");
+      "  amendsd admin token revoke sato\n"
+      "  amendsd admin backup /backups/amends-2026-12-06.db   # while amendsd serves\n"
+      "  amendsd check                                 # SQLite's full integrity check");
   ServeFlags serve;
   std::string& db = serve.db;
   app.add_option("--db", db, "SQLite database file (created if missing)")->capture_default_str();
@@ -305,17 +362,32 @@ int main(int argc, char** argv) {
   CLI::Option* set_lang = user_set->add_option("--lang", lang, lang_help);
   CLI::App* user_list =
       user_cmd->add_subcommand("list", "list users with their mail address and language");
+  CLI::App* user_deactivate = user_cmd->add_subcommand(
+      "deactivate", "for someone who has left: revoke their token for good; they can no "
+                    "longer be given incidents, measures or promises, and are told nothing. "
+                    "Timelines keep their name");
+  user_deactivate->add_option("NAME", name, "user name")->required();
   CLI::App* token_cmd = admin->add_subcommand("token", "manage tokens")->require_subcommand(1);
   CLI::App* token_rotate = token_cmd->add_subcommand("rotate", "issue a new token, void the old");
   token_rotate->add_option("USER", name, "user name")->required();
   CLI::App* token_revoke = token_cmd->add_subcommand("revoke", "void the user's token");
   token_revoke->add_option("USER", name, "user name")->required();
+  std::string backup_file;
+  CLI::App* backup = admin->add_subcommand(
+      "backup", "copy the database, consistent, to a new file, also while amendsd serves it "
+                "(README, \"Deploying\", says how to restore)");
+  backup->add_option("FILE", backup_file, "the copy to write; must not exist")->required();
+  CLI::App* check = app.add_subcommand(
+      "check", "run SQLite's full integrity check of the database, also while amendsd serves "
+               "it; exit 1 if damaged");
+  check->add_option("--db", db, "SQLite database file")->capture_default_str();
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  if (check->parsed()) return CheckCommand(db);
   if (!admin->parsed()) return Serve(serve);
 
   if (absl::Status made = MakeDatabaseDirectory(db); !made.ok()) return Fail(made);
@@ -355,6 +427,20 @@ int main(int argc, char** argv) {
   } else if (token_revoke->parsed()) {
     if (auto st = amends::RevokeToken(s, name); !st.ok()) return Fail(st);
     std::cerr << "token of " << name << " revoked\n";
+  } else if (user_deactivate->parsed()) {
+    auto owned = amends::DeactivateUser(s, name);
+    if (!owned.ok()) return Fail(owned.status());
+    std::cerr << "user " << name << " deactivated: token revoked; given no more incidents, "
+              << "measures or promises, and told nothing\n";
+    if (!owned->empty()) {
+      std::cerr << name << " still owns " << owned->size() << " open incident(s), to hand over "
+                << "with `amends assign ID NEW_OWNER --note ...`:";
+      for (int64_t id : *owned) std::cerr << " #" << id;
+      std::cerr << "\n";
+    }
+  } else if (backup->parsed()) {
+    if (auto st = (*store)->BackupTo(backup_file); !st.ok()) return Fail(st);
+    std::cerr << "backed up " << db << " to " << backup_file << "\n";
   }
   return 0;
 }

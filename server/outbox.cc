@@ -74,7 +74,9 @@ absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& co
 
   absl::flat_hash_set<std::string> told;
   auto tell = [&](const Notice& notice, const User& user) -> absl::Status {
-    if (!user.has_token || user.name == change.event.actor() || !told.insert(user.name).second) {
+    // Whoever cannot act (token revoked, deactivated) is told nothing.
+    if (!user.active || !user.has_token || user.name == change.event.actor() ||
+        !told.insert(user.name).second) {
       return absl::OkStatus();
     }
     absl::StatusOr<const Team*> team = team_of(user.team);

@@ -1,18 +1,17 @@
-// absl::Status -> grpc::Status. The canonical codes are the same numbers in both.
+// absl::Status -> grpc::Status, for every answer a handler gives. The canonical codes are the
+// same numbers in both. A storage error (storage/storage_error.h) keeps its code, but its
+// message (SQL, file paths) goes only to the server's log, stamped with the time; the client
+// is told what kind of failure it was and when, so that an operator can find the detail.
+// Thread-safe.
 #ifndef AMENDS_SERVER_STATUS_MAP_H_
 #define AMENDS_SERVER_STATUS_MAP_H_
-
-#include <string>
 
 #include "absl/status/status.h"
 #include "grpcpp/support/status.h"
 
 namespace amends {
 
-inline grpc::Status ToGrpc(const absl::Status& s) {
-  if (s.ok()) return grpc::Status::OK;
-  return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
-}
+grpc::Status ToGrpc(const absl::Status& s);
 
 }  // namespace amends
 

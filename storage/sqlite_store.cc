@@ -1,8 +1,12 @@
 #include "storage/sqlite_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iterator>
 #include <system_error>
@@ -16,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "storage/storage_error.h"
 
 namespace amends {
 namespace {
@@ -122,35 +127,52 @@ constexpr const char* kMigrations[] = {
     -- Only failures are listed by team (the managers' inbox and --failed).
     CREATE INDEX notifications_failed_by_team ON notifications(team, id) WHERE state = 4;
     )sql",
+    // 6: the file says it is an amends database (kApplicationId), so that a start on another
+    // program's database is refused rather than migrated; users can be deactivated.
+    R"sql(
+    PRAGMA application_id = 1634561636;
+    ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+    )sql",
 };
 constexpr int kLatestVersion = std::size(kMigrations);
+// "amnd": the SQLite header's application_id of an amends database (migration 6).
+constexpr int64_t kApplicationId = 0x616D6E64;
+static_assert(kApplicationId == 1634561636);
+// Databases from before migration 6 carry no application_id; they are known by the tables of
+// migration 1.
+constexpr int kFirstMarkedVersion = 6;
 
 constexpr int kBusyTimeoutMs = 5000;
 // Read connections kept open between uses: as many as the reads that run at once under load, so
 // that a busy server does not open a connection (and prepare its statements) per call.
 constexpr size_t kMaxIdleReaders = 64;
 
-// The Status for a failed SQLite call; `what` says what we were doing.
-absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
-  const std::string message = absl::StrCat(
-      what, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc), " (sqlite ", rc, ")");
+// The canonical code of SQLite's (extended) result code `rc`.
+absl::StatusCode SqliteCode(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return absl::UnavailableError(message);
+      return absl::StatusCode::kUnavailable;
     case SQLITE_CONSTRAINT:
-      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return absl::AlreadyExistsError(message);
-      }
-      return absl::FailedPreconditionError(message);
+      return rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY
+                 ? absl::StatusCode::kAlreadyExists
+                 : absl::StatusCode::kFailedPrecondition;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-      return absl::DataLossError(message);
+      return absl::StatusCode::kDataLoss;
     case SQLITE_FULL:
-      return absl::ResourceExhaustedError(message);
+      return absl::StatusCode::kResourceExhausted;
     default:
-      return absl::InternalError(message);
+      return absl::StatusCode::kInternal;
   }
+}
+
+// The Status for a failed SQLite call, marked as a storage error; `what` says what we were
+// doing.
+absl::Status SqliteError(sqlite3* db, int rc, absl::string_view what) {
+  const std::string message = absl::StrCat(
+      what, ": ", db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc), " (sqlite ", rc, ")");
+  return MarkStorageError(absl::Status(SqliteCode(rc), message));
 }
 
 int64_t ToUnixMicros(const google::protobuf::Timestamp& t) {
@@ -218,8 +240,8 @@ class Statement {
   absl::Status Parse(int col, google::protobuf::MessageLite& message) const {
     const void* p = sqlite3_column_blob(stmt_, col);
     if (!message.ParseFromArray(p, sqlite3_column_bytes(stmt_, col))) {
-      return absl::DataLossError(
-          absl::StrCat("stored ", message.GetTypeName(), " does not parse: ", sqlite3_sql(stmt_)));
+      return MarkStorageError(absl::DataLossError(
+          absl::StrCat("stored ", message.GetTypeName(), " does not parse: ", sqlite3_sql(stmt_))));
     }
     return absl::OkStatus();
   }
@@ -302,10 +324,12 @@ class Connection {
     if (!stmt.ok()) return stmt.status();
     absl::StatusOr<bool> row = stmt->Step();
     if (!row.ok()) return row.status();
-    if (!*row) return absl::InternalError(absl::StrCat(pragma, " returned no row"));
+    if (!*row) return MarkStorageError(absl::InternalError(absl::StrCat(pragma, " returned no row")));
     return stmt->Int64(0);
   }
 
+  // Whether SQLite opened the file read-only (it does so silently when it may not write it).
+  bool ReadOnly() const { return sqlite3_db_readonly(db_, "main") == 1; }
   // The extended result code of the last failed call, e.g. SQLITE_CONSTRAINT_FOREIGNKEY.
   int ErrorCode() const { return sqlite3_extended_errcode(db_); }
   int Changes() const { return sqlite3_changes(db_); }
@@ -388,13 +412,42 @@ absl::StatusOr<int64_t> PrunedThrough(Connection& conn) {
                           conn.Prepare("SELECT pruned_through FROM stream_window WHERE id = 0"));
   AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Step());
   // Migration 4 inserts the row and nothing deletes it.
-  if (!found) return absl::DataLossError("stream_window has no row");
+  if (!found) return MarkStorageError(absl::DataLossError("stream_window has no row"));
   return stmt.Int64(0);
 }
 
 // At most this many stream entries are pruned per transaction, so that a large backlog never
 // holds the write lock (and the commits behind it) for long.
 constexpr int kPruneBatch = 1000;
+
+// OK if the database conn is in (at schema version `version`) is an amends database or a new,
+// empty file; FAILED_PRECONDITION, saying why, if it is another program's.
+absl::Status CheckIsAmendsDatabase(Connection& conn, int64_t version) {
+  AMENDS_ASSIGN_OR_RETURN(const int64_t application_id, conn.PragmaInt("PRAGMA application_id"));
+  if (application_id == kApplicationId) return absl::OkStatus();
+  const auto foreign = [](absl::string_view why) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("it is not an amends database (", why, "); amends will not change it"));
+  };
+  if (application_id != 0) {
+    return foreign(absl::StrCat("its application_id is ", application_id, ", not amends's ",
+                                kApplicationId));
+  }
+  if (version >= kFirstMarkedVersion) {
+    return foreign(absl::StrCat("schema version ", version, " but no amends application_id"));
+  }
+  // Unmarked: new (nothing in it), or from an amends before migration 6 (its first tables).
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement tables,
+      conn.Prepare("SELECT COUNT(*), COUNT(*) FILTER (WHERE type = 'table' AND name IN "
+                   "('teams', 'users')) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'"));
+  AMENDS_ASSIGN_OR_RETURN(const bool row, tables.Step());
+  const int64_t objects = row ? tables.Int64(0) : 0;
+  const bool ours = row && tables.Int64(1) == 2;
+  if (version == 0 ? objects == 0 : ours) return absl::OkStatus();
+  return foreign(version == 0 ? "it holds tables amends did not make"
+                              : absl::StrCat("schema version ", version, " without amends's tables"));
+}
 
 absl::StatusOr<int> Migrate(Connection& conn, int max_version) {
   for (;;) {
@@ -418,10 +471,7 @@ absl::StatusOr<int> Migrate(Connection& conn, int max_version) {
           conn.Exec(absl::StrCat("PRAGMA user_version = ", current + 1).c_str()));
       return static_cast<int>(current + 1);
     });
-    if (!version.ok()) {
-      return absl::Status(version.status().code(),
-                          absl::StrCat("schema migration: ", version.status().message()));
-    }
+    if (!version.ok()) return version.status();
     if (done) return *version;
   }
 }
@@ -466,24 +516,144 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::OpenAtVersionForTest(
     return absl::FailedPreconditionError(absl::StrCat("cannot open database ", path, ": directory ",
                                                       dir.string(), " does not exist"));
   }
-  AMENDS_ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
-                          Connection::Open(path, /*read_only=*/false));
+  // Every refusal names the file; the operator reads it at start.
+  const auto refuse = [&](const absl::Status& s) {
+    return absl::Status(s.code(), absl::StrCat("database ", path, ": ", s.message(),
+                                               absl::IsDataLoss(s) ? "; run amendsd check" : ""));
+  };
+  absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::Open(path, /*read_only=*/false);
+  if (!opened.ok()) return refuse(opened.status());
+  Connection& writer = **opened;
+  if (writer.ReadOnly()) {
+    return refuse(absl::FailedPreconditionError(
+        "cannot write it (check the owner and mode of the file and of its directory)"));
+  }
+  // Before anything is written: another program's file is left as it is.
+  absl::StatusOr<int64_t> found = writer.PragmaInt("PRAGMA user_version");
+  if (!found.ok()) return refuse(found.status());
+  if (absl::Status s = CheckIsAmendsDatabase(writer, *found); !s.ok()) return refuse(s);
   // WAL lets readers keep reading a snapshot while the writer commits; with synchronous=FULL
   // a commit is on disk when COMMIT returns. journal_mode is persistent in the file.
-  {
-    AMENDS_ASSIGN_OR_RETURN(Statement wal, writer->Prepare("PRAGMA journal_mode=WAL"));
-    AMENDS_ASSIGN_OR_RETURN(const bool has_row, wal.Step());
-    if (!has_row || wal.Text(0) != "wal") {
-      return absl::FailedPreconditionError(absl::StrCat("cannot use WAL journal mode for database ",
-                                                        path, " (got ",
-                                                        has_row ? wal.Text(0) : "nothing", ")"));
+  absl::Status wal = [&]() -> absl::Status {
+    AMENDS_ASSIGN_OR_RETURN(Statement mode, writer.Prepare("PRAGMA journal_mode=WAL"));
+    AMENDS_ASSIGN_OR_RETURN(const bool has_row, mode.Step());
+    if (!has_row || mode.Text(0) != "wal") {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot use WAL journal mode (got ", has_row ? mode.Text(0) : "nothing", ")"));
     }
+    return absl::OkStatus();
+  }();
+  if (!wal.ok()) return refuse(wal);
+  absl::StatusOr<int> version = Migrate(writer, max_version);
+  if (!version.ok()) return refuse(version.status());
+  // That it can be written now, not at the first change: one small write, committed.
+  absl::Status writable = InWriteTransaction(writer, [&] {
+    return writer.Exec(absl::StrCat("PRAGMA user_version = ", *version).c_str());
+  });
+  if (!writable.ok()) {
+    return refuse(absl::Status(writable.code(), absl::StrCat("cannot write it: ",
+                                                             writable.message())));
   }
-  AMENDS_ASSIGN_OR_RETURN(const int version, Migrate(*writer, max_version));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(path, std::move(writer), version));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(path, *std::move(opened), *version));
 }
 
 int SqliteStore::LatestSchemaVersion() { return kLatestVersion; }
+
+absl::StatusOr<SqliteStore::Integrity> SqliteStore::CheckIntegrity(const std::string& path,
+                                                                   bool full,
+                                                                   absl::Duration budget) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return absl::NotFoundError("it does not exist");
+  }
+  AMENDS_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn,
+                          Connection::Open(path, /*read_only=*/true));
+  Integrity out;
+  AMENDS_ASSIGN_OR_RETURN(out.pages, conn->PragmaInt("PRAGMA page_count"));
+  // SQLite calls this every 10,000 steps of its virtual machine; non-zero interrupts the check.
+  struct Budget {
+    absl::Time deadline;
+    bool spent = false;
+  } limit{absl::Now() + budget};
+  sqlite3_progress_handler(
+      conn->db(), 10000,
+      [](void* arg) {
+        auto* b = static_cast<Budget*>(arg);
+        b->spent = b->spent || absl::Now() >= b->deadline;
+        return b->spent ? 1 : 0;
+      },
+      &limit);
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement check,
+      conn->Prepare(full ? "PRAGMA integrity_check(100)" : "PRAGMA quick_check(100)"));
+  for (;;) {
+    absl::StatusOr<bool> row = check.Step();
+    if (!row.ok()) {
+      if (limit.spent) {
+        out.complete = false;
+        break;
+      }
+      // Damage bad enough that SQLite stops checking is itself the finding.
+      if (!absl::IsDataLoss(row.status())) return row.status();
+      out.problems.emplace_back(row.status().message());
+      break;
+    }
+    if (!*row) break;
+    if (std::string line = check.Text(0); line != "ok") out.problems.push_back(std::move(line));
+  }
+  return out;
+}
+
+absl::Status SqliteStore::BackupTo(const std::string& destination) {
+  std::error_code ec;
+  if (std::filesystem::exists(destination, ec)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(destination, " already exists; a backup never overwrites a file"));
+  }
+  // Written beside the destination, then renamed: a reader never sees half a copy.
+  const std::string partial = absl::StrCat(destination, ".partial");
+  std::filesystem::remove(partial, ec);
+  absl::Status copied = [&]() -> absl::Status {
+    AMENDS_ASSIGN_OR_RETURN(ReadLease source, BorrowReader());
+    sqlite3* copy = nullptr;
+    const int rc = sqlite3_open_v2(partial.c_str(), &copy,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    const std::unique_ptr<sqlite3, int (*)(sqlite3*)> closer(copy, sqlite3_close_v2);
+    if (rc != SQLITE_OK) return SqliteError(copy, rc, absl::StrCat("create ", partial));
+    sqlite3_backup* backup = sqlite3_backup_init(copy, "main", source->db(), "main");
+    if (backup == nullptr) {
+      return SqliteError(copy, sqlite3_extended_errcode(copy), "start the backup");
+    }
+    // Every page in one step: one read transaction on the source, so one snapshot. The copy's
+    // pages are written with its own journal and synced when the step commits.
+    const int step = sqlite3_backup_step(backup, -1);
+    const int finish = sqlite3_backup_finish(backup);
+    if (step != SQLITE_DONE) return SqliteError(copy, step, "copy the database");
+    if (finish != SQLITE_OK) return SqliteError(copy, finish, "finish the backup");
+    return absl::OkStatus();
+  }();
+  if (copied.ok()) {
+    std::filesystem::rename(partial, destination, ec);
+    if (ec) {
+      copied = absl::InternalError(
+          absl::StrCat("cannot rename ", partial, " to ", destination, ": ", ec.message()));
+    }
+  }
+  if (!copied.ok()) {
+    std::filesystem::remove(partial, ec);
+    return copied;
+  }
+  // The rename itself is durable once the directory is synced.
+  const std::filesystem::path dir = std::filesystem::path(destination).parent_path();
+  const int fd = open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 || fsync(fd) != 0) {
+    const int err = errno;
+    if (fd >= 0) close(fd);
+    return absl::InternalError(absl::StrCat("cannot sync ", dir.string(), ": ", std::strerror(err)));
+  }
+  close(fd);
+  return absl::OkStatus();
+}
 
 SqliteStore::SqliteStore(std::string path, std::unique_ptr<Connection> writer, int schema_version)
     : path_(std::move(path)), schema_version_(schema_version), writer_(std::move(writer)) {}
@@ -577,13 +747,14 @@ absl::Status SqliteStore::SetTeamCalendar(absl::string_view team, const v1::Cale
 namespace {
 
 constexpr char kSelectUser[] =
-    "SELECT name, team, role, token_hash IS NOT NULL, email, language FROM users ";
+    "SELECT name, team, role, token_hash IS NOT NULL, email, language, active FROM users ";
 
 User UserFromRow(const Statement& stmt) {
   return User{.name = stmt.Text(0),
               .team = stmt.Text(1),
               .role = stmt.Text(2),
               .has_token = stmt.Int64(3) != 0,
+              .active = stmt.Int64(6) != 0,
               .email = stmt.Text(4),
               .language = stmt.Text(5)};
 }
@@ -678,6 +849,18 @@ absl::Status SqliteStore::SetTokenHash(absl::string_view user, absl::string_view
   if (!s.ok()) return s;
   if (writer_->Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("user \"", user, "\" not found"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SqliteStore::DeactivateUser(absl::string_view name) {
+  absl::MutexLock lock(&write_mu_);
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement stmt,
+      writer_->Prepare("UPDATE users SET active = 0, token_hash = NULL WHERE name = ?"));
+  AMENDS_RETURN_IF_ERROR(stmt.Bind(name).Run());
+  if (writer_->Changes() == 0) {
+    return absl::NotFoundError(absl::StrCat("user \"", name, "\" not found"));
   }
   return absl::OkStatus();
 }
@@ -874,9 +1057,9 @@ class SqliteStore::Transaction final : public WriteTransaction {
   template <typename T>
   T Checked(T result) {
     if (!result.ok() && broken_.ok() && !conn_.InTransaction()) {
-      broken_ = absl::Status(result.status().code(),
-                             absl::StrCat("the transaction was rolled back: ",
-                                          result.status().message()));
+      broken_ = MarkStorageError(absl::Status(
+          result.status().code(),
+          absl::StrCat("the transaction was rolled back: ", result.status().message())));
     }
     return result;
   }
@@ -1298,7 +1481,7 @@ absl::StatusOr<int64_t> SqliteStore::LastSequence() {
   AMENDS_ASSIGN_OR_RETURN(Statement stmt,
                           conn->Prepare("SELECT COALESCE(MAX(sequence), 0) FROM events"));
   AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
-  if (!row) return absl::InternalError("MAX(sequence) returned no row");
+  if (!row) return MarkStorageError(absl::InternalError("MAX(sequence) returned no row"));
   return stmt.Int64(0);
 }
 

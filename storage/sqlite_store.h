@@ -33,6 +33,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "storage/store.h"
 
 namespace amends {
@@ -54,12 +55,31 @@ class SqliteStore final : public Store {
   // The newest schema version this code knows.
   static int LatestSchemaVersion();
 
+  // SQLite's own check of the file at `path`, opened read-only and not as a store, so that a
+  // damaged file can be examined (also while a server uses it: the check reads one snapshot).
+  // `full`: integrity_check, every page and every index against its table; otherwise
+  // quick_check (no index comparison), stopped once `budget` has passed. Errors (NOT_FOUND: no
+  // such file; DATA_LOSS: not a database) do not name the file.
+  struct Integrity {
+    std::vector<std::string> problems;  // SQLite's words, at most 100; none: sound
+    bool complete = true;               // false: the budget ran out first
+    int64_t pages = 0;                  // the file's size in pages
+  };
+  static absl::StatusOr<Integrity> CheckIntegrity(const std::string& path, bool full,
+                                                  absl::Duration budget);
+
   SqliteStore(const SqliteStore&) = delete;
   SqliteStore& operator=(const SqliteStore&) = delete;
   ~SqliteStore() override;
 
   // The schema version of the open file (PRAGMA user_version) after migration.
   int SchemaVersion() const { return schema_version_; }
+
+  // Copies the database, as one committed snapshot, to the new file `destination` with
+  // SQLite's online backup API, while writes go on; durable when it returns. The copy is a
+  // database to serve as it is. ALREADY_EXISTS if `destination` exists; on any error nothing
+  // is left at `destination`.
+  absl::Status BackupTo(const std::string& destination);
 
   absl::Status CreateTeam(const Team& team) override;
   absl::StatusOr<Team> GetTeam(absl::string_view name) override;
@@ -71,6 +91,7 @@ class SqliteStore final : public Store {
   absl::StatusOr<User> GetUserByTokenHash(absl::string_view token_hash) override;
   absl::StatusOr<std::vector<User>> ListUsers() override;
   absl::Status SetTokenHash(absl::string_view user, absl::string_view token_hash) override;
+  absl::Status DeactivateUser(absl::string_view name) override;
   absl::Status SetUserContact(const User& user) override;
   absl::Status SetTeamLanguage(absl::string_view team, absl::string_view language) override;
 

@@ -51,6 +51,7 @@ struct User {
   std::string team;
   std::string role;  // "member", "manager", "observer" or "admin"
   bool has_token = false;  // false once revoked
+  bool active = true;      // false once deactivated: given no work and told nothing, for good
   std::string email;       // empty: no mail is sent to this user
   std::string language;    // "ja", "en", or empty: the team's
 };
@@ -166,6 +167,8 @@ class Store {
   virtual absl::StatusOr<std::vector<User>> ListUsers() = 0;
   // Replaces the user's token hash; an empty hash revokes every token. NOT_FOUND if no user.
   virtual absl::Status SetTokenHash(absl::string_view user, absl::string_view token_hash) = 0;
+  // Revokes every token of the user and marks them inactive, at once. NOT_FOUND if no user.
+  virtual absl::Status DeactivateUser(absl::string_view name) = 0;
   // Replaces the user's email and language (the other fields of `user` are ignored).
   // NOT_FOUND if no user.
   virtual absl::Status SetUserContact(const User& user) = 0;

@@ -56,6 +56,86 @@ class CliTest : public ::testing::Test {
   std::unique_ptr<ChildProcess> server_;
 };
 
+TEST_F(CliTest, MeasureOfAConfidentialCaseCannotGoToAMemberWhoCannotReadIt) {
+  RunResult added = Admin({"user", "add", "yamada", "--team", "営業一課", "--role", "member"});
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  // Harassment by a client's manager: confidential, seen by sato (reporter) and tanaka only.
+  Amends("sato", {"report", "--team", "営業一課", "--client", "ミドリ精機株式会社", "--kind",
+                  "harassment", "--severity", "high", "--summary",
+                  "先方課長から担当者への威圧的な言動が続いている"});
+  Amends("sato", {"apologize", "1", "--channel", "call", "--note", "先方部長に電話で報告"});
+  Amends("sato", {"escalate", "1", "--reason", "担当者一人では対応できない"});
+  Amends("tanaka", {"approve", "1"});
+  Amends("sato", {"visit", "schedule", "1", "--at", InDays(1), "--attendee", "tanaka"});
+  Amends("tanaka", {"visit", "done", "1", "--outcome", "先方部長に事実を伝え、窓口を変更"});
+
+  RunResult r = Amends("tanaka", {"measure", "add", "1", "--text", "訪問は必ず二人で行う",
+                                  "--owner", "yamada", "--due", InDays(7)},
+                       5);
+  EXPECT_EQ(r.err, "amends: owner: yamada cannot read incident 1 (confidential: only its "
+                   "reporter, its owner and the managers of 営業一課 do); give the measure to "
+                   "one of them\n");
+  EXPECT_FALSE(absl::StrContains(Amends("tanaka", {"show", "1"}).out, "訪問は必ず二人で行う"));
+  Amends("tanaka", {"measure", "add", "1", "--text", "訪問は必ず二人で行う", "--owner", "sato",
+                    "--due", InDays(7)});
+}
+
+TEST_F(CliTest, DeactivatedUserCanNoLongerActOrBeGivenWorkAndHistoryKeepsTheirName) {
+  for (const char* name : {"yamada", "kato"}) {
+    RunResult added = Admin({"user", "add", name, "--team", "営業一課", "--role", "member"});
+    ASSERT_EQ(added.exit_code, 0) << added.err;
+    tokens_[name] = std::string(absl::StripAsciiWhitespace(added.out));
+  }
+  Amends("yamada", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
+                    "late-deliverable", "--severity", "medium", "--summary", "月次報告書の提出遅れ"});
+  Amends("sato", {"report", "--team", "営業一課", "--client", "XYZ Trading", "--kind",
+                  "missed-appointment", "--severity", "low", "--summary", "10時の電話を失念"});
+
+  // yamada leaves the company.
+  RunResult gone = Admin({"user", "deactivate", "yamada"});
+  EXPECT_EQ(gone.exit_code, 0) << gone.err;
+  EXPECT_EQ(gone.err,
+            "user yamada deactivated: token revoked; given no more incidents, measures or "
+            "promises, and told nothing\n"
+            "yamada still owns 1 open incident(s), to hand over with `amends assign ID "
+            "NEW_OWNER --note ...`: #1\n");
+  Amends("yamada", {"list"}, 4);  // at once, on the running server
+
+  RunResult r = Amends("tanaka", {"assign", "2", "yamada", "--note", "引き継ぎ"}, 5);
+  EXPECT_EQ(r.err, "amends: new_owner: yamada is deactivated and cannot be given incidents, "
+                   "measures or promises\n");
+  r = Amends("tanaka", {"promise", "1", "--by", InDays(1), "--text", "明日までに再提出"}, 5);
+  EXPECT_EQ(r.err, "amends: owner: yamada is deactivated and cannot be given incidents, measures "
+                   "or promises: hand incident 1 over first (amends assign)\n");
+  // A revoked token is refused likewise, with the way back.
+  ASSERT_EQ(Admin({"token", "revoke", "kato"}).exit_code, 0);
+  r = Amends("tanaka", {"assign", "2", "kato", "--note", "引き継ぎ"}, 5);
+  EXPECT_EQ(r.err, "amends: new_owner: kato's token is revoked, so they could not act on it "
+                   "(amendsd admin token rotate kato issues a new one)\n");
+
+  // The case goes on with sato; what yamada did stays theirs in the timeline.
+  Amends("tanaka", {"assign", "1", "sato", "--note", "山田退職のため佐藤が引き継ぎ"});
+  Amends("tanaka", {"promise", "1", "--by", InDays(1), "--text", "明日までに再提出"});
+  r = Amends("sato", {"show", "1"});
+  EXPECT_TRUE(absl::StrContains(r.out, "yamada")) << r.out;
+
+  EXPECT_TRUE(absl::StrContains(Admin({"user", "list"}).out, "(deactivated)"));
+  RunResult rotate = Admin({"token", "rotate", "yamada"});
+  EXPECT_EQ(rotate.exit_code, 1);
+  EXPECT_EQ(rotate.err, "amendsd: yamada is deactivated: a deactivated user gets no token\n");
+}
+
+TEST_F(CliTest, ClientNameWithAZeroWidthSpaceIsTheSameClient) {
+  Amends("sato", {"report", "--team", "営業一課", "--client", "ACME", "--kind",
+                  "delivery-delay", "--severity", "medium", "--summary", "納品が2日遅延"});
+  Amends("sato", {"report", "--team", "営業一課", "--client", "ACME\u200B", "--kind",
+                  "complaint", "--severity", "medium", "--summary", "請求書の誤り"});
+  RunResult r = Amends("sato", {"list", "--client", "acme", "--output", "json"});
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
+  r = Amends("sato", {"list", "--client", "\u200BACME", "--output", "json"});
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
+}
+
 TEST_F(CliTest, MissedAppointmentFromReportToCloseInJapanese) {
   RunResult r = Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事",
                                 "--contact", "総務部 山田様", "--kind", "missed-appointment",

@@ -1,7 +1,11 @@
 // The database's files through the real binaries: private modes for new and existing
-// databases, and one server per database while `amendsd admin` keeps working beside it.
+// databases; one server per database while `amendsd admin` keeps working beside it; start-up
+// refusing a database it cannot write, another program's or a damaged one; `amendsd check`;
+// a backup taken while serving, restored and served.
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -13,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
+#include "tests/test_certificates.h"
 
 namespace amends {
 namespace {
@@ -42,8 +47,35 @@ class DatabaseFilesTest : public ::testing::Test {
     return server;
   }
 
+  // Adds team 営業一課 and member sato; returns sato's token.
+  std::string TeamWithMember() {
+    EXPECT_EQ(Admin({"team", "add", "営業一課", "--tz", "Asia/Tokyo"}).exit_code, 0);
+    RunResult added = Admin({"user", "add", "sato", "--team", "営業一課", "--role", "member"});
+    EXPECT_EQ(added.exit_code, 0) << added.err;
+    return std::string(absl::StripAsciiWhitespace(added.out));
+  }
+
   std::string dir_, db_;
 };
+
+// Runs SQL on the file at `path` as another program would.
+void Sql(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+// Overwrites page `page` (1-based) of the database file at `path` with garbage.
+void Damage(const std::string& path, int page) {
+  std::string bytes = ReadWholeFile(path);
+  const size_t size = 4096;  // SQLite's default page size
+  ASSERT_GE(bytes.size(), page * size);
+  for (size_t i = (page - 1) * size + 8; i < page * size; ++i) bytes[i] = static_cast<char>(0xA5);
+  WriteWholeFile(path, bytes);
+}
 
 TEST_F(DatabaseFilesTest, NewDatabaseItsDirectoryAndItsFilesArePrivate) {
   ASSERT_EQ(Admin({"team", "add", "営業一課", "--tz", "Asia/Tokyo"}).exit_code, 0);
@@ -100,6 +132,126 @@ TEST_F(DatabaseFilesTest, KilledServersLockDoesNotBlockTheRestart) {
   first->Wait();
   std::unique_ptr<ChildProcess> again = Serve(&address);
   EXPECT_FALSE(address.empty());
+}
+
+TEST_F(DatabaseFilesTest, DatabaseItCannotWriteIsRefusedAtStart) {
+  TeamWithMember();
+  // The file is read-only to the user amendsd runs as; root writes anything, so as root the
+  // server runs as nobody, owning the directory but not allowed to write the file.
+  std::vector<std::string> argv = {AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"};
+  ASSERT_EQ(chmod(db_.c_str(), 0400), 0);
+  if (geteuid() == 0) {
+    constexpr uid_t kNobody = 65534;
+    ASSERT_EQ(chown(dir_.c_str(), kNobody, kNobody), 0);
+    ASSERT_EQ(chown(db_.c_str(), kNobody, kNobody), 0);
+    for (std::filesystem::path p = dir_; p != p.root_path(); p = p.parent_path()) {
+      ASSERT_EQ(chmod(p.c_str(), ModeOf(p) | 0711), 0) << p;  // nobody may pass through
+    }
+    argv.insert(argv.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+  }
+  RunResult r = RunCommand(argv);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, absl::StrCat("amendsd: database ", db_, ": cannot write it")))
+      << r.err;
+  EXPECT_FALSE(absl::StrContains(r.out, "listening")) << r.out;
+}
+
+TEST_F(DatabaseFilesTest, AnotherProgramsDatabaseIsRefusedAndLeftAsItWas) {
+  std::filesystem::create_directories(dir_);
+  Sql(db_, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);"
+           "INSERT INTO customers VALUES (1, 'ＡＢＣ商事');");
+  const std::string before = ReadWholeFile(db_);
+  RunResult r = RunCommand({AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(
+      r.err, absl::StrCat("amendsd: database ", db_, ": it is not an amends database (it holds "
+                          "tables amends did not make); amends will not change it")))
+      << r.err;
+  EXPECT_EQ(ReadWholeFile(db_), before) << "the other program's file was changed";
+  EXPECT_FALSE(std::filesystem::exists(db_ + "-wal"));
+
+  // Nor does admin touch it, nor does a file that is no database at all pass.
+  EXPECT_EQ(Admin({"team", "add", "営業一課", "--tz", "Asia/Tokyo"}).exit_code, 1);
+  EXPECT_EQ(ReadWholeFile(db_), before);
+  WriteWholeFile(db_, "name,client\nsato,ＡＢＣ商事\n");
+  r = RunCommand({AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(r.err, "file is not a database")) << r.err;
+}
+
+TEST_F(DatabaseFilesTest, DamagedDatabaseIsRefusedAtStartAndCheckNamesTheDamage) {
+  TeamWithMember();
+  RunResult check = RunCommand({AMENDSD_PATH, "check", "--db", db_});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
+  EXPECT_TRUE(absl::StartsWith(check.out, absl::StrCat(db_, ": sound (SQLite's integrity_check of ")))
+      << check.out;
+
+  // The users table's own page, garbled as a failing disk would.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT rootpage FROM sqlite_schema WHERE name = 'users'", -1,
+                               &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  const int page = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  Damage(db_, page);
+
+  RunResult r = RunCommand({AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(r.err, absl::StrCat("database ", db_, " is damaged; not serving it")))
+      << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, absl::StrCat("Run `amendsd check --db ", db_, "`"))) << r.err;
+  EXPECT_FALSE(absl::StrContains(r.out, "listening")) << r.out;
+
+  check = RunCommand({AMENDSD_PATH, "check", "--db", db_});
+  EXPECT_EQ(check.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(check.out, absl::StrCat(db_, ": damaged ("))) << check.out;
+  EXPECT_TRUE(absl::StrContains(check.out, absl::StrCat("page ", page))) << check.out;
+}
+
+TEST_F(DatabaseFilesTest, BackupTakenWhileServingIsRestoredAndServed) {
+  const std::string token = TeamWithMember();
+  std::string address;
+  std::unique_ptr<ChildProcess> server = Serve(&address);
+  auto amends = [&](const std::string& at, std::vector<std::string> args) {
+    args.insert(args.begin(), {AMENDS_PATH, "--server", at, "--token", token});
+    return RunCommand(args);
+  };
+  RunResult reported = amends(address, {"report", "--team", "営業一課", "--client", "ＡＢＣ商事",
+                                        "--kind", "missed-appointment", "--severity", "high",
+                                        "--summary", "15時の打ち合わせを失念"});
+  ASSERT_EQ(reported.exit_code, 0) << reported.err;
+
+  const std::string backup = dir_ + "/../amends-backup.db";
+  RunResult made = Admin({"backup", backup});
+  EXPECT_EQ(made.exit_code, 0) << made.err;
+  EXPECT_EQ(made.err, absl::StrCat("backed up ", db_, " to ", backup, "\n"));
+  EXPECT_EQ(ModeOf(backup), 0600u);
+  RunResult again = Admin({"backup", backup});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(again.err, "already exists; a backup never overwrites a file"))
+      << again.err;
+  // Written after the backup: not in it.
+  ASSERT_EQ(amends(address, {"report", "--team", "営業一課", "--client", "XYZ Trading", "--kind",
+                             "late-deliverable", "--severity", "low", "--summary", "報告書の遅れ"})
+                .exit_code,
+            0);
+
+  // Restored as README says: the copy becomes the database of a server.
+  const std::string restored_dir = dir_ + "/../restored";
+  std::filesystem::create_directories(restored_dir);
+  std::filesystem::copy_file(backup, restored_dir + "/amends.db");
+  ChildProcess restored({AMENDSD_PATH, "--db", restored_dir + "/amends.db", "--listen",
+                         "127.0.0.1:0"});
+  std::string restored_address;
+  ASSERT_TRUE(StartServer(restored, &restored_address));
+  RunResult listed = amends(restored_address, {"list"});
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_TRUE(absl::StrContains(listed.out, "15時の打ち合わせを失念")) << listed.out;
+  EXPECT_FALSE(absl::StrContains(listed.out, "報告書の遅れ")) << listed.out;
 }
 
 }  // namespace

@@ -1,10 +1,14 @@
 // IncidentService over a real loopback port with a real SQLite file: authentication, every
 // status code, idempotency, conflicts, paging, confidentiality and recurrence.
+#include <sqlite3.h>
+
 #include <future>
 #include <set>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "grpcpp/generic/generic_stub.h"
 
 #include "server/token.h"
@@ -85,6 +89,35 @@ TEST_F(IncidentServiceTest, ReportedIncidentReadsBackInJapanese) {
   EXPECT_EQ(got.owner(), "sato");
   EXPECT_EQ(got.team_time_zone(), "Asia/Tokyo");
   EXPECT_EQ(got.created_at().seconds(), absl::ToUnixSeconds(Friday()));
+}
+
+TEST_F(IncidentServiceTest, DatabaseFailureIsLoggedButItsSqlAndPathNeverReachTheClient) {
+  // Another program (here: a trigger) makes the database refuse every new incident.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "amends.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER refuse BEFORE INSERT ON incidents "
+                         "BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  testing::internal::CaptureStderr();
+  v1::Incident out;
+  grpc::Status s = stub_->ReportIncident(As("sato").get(), MissedAppointment(), &out);
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StartsWith(s.error_message(), "the change conflicts with what the database "
+                                                  "holds; nothing was changed (server log, "))
+      << s.error_message();
+  for (const char* secret : {"INSERT", "incidents", "trigger", "sqlite", "amends.db", "/"}) {
+    EXPECT_FALSE(absl::StrContains(s.error_message(), secret)) << s.error_message();
+  }
+  // The log has the detail, stamped with the time the client was told.
+  EXPECT_TRUE(absl::StrContains(log, "refused by a trigger")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "INSERT INTO incidents")) << log;
+  const std::string when(absl::StripSuffix(s.error_message().substr(s.error_message().rfind(", ") + 2), ")"));
+  EXPECT_TRUE(absl::StrContains(log, when)) << when << "\n" << log;
 }
 
 TEST_F(IncidentServiceTest, RetriedReportWithTheSameRequestIdCreatesOneIncident) {

@@ -524,5 +524,13 @@ TEST(ClientKeyTest, FullWidthAndCaseVariantsAreOneClient) {
   EXPECT_EQ(ClientKey(" \u3000 "), "");
 }
 
+TEST(ClientKeyTest, InvisibleCharactersDoNotMakeAnotherClient) {
+  EXPECT_EQ(ClientKey("ACME\u200B"), ClientKey("ACME"));              // zero-width space
+  EXPECT_EQ(ClientKey("AC\u200DME\u2060"), ClientKey("ACME"));        // joiner, word joiner
+  EXPECT_EQ(ClientKey("\uFEFFＡＢＣ\u00AD商事"), ClientKey("ABC商事"));  // BOM, soft hyphen
+  EXPECT_EQ(ClientKey("\u202EACME\u202C"), ClientKey("ACME"));        // bidi override
+  EXPECT_EQ(ClientKey("\u200B\u200B"), "");
+}
+
 }  // namespace
 }  // namespace amends

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
+#include "server/admin.h"
 #include "server/core/time_proto.h"
 #include "tests/case2.h"
 #include "tests/process.h"
@@ -382,6 +383,18 @@ TEST_F(NotificationE2eTest, UserWithoutAddressIsShownAsNotTold) {
     ASSERT_EQ(n.attempts_size(), 1);
     EXPECT_TRUE(absl::StrContains(n.attempts(0).answer(), "no mail address"));
   }
+}
+
+TEST_F(NotificationE2eTest, DeactivatedManagerIsToldNothing) {
+  ASSERT_TRUE(DeactivateUser(*store_, "suzuki").ok());
+  const v1::Incident incident = Report("sato", LateReport());
+  EXPECT_EQ(At(27, 16, 50), 1);
+  ASSERT_TRUE(smtp_->WaitForMessages(1, absl::Seconds(10)));
+  EXPECT_EQ(MailsTo("tanaka").size(), 1u);
+  EXPECT_TRUE(MailsTo("suzuki").empty());
+  std::vector<v1::Notification> log = NotificationsOf(incident.id(), "tanaka");
+  ASSERT_EQ(log.size(), 1u);  // not even a row: nothing to deliver, nothing failed
+  EXPECT_EQ(log[0].recipient(), "tanaka");
 }
 
 TEST_F(NotificationE2eTest, TestMessageOverStartTlsReachesTheCaller) {

@@ -118,9 +118,14 @@ class ChildProcess {
       ssize_t m;
       while (err_fd_ >= 0 && (m = read(err_fd_, buf, sizeof buf)) > 0) r.err.append(buf, m);
     }
+    waited_ = true;
+    if (pid_ <= 0) {  // it never ran: as a shell says of a command it cannot find
+      r.exit_code = 127;
+      r.err += "the command could not be started\n";
+      return r;
+    }
     int status = 0;
     waitpid(pid_, &status, 0);
-    waited_ = true;
     r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     return r;
   }

@@ -21,10 +21,20 @@ enum class Role {
 absl::string_view RoleName(Role role);
 std::optional<Role> ParseRole(absl::string_view name);
 
+// Whether a user can take on work: a user named in an action (a new owner, a measure's owner,
+// the owner a promise is made for) must be kActive. A caller always is: their token just
+// worked.
+enum class Standing {
+  kActive,
+  kRevoked,      // no valid token: could not act until given a new one
+  kDeactivated,  // gone for good (amendsd admin user deactivate)
+};
+
 struct Actor {
   std::string name;
   std::string team;
   Role role = Role::kMember;
+  Standing standing = Standing::kActive;
 };
 
 }  // namespace amends

@@ -14,7 +14,7 @@ std::string ClientKey(absl::string_view name) {
       reinterpret_cast<const utf8proc_uint8_t*>(name.data()),
       static_cast<utf8proc_ssize_t>(name.size()), &mapped,
       static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                     UTF8PROC_CASEFOLD));
+                                     UTF8PROC_CASEFOLD | UTF8PROC_IGNORE));
   if (n < 0) return "";
   std::string folded(reinterpret_cast<char*>(mapped), static_cast<size_t>(n));
   std::free(mapped);

@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "server/core/client_name.h"
 #include "server/core/text.h"
+#include "server/core/visibility.h"
 #include "server/core/time_proto.h"
 #include "server/core/visibility.h"
 
@@ -164,6 +165,23 @@ bool CurrentRoundComplete(const Incident& incident) {
          std::any_of(incident.follow_ups().begin(), incident.follow_ups().end(), current);
 }
 
+// OK if `user`, named in `field`, can take on work.
+absl::Status CheckStanding(absl::string_view field, const Actor& user) {
+  switch (user.standing) {
+    case Standing::kActive:
+      return absl::OkStatus();
+    case Standing::kRevoked:
+      return absl::FailedPreconditionError(absl::StrCat(
+          field, ": ", user.name, "'s token is revoked, so they could not act on it (",
+          "amendsd admin token rotate ", user.name, " issues a new one)"));
+    case Standing::kDeactivated:
+      return absl::FailedPreconditionError(absl::StrCat(
+          field, ": ", user.name,
+          " is deactivated and cannot be given incidents, measures or promises"));
+  }
+  return absl::InternalError("unknown standing");
+}
+
 absl::Status CheckTeamUser(absl::string_view field, const std::optional<Actor>& user,
                            const Incident& incident) {
   if (!user) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
@@ -172,7 +190,7 @@ absl::Status CheckTeamUser(absl::string_view field, const std::optional<Actor>& 
     return absl::InvalidArgumentError(absl::StrCat(
         field, ": ", user->name, " is not a member or manager of team ", incident.team()));
   }
-  return absl::OkStatus();
+  return CheckStanding(field, *user);
 }
 
 std::string LocalTime(absl::Time t, const Rules& rules) {
@@ -276,6 +294,13 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
     case ActionType::kAddMeasure:
       if (auto s = CheckRequired("text", a.text, kMaxLongTextBytes); !s.ok()) return s;
       if (auto s = CheckTeamUser("owner", a.user, incident); !s.ok()) return s;
+      // Owning a measure means working on the case: a confidential one is not theirs to see.
+      if (!CanRead(incident, *a.user)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "owner: ", a.user->name, " cannot read incident ", incident.id(),
+            " (confidential: only its reporter, its owner and the managers of ", incident.team(),
+            " do); give the measure to one of them"));
+      }
       return CheckFuture("due", a.at, now, rules);
     case ActionType::kCompleteMeasure:
       if (auto s = CheckNumber("measures", a.number, incident.measures_size(), incident);
@@ -297,6 +322,13 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       return CheckRequired("note", a.text, kMaxLongTextBytes);
     case ActionType::kMakePromise:
       if (auto s = CheckRequired("text", a.text, kMaxLongTextBytes); !s.ok()) return s;
+      // The promise is the owner's: one who can no longer act must hand the case over first.
+      if (a.user && a.user->name == incident.owner()) {
+        if (auto s = CheckStanding("owner", *a.user); !s.ok()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              s.message(), ": hand incident ", incident.id(), " over first (amends assign)"));
+        }
+      }
       return CheckFuture("by", a.at, now, rules);
     case ActionType::kKeepPromise:
       if (auto s = CheckNumber("promises", a.number, incident.promises_size(), incident);

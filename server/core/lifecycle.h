@@ -79,7 +79,9 @@ struct Action {
   // kScheduleVisit: planned; kAddMeasure: due; kMakePromise: by; kHold: until (optional).
   std::optional<absl::Time> at;
   std::vector<std::string> attendees;  // kScheduleVisit
-  std::optional<Actor> user;  // kAssign: the new owner; kAddMeasure: the measure's owner
+  // kAssign: the new owner; kAddMeasure: the measure's owner; kMakePromise: the incident's
+  // owner as the caller saw it (checked only if still the owner).
+  std::optional<Actor> user;
   int number = 0;             // kCompleteMeasure, kKeepPromise: from 1
 };
 
