@@ -28,6 +28,7 @@
 #include "client/enum_names.h"
 #include "client/exit_code.h"
 #include "client/notification_view.h"
+#include "client/user_config.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
 #include "client/watch.h"
@@ -171,18 +172,41 @@ class CommandLine {
     AddLifecycle();
     AddNotifications();
     app_.footer(absl::StrCat(
-        "Run 'amends COMMAND --help' for a command's options and an example.\n\n",
+        "Run 'amends COMMAND --help' for a command's options and an example.\n\n"
+        "Defaults for --server, --ca and --token-file may be kept in ~/.config/amends/config\n"
+        "($XDG_CONFIG_HOME/amends/config), mode 600, as lines such as\n"
+        "  server = \"amends.example.co.jp:50051\"\n"
+        "  ca = \"/home/sato/.config/amends/ca.pem\"\n"
+        "  token-file = \"/home/sato/.config/amends/token\"\n"
+        "The AMENDS_* variables, then the options, come before it.\n\n",
         ExitCodeHelp()));
   }
 
   // Exit code for the whole run.
   int Run(int argc, char** argv) {
+    // The config file's values are defaults: what the environment or the command line gives
+    // replaces them while parsing.
+    absl::StatusOr<UserConfig> config = LoadUserConfig();
+    if (!config.ok()) return Finish(config.status());
+    if (config->server) {
+      if (std::string problem = CheckServer(*config->server); !problem.empty()) {
+        return Finish(absl::InvalidArgumentError(
+            absl::StrCat("config ", config->path, ": server: ", problem)));
+      }
+      server_ = *config->server;
+    }
+    if (config->ca) security_.ca_file = *config->ca;
     try {
       app_.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
       return app_.exit(e) == 0 ? kExitOk : kExitUsage;  // --help → 0
     }
     if (absl::Status status = CheckArgumentsAreUtf8(app_); !status.ok()) return Finish(status);
+    // A token given any other way comes first.
+    if (config->token_file && app_.get_option("--token")->count() == 0 &&
+        app_.get_option("--token-file")->count() == 0) {
+      token_file_ = *config->token_file;
+    }
     if (!token_file_.empty()) {
       absl::StatusOr<std::string> token = ReadTokenFile(token_file_);
       if (!token.ok()) return Finish(token.status());

@@ -1,5 +1,9 @@
 // The CLI end to end against a running amendsd: DOMAIN.md case 1, the forgotten 15:00 meeting
 // with ＡＢＣ商事, from the report to the close, in Japanese, through the real binaries.
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -249,6 +253,40 @@ TEST_F(CliTest, TokenComesFromAFileGivenByFlagOrEnvironment) {
   r = RunCommand({AMENDS_PATH, "--server", address_, "--token-file", empty, "me"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "amends: --token-file: " + empty + " is empty\n");
+}
+
+TEST_F(CliTest, ConfigFileGivesDefaultsAndIsRefusedWhenOthersMayReadIt) {
+  const std::filesystem::path home = TestDir() / "xdg";
+  std::filesystem::create_directories(home / "amends");
+  const std::string token_file = (home / "amends" / "token").string();
+  ASSERT_TRUE(WriteWholeFile(token_file, tokens_["sato"] + "\n"));
+  const std::string config = (home / "amends" / "config").string();
+  ASSERT_TRUE(WriteWholeFile(config, absl::StrCat("# amends, for sato\nserver = \"", address_,
+                                                  "\"\ntoken-file = \"", token_file, "\"\n")));
+  ASSERT_EQ(chmod(config.c_str(), 0600), 0);
+  const std::map<std::string, std::string> env = {{"XDG_CONFIG_HOME", home.string()}};
+
+  RunResult r = RunCommand({AMENDS_PATH, "me"}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, "sato")) << r.out;
+  // The environment and the options come first.
+  r = RunCommand({AMENDS_PATH, "--token", tokens_["tanaka"], "me"}, env);
+  EXPECT_TRUE(absl::StrContains(r.out, "tanaka")) << r.out << r.err;
+  std::map<std::string, std::string> elsewhere = env;
+  elsewhere["AMENDS_SERVER"] = "127.0.0.1:1";
+  EXPECT_EQ(RunCommand({AMENDS_PATH, "me"}, elsewhere).exit_code, 6);
+
+  ASSERT_EQ(chmod(config.c_str(), 0644), 0);
+  r = RunCommand({AMENDS_PATH, "me"}, env);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, absl::StrCat("amends: config ", config, ": other users may read or change it "
+                                "(mode 0644); it names your token: chmod 600 ", config, "\n"));
+  ASSERT_EQ(chmod(config.c_str(), 0600), 0);
+  ASSERT_TRUE(WriteWholeFile(config, absl::StrCat("token = \"", tokens_["sato"], "\"\n")));
+  r = RunCommand({AMENDS_PATH, "me"}, env);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, absl::StrCat("amends: config ", config, ": token: keep the token in a file of "
+                                "its own and name it with token-file\n"));
 }
 
 TEST_F(CliTest, FailuresPrintOneLineAndExitWithTheirCode) {

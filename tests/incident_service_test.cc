@@ -11,7 +11,9 @@
 #include "absl/strings/strip.h"
 #include "grpcpp/generic/generic_stub.h"
 
+#include "server/status_map.h"
 #include "server/token.h"
+#include "storage/storage_error.h"
 #include "tests/service_fixture.h"
 
 namespace amends {
@@ -118,6 +120,24 @@ TEST_F(IncidentServiceTest, DatabaseFailureIsLoggedButItsSqlAndPathNeverReachThe
   EXPECT_TRUE(absl::StrContains(log, "INSERT INTO incidents")) << log;
   const std::string when(absl::StripSuffix(s.error_message().substr(s.error_message().rfind(", ") + 2), ")"));
   EXPECT_TRUE(absl::StrContains(log, when)) << when << "\n" << log;
+}
+
+TEST(StatusMapTest, FullDiskIsToldAsSuchWhileTheLogKeepsTheDetail) {
+  testing::internal::CaptureStderr();
+  grpc::Status s = ToGrpc(MarkStorageError(absl::ResourceExhaustedError(
+      "INSERT INTO events VALUES (?): database or disk is full (sqlite 13)")));
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_TRUE(absl::StartsWith(s.error_message(),
+                               "the server's disk is full; nothing was changed (server log, "))
+      << s.error_message();
+  EXPECT_FALSE(absl::StrContains(s.error_message(), "INSERT")) << s.error_message();
+  EXPECT_TRUE(absl::StrContains(log, "answered RESOURCE_EXHAUSTED: INSERT INTO events VALUES (?): "
+                                     "database or disk is full"))
+      << log;
+  // A rule of amends, not the database's, reaches the client as it is.
+  EXPECT_EQ(ToGrpc(absl::ResourceExhaustedError("too many watchers")).error_message(),
+            "too many watchers");
 }
 
 TEST_F(IncidentServiceTest, RetriedReportWithTheSameRequestIdCreatesOneIncident) {
