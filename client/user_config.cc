@@ -70,7 +70,8 @@ absl::StatusOr<UserConfig> LoadUserConfig() {
     } else if (key == "token") {
       return refuse("token: keep the token in a file of its own and name it with token-file");
     } else {
-      return refuse(absl::StrCat("unknown key \"", key, "\" (server, ca and token-file are known)"));
+      return refuse(
+          absl::StrCat("unknown key \"", key, "\" (server, ca and token-file are known)"));
     }
   }
   config.path = path;

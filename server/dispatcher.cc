@@ -1,8 +1,5 @@
 #include "server/dispatcher.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <iostream>
@@ -24,9 +21,8 @@ constexpr absl::Duration kFetchEvery = absl::Milliseconds(5);
 // Delivery results are written once this many are waiting, or this long after the last write.
 constexpr size_t kRecordBatch = 64;
 constexpr absl::Duration kRecordEvery = absl::Milliseconds(50);
-// The nice value of the workers that send routine mail: the lowest CPU priority, so that when
-// the machine is busy the write path is served first and routine mail waits.
-constexpr int kRoutineNice = 19;
+
+bool IsUrgent(const v1::Notification& n) { return n.urgent(); }
 
 }  // namespace
 
@@ -91,7 +87,7 @@ int Dispatcher::RunDue() {
   int attempted = 0;
   for (;;) {
     absl::StatusOr<std::vector<v1::Notification>> due =
-        store_.DueNotifications(clock_.Now(), kBatch, {});
+        store_.DueNotifications(clock_.Now(), kBatch, {}, /*urgent_only=*/false);
     if (!due.ok()) {
       std::cerr << "amendsd: reading the outbox: " << due.status().message() << std::endl;
       return attempted;
@@ -154,11 +150,7 @@ void Dispatcher::Start() {
   absl::MutexLock lock(&mu_);
   if (loop_.joinable() || stopping_) return;
   for (int i = 0; i < options_.parallel; ++i) {
-    workers_.emplace_back([this] {
-      // Per thread on Linux. Only ever lowered, which needs no privilege; failing is harmless.
-      (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kRoutineNice);
-      Work(/*urgent_only=*/false);
-    });
+    workers_.emplace_back([this] { Work(/*urgent_only=*/false); });
   }
   workers_.emplace_back([this] { Work(/*urgent_only=*/true); });
   loop_ = std::thread([this] { Loop(); });
@@ -202,9 +194,7 @@ void Dispatcher::Work(bool urgent_only) {
   for (;;) {
     auto next = queue_.end();
     while (!stopping_ &&
-           (next = std::find_if(queue_.begin(), queue_.end(),
-                                [](const v1::Notification& n) { return n.urgent(); })) ==
-               queue_.end() &&
+           (next = std::find_if(queue_.begin(), queue_.end(), IsUrgent)) == queue_.end() &&
            (urgent_only || queue_.empty())) {
       work_cv_.Wait(&mu_);
     }
@@ -244,17 +234,21 @@ void Dispatcher::Loop() {
       continue;
     }
     // Only a few queued ahead of the workers, so that an urgent row committed now is not
-    // queued behind a backlog of routine ones.
+    // queued behind a backlog of routine ones; with the queue full, urgent rows are still
+    // fetched (for the urgent worker) as long as none is queued.
     const int room = options_.parallel * 2 - static_cast<int>(queue_.size()) - sending_;
+    const bool urgent_only = room <= 0;
+    const bool urgent_queued = std::any_of(queue_.begin(), queue_.end(), IsUrgent);
+    const int limit = !urgent_only ? room : urgent_queued ? 0 : options_.parallel;
     const bool may_be_due = woken_ || (next_due && *next_due <= clock_.Now()) ||
                             now - last_fetch >= kPoll;
-    if (room > 0 && may_be_due && now - last_fetch >= kFetchEvery) {
+    if (limit > 0 && may_be_due && now - last_fetch >= kFetchEvery) {
       woken_ = false;
       last_fetch = now;
       const std::vector<int64_t> exclude(in_flight_.begin(), in_flight_.end());
       mu_.Unlock();
       absl::StatusOr<std::vector<v1::Notification>> due =
-          store_.DueNotifications(clock_.Now(), room, exclude);
+          store_.DueNotifications(clock_.Now(), limit, exclude, urgent_only);
       absl::StatusOr<std::optional<absl::Time>> next = store_.NextNotificationDue();
       if (!due.ok()) std::cerr << "amendsd: reading the outbox: " << due.status().message() << "\n";
       mu_.Lock();
@@ -264,7 +258,7 @@ void Dispatcher::Loop() {
           if (in_flight_.insert(n.id()).second) queue_.push_back(std::move(n));
         }
         if (!queue_.empty()) work_cv_.SignalAll();
-        if (static_cast<int>(due->size()) == room) {
+        if (static_cast<int>(due->size()) == limit) {
           woken_ = true;  // a full batch: there may be more due right away
         } else if (next_due && *next_due <= clock_.Now()) {
           // Whatever is due is in flight; its record, or a commit, wakes the loop.
@@ -276,7 +270,7 @@ void Dispatcher::Loop() {
     // Sleep until something can be done: results to write, the next fetch, the next due time.
     absl::Duration wait = kPoll - (now - last_fetch);
     if (!finished_.empty()) wait = std::min(wait, kRecordEvery - (now - last_record));
-    if (room > 0 && woken_) wait = std::min(wait, kFetchEvery - (now - last_fetch));
+    if (limit > 0 && woken_) wait = std::min(wait, kFetchEvery - (now - last_fetch));
     if (next_due) wait = std::min(wait, *next_due - clock_.Now());
     loop_cv_.WaitWithTimeout(&mu_, std::max(wait, absl::Milliseconds(1)));
   }

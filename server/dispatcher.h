@@ -2,14 +2,16 @@
 // delivery log.
 //
 // Each pending notification due by the clock (not_before passed) is handed to one of
-// `parallel` workers (plus one for urgent rows only; see Start()), which sends it through the Mailer with the Mailer's per-attempt timeout;
-// a slow or failing mail server holds up only the workers on it, never the write path (the
-// writer only writes rows) and never other notifications beyond those workers (no
-// head-of-line batch); urgent notifications are taken first. Every attempt is appended to the
-// notification's log; the results are written back in batches (one transaction per 50 ms at
-// most), so that the dispatcher does not compete with the writer for the write lock per mail. A temporary failure is tried again after
-// first_wait, doubling each time with +/-25% jitter, until `attempts` are used up; a permanent
-// one (5xx) fails at once. A failed notification shows in its team managers' inbox.
+// `parallel` workers, or to one more that sends urgent rows only (see Start()), which sends it
+// through the Mailer with the Mailer's per-attempt timeout; a slow or failing mail server
+// holds up only the workers on it, never the write path (the writer only writes rows) and
+// never other notifications beyond those workers (no head-of-line batch); urgent
+// notifications are taken first. Every attempt is appended to the notification's log; the
+// results are written back in batches (one transaction per 50 ms at most), so that the
+// dispatcher does not compete with the writer for the write lock per mail. A temporary
+// failure is tried again after first_wait, doubling each time with +/-25% jitter, until
+// `attempts` are used up; a permanent one (5xx) fails at once. A failed notification shows in
+// its team managers' inbox.
 //
 // At least once: a notification is marked sent only after the server took it, so a crash
 // between the two sends it again after restart, with the same Message-ID (derived from the
@@ -72,11 +74,10 @@ class Dispatcher {
   // it with its outcome.
   absl::StatusOr<v1::Notification> SendNow(v1::Notification n);
 
-  // Runs on `parallel` worker threads at the lowest CPU priority, one more worker at normal
-  // priority that sends urgent rows only, and one loop thread that polls the store at each due
-  // time and whenever woken: on a busy machine the write path and urgent mail come before
-  // routine mail. Stop() (or the destructor) ends them after the attempts in
-  // progress.
+  // Runs on `parallel` worker threads, one more worker that sends urgent rows only (so that
+  // routine mail to a slow server never holds up urgent mail), and one loop thread that polls
+  // the store at each due time and whenever woken. Stop() (or the destructor) ends them after
+  // the attempts in progress.
   void Start();
   void Stop();
 

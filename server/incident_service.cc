@@ -56,7 +56,7 @@ absl::StatusOr<Actor> IncidentService::NamedUser(absl::string_view field,
 }
 
 grpc::Status IncidentService::Mutate(Ctx* ctx, int64_t id, int64_t expected_version,
-                                     const std::function<absl::StatusOr<Action>(const v1::Incident&)>& parse,
+                                     const std::function<absl::StatusOr<Action>()>& parse,
                                      v1::Incident* out) {
   absl::StatusOr<Actor> actor = Caller(ctx);
   if (!actor.ok()) return ToGrpc(actor.status());
@@ -69,7 +69,7 @@ grpc::Status IncidentService::Mutate(Ctx* ctx, int64_t id, int64_t expected_vers
   absl::StatusOr<v1::Incident> current = store_.GetIncident(id);
   if (!current.ok()) return ToGrpc(current.status());
   if (auto s = CheckCanRead(*current, *actor); !s.ok()) return ToGrpc(s);
-  absl::StatusOr<Action> action = parse(*current);
+  absl::StatusOr<Action> action = parse();
   if (!action.ok()) return ToGrpc(action.status());
   absl::StatusOr<v1::Incident> incident = writer_.Apply(id, expected_version, *action, *actor);
   if (!incident.ok()) return ToGrpc(incident.status());
@@ -175,14 +175,14 @@ grpc::Status IncidentService::GetTimeline(Ctx* ctx, const v1::GetTimelineRequest
 
 grpc::Status IncidentService::AddNote(Ctx* ctx, const v1::AddNoteRequest* req,
                                       v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kAddNote, .text = req->text()};
   }, out);
 }
 
 grpc::Status IncidentService::Assign(Ctx* ctx, const v1::AssignRequest* req,
                                      v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<Actor> owner = NamedUser("new_owner", req->new_owner());
     if (!owner.ok()) return owner.status();
     return Action{.type = ActionType::kAssign, .text = req->note(), .user = *owner};
@@ -192,7 +192,7 @@ grpc::Status IncidentService::Assign(Ctx* ctx, const v1::AssignRequest* req,
 grpc::Status IncidentService::RecordFirstApology(Ctx* ctx,
                                                  const v1::RecordFirstApologyRequest* req,
                                                  v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{
         .type = ActionType::kRecordFirstApology, .text = req->note(), .channel = req->channel()};
   }, out);
@@ -200,7 +200,7 @@ grpc::Status IncidentService::RecordFirstApology(Ctx* ctx,
 
 grpc::Status IncidentService::Escalate(Ctx* ctx, const v1::EscalateRequest* req,
                                        v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kEscalate, .text = req->reason()};
   }, out);
 }
@@ -208,7 +208,7 @@ grpc::Status IncidentService::Escalate(Ctx* ctx, const v1::EscalateRequest* req,
 grpc::Status IncidentService::ApproveEscalation(Ctx* ctx,
                                                 const v1::ApproveEscalationRequest* req,
                                                 v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kApproveEscalation, .text = req->note()};
   }, out);
 }
@@ -216,7 +216,7 @@ grpc::Status IncidentService::ApproveEscalation(Ctx* ctx,
 grpc::Status IncidentService::DeclineEscalation(Ctx* ctx,
                                                 const v1::DeclineEscalationRequest* req,
                                                 v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kDeclineEscalation, .text = req->reason()};
   }, out);
 }
@@ -224,7 +224,7 @@ grpc::Status IncidentService::DeclineEscalation(Ctx* ctx,
 grpc::Status IncidentService::ScheduleApologyVisit(Ctx* ctx,
                                                    const v1::ScheduleApologyVisitRequest* req,
                                                    v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> at =
         ParseTime("planned_at", req->has_planned_at(), req->planned_at());
     if (!at.ok()) return at.status();
@@ -237,7 +237,7 @@ grpc::Status IncidentService::ScheduleApologyVisit(Ctx* ctx,
 grpc::Status IncidentService::RecordApologyVisit(Ctx* ctx,
                                                  const v1::RecordApologyVisitRequest* req,
                                                  v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kRecordVisit, .text = req->outcome()};
   }, out);
 }
@@ -245,7 +245,7 @@ grpc::Status IncidentService::RecordApologyVisit(Ctx* ctx,
 grpc::Status IncidentService::AddPreventionMeasure(Ctx* ctx,
                                                    const v1::AddPreventionMeasureRequest* req,
                                                    v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> due = ParseTime("due", req->has_due(), req->due());
     if (!due.ok()) return due.status();
     absl::StatusOr<Actor> owner = NamedUser("owner", req->owner());
@@ -257,7 +257,7 @@ grpc::Status IncidentService::AddPreventionMeasure(Ctx* ctx,
 
 grpc::Status IncidentService::CompletePreventionMeasure(
     Ctx* ctx, const v1::CompletePreventionMeasureRequest* req, v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kCompleteMeasure, .number = req->number()};
   }, out);
 }
@@ -265,39 +265,42 @@ grpc::Status IncidentService::CompletePreventionMeasure(
 grpc::Status IncidentService::PresentPreventionPlan(Ctx* ctx,
                                                     const v1::PresentPreventionPlanRequest* req,
                                                     v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kPresentPlan};
   }, out);
 }
 
 grpc::Status IncidentService::LogFollowUp(Ctx* ctx, const v1::LogFollowUpRequest* req,
                                           v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kLogFollowUp, .text = req->note()};
   }, out);
 }
 
 grpc::Status IncidentService::CloseIncident(Ctx* ctx, const v1::CloseIncidentRequest* req,
                                             v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kClose, .text = req->reason()};
   }, out);
 }
 
 grpc::Status IncidentService::ReopenIncident(Ctx* ctx, const v1::ReopenIncidentRequest* req,
                                              v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kReopen, .text = req->reason()};
   }, out);
 }
 
 grpc::Status IncidentService::MakePromise(Ctx* ctx, const v1::MakePromiseRequest* req,
                                           v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident& current) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> by = ParseTime("by", req->has_by(), req->by());
     if (!by.ok()) return by.status();
-    // The promise is the owner's: the core checks that they can still act.
-    absl::StatusOr<Actor> owner = NamedUser("owner", current.owner());
+    // The promise is the owner's: the core checks that they can still act. (Mutate has checked
+    // that the caller may read the incident.)
+    absl::StatusOr<v1::Incident> current = store_.GetIncident(req->id());
+    if (!current.ok()) return current.status();
+    absl::StatusOr<Actor> owner = NamedUser("owner", current->owner());
     if (!owner.ok()) return owner.status();
     return Action{.type = ActionType::kMakePromise, .text = req->text(), .at = *by, .user = *owner};
   }, out);
@@ -305,13 +308,13 @@ grpc::Status IncidentService::MakePromise(Ctx* ctx, const v1::MakePromiseRequest
 
 grpc::Status IncidentService::KeepPromise(Ctx* ctx, const v1::KeepPromiseRequest* req,
                                           v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kKeepPromise, .number = req->number()};
   }, out);
 }
 
 grpc::Status IncidentService::Hold(Ctx* ctx, const v1::HoldRequest* req, v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> until =
         ParseTime("until", req->has_until(), req->until());
     if (!until.ok()) return until.status();
@@ -320,7 +323,7 @@ grpc::Status IncidentService::Hold(Ctx* ctx, const v1::HoldRequest* req, v1::Inc
 }
 
 grpc::Status IncidentService::Resume(Ctx* ctx, const v1::ResumeRequest* req, v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kResume};
   }, out);
 }
@@ -328,7 +331,7 @@ grpc::Status IncidentService::Resume(Ctx* ctx, const v1::ResumeRequest* req, v1:
 grpc::Status IncidentService::AcknowledgeReminders(Ctx* ctx,
                                                    const v1::AcknowledgeRemindersRequest* req,
                                                    v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&](const v1::Incident&) -> absl::StatusOr<Action> {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kAcknowledge};
   }, out);
 }

@@ -35,7 +35,8 @@ grpc::Status ToGrpc(const absl::Status& s) {
   if (s.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(s.code());
   if (!IsStorageError(s)) return grpc::Status(code, std::string(s.message()));
-  const std::string when = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
+  const std::string when =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
   std::cerr << "amendsd: database error at " << when << ", answered "
             << absl::StatusCodeToString(s.code()) << ": " << s.message() << std::endl;
   return grpc::Status(code, absl::StrCat(StorageFailure(s.code()), " (server log, ", when, ")"));

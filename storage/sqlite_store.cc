@@ -324,7 +324,9 @@ class Connection {
     if (!stmt.ok()) return stmt.status();
     absl::StatusOr<bool> row = stmt->Step();
     if (!row.ok()) return row.status();
-    if (!*row) return MarkStorageError(absl::InternalError(absl::StrCat(pragma, " returned no row")));
+    if (!*row) {
+      return MarkStorageError(absl::InternalError(absl::StrCat(pragma, " returned no row")));
+    }
     return stmt->Int64(0);
   }
 
@@ -445,8 +447,9 @@ absl::Status CheckIsAmendsDatabase(Connection& conn, int64_t version) {
   const int64_t objects = row ? tables.Int64(0) : 0;
   const bool ours = row && tables.Int64(1) == 2;
   if (version == 0 ? objects == 0 : ours) return absl::OkStatus();
-  return foreign(version == 0 ? "it holds tables amends did not make"
-                              : absl::StrCat("schema version ", version, " without amends's tables"));
+  return foreign(version == 0
+                     ? "it holds tables amends did not make"
+                     : absl::StrCat("schema version ", version, " without amends's tables"));
 }
 
 absl::StatusOr<int> Migrate(Connection& conn, int max_version) {
@@ -649,7 +652,8 @@ absl::Status SqliteStore::BackupTo(const std::string& destination) {
   if (fd < 0 || fsync(fd) != 0) {
     const int err = errno;
     if (fd >= 0) close(fd);
-    return absl::InternalError(absl::StrCat("cannot sync ", dir.string(), ": ", std::strerror(err)));
+    return absl::InternalError(
+        absl::StrCat("cannot sync ", dir.string(), ": ", std::strerror(err)));
   }
   close(fd);
   return absl::OkStatus();
@@ -1330,13 +1334,14 @@ absl::StatusOr<std::vector<v1::Notification>> SqliteStore::ListNotifications(
 }
 
 absl::StatusOr<std::vector<v1::Notification>> SqliteStore::DueNotifications(
-    absl::Time now, int limit, const std::vector<int64_t>& exclude) {
+    absl::Time now, int limit, const std::vector<int64_t>& exclude, bool urgent_only) {
   AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
   return InReadTransaction(*conn, [&]() -> absl::StatusOr<std::vector<v1::Notification>> {
     std::vector<v1::Notification> out;
     // Urgent ones first, so that a backlog of routine mail never holds up "tell your manager
     // at once".
     for (const int64_t urgent : {1, 0}) {
+      if (urgent == 0 && urgent_only) break;
       AMENDS_ASSIGN_OR_RETURN(
           Statement stmt,
           conn->Prepare("SELECT id, data FROM notifications INDEXED BY notifications_by_due "

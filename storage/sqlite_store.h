@@ -112,7 +112,7 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<v1::Notification>> ListNotifications(
       const NotificationQuery& query) override;
   absl::StatusOr<std::vector<v1::Notification>> DueNotifications(
-      absl::Time now, int limit, const std::vector<int64_t>& exclude) override;
+      absl::Time now, int limit, const std::vector<int64_t>& exclude, bool urgent_only) override;
   absl::StatusOr<std::optional<absl::Time>> NextNotificationDue() override;
   absl::Status UpdateNotifications(const std::vector<v1::Notification>& updated) override;
 

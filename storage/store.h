@@ -223,9 +223,10 @@ class Store {
   virtual absl::StatusOr<std::vector<v1::Notification>> ListNotifications(
       const NotificationQuery& query) = 0;
   // Pending or retrying notifications due at or before `now`, urgent ones first, then soonest
-  // due first, at most `limit`, skipping the ids in `exclude` (those being sent).
+  // due first, at most `limit`, skipping the ids in `exclude` (those being sent); only urgent
+  // ones if `urgent_only`.
   virtual absl::StatusOr<std::vector<v1::Notification>> DueNotifications(
-      absl::Time now, int limit, const std::vector<int64_t>& exclude) = 0;
+      absl::Time now, int limit, const std::vector<int64_t>& exclude, bool urgent_only) = 0;
   // The earliest due time of a pending or retrying notification; nullopt if none.
   virtual absl::StatusOr<std::optional<absl::Time>> NextNotificationDue() = 0;
   // Replaces the stored notifications (matched by id) in one transaction: their state,

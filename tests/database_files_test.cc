@@ -147,11 +147,13 @@ TEST_F(DatabaseFilesTest, DatabaseItCannotWriteIsRefusedAtStart) {
     for (std::filesystem::path p = dir_; p != p.root_path(); p = p.parent_path()) {
       ASSERT_EQ(chmod(p.c_str(), ModeOf(p) | 0711), 0) << p;  // nobody may pass through
     }
-    argv.insert(argv.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+    argv.insert(argv.begin(),
+                {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
   }
   RunResult r = RunCommand(argv);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-  EXPECT_TRUE(absl::StrContains(r.err, absl::StrCat("amendsd: database ", db_, ": cannot write it")))
+  EXPECT_TRUE(
+      absl::StrContains(r.err, absl::StrCat("amendsd: database ", db_, ": cannot write it")))
       << r.err;
   EXPECT_FALSE(absl::StrContains(r.out, "listening")) << r.out;
 }
@@ -183,7 +185,8 @@ TEST_F(DatabaseFilesTest, DamagedDatabaseIsRefusedAtStartAndCheckNamesTheDamage)
   TeamWithMember();
   RunResult check = RunCommand({AMENDSD_PATH, "check", "--db", db_});
   EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
-  EXPECT_TRUE(absl::StartsWith(check.out, absl::StrCat(db_, ": sound (SQLite's integrity_check of ")))
+  EXPECT_TRUE(
+      absl::StartsWith(check.out, absl::StrCat(db_, ": sound (SQLite's integrity_check of ")))
       << check.out;
 
   // The users table's own page, garbled as a failing disk would.
@@ -201,9 +204,11 @@ TEST_F(DatabaseFilesTest, DamagedDatabaseIsRefusedAtStartAndCheckNamesTheDamage)
 
   RunResult r = RunCommand({AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(absl::StrContains(r.err, absl::StrCat("database ", db_, " is damaged; not serving it")))
+  EXPECT_TRUE(
+      absl::StrContains(r.err, absl::StrCat("database ", db_, " is damaged; not serving it")))
       << r.err;
-  EXPECT_TRUE(absl::StrContains(r.err, absl::StrCat("Run `amendsd check --db ", db_, "`"))) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, absl::StrCat("Run `amendsd check --db ", db_, "`")))
+      << r.err;
   EXPECT_FALSE(absl::StrContains(r.out, "listening")) << r.out;
 
   check = RunCommand({AMENDSD_PATH, "check", "--db", db_});

@@ -118,7 +118,8 @@ TEST_F(IncidentServiceTest, DatabaseFailureIsLoggedButItsSqlAndPathNeverReachThe
   // The log has the detail, stamped with the time the client was told.
   EXPECT_TRUE(absl::StrContains(log, "refused by a trigger")) << log;
   EXPECT_TRUE(absl::StrContains(log, "INSERT INTO incidents")) << log;
-  const std::string when(absl::StripSuffix(s.error_message().substr(s.error_message().rfind(", ") + 2), ")"));
+  const std::string when(
+      absl::StripSuffix(s.error_message().substr(s.error_message().rfind(", ") + 2), ")"));
   EXPECT_TRUE(absl::StrContains(log, when)) << when << "\n" << log;
 }
 

@@ -1142,9 +1142,9 @@ std::vector<Notification> OfIncident(SqliteStore& store, int64_t incident_id) {
 }
 
 std::vector<int64_t> DueIds(SqliteStore& store, int64_t now, int limit = 100,
-                            const std::vector<int64_t>& exclude = {}) {
+                            const std::vector<int64_t>& exclude = {}, bool urgent_only = false) {
   absl::StatusOr<std::vector<Notification>> due =
-      store.DueNotifications(absl::FromUnixSeconds(now), limit, exclude);
+      store.DueNotifications(absl::FromUnixSeconds(now), limit, exclude, urgent_only);
   EXPECT_TRUE(due.ok()) << due.status();
   return due.ok() ? Ids(*due) : std::vector<int64_t>{};
 }
@@ -1361,6 +1361,20 @@ TEST_F(SqliteStoreTest, DueNotificationsArePendingAndRetryingOnesWhoseTimeCameSo
 
   // The earliest due time of a row still to send; sent and failed ones do not count.
   EXPECT_EQ(NextDue(*store), absl::FromUnixSeconds(now - 120));
+}
+
+TEST_F(SqliteStoreTest, UrgentNotificationsComeFirstAndAloneWhenAskedFor) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  const int64_t now = kMonday1500;
+  const int64_t routine = Added(*store, Mail("営業一課", "sato", Notification::REASON_REMINDER,
+                                             now - 600)).id();
+  Notification tell = Mail("営業一課", "tanaka", Notification::REASON_REPORTED, now - 10);
+  tell.set_urgent(true);
+  const int64_t urgent = Added(*store, tell).id();
+  EXPECT_EQ(DueIds(*store, now), (IdList{urgent, routine}));  // though due later
+  EXPECT_EQ(DueIds(*store, now, 100, {}, /*urgent_only=*/true), IdList{urgent});
+  EXPECT_EQ(DueIds(*store, now, 100, {urgent}, /*urgent_only=*/true), IdList{});
 }
 
 TEST_F(SqliteStoreTest, UpdatedNotificationMovesItsDueTimeAndOnceSentIsNeverDueAgain) {
