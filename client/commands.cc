@@ -190,6 +190,11 @@ absl::Status Report(Session& s, const ReportArgs& args) {
     }
     Print(s, absl::StrCat(line, " — the last prevention plan did not hold\n"));
   }
+  if (incident.related_open_size() > 0) {
+    std::string line = absl::StrCat("related, open: ", incident.client().name(), " also has");
+    for (const auto& related : incident.related_open()) absl::StrAppend(&line, " #", related.id());
+    Print(s, absl::StrCat(line, "\n"));
+  }
   return absl::OkStatus();
 }
 
@@ -312,9 +317,16 @@ absl::Status ScheduleVisit(Session& s, Target t, const std::string& at,
   return Mutate(s, &Stub::ScheduleApologyVisit, t, request, "apology visit scheduled");
 }
 
-absl::Status RecordVisit(Session& s, Target t, const std::string& outcome) {
+absl::Status RecordVisit(Session& s, Target t, const std::string& outcome,
+                         const std::string& held_at, const std::vector<std::string>& attendees) {
   amends::v1::RecordApologyVisitRequest request;
   request.set_outcome(outcome);
+  if (!held_at.empty()) {
+    absl::StatusOr<google::protobuf::Timestamp> at = TeamTime(s, t.id, "--held-at", held_at);
+    if (!at.ok()) return at.status();
+    *request.mutable_held_at() = *at;
+    request.mutable_attendees()->Add(attendees.begin(), attendees.end());
+  }
   return Mutate(s, &Stub::RecordApologyVisit, t, request, "apology visit recorded");
 }
 

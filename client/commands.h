@@ -101,7 +101,10 @@ absl::Status Decline(Session& s, Target t, const std::string& reason);
 // `at` as accepted by ParseTimeArg, read in the incident's team zone.
 absl::Status ScheduleVisit(Session& s, Target t, const std::string& at,
                            const std::vector<std::string>& attendees);
-absl::Status RecordVisit(Session& s, Target t, const std::string& outcome);
+// `held_at` (the team's local time; "" when the visit was scheduled) and `attendees` record a
+// visit that was not scheduled, in one step.
+absl::Status RecordVisit(Session& s, Target t, const std::string& outcome,
+                         const std::string& held_at, const std::vector<std::string>& attendees);
 // `due` as accepted by ParseTimeArg, read in the incident's team zone.
 absl::Status AddMeasure(Session& s, Target t, const std::string& text, const std::string& owner,
                         const std::string& due);

@@ -179,6 +179,14 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
     absl::StrAppend(&recurrence, "\n#", r.id(), " ", r.summary(), " (", CliName(r.state()), ")");
   }
   Field(out, "recurrence", recurrence);
+  if (incident.related_open_size() > 0) {
+    std::string related;
+    for (const amends::v1::RelatedIncident& r : incident.related_open()) {
+      absl::StrAppend(&related, related.empty() ? "" : "\n", "#", r.id(), " ", r.summary(), " (",
+                      CliName(r.state()), ")");
+    }
+    Field(out, "related, open", related);
+  }
   Field(out, "details", OrDash(incident.details()));
   Field(out, "first apology", Apology(incident, clock));
   Field(out, "visit", Visit(incident, clock));

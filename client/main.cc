@@ -478,10 +478,21 @@ class CommandLine {
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
         ->allow_extra_args(false);
     CLI::App* visit_done = Mutation(
-        visit, "done", "Record how the apology visit went",
-        "amends visit done 12 --outcome \"部長に直接謝罪。再発防止策を来週提示する\"",
-        [this](Session& s) { return RecordVisit(s, target_, text_); });
+        visit, "done",
+        "Record how the apology visit went (one not scheduled in amends: with --held-at)",
+        "amends visit done 12 --outcome \"部長に直接謝罪。再発防止策を来週提示する\"\n"
+        "amends visit done 12 --held-at \"2026-11-27 18:00\" --attendee sato --outcome "
+        "\"当日夕方に急ぎ訪問し謝罪\"",
+        [this](Session& s) { return RecordVisit(s, target_, text_, at_, attendees_); });
     visit_done->add_option("--outcome", text_, "what was said and agreed")->required();
+    CLI::Option* held_at = visit_done->add_option(
+        "--held-at", at_,
+        absl::StrCat("for a visit that was not scheduled: when it took place; ", kTimeHelp));
+    visit_done->add_option("--attendee", attendees_, "with --held-at: who went (repeatable)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false)
+        ->needs(held_at);
 
     CLI::App* measure = Group(
         "measure", "Prevention measures: add them, mark them done",

@@ -238,7 +238,13 @@ grpc::Status IncidentService::RecordApologyVisit(Ctx* ctx,
                                                  const v1::RecordApologyVisitRequest* req,
                                                  v1::Incident* out) {
   return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
-    return Action{.type = ActionType::kRecordVisit, .text = req->outcome()};
+    absl::StatusOr<std::optional<absl::Time>> held =
+        ParseTime("held_at", req->has_held_at(), req->held_at());
+    if (!held.ok()) return held.status();
+    return Action{.type = ActionType::kRecordVisit,
+                  .text = req->outcome(),
+                  .at = *held,
+                  .attendees = {req->attendees().begin(), req->attendees().end()}};
   }, out);
 }
 

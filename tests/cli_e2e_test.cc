@@ -140,6 +140,44 @@ TEST_F(CliTest, ClientNameWithAZeroWidthSpaceIsTheSameClient) {
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
 }
 
+TEST_F(CliTest, SecondIncidentWhileTheFirstIsOpenIsRelatedAndOneAfterAPresentedPlanRecurs) {
+  const std::vector<std::string> report = {"report", "--team", "営業一課", "--client", "ＡＢＣ商事",
+                                           "--kind", "late-deliverable", "--severity", "low",
+                                           "--summary"};
+  auto report_as_sato = [&](const std::string& summary) {
+    std::vector<std::string> args = report;
+    args.push_back(summary);
+    return Amends("sato", args);
+  };
+  report_as_sato("月次報告書の提出遅れ");
+  RunResult r = report_as_sato("見積書の送付遅れ");
+  EXPECT_EQ(r.out, "#2 reported → state reported (version 1)\n"
+                   "related, open: ＡＢＣ商事 also has #1\n");
+  EXPECT_TRUE(absl::StrContains(Amends("sato", {"show", "2"}).out, "#1 月次報告書の提出遅れ (reported)"));
+
+  // #1 through its plan, presented to the client, and closed; the visit was not scheduled in
+  // amends, so it is recorded with the time it took place.
+  Amends("sato", {"apologize", "1", "--channel", "mail", "--note", "お詫びのメール"});
+  Amends("sato", {"escalate", "1", "--reason", "先方部長が立腹"});
+  Amends("tanaka", {"approve", "1"});
+  r = Amends("sato", {"visit", "done", "1", "--outcome", "部長に謝罪"}, 5);
+  EXPECT_TRUE(absl::StrContains(r.err, "the visit was not scheduled")) << r.err;
+  const std::string earlier = absl::FormatTime("%Y-%m-%d %H:%M", absl::Now() - absl::Hours(1),
+                                               absl::FixedTimeZone(9 * 3600));
+  Amends("sato", {"visit", "done", "1", "--held-at", earlier, "--attendee", "tanaka",
+                  "--outcome", "部長に謝罪"});
+  Amends("sato", {"measure", "add", "1", "--text", "提出期限を共有カレンダーに登録", "--owner",
+                  "sato", "--due", InDays(7)});
+  Amends("sato", {"plan", "present", "1"});
+  Amends("tanaka", {"close", "1", "--reason", "先方了承"});
+
+  r = report_as_sato("議事録の送付遅れ");
+  EXPECT_EQ(r.out, "#3 reported → state reported (version 1)\n"
+                   "recurrence: ＡＢＣ商事 had earlier incidents: #1 — the last prevention plan "
+                   "did not hold\n"
+                   "related, open: ＡＢＣ商事 also has #2\n");
+}
+
 TEST_F(CliTest, MissedAppointmentFromReportToCloseInJapanese) {
   RunResult r = Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事",
                                 "--contact", "総務部 山田様", "--kind", "missed-appointment",

@@ -179,8 +179,12 @@ v1::Incident Approved() {
 // The visit on Tuesday 15:00: the plan is due Friday 15:00.
 v1::Incident Visited() {
   v1::Incident i = Approved();
-  Act(i, {.type = ActionType::kRecordVisit, .text = "部長に直接謝罪し、再発防止策を約束"}, kOwner,
-      TokyoTime(2026, 12, 1, 15, 0));
+  // Not scheduled in amends: recorded with the time it took place.
+  Act(i,
+      {.type = ActionType::kRecordVisit,
+       .text = "部長に直接謝罪し、再発防止策を約束",
+       .at = TokyoTime(2026, 12, 1, 15, 0)},
+      kOwner, TokyoTime(2026, 12, 1, 15, 0));
   return i;
 }
 
@@ -839,8 +843,11 @@ TEST(HoldTest, TheFirstApologyNeverWaitsForTheClient) {
       TokyoTime(2026, 11, 30, 10, 20));
   ASSERT_NE(Find(i, "first-apology"), nullptr);
   EXPECT_EQ(Local(Find(i, "first-apology")->due()), "2026-11-30 14:00");
-  Act(i, {.type = ActionType::kRecordVisit, .text = "訪問して謝罪"}, kOwner,
-      TokyoTime(2026, 11, 30, 11, 0));
+  Act(i,
+      {.type = ActionType::kRecordVisit,
+       .text = "訪問して謝罪",
+       .at = TokyoTime(2026, 11, 30, 10, 30)},
+      kOwner, TokyoTime(2026, 11, 30, 11, 0));
   ASSERT_NE(Find(i, "first-apology"), nullptr);
   EXPECT_EQ(Local(Find(i, "first-apology")->due()), "2026-11-30 14:00");
   EXPECT_FALSE(Find(i, "first-apology")->has_held_left());
@@ -912,8 +919,11 @@ TEST(HoldTest, ResumingWhatIsNotHeldAndHoldingTwiceAreRefused) {
 TEST(HoldTest, MovingToTheNextStageEndsTheHold) {
   v1::Incident i = Approved();
   Act(i, HoldUntil(std::nullopt), kManager, kMonday1000);
-  Act(i, {.type = ActionType::kRecordVisit, .text = "先方から急遽来社、部長同席で謝罪"}, kOwner,
-      TokyoTime(2026, 11, 30, 14, 0));
+  Act(i,
+      {.type = ActionType::kRecordVisit,
+       .text = "先方から急遽来社、部長同席で謝罪",
+       .at = TokyoTime(2026, 11, 30, 13, 0)},
+      kOwner, TokyoTime(2026, 11, 30, 14, 0));
   EXPECT_FALSE(i.has_hold());
   EXPECT_EQ(Deadlines(i), (std::vector<std::string>{"plan: sato by 2026-12-03 14:00"}));
 }
@@ -989,6 +999,7 @@ TEST(RecurrenceTest, SecondIncidentWithTheSameClientIsOneSeverityHigher) {
   earlier.set_id(3);
   earlier.set_state(v1::STATE_CLOSED);
   earlier.clear_deadlines();
+  *earlier.mutable_plan_presented_at() = ToProto(TokyoTime(2026, 10, 9, 10, 0));  // did not hold
   const std::vector<v1::Incident> history = {earlier};
 
   absl::StatusOr<Change> c = Report(LateReport(v1::SEVERITY_MEDIUM), kOwner, "Asia/Tokyo",

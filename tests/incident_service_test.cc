@@ -311,8 +311,8 @@ TEST_F(IncidentServiceTest, ConfidentialIncidentIsInvisibleToColleaguesEverywher
 
   // A later incident of the same client does not link, and so does not reveal, the case.
   v1::Incident later = Report("yamada", MissedAppointment());
-  ASSERT_EQ(later.earlier_incidents_size(), 1);
-  EXPECT_EQ(later.earlier_incidents(0).id(), open.id());
+  ASSERT_EQ(later.related_open_size(), 1);
+  EXPECT_EQ(later.related_open(0).id(), open.id());
 }
 
 TEST_F(IncidentServiceTest, OtherTeamsIncidentsAreOutOfReach) {
@@ -339,7 +339,7 @@ TEST_F(IncidentServiceTest, OtherTeamsIncidentsAreOutOfReach) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-TEST_F(IncidentServiceTest, ClientNamesMatchAcrossWidthAndCaseAndMarkRecurrence) {
+TEST_F(IncidentServiceTest, ClientNamesMatchAcrossWidthAndCaseAndLinkTheOpenIncident) {
   v1::ReportIncidentRequest late = MissedAppointment();
   late.mutable_client()->set_name("abc商事");
   late.set_kind(v1::KIND_LATE_DELIVERABLE);
@@ -347,11 +347,12 @@ TEST_F(IncidentServiceTest, ClientNamesMatchAcrossWidthAndCaseAndMarkRecurrence)
   v1::Incident first = Report("yamada", late);
   EXPECT_FALSE(first.recurrence());
 
+  // The first is still open: related, not a recurrence (its plan has not failed).
   v1::Incident second = Report("sato", MissedAppointment());  // "ＡＢＣ商事"
-  EXPECT_TRUE(second.recurrence());
-  ASSERT_EQ(second.earlier_incidents_size(), 1);
-  EXPECT_EQ(second.earlier_incidents(0).id(), first.id());
-  EXPECT_EQ(second.earlier_incidents(0).summary(), "会議前に必要な報告書の提出遅れ");
+  EXPECT_FALSE(second.recurrence());
+  ASSERT_EQ(second.related_open_size(), 1);
+  EXPECT_EQ(second.related_open(0).id(), first.id());
+  EXPECT_EQ(second.related_open(0).summary(), "会議前に必要な報告書の提出遅れ");
 
   v1::ListIncidentsRequest by_client;
   by_client.set_client("ABC商事");

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "server/core/client_name.h"
@@ -57,6 +58,9 @@ v1::Incident InState(State state, bool held = false) {
     n->set_deadline_key("escalate");
     n->set_user(user);
     if (*user == '\0') n->set_managers_of("tokyo-sales");
+  }
+  if (state == v1::STATE_APOLOGY_VISIT) {
+    *i.mutable_visit()->mutable_planned_at() = ToProto(kNow + absl::Hours(20));
   }
   if (held) {
     i.mutable_hold()->set_reason("先方部長の日程待ち");
@@ -503,6 +507,7 @@ TEST(LifecycleTest, EarlierIncidentsOfTheClientMakeARecurrenceButConfidentialOne
   v1::Incident late = InState(v1::STATE_CLOSED);
   late.set_id(3);
   late.set_summary("月次報告書の提出遅れ");
+  *late.mutable_plan_presented_at() = ToProto(kNow - absl::Hours(24 * 30));
   v1::Incident conduct = InState(v1::STATE_REPORTED);
   conduct.set_id(4);
   conduct.set_confidential(true);
@@ -514,6 +519,90 @@ TEST(LifecycleTest, EarlierIncidentsOfTheClientMakeARecurrenceButConfidentialOne
 
   Change only_conduct = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {{conduct}}, TokyoRules());
   EXPECT_FALSE(only_conduct.incident.recurrence());
+  EXPECT_EQ(only_conduct.incident.related_open_size(), 0);
+}
+
+// An earlier incident of the same client as Report() is given it.
+v1::Incident Earlier(int64_t id, State state, v1::Kind kind, bool plan_presented) {
+  v1::Incident e = InState(state);
+  e.set_id(id);
+  e.set_kind(kind);
+  e.set_summary(absl::StrCat("案件", id));
+  if (plan_presented) *e.mutable_plan_presented_at() = ToProto(kNow - absl::Hours(24 * 30));
+  return e;
+}
+
+TEST(RecurrenceTest, SecondIncidentWhileTheFirstIsOpenIsRelatedNotARecurrence) {
+  const v1::Incident open = Earlier(3, v1::STATE_FOLLOW_UP, v1::KIND_LATE_DELIVERABLE, true);
+  Change c = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {{open}}, TokyoRules());
+  EXPECT_FALSE(c.incident.recurrence());
+  EXPECT_EQ(c.incident.earlier_incidents_size(), 0);
+  ASSERT_EQ(c.incident.related_open_size(), 1);
+  EXPECT_EQ(c.incident.related_open(0).id(), 3);
+  EXPECT_EQ(c.incident.related_open(0).state(), v1::STATE_FOLLOW_UP);
+}
+
+TEST(RecurrenceTest, OnlyAClosedClientFacingIncidentWhosePlanWasPresentedMakesARecurrence) {
+  const v1::Incident no_plan = Earlier(3, v1::STATE_CLOSED, v1::KIND_COMPLAINT, false);
+  const v1::Incident hand_over = Earlier(4, v1::STATE_CLOSED, v1::KIND_HAND_OVER, true);
+  Change c = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {{no_plan, hand_over}},
+                     TokyoRules());
+  EXPECT_FALSE(c.incident.recurrence());
+  EXPECT_EQ(c.incident.earlier_incidents_size(), 0);
+
+  const v1::Incident held_not = Earlier(5, v1::STATE_CLOSED, v1::KIND_COMPLAINT, true);
+  c = *Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {{no_plan, hand_over, held_not}},
+              TokyoRules());
+  EXPECT_TRUE(c.incident.recurrence());
+  ASSERT_EQ(c.incident.earlier_incidents_size(), 1);
+  EXPECT_EQ(c.incident.earlier_incidents(0).id(), 5);
+}
+
+TEST(RecurrenceTest, HandOverIsNeverARecurrence) {
+  const v1::Incident failed_plan = Earlier(3, v1::STATE_CLOSED, v1::KIND_COMPLAINT, true);
+  v1::ReportIncidentRequest hand_over = MissedAppointment();
+  hand_over.set_kind(v1::KIND_HAND_OVER);
+  Change c = *Report(hand_over, kOwner, "Asia/Tokyo", kNow, {{failed_plan}}, TokyoRules());
+  EXPECT_FALSE(c.incident.recurrence());
+  EXPECT_EQ(c.incident.severity(), MissedAppointment().severity());
+}
+
+TEST(LifecycleTest, PresentingThePlanRecordsWhen) {
+  Change c = *Apply(InState(v1::STATE_PREVENTION_PLAN), {.type = ActionType::kPresentPlan}, kOwner,
+                    kNow, TokyoRules());
+  EXPECT_EQ(FromProto(c.incident.plan_presented_at()), kNow);
+}
+
+TEST(LifecycleTest, VisitIsRecordedOnlyOnceScheduledOrWithTheTimeItTookPlace) {
+  v1::Incident unscheduled = InState(v1::STATE_APOLOGY_VISIT);
+  unscheduled.clear_visit();
+  absl::StatusOr<Change> c = Apply(
+      unscheduled, {.type = ActionType::kRecordVisit, .text = "訪問して謝罪"}, kOwner, kNow,
+      TokyoRules());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(c.status().message(), "the visit was not scheduled"))
+      << c.status();
+  // The future is not when a visit took place.
+  c = Apply(unscheduled,
+            {.type = ActionType::kRecordVisit, .text = "訪問して謝罪", .at = kNow + absl::Hours(1)},
+            kOwner, kNow, TokyoRules());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+  // Scheduled and recorded in one step.
+  c = Apply(unscheduled,
+            {.type = ActionType::kRecordVisit,
+             .text = "先方から急遽来社、部長同席で謝罪",
+             .at = kNow - absl::Hours(2),
+             .attendees = {"sato", "tanaka"}},
+            kOwner, kNow, TokyoRules());
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->incident.state(), v1::STATE_PREVENTION_PLAN);
+  EXPECT_EQ(FromProto(c->incident.visit().planned_at()), kNow - absl::Hours(2));
+  EXPECT_EQ(c->incident.visit().attendees_size(), 2);
+  // A scheduled one is recorded without a time.
+  c = Apply(InState(v1::STATE_APOLOGY_VISIT),
+            {.type = ActionType::kRecordVisit, .text = "訪問して謝罪", .at = kNow},
+            kOwner, kNow, TokyoRules());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(ClientKeyTest, FullWidthAndCaseVariantsAreOneClient) {

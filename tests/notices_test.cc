@@ -215,7 +215,9 @@ TEST(ReportNoticeTest, MediumRecurrenceRaisedToHighTellsTheManagers) {
   earlier.set_id(7);
   earlier.set_team("tokyo-sales");
   earlier.set_summary("15時のサンプル受け渡しの打ち合わせを失念");
+  earlier.set_kind(v1::KIND_MISSED_APPOINTMENT);
   earlier.set_state(v1::STATE_CLOSED);
+  *earlier.mutable_plan_presented_at() = ToProto(TokyoTime(2026, 10, 9, 10, 0));
   v1::ReportIncidentRequest again = LateReport(v1::SEVERITY_MEDIUM);
   again.mutable_client()->set_name("ＡＢＣ商事");
   again.set_kind(v1::KIND_MISSED_APPOINTMENT);
@@ -330,8 +332,11 @@ TEST(ReminderNoticeTest, ApprovalReminderGoesToTheManagersAsked) {
 
 TEST(ReminderNoticeTest, MeasureReminderGoesToTheMeasuresOwnerNotTheIncidentsOwner) {
   v1::Incident i = Approved();
-  Act(i, {.type = ActionType::kRecordVisit, .text = "部長に直接謝罪し、再発防止策を約束"}, kOwner,
-      TokyoTime(2026, 12, 1, 15, 0));
+  Act(i,
+      {.type = ActionType::kRecordVisit,
+       .text = "部長に直接謝罪し、再発防止策を約束",
+       .at = TokyoTime(2026, 12, 1, 14, 0)},
+      kOwner, TokyoTime(2026, 12, 1, 15, 0));
   Act(i,
       {.type = ActionType::kAddMeasure,
        .text = "提出物の期限を共有スケジュールで二重確認",

@@ -9,6 +9,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "server/core/client_name.h"
+#include "server/core/kinds.h"
 #include "server/core/text.h"
 #include "server/core/visibility.h"
 #include "server/core/time_proto.h"
@@ -290,7 +291,28 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       }
       return absl::OkStatus();
     case ActionType::kRecordVisit:
-      return CheckRequired("outcome", a.text, kMaxLongTextBytes);
+      if (auto s = CheckRequired("outcome", a.text, kMaxLongTextBytes); !s.ok()) return s;
+      // A visit is recorded once scheduled, or scheduled and recorded in one step with the
+      // time it took place.
+      if (incident.visit().has_planned_at()) {
+        if (a.at) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("held_at: the visit is scheduled for ",
+                           LocalTime(FromProto(incident.visit().planned_at()), rules),
+                           "; record it without a time"));
+        }
+      } else if (!a.at) {
+        return absl::FailedPreconditionError(
+            "the visit was not scheduled: schedule it first (visit schedule), or give the time "
+            "it took place (held_at) to record it in one step");
+      } else if (*a.at > now) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("held_at: ", LocalTime(*a.at, rules), " is in the future"));
+      }
+      for (const std::string& name : a.attendees) {
+        if (auto s = CheckRequired("attendees", name, kMaxNameBytes); !s.ok()) return s;
+      }
+      return absl::OkStatus();
     case ActionType::kAddMeasure:
       if (auto s = CheckRequired("text", a.text, kMaxLongTextBytes); !s.ok()) return s;
       if (auto s = CheckTeamUser("owner", a.user, incident); !s.ok()) return s;
@@ -412,6 +434,7 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
     }
     case ActionType::kAddNote:  // the timeline event is the note
     case ActionType::kPresentPlan:
+      *incident.mutable_plan_presented_at() = ToProto(now);
       return;
     case ActionType::kDeclineEscalation:  // the reason is in the timeline
       incident.clear_escalation_reason();
@@ -459,6 +482,10 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
     }
     case ActionType::kRecordVisit: {
       v1::ApologyVisit* v = incident.mutable_visit();
+      if (a.at) {  // scheduled and recorded in one step
+        *v->mutable_planned_at() = ToProto(*a.at);
+        v->mutable_attendees()->Assign(a.attendees.begin(), a.attendees.end());
+      }
       v->set_outcome(a.text);
       v->set_recorded_by(actor.name);
       *v->mutable_recorded_at() = ToProto(now);
@@ -623,9 +650,19 @@ absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Ac
                          ? request.confidential()
                          : request.kind() == v1::KIND_HARASSMENT ||
                                request.kind() == v1::KIND_CONDUCT);
+  // Still open: related. Closed after its plan was presented, and the team's failure as this
+  // one is: that plan did not hold.
   for (const Incident& e : earlier) {
     if (e.confidential()) continue;
-    v1::RelatedIncident* r = i.add_earlier_incidents();
+    v1::RelatedIncident* r = nullptr;
+    if (e.state() != v1::STATE_CLOSED) {
+      r = i.add_related_open();
+    } else if (IsClientFacing(i.kind()) && IsClientFacing(e.kind()) &&
+               e.has_plan_presented_at()) {
+      r = i.add_earlier_incidents();
+    } else {
+      continue;
+    }
     r->set_id(e.id());
     r->set_summary(e.summary());
     r->set_state(e.state());

@@ -76,9 +76,10 @@ struct Action {
   ActionType type = ActionType::kAddNote;
   std::string text;  // note, reason, outcome, measure or promise text
   v1::Channel channel = v1::CHANNEL_UNSPECIFIED;  // kRecordFirstApology
-  // kScheduleVisit: planned; kAddMeasure: due; kMakePromise: by; kHold: until (optional).
+  // kScheduleVisit: planned; kAddMeasure: due; kMakePromise: by; kHold: until (optional);
+  // kRecordVisit: when an unscheduled visit took place (optional).
   std::optional<absl::Time> at;
-  std::vector<std::string> attendees;  // kScheduleVisit
+  std::vector<std::string> attendees;  // kScheduleVisit, kRecordVisit
   // kAssign: the new owner; kAddMeasure: the measure's owner; kMakePromise: the incident's
   // owner as the caller saw it (checked only if still the owner).
   std::optional<Actor> user;
@@ -90,10 +91,11 @@ absl::StatusOr<Change> Apply(const v1::Incident& incident, const Action& action,
                              const Actor& actor, absl::Time now, const Rules& rules);
 
 // A new incident in state REPORTED, owned by its reporter, id 0 until stored. `earlier` are the
-// incidents of the same client in the same team: any that is not confidential is linked and
-// makes the new one a recurrence. A confidential case is never linked, so that it cannot
-// surface on an ordinary one. A recurrence raises the severity by one level where the policy
-// says so. The first deadlines are set from `now`.
+// incidents of the same client in the same team. Those still open are linked as related; a
+// closed one of a client-facing kind (kinds.h) whose plan was presented makes a new
+// client-facing incident a recurrence, which raises its severity by one level where the policy
+// says so. A confidential case is never linked, so that it cannot surface on an ordinary one.
+// The first deadlines are set from `now`.
 absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Actor& actor,
                               absl::string_view team_time_zone, absl::Time now,
                               std::span<const v1::Incident> earlier, const Rules& rules);
