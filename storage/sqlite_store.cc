@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iterator>
+#include <map>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
@@ -133,11 +134,17 @@ constexpr const char* kMigrations[] = {
     PRAGMA application_id = 1634561636;
     ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
     )sql",
+    // 7: Incident.plan_presented_at, which recurrence depends on, set in incidents stored
+    // before amends recorded it, from their timelines' "plan presented" events. Parsing the
+    // stored messages takes C++: BackfillPlanPresented, run in the same transaction.
+    "-- BackfillPlanPresented",
 };
 constexpr int kLatestVersion = std::size(kMigrations);
 // "amnd": the SQLite header's application_id of an amends database (migration 6).
 constexpr int64_t kApplicationId = 0x616D6E64;
 static_assert(kApplicationId == 1634561636);
+// The migration whose SQL is only a marker: BackfillPlanPresented does its work.
+constexpr int kBackfillPlanPresentedVersion = 7;
 // Databases from before migration 6 carry no application_id; they are known by the tables of
 // migration 1.
 constexpr int kFirstMarkedVersion = 6;
@@ -452,6 +459,47 @@ absl::Status CheckIsAmendsDatabase(Connection& conn, int64_t version) {
                      : absl::StrCat("schema version ", version, " without amends's tables"));
 }
 
+absl::StatusOr<std::string> Serialize(const google::protobuf::MessageLite& message) {
+  std::string bytes;
+  if (!message.SerializeToString(&bytes)) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot serialize ", message.GetTypeName()));
+  }
+  return bytes;
+}
+
+// Migration 7: every incident whose timeline has a "plan presented" event gets the time of the
+// last one as plan_presented_at. Reads every event once.
+absl::Status BackfillPlanPresented(Connection& conn) {
+  std::map<int64_t, google::protobuf::Timestamp> presented;
+  {
+    AMENDS_ASSIGN_OR_RETURN(Statement events,
+                            conn.Prepare("SELECT incident_id, data FROM events ORDER BY sequence"));
+    for (;;) {
+      AMENDS_ASSIGN_OR_RETURN(const bool row, events.Step());
+      if (!row) break;
+      v1::Event event;
+      AMENDS_RETURN_IF_ERROR(events.Parse(1, event));
+      if (event.type() == v1::EVENT_TYPE_PLAN_PRESENTED) presented[events.Int64(0)] = event.time();
+    }
+  }
+  for (const auto& [id, at] : presented) {
+    v1::Incident incident;
+    {
+      AMENDS_ASSIGN_OR_RETURN(Statement get,
+                              conn.Prepare("SELECT data FROM incidents WHERE id = ?"));
+      AMENDS_ASSIGN_OR_RETURN(const bool found, get.Bind(id).Step());
+      if (!found) continue;
+      AMENDS_RETURN_IF_ERROR(get.Parse(0, incident));
+    }
+    *incident.mutable_plan_presented_at() = at;
+    AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(incident));
+    AMENDS_ASSIGN_OR_RETURN(Statement put,
+                            conn.Prepare("UPDATE incidents SET data = ? WHERE id = ?"));
+    AMENDS_RETURN_IF_ERROR(put.BindBlob(data).Bind(id).Run());
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int> Migrate(Connection& conn, int max_version) {
   for (;;) {
     // Read the version inside the transaction, so two processes opening the same file at once
@@ -469,6 +517,9 @@ absl::StatusOr<int> Migrate(Connection& conn, int max_version) {
         return static_cast<int>(current);
       }
       AMENDS_RETURN_IF_ERROR(conn.Exec(kMigrations[current]));
+      if (current + 1 == kBackfillPlanPresentedVersion) {
+        AMENDS_RETURN_IF_ERROR(BackfillPlanPresented(conn));
+      }
       // user_version cannot be bound; the value is our own integer, not user text.
       AMENDS_RETURN_IF_ERROR(
           conn.Exec(absl::StrCat("PRAGMA user_version = ", current + 1).c_str()));
@@ -477,14 +528,6 @@ absl::StatusOr<int> Migrate(Connection& conn, int max_version) {
     if (!version.ok()) return version.status();
     if (done) return *version;
   }
-}
-
-absl::StatusOr<std::string> Serialize(const google::protobuf::MessageLite& message) {
-  std::string bytes;
-  if (!message.SerializeToString(&bytes)) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot serialize ", message.GetTypeName()));
-  }
-  return bytes;
 }
 
 }  // namespace

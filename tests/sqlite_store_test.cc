@@ -621,6 +621,38 @@ TEST_F(SqliteStoreTest, OpenMigratesOlderFileAndKeepsData) {
           .ok());
 }
 
+TEST_F(SqliteStoreTest, UpgradeSetsWhenThePlanWasPresentedFromTheTimeline) {
+  int64_t presented = 0, not_presented = 0;
+  {
+    // As the release before plan_presented_at stored them.
+    absl::StatusOr<std::unique_ptr<SqliteStore>> old = SqliteStore::OpenAtVersionForTest(path_, 6);
+    ASSERT_TRUE(old.ok()) << old.status();
+    ASSERT_TRUE((*old)->CreateTeam({.name = "営業一課", .time_zone = "Asia/Tokyo"}).ok());
+    absl::StatusOr<Committed> a =
+        (*old)->Commit(NewIncident("営業一課", "sato", "ＡＢＣ商事", "15時の打ち合わせを失念"));
+    absl::StatusOr<Committed> b =
+        (*old)->Commit(NewIncident("営業一課", "sato", "XYZ物産", "報告書の提出遅れ"));
+    ASSERT_TRUE(a.ok() && b.ok());
+    presented = a->incident.id();
+    not_presented = b->incident.id();
+    IncidentWrite plan = NextChange(a->incident, "sato", "");
+    plan.incident.set_state(v1::STATE_FOLLOW_UP);
+    plan.event.set_type(v1::EVENT_TYPE_PLAN_PRESENTED);
+    plan.event.set_to_state(v1::STATE_FOLLOW_UP);
+    ASSERT_TRUE((*old)->Commit(plan).ok());
+    ASSERT_TRUE((*old)->Commit(NextChange(b->incident, "sato", "メモ")).ok());
+  }
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  absl::StatusOr<v1::Incident> a = store->GetIncident(presented);
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ(a->plan_presented_at().seconds(), kMonday1500 + 60);
+  EXPECT_EQ(a->version(), 2);  // otherwise as it was
+  absl::StatusOr<v1::Incident> b = store->GetIncident(not_presented);
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_FALSE(b->has_plan_presented_at());
+}
+
 TEST_F(SqliteStoreTest, UpgradeMarksOpenIncidentsForTheSchedulerToSetTheirDeadlines) {
   {
     auto old = SqliteStore::OpenAtVersionForTest(path_, 2);
