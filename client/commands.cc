@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "client/enum_names.h"
 #include "client/exit_code.h"
 #include "client/inbox_view.h"
 #include "client/incident_view.h"
@@ -271,6 +273,42 @@ absl::Status AddNote(Session& s, Target t, const std::string& text) {
   amends::v1::AddNoteRequest request;
   request.set_text(text);
   return Mutate(s, &Stub::AddNote, t, request, "note added");
+}
+
+absl::Status HandOver(Session& s, const HandOverArgs& args) {
+  amends::v1::HandOverRequest request;
+  request.set_from(args.from);
+  request.set_to(args.to);
+  request.set_client(args.client);
+  request.set_note(args.note);
+  request.set_dry_run(args.dry_run);
+  amends::v1::HandOverResponse response;
+  if (absl::Status status = Call(s, &Stub::HandOver, request, &response); !status.ok()) {
+    return status;
+  }
+  for (const Incident& incident : response.incidents()) {
+    if (s.json) {
+      if (absl::Status status = PrintJson(s, incident); !status.ok()) return status;
+      continue;
+    }
+    // What now is the successor's in it.
+    std::vector<std::string> theirs;
+    if (incident.owner() == args.to) theirs.push_back("the incident");
+    int measures = 0, promises = 0;
+    for (const auto& m : incident.measures()) measures += !m.has_done_at() && m.owner() == args.to;
+    for (const auto& p : incident.promises()) promises += !p.has_kept_at() && p.owner() == args.to;
+    if (measures > 0) theirs.push_back(absl::StrCat(measures, " measure(s)"));
+    if (promises > 0) theirs.push_back(absl::StrCat(promises, " promise(s)"));
+    Print(s, absl::StrCat("#", incident.id(), " ", OneLine(incident.client().name()), ": ",
+                          OneLine(incident.summary()), " (", CliName(incident.state()), "): ",
+                          absl::StrJoin(theirs, ", "), "\n"));
+  }
+  if (!s.json) {
+    Print(s, absl::StrCat(args.dry_run ? "would hand over " : "handed over ",
+                          response.incidents_size(), " incident(s) from ", args.from, " to ",
+                          args.to, args.dry_run ? " (dry run: nothing changed)" : "", "\n"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Assign(Session& s, Target t, const std::string& new_owner,

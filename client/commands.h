@@ -91,6 +91,16 @@ absl::Status Timeline(Session& s, int64_t id);
 // What needs the caller now, soonest due first; "Nothing needs you now." when nothing does.
 absl::Status Inbox(Session& s);
 
+// `amends handover`: every open incident, measure and promise of args.from goes to args.to.
+struct HandOverArgs {
+  std::string from;
+  std::string to;
+  std::string client;  // only this client's; "": all
+  std::string note;
+  bool dry_run = false;
+};
+absl::Status HandOver(Session& s, const HandOverArgs& args);
+
 absl::Status AddNote(Session& s, Target t, const std::string& text);
 absl::Status Assign(Session& s, Target t, const std::string& new_owner, const std::string& note);
 absl::Status Apologize(Session& s, Target t, amends::v1::Channel channel,

@@ -319,6 +319,23 @@ class CommandLine {
                        "an id you choose for this report: a retry with the same id returns the "
                        "incident created the first time instead of a second one");
 
+    CLI::App* handover = Command(
+        &app_, "handover",
+        "A rep leaves or changes accounts (managers): hand all their open incidents, measures "
+        "and promises to a successor at once, all or nothing",
+        "amends handover --from yamada --to sato --note \"山田退職のため佐藤が引き継ぎ\" --dry-run\n"
+        "amends handover --from yamada --to sato --client ＡＢＣ商事 --note \"担当替え\"",
+        [this](Session& s) { return HandOver(s, handover_); });
+    handover->add_option("--from", handover_.from, "who leaves")->required();
+    handover->add_option("--to", handover_.to, "the successor")->required();
+    handover->add_option("--client", handover_.client,
+                         "only this client's incidents (width and case ignored)");
+    handover->add_option("--note", handover_.note,
+                         "the hand-over note, kept in each timeline: contacts, what the client "
+                         "expects next")
+        ->required();
+    handover->add_flag("--dry-run", handover_.dry_run, "show what would move; change nothing");
+
     CLI::App* list = Command(&app_, "list", "List incidents, newest first",
                              "amends list --state escalated --severity high",
                              [this](Session& s) { return List(s, list_); });
@@ -731,6 +748,7 @@ class CommandLine {
   Target target_;
   ReportArgs report_;
   bool confidential_ = false;
+  HandOverArgs handover_;
   CLI::Option* confidential_option_ = nullptr;
   ListArgs list_;
   amends::v1::Channel channel_ = amends::v1::CHANNEL_UNSPECIFIED;

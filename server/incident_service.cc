@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/core/client_name.h"
 #include "server/core/inbox.h"
+#include "server/core/text.h"
 #include "server/core/time_proto.h"
 #include "server/core/visibility.h"
 #include "server/status_map.h"
@@ -385,6 +386,53 @@ grpc::Status IncidentService::GetInbox(Ctx* ctx, const v1::GetInboxRequest*,
   for (v1::InboxItem& item : InboxFor(incidents, *actor, failed)) {
     *out->add_items() = std::move(item);
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status IncidentService::HandOver(Ctx* ctx, const v1::HandOverRequest* req,
+                                       v1::HandOverResponse* out) {
+  absl::StatusOr<Actor> actor = Caller(ctx);
+  if (!actor.ok()) return ToGrpc(actor.status());
+  absl::StatusOr<Actor> from = NamedUser("from", req->from());
+  if (!from.ok()) return ToGrpc(from.status());
+  if (!ManagesTeam(*actor, from->team)) {
+    return ToGrpc(absl::PermissionDeniedError(
+        absl::StrCat("handover needs role manager of ", from->team, ", the team of ", from->name)));
+  }
+  absl::StatusOr<Actor> to = NamedUser("to", req->to());
+  if (!to.ok()) return ToGrpc(to.status());
+  if (to->name == from->name) {
+    return ToGrpc(absl::InvalidArgumentError("to: the successor must be someone else than from"));
+  }
+  if (auto s = CheckRequired("note", req->note(), kMaxLongTextBytes); !s.ok()) return ToGrpc(s);
+  const std::string client_key = ClientKey(req->client());
+  if (!req->client().empty() && client_key.empty()) {
+    return ToGrpc(absl::InvalidArgumentError("client: no visible text"));
+  }
+  // Every open incident of the team in which `from` holds something, the client's only if one
+  // is named; the writer decides them all again inside its transaction.
+  IncidentQuery q{.team = from->team, .client_key = client_key, .all_confidential = true,
+                  .open_only = true, .limit = kMaxPageSize};
+  std::vector<int64_t> ids;
+  for (;;) {
+    absl::StatusOr<std::vector<v1::Incident>> found = store_.ListIncidents(q);
+    if (!found.ok()) return ToGrpc(found.status());
+    for (const v1::Incident& i : *found) {
+      if (HoldsWork(i, from->name)) ids.push_back(i.id());
+    }
+    if (static_cast<int>(found->size()) < q.limit) break;
+    q.before_id = found->back().id();
+  }
+  if (ids.empty()) {
+    return ToGrpc(absl::FailedPreconditionError(absl::StrCat(
+        from->name, " holds no open incident, measure or promise",
+        req->client().empty() ? "" : absl::StrCat(" with ", req->client()), ": nothing to hand over")));
+  }
+  absl::StatusOr<std::vector<v1::Incident>> moved = writer_.ApplyAll(
+      ids, {.type = ActionType::kHandOver, .text = req->note(), .user = *to, .from = from->name},
+      *actor, req->dry_run());
+  if (!moved.ok()) return ToGrpc(moved.status());
+  for (v1::Incident& i : *moved) *out->add_incidents() = std::move(i);
   return grpc::Status::OK;
 }
 

@@ -56,6 +56,7 @@ class IncidentService final : public v1::IncidentService::Service {
   grpc::Status AcknowledgeReminders(Ctx*, const v1::AcknowledgeRemindersRequest*,
                                     v1::Incident*) override;
   grpc::Status GetInbox(Ctx*, const v1::GetInboxRequest*, v1::GetInboxResponse*) override;
+  grpc::Status HandOver(Ctx*, const v1::HandOverRequest*, v1::HandOverResponse*) override;
 
  private:
   // Authenticates, builds the action (which may look users up), applies it via the writer.

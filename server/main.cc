@@ -434,7 +434,7 @@ int main(int argc, char** argv) {
               << "measures or promises, and told nothing\n";
     if (!owned->empty()) {
       std::cerr << name << " still owns " << owned->size() << " open incident(s), to hand over "
-                << "with `amends assign ID NEW_OWNER --note ...`:";
+                << "with `amends handover --from " << name << " --to SUCCESSOR --note ...`:";
       for (int64_t id : *owned) std::cerr << " #" << id;
       std::cerr << "\n";
     }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "server/core/client_name.h"
 #include "server/core/deadlines.h"
 #include "server/core/visibility.h"
@@ -264,6 +265,53 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
       /*urgent=*/false);
   if (!status.ok()) return status;
   return applied;
+}
+
+absl::StatusOr<std::vector<v1::Incident>> IncidentWriter::ApplyAll(
+    const std::vector<int64_t>& ids, const Action& action, const Actor& actor, bool dry_run) {
+  std::vector<v1::Incident> changed;
+  absl::Status status = Submit(
+      [&](Group* g) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {  // runs under group_mu_
+        Group& group = *g;
+        struct Decided {
+          v1::Incident before;
+          Change change;
+          Rules rules;
+        };
+        std::vector<Decided> decided;
+        std::vector<std::string> refused;
+        for (int64_t id : ids) {
+          absl::StatusOr<v1::Incident> current = group.txn().GetIncident(id);
+          if (!current.ok()) return current.status();
+          absl::StatusOr<Rules> rules = RulesForIncident(group.txn(), *current);
+          if (!rules.ok()) return rules.status();
+          absl::StatusOr<Change> change =
+              amends::Apply(*current, action, actor, clock_.Now(), *rules);
+          if (!change.ok()) {
+            refused.push_back(absl::StrCat("#", id, ": ", change.status().message()));
+            continue;
+          }
+          decided.push_back({*std::move(current), *std::move(change), *std::move(rules)});
+        }
+        if (!refused.empty()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "nothing was changed; refused for ", refused.size(), " of ", ids.size(),
+              " incident(s): ", absl::StrJoin(refused, "; ")));
+        }
+        for (Decided& d : decided) {
+          if (dry_run) {
+            changed.push_back(std::move(d.change.incident));
+            continue;
+          }
+          absl::StatusOr<Committed> done = Write(group, d.before, std::move(d.change), d.rules, "");
+          if (!done.ok()) return done.status();
+          changed.push_back(std::move(done->incident));
+        }
+        return absl::OkStatus();
+      },
+      /*urgent=*/false);
+  if (!status.ok()) return status;
+  return changed;
 }
 
 absl::StatusOr<IncidentWriter::Fired> IncidentWriter::Fire(const std::vector<Due>& due) {

@@ -83,6 +83,17 @@ class IncidentWriter {
   absl::StatusOr<v1::Incident> Apply(int64_t id, int64_t expected_version,
                                      const Action& action, const Actor& actor);
 
+  // Applies the action to every incident in `ids`, all or nothing as the rules go: each is
+  // decided on the state of the call's transaction first, and only if the core accepts every
+  // one are they written (one event each, in that transaction). Otherwise FAILED_PRECONDITION
+  // listing each refusal, and nothing is written; with `dry_run` nothing is written either way.
+  // (A database error while writing fails the call; a full disk or an I/O error fails the
+  // whole transaction, but another may leave the incidents written before it.) Returns the
+  // incidents as changed, or as they would be.
+  absl::StatusOr<std::vector<v1::Incident>> ApplyAll(const std::vector<int64_t>& ids,
+                                                     const Action& action, const Actor& actor,
+                                                     bool dry_run);
+
   // A scheduler point: an incident and the time its earliest point was due.
   struct Due {
     int64_t id = 0;

@@ -41,6 +41,13 @@ class CliTest : public ::testing::Test {
     return RunCommand(args);
   }
 
+  // Adds `name` to 営業一課 as a member, keeping their token for Amends().
+  void AddMember(const std::string& name) {
+    RunResult added = Admin({"user", "add", name, "--team", "営業一課", "--role", "member"});
+    ASSERT_EQ(added.exit_code, 0) << added.err;
+    tokens_[name] = std::string(absl::StripAsciiWhitespace(added.out));
+  }
+
   // Runs `amends ARGS` as `user`; expects exit code `want` and returns the result.
   RunResult Amends(const std::string& user, std::vector<std::string> args, int want = 0) {
     args.insert(args.begin(), AMENDS_PATH);
@@ -61,8 +68,7 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, MeasureOfAConfidentialCaseCannotGoToAMemberWhoCannotReadIt) {
-  RunResult added = Admin({"user", "add", "yamada", "--team", "営業一課", "--role", "member"});
-  ASSERT_EQ(added.exit_code, 0) << added.err;
+  AddMember("yamada");
   // Harassment by a client's manager: confidential, seen by sato (reporter) and tanaka only.
   Amends("sato", {"report", "--team", "営業一課", "--client", "ミドリ精機株式会社", "--kind",
                   "harassment", "--severity", "high", "--summary",
@@ -85,11 +91,8 @@ TEST_F(CliTest, MeasureOfAConfidentialCaseCannotGoToAMemberWhoCannotReadIt) {
 }
 
 TEST_F(CliTest, DeactivatedUserCanNoLongerActOrBeGivenWorkAndHistoryKeepsTheirName) {
-  for (const char* name : {"yamada", "kato"}) {
-    RunResult added = Admin({"user", "add", name, "--team", "営業一課", "--role", "member"});
-    ASSERT_EQ(added.exit_code, 0) << added.err;
-    tokens_[name] = std::string(absl::StripAsciiWhitespace(added.out));
-  }
+  AddMember("yamada");
+  AddMember("kato");
   Amends("yamada", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
                     "late-deliverable", "--severity", "medium", "--summary", "月次報告書の提出遅れ"});
   Amends("sato", {"report", "--team", "営業一課", "--client", "XYZ Trading", "--kind",
@@ -101,8 +104,8 @@ TEST_F(CliTest, DeactivatedUserCanNoLongerActOrBeGivenWorkAndHistoryKeepsTheirNa
   EXPECT_EQ(gone.err,
             "user yamada deactivated: token revoked; given no more incidents, measures or "
             "promises, and told nothing\n"
-            "yamada still owns 1 open incident(s), to hand over with `amends assign ID "
-            "NEW_OWNER --note ...`: #1\n");
+            "yamada still owns 1 open incident(s), to hand over with `amends handover --from "
+            "yamada --to SUCCESSOR --note ...`: #1\n");
   Amends("yamada", {"list"}, 4);  // at once, on the running server
 
   RunResult r = Amends("tanaka", {"assign", "2", "yamada", "--note", "引き継ぎ"}, 5);
@@ -176,6 +179,58 @@ TEST_F(CliTest, SecondIncidentWhileTheFirstIsOpenIsRelatedAndOneAfterAPresentedP
                    "recurrence: ＡＢＣ商事 had earlier incidents: #1 — the last prevention plan "
                    "did not hold\n"
                    "related, open: ＡＢＣ商事 also has #2\n");
+}
+
+TEST_F(CliTest, RepsDepartureIsHandedOverInOneCommandAllOrNothing) {
+  AddMember("yamada");
+  AddMember("kato");
+  Amends("yamada", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
+                    "late-deliverable", "--severity", "medium", "--summary", "月次報告書の提出遅れ"});
+  Amends("yamada", {"report", "--team", "営業一課", "--client", "XYZ Trading", "--kind",
+                    "delivery-delay", "--severity", "low", "--summary", "納品が2日遅延"});
+  Amends("yamada", {"promise", "1", "--by", InDays(1), "--text", "明日中に再提出する"});
+  auto owned_by = [&](const std::string& user) {
+    RunResult r = Amends("tanaka", {"list", "--owner", user, "--output", "json"});
+    return std::count(r.out.begin(), r.out.end(), '\n');
+  };
+  const std::vector<std::string> handover = {"handover", "--from", "yamada", "--note",
+                                             "山田退職のため引き継ぎ。先方部長は月曜午前を希望"};
+  auto to = [&](const std::string& successor, std::vector<std::string> more = {}) {
+    std::vector<std::string> args = handover;
+    args.insert(args.end(), {"--to", successor});
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+  };
+
+  Amends("sato", to("sato"), 4);  // a manager's call
+  ASSERT_EQ(Admin({"user", "deactivate", "kato"}).exit_code, 0);
+  RunResult r = Amends("tanaka", to("kato"), 5);
+  EXPECT_TRUE(absl::StrContains(r.err, "nothing was changed; refused for 2 of 2 incident(s): "
+                                       "#2: to: kato is deactivated"))
+      << r.err;
+  EXPECT_EQ(owned_by("yamada"), 2);
+
+  r = Amends("tanaka", to("sato", {"--dry-run"}));
+  EXPECT_EQ(r.out,
+            "#2 XYZ Trading: 納品が2日遅延 (reported): the incident\n"
+            "#1 ＡＢＣ商事: 月次報告書の提出遅れ (reported): the incident, 1 promise(s)\n"
+            "would hand over 2 incident(s) from yamada to sato (dry run: nothing changed)\n");
+  EXPECT_EQ(owned_by("yamada"), 2);
+
+  r = Amends("tanaka", to("sato"));
+  EXPECT_TRUE(absl::EndsWith(r.out, "handed over 2 incident(s) from yamada to sato\n")) << r.out;
+  EXPECT_EQ(owned_by("yamada"), 0);
+  EXPECT_EQ(owned_by("sato"), 2);
+  EXPECT_TRUE(absl::StrContains(Amends("sato", {"show", "1"}).out, "先方部長は月曜午前を希望"));
+  r = Amends("tanaka", to("sato"), 5);
+  EXPECT_EQ(r.err, "amends: yamada holds no open incident, measure or promise: nothing to hand "
+                   "over\n");
+
+  // One client's only.
+  r = Amends("tanaka", {"handover", "--from", "sato", "--to", "yamada", "--client", "abc商事",
+                        "--note", "担当替え"});
+  EXPECT_TRUE(absl::StartsWith(r.out, "#1 ＡＢＣ商事")) << r.out;
+  EXPECT_EQ(owned_by("yamada"), 1);
 }
 
 TEST_F(CliTest, MissedAppointmentFromReportToCloseInJapanese) {

@@ -92,6 +92,10 @@ Action ValidAction(ActionType type) {
     case ActionType::kKeepPromise: a.number = 1; break;
     case ActionType::kMakePromise: a.at = kNow + absl::Hours(2); break;
     case ActionType::kHold: a.at = kNow + absl::Hours(24); break;
+    case ActionType::kHandOver:
+      a.user = kColleague;
+      a.from = kOwner.name;
+      break;
     default: break;
   }
   return a;
@@ -106,25 +110,25 @@ const State kStates[] = {v1::STATE_REPORTED,        v1::STATE_ESCALATED,
 // the stages that can wait on the client can be held.
 const std::map<State, std::set<ActionType>> kAllowedIn = {
     {v1::STATE_REPORTED,
-     {ActionType::kAddNote, ActionType::kAssign, ActionType::kRecordFirstApology,
+     {ActionType::kAddNote, ActionType::kHandOver, ActionType::kAssign, ActionType::kRecordFirstApology,
       ActionType::kEscalate, ActionType::kClose, ActionType::kMakePromise,
       ActionType::kKeepPromise, ActionType::kAcknowledge}},
     {v1::STATE_ESCALATED,
-     {ActionType::kAddNote, ActionType::kAssign, ActionType::kApproveEscalation,
+     {ActionType::kAddNote, ActionType::kHandOver, ActionType::kAssign, ActionType::kApproveEscalation,
       ActionType::kDeclineEscalation, ActionType::kClose, ActionType::kMakePromise,
       ActionType::kKeepPromise, ActionType::kAcknowledge}},
     {v1::STATE_APOLOGY_VISIT,
-     {ActionType::kAddNote, ActionType::kAssign, ActionType::kScheduleVisit,
+     {ActionType::kAddNote, ActionType::kHandOver, ActionType::kAssign, ActionType::kScheduleVisit,
       ActionType::kRecordVisit, ActionType::kClose, ActionType::kMakePromise,
       ActionType::kKeepPromise, ActionType::kAcknowledge, ActionType::kHold,
       ActionType::kResume}},
     {v1::STATE_PREVENTION_PLAN,
-     {ActionType::kAddNote, ActionType::kAssign, ActionType::kAddMeasure,
+     {ActionType::kAddNote, ActionType::kHandOver, ActionType::kAssign, ActionType::kAddMeasure,
       ActionType::kCompleteMeasure, ActionType::kPresentPlan, ActionType::kClose,
       ActionType::kMakePromise, ActionType::kKeepPromise, ActionType::kAcknowledge,
       ActionType::kHold, ActionType::kResume}},
     {v1::STATE_FOLLOW_UP,
-     {ActionType::kAddNote, ActionType::kAssign, ActionType::kCompleteMeasure,
+     {ActionType::kAddNote, ActionType::kHandOver, ActionType::kAssign, ActionType::kCompleteMeasure,
       ActionType::kLogFollowUp, ActionType::kClose, ActionType::kMakePromise,
       ActionType::kKeepPromise, ActionType::kAcknowledge, ActionType::kHold,
       ActionType::kResume}},
@@ -145,7 +149,8 @@ const std::map<ActionType, State> kLeadsTo = {
 // Only managers decide and reopen; the owner may also hand over and close, but closing early
 // (every fixture is early: its measure is open and no follow-up is logged) is a manager's call.
 const std::set<ActionType> kManagerOnly = {ActionType::kApproveEscalation,
-                                           ActionType::kDeclineEscalation, ActionType::kReopen};
+                                           ActionType::kDeclineEscalation, ActionType::kReopen,
+                                           ActionType::kHandOver};
 const std::set<ActionType> kOwnerOrManager = {ActionType::kAssign, ActionType::kClose,
                                               ActionType::kHold, ActionType::kResume};
 
@@ -191,7 +196,7 @@ TEST(LifecycleTest, EveryStateActionAndRoleFollowsTheTable) {
       }
     }
   }
-  EXPECT_EQ(checked, 6 * 19 * 6);
+  EXPECT_EQ(checked, static_cast<int>(std::size(kStates) * std::size(kAllActions) * 6));
 }
 
 TEST(LifecycleTest, WrongStateNamesTheStateAndTheActionsItAllows) {
@@ -201,7 +206,7 @@ TEST(LifecycleTest, WrongStateNamesTheStateAndTheActionsItAllows) {
   ASSERT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(c.status().message(),
             "cannot approve incident 7 in state reported; allowed: note, assign, apologize, "
-            "escalate, close, promise, promise done, ack");
+            "escalate, close, promise, promise done, ack, handover");
 }
 
 TEST(LifecycleTest, MemberApprovingIsDeniedNamingTheRole) {
@@ -565,6 +570,50 @@ TEST(RecurrenceTest, HandOverIsNeverARecurrence) {
   Change c = *Report(hand_over, kOwner, "Asia/Tokyo", kNow, {{failed_plan}}, TokyoRules());
   EXPECT_FALSE(c.incident.recurrence());
   EXPECT_EQ(c.incident.severity(), MissedAppointment().severity());
+}
+
+TEST(LifecycleTest, HandOverMovesTheIncidentAndWhatIsStillOpenButNotWhatIsDone) {
+  v1::Incident i = InState(v1::STATE_FOLLOW_UP);  // owned by sato, with sato's promise
+  i.mutable_measures(0)->set_owner("sato");
+  v1::PreventionMeasure* done = i.add_measures();
+  done->set_number(2);
+  done->set_owner("sato");
+  *done->mutable_done_at() = ToProto(kNow - absl::Hours(1));
+  v1::PreventionMeasure* other = i.add_measures();
+  other->set_number(3);
+  other->set_owner("tanaka");
+  const Action hand_over{.type = ActionType::kHandOver,
+                         .text = "佐藤退職のため山田が引き継ぎ",
+                         .user = kColleague,
+                         .from = "sato"};
+  Change c = *Apply(i, hand_over, kManager, kNow, TokyoRules());
+  EXPECT_EQ(c.incident.owner(), "yamada");
+  EXPECT_EQ(c.incident.last_hand_over().note(), "佐藤退職のため山田が引き継ぎ");
+  EXPECT_EQ(c.incident.measures(0).owner(), "yamada");
+  EXPECT_EQ(c.incident.measures(1).owner(), "sato");    // done: history
+  EXPECT_EQ(c.incident.measures(2).owner(), "tanaka");  // not sato's
+  EXPECT_EQ(c.incident.promises(0).owner(), "yamada");
+  EXPECT_EQ(c.event.type(), v1::EVENT_TYPE_ASSIGNED);
+  EXPECT_EQ(c.event.text(), "sato's work -> yamada: 佐藤退職のため山田が引き継ぎ");
+
+  // Only a measure of sato's in tanaka's incident: the owner stays.
+  v1::Incident theirs = InState(v1::STATE_PREVENTION_PLAN);
+  theirs.set_owner("tanaka");
+  theirs.mutable_promises(0)->set_owner("tanaka");
+  c = *Apply(theirs, hand_over, kManager, kNow, TokyoRules());
+  EXPECT_EQ(c.incident.owner(), "tanaka");
+  EXPECT_EQ(c.incident.measures(0).owner(), "yamada");
+
+  // Nothing of sato's: refused. Nor may a member hand over, nor a deactivated user take over.
+  theirs.mutable_measures(0)->set_owner("tanaka");
+  EXPECT_EQ(Apply(theirs, hand_over, kManager, kNow, TokyoRules()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Apply(i, hand_over, kOwner, kNow, TokyoRules()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  Action to_gone = hand_over;
+  to_gone.user->standing = Standing::kDeactivated;
+  EXPECT_EQ(Apply(i, to_gone, kManager, kNow, TokyoRules()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST(LifecycleTest, PresentingThePlanRecordsWhen) {

@@ -93,7 +93,10 @@ constexpr Rule kRules[] = {
      Who::kOwnerOrManager, v1::EVENT_TYPE_RESUMED},
     {ActionType::kAcknowledge,        "ack",            kOpen,       kStays,
      Who::kAddressee,      v1::EVENT_TYPE_REMINDERS_ACKNOWLEDGED},
+    {ActionType::kHandOver,           "handover",       kOpen,       kStays,
+     Who::kManager,        v1::EVENT_TYPE_ASSIGNED},
 };
+static_assert(std::size(kRules) == std::size(kAllActions), "every action has its rule");
 
 const Rule& RuleFor(ActionType type) {
   return *std::find_if(std::begin(kRules), std::end(kRules),
@@ -253,6 +256,26 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
   switch (a.type) {
     case ActionType::kAddNote:
       return CheckRequired("text", a.text, kMaxLongTextBytes);
+    case ActionType::kHandOver: {
+      if (auto s = CheckTeamUser("to", a.user, incident); !s.ok()) return s;
+      if (a.user->name == a.from) {
+        return absl::InvalidArgumentError("to: the successor must be someone else than from");
+      }
+      if (!HoldsWork(incident, a.from)) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(a.from, " holds nothing open in incident ", incident.id()));
+      }
+      // Measures and promises of a case are work on it: the successor must be able to read it.
+      v1::Incident after = incident;
+      if (after.owner() == a.from) after.set_owner(a.user->name);
+      if (!CanRead(after, *a.user)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "to: ", a.user->name, " cannot read incident ", incident.id(),
+            " (confidential: only its reporter, its owner and the managers of ", incident.team(),
+            " do)"));
+      }
+      return CheckRequired("note", a.text, kMaxLongTextBytes);
+    }
     case ActionType::kAssign:
       if (auto s = CheckTeamUser("new_owner", a.user, incident); !s.ok()) return s;
       if (a.user->name == incident.owner()) {
@@ -447,6 +470,22 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
       f->set_round(incident.round());
       return;
     }
+    case ActionType::kHandOver: {
+      for (v1::PreventionMeasure& m : *incident.mutable_measures()) {
+        if (!m.has_done_at() && m.owner() == a.from) m.set_owner(a.user->name);
+      }
+      for (v1::Promise& p : *incident.mutable_promises()) {
+        if (!p.has_kept_at() && p.owner() == a.from) p.set_owner(a.user->name);
+      }
+      if (incident.owner() != a.from) return;
+      v1::HandOver* h = incident.mutable_last_hand_over();
+      h->set_from_owner(incident.owner());
+      h->set_to_owner(a.user->name);
+      h->set_note(a.text);
+      *h->mutable_at() = ToProto(now);
+      incident.set_owner(a.user->name);
+      return;
+    }
     case ActionType::kAssign: {
       v1::HandOver* h = incident.mutable_last_hand_over();
       h->set_from_owner(incident.owner());
@@ -528,6 +567,8 @@ std::string EventText(const Action& a, const Incident& before, const Incident& a
   switch (a.type) {
     case ActionType::kAssign:
       return absl::StrCat(before.owner(), " -> ", after.owner(), ": ", a.text);
+    case ActionType::kHandOver:
+      return absl::StrCat(a.from, "'s work -> ", a.user->name, ": ", a.text);
     case ActionType::kScheduleVisit:
       return absl::StrCat(LocalTime(*a.at, rules), a.attendees.empty() ? "" : " with ",
                           absl::StrJoin(a.attendees, ", "));
@@ -595,6 +636,16 @@ absl::Status CheckReport(const v1::ReportIncidentRequest& r) {
 }
 
 }  // namespace
+
+bool HoldsWork(const Incident& incident, absl::string_view user) {
+  return incident.owner() == user ||
+         std::any_of(incident.measures().begin(), incident.measures().end(),
+                     [&](const v1::PreventionMeasure& m) {
+                       return !m.has_done_at() && m.owner() == user;
+                     }) ||
+         std::any_of(incident.promises().begin(), incident.promises().end(),
+                     [&](const v1::Promise& p) { return !p.has_kept_at() && p.owner() == user; });
+}
 
 absl::string_view ActionName(ActionType type) { return RuleFor(type).name; }
 

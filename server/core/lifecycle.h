@@ -57,6 +57,9 @@ enum class ActionType {
   kHold,
   kResume,
   kAcknowledge,
+  // One incident's part of a bulk hand-over (`amends handover`): what `from` holds in it (the
+  // incident itself if they own it, their open measures and promises) goes to `user`.
+  kHandOver,
 };
 
 inline constexpr ActionType kAllActions[] = {
@@ -66,7 +69,7 @@ inline constexpr ActionType kAllActions[] = {
     ActionType::kAddMeasure,        ActionType::kCompleteMeasure, ActionType::kPresentPlan,
     ActionType::kLogFollowUp,       ActionType::kClose,           ActionType::kReopen,
     ActionType::kMakePromise,       ActionType::kKeepPromise,     ActionType::kHold,
-    ActionType::kResume,            ActionType::kAcknowledge,
+    ActionType::kResume,            ActionType::kAcknowledge,     ActionType::kHandOver,
 };
 
 // The action as the CLI spells it ("escalate", "visit done", ...), for messages.
@@ -80,11 +83,16 @@ struct Action {
   // kRecordVisit: when an unscheduled visit took place (optional).
   std::optional<absl::Time> at;
   std::vector<std::string> attendees;  // kScheduleVisit, kRecordVisit
-  // kAssign: the new owner; kAddMeasure: the measure's owner; kMakePromise: the incident's
-  // owner as the caller saw it (checked only if still the owner).
+  // kAssign, kHandOver: the new owner; kAddMeasure: the measure's owner; kMakePromise: the
+  // incident's owner as the caller saw it (checked only if still the owner).
   std::optional<Actor> user;
   int number = 0;             // kCompleteMeasure, kKeepPromise: from 1
+  std::string from;           // kHandOver: whose work moves to `user`
 };
+
+// Whether `user` holds anything open in the incident: the incident itself, a measure not
+// done, a promise not kept. What a hand-over (kHandOver) moves.
+bool HoldsWork(const v1::Incident& incident, absl::string_view user);
 
 // Also brings the incident's deadlines up to date (deadlines.h) under `rules`.
 absl::StatusOr<Change> Apply(const v1::Incident& incident, const Action& action,
