@@ -195,7 +195,8 @@ Action MixSlot::NextAction(absl::Time now) const {
     case MixStep::kApprove:
       return {.type = ActionType::kApproveEscalation, .text = c.approval};
     case MixStep::kVisitDone:
-      return {.type = ActionType::kRecordVisit, .text = c.visit};
+      // Not scheduled in amends: recorded with the time it took place, in one step.
+      return {.type = ActionType::kRecordVisit, .text = c.visit, .at = now};
     case MixStep::kAddMeasure:
       return {.type = ActionType::kAddMeasure, .text = c.measure, .at = now + absl::Hours(7 * 24),
               .user = member_};
@@ -310,6 +311,7 @@ void WriteMix::StartGrpc(v1::IncidentService::Stub& stub, Done done) {
       v1::RecordApologyVisitRequest r;
       r.set_id(id);
       r.set_outcome(action.text);
+      *r.mutable_held_at() = ToProto(*action.at);
       Send(std::move(r), token,
            [async](auto... a) { async->RecordApologyVisit(std::move(a)...); },
            std::move(finished));
