@@ -3,7 +3,9 @@
 #
 # Runs `BINARY --size tiny --results FILE ARGS...` in a new temporary directory and passes if it
 # exits 0 and FILE then holds exactly one run, whose "benchmark" is NAME, with at least one
-# table of at least one row. It never looks at a timing: it is there so that no benchmark rots.
+# table of at least one row, and no note of changes the rules refused (a load that no longer
+# does what it measures, such as a step the rules now forbid). It never looks at a timing: it is
+# there so that no benchmark rots.
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
@@ -39,6 +41,13 @@ if run.get("benchmark") != name:
     sys.exit(f"smoke_test: the run is of {run.get('benchmark')!r}, not {name!r}")
 if run.get("size") != "tiny":
     sys.exit(f"smoke_test: the run's size is {run.get('size')!r}, not 'tiny'")
+# The rules refusing a change means the load no longer does what it measures; a busy machine
+# timing a call out does not.
+refusals = ("FAILED_PRECONDITION", "INVALID_ARGUMENT", "PERMISSION_DENIED", "NOT_FOUND")
+failed = [n for n in run.get("notes", [])
+          if ": errors: " in n and any(code in n for code in refusals)]
+if failed:
+    sys.exit("smoke_test: the rules refused changes during the run:\n  " + "\n  ".join(failed))
 tables = [t for t in run.get("tables", []) if t.get("rows")]
 if not tables:
     sys.exit("smoke_test: no table with a row")
