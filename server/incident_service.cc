@@ -426,9 +426,10 @@ grpc::Status IncidentService::HandOver(Ctx* ctx, const v1::HandOverRequest* req,
     q.before_id = found->back().id();
   }
   if (ids.empty()) {
-    return ToGrpc(absl::FailedPreconditionError(absl::StrCat(
-        from->name, " holds no open incident, measure or promise",
-        req->client().empty() ? "" : absl::StrCat(" with ", req->client()), ": nothing to hand over")));
+    return ToGrpc(absl::FailedPreconditionError(
+        absl::StrCat(from->name, " holds no open incident, measure or promise",
+                     req->client().empty() ? "" : absl::StrCat(" with ", req->client()),
+                     ": nothing to hand over")));
   }
   absl::StatusOr<std::vector<v1::Incident>> moved = writer_.ApplyAll(
       ids, {.type = ActionType::kHandOver, .text = req->note(), .user = *to, .from = from->name},
