@@ -59,6 +59,13 @@ absl::StatusOr<Actor> IncidentService::NamedUser(absl::string_view field,
 grpc::Status IncidentService::Mutate(Ctx* ctx, int64_t id, int64_t expected_version,
                                      const std::function<absl::StatusOr<Action>()>& parse,
                                      v1::Incident* out) {
+  return MutateSeeing(
+      ctx, id, expected_version, [&](const v1::Incident&) { return parse(); }, out);
+}
+
+grpc::Status IncidentService::MutateSeeing(
+    Ctx* ctx, int64_t id, int64_t expected_version,
+    const std::function<absl::StatusOr<Action>(const v1::Incident&)>& parse, v1::Incident* out) {
   absl::StatusOr<Actor> actor = Caller(ctx);
   if (!actor.ok()) return ToGrpc(actor.status());
   if (auto s = CheckId(id); !s.ok()) return ToGrpc(s);
@@ -70,7 +77,7 @@ grpc::Status IncidentService::Mutate(Ctx* ctx, int64_t id, int64_t expected_vers
   absl::StatusOr<v1::Incident> current = store_.GetIncident(id);
   if (!current.ok()) return ToGrpc(current.status());
   if (auto s = CheckCanRead(*current, *actor); !s.ok()) return ToGrpc(s);
-  absl::StatusOr<Action> action = parse();
+  absl::StatusOr<Action> action = parse(*current);
   if (!action.ok()) return ToGrpc(action.status());
   absl::StatusOr<v1::Incident> incident = writer_.Apply(id, expected_version, *action, *actor);
   if (!incident.ok()) return ToGrpc(incident.status());
@@ -300,17 +307,16 @@ grpc::Status IncidentService::ReopenIncident(Ctx* ctx, const v1::ReopenIncidentR
 
 grpc::Status IncidentService::MakePromise(Ctx* ctx, const v1::MakePromiseRequest* req,
                                           v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  auto parse = [&](const v1::Incident& current) -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> by = ParseTime("by", req->has_by(), req->by());
     if (!by.ok()) return by.status();
-    // The promise is the owner's: the core checks that they can still act. (Mutate has checked
-    // that the caller may read the incident.)
-    absl::StatusOr<v1::Incident> current = store_.GetIncident(req->id());
-    if (!current.ok()) return current.status();
-    absl::StatusOr<Actor> owner = NamedUser("owner", current->owner());
+    // The promise is the owner's: the core checks that they can still act.
+    absl::StatusOr<Actor> owner = NamedUser("owner", current.owner());
     if (!owner.ok()) return owner.status();
-    return Action{.type = ActionType::kMakePromise, .text = req->text(), .at = *by, .user = *owner};
-  }, out);
+    return Action{
+        .type = ActionType::kMakePromise, .text = req->text(), .at = *by, .user = *owner};
+  };
+  return MutateSeeing(ctx, req->id(), req->expected_version(), parse, out);
 }
 
 grpc::Status IncidentService::KeepPromise(Ctx* ctx, const v1::KeepPromiseRequest* req,

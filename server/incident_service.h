@@ -62,6 +62,11 @@ class IncidentService final : public v1::IncidentService::Service {
   // Authenticates, builds the action (which may look users up), applies it via the writer.
   grpc::Status Mutate(Ctx* ctx, int64_t id, int64_t expected_version,
                       const std::function<absl::StatusOr<Action>()>& parse, v1::Incident* out);
+  // Mutate, for an action built from the incident as read (once) for the visibility check.
+  grpc::Status MutateSeeing(
+      Ctx* ctx, int64_t id, int64_t expected_version,
+      const std::function<absl::StatusOr<Action>(const v1::Incident&)>& parse,
+      v1::Incident* out);
   // Authenticates the call, and tells the client the server's time (initial metadata
   // "amends-now", RFC 3339): deadlines are the server's, so "in 3h" must be counted from it.
   absl::StatusOr<Actor> Caller(Ctx* ctx) const;
