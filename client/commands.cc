@@ -177,6 +177,8 @@ absl::Status Report(Session& s, const ReportArgs& args) {
   request.set_details(args.details);
   if (args.confidential.has_value()) request.set_confidential(*args.confidential);
   request.set_request_id(args.request_id);
+  request.set_subject(args.subject);
+  for (const std::string& item : args.checklist) request.add_checklist(item);
   Incident incident;
   if (absl::Status status = Call(s, &Stub::ReportIncident, request, &incident); !status.ok()) {
     return status;
@@ -303,6 +305,18 @@ absl::Status HandOver(Session& s, const HandOverArgs& args) {
                           OneLine(incident.summary()), " (", CliName(incident.state()), "): ",
                           absl::StrJoin(theirs, ", "), "\n"));
   }
+  for (const Incident& c : response.checklists()) {
+    if (s.json) {
+      if (absl::Status status = PrintJson(s, c); !status.ok()) return status;
+      continue;
+    }
+    Print(s, absl::StrCat(args.dry_run ? "would start a hand-over for " : "hand-over ",
+                          args.dry_run ? "" : absl::StrCat("#", c.id(), " for "),
+                          OneLine(c.client().name()), ", owned by ", c.owner(), ": checklist of ",
+                          c.checklist_size(), " item(s)",
+                          args.dry_run ? "" : absl::StrCat(" (amends checklist show ", c.id(), ")"),
+                          "\n"));
+  }
   if (!s.json) {
     Print(s, absl::StrCat(args.dry_run ? "would hand over " : "handed over ",
                           response.incidents_size(), " incident(s) from ", args.from, " to ",
@@ -393,6 +407,46 @@ absl::Status CompleteMeasure(Session& s, Target t, int32_t number) {
 absl::Status PresentPlan(Session& s, Target t) {
   return Mutate(s, &Stub::PresentPreventionPlan, t, amends::v1::PresentPreventionPlanRequest(),
                 "prevention plan presented");
+}
+
+absl::Status DecideResponse(Session& s, Target t, amends::v1::Response decision,
+                            const std::string& note) {
+  amends::v1::DecideResponseRequest request;
+  request.set_decision(decision);
+  request.set_note(note);
+  return Mutate(s, &Stub::DecideResponse, t, request,
+                absl::StrCat("response decided: ", CliName(decision)));
+}
+
+absl::Status ShowChecklist(Session& s, int64_t id) {
+  amends::v1::GetIncidentRequest request;
+  request.set_id(id);
+  Incident incident;
+  if (absl::Status status = Call(s, &Stub::GetIncident, request, &incident); !status.ok()) {
+    return status;
+  }
+  if (s.json) return PrintJson(s, incident);
+  if (incident.checklist().empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "incident ", id, " has no checklist: only a hand-over (--kind hand-over) has one"));
+  }
+  Print(s, ChecklistLines(incident));
+  return absl::OkStatus();
+}
+
+absl::Status AddChecklistItem(Session& s, Target t, const std::string& text) {
+  amends::v1::UpdateChecklistRequest request;
+  request.set_add(text);
+  return Mutate(s, &Stub::UpdateChecklist, t, request, [](const Incident& incident) {
+    return absl::StrCat("checklist item ", incident.checklist_size(), " added");
+  });
+}
+
+absl::Status CompleteChecklistItem(Session& s, Target t, int32_t number) {
+  amends::v1::UpdateChecklistRequest request;
+  request.set_done(number);
+  return Mutate(s, &Stub::UpdateChecklist, t, request,
+                absl::StrCat("checklist item ", number, " done"));
 }
 
 absl::Status LogFollowUp(Session& s, Target t, const std::string& note) {

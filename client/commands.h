@@ -67,6 +67,8 @@ struct ReportArgs {
   std::string details;
   std::optional<bool> confidential;  // unset: the server's default for the kind
   std::string request_id;            // empty: none (every report creates an incident)
+  std::string subject;               // conduct: the user it is about
+  std::vector<std::string> checklist;  // hand-over: the items; empty: the standard ones
 };
 
 // Filters as in ListIncidentsRequest; empty / UNSPECIFIED means "any".
@@ -120,6 +122,13 @@ absl::Status AddMeasure(Session& s, Target t, const std::string& text, const std
                         const std::string& due);
 absl::Status CompleteMeasure(Session& s, Target t, int32_t number);
 absl::Status PresentPlan(Session& s, Target t);
+// Harassment: the company's response to the client.
+absl::Status DecideResponse(Session& s, Target t, amends::v1::Response decision,
+                            const std::string& note);
+// Hand-over: the checklist, an item added to it, an item done.
+absl::Status ShowChecklist(Session& s, int64_t id);
+absl::Status AddChecklistItem(Session& s, Target t, const std::string& text);
+absl::Status CompleteChecklistItem(Session& s, Target t, int32_t number);
 absl::Status LogFollowUp(Session& s, Target t, const std::string& note);
 absl::Status Close(Session& s, Target t, const std::string& reason);
 absl::Status Reopen(Session& s, Target t, const std::string& reason);

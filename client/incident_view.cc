@@ -173,6 +173,7 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
   Field(out, "reporter", OrDash(incident.reporter()));
   Field(out, "manager", OrDash(incident.manager()));
   Field(out, "confidential", YesNo(incident.confidential()));
+  if (!incident.subject().empty()) Field(out, "about", incident.subject());
   std::string recurrence = YesNo(incident.recurrence());
   if (incident.recurrence()) absl::StrAppend(&recurrence, " — the last prevention plan did not hold");
   for (const amends::v1::RelatedIncident& r : incident.earlier_incidents()) {
@@ -188,8 +189,26 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
     Field(out, "related, open", related);
   }
   Field(out, "details", OrDash(incident.details()));
-  Field(out, "first apology", Apology(incident, clock));
-  Field(out, "visit", Visit(incident, clock));
+  // What the kind's playbook has: nobody apologises to a harasser nor for a hand-over; a
+  // hand-over's visit introduces the successor.
+  const amends::v1::Kind kind = incident.kind();
+  if (kind != amends::v1::KIND_HARASSMENT && kind != amends::v1::KIND_HAND_OVER) {
+    Field(out, "first apology", Apology(incident, clock));
+  }
+  if (kind == amends::v1::KIND_HAND_OVER) {
+    Field(out, "introduction visit", Visit(incident, clock));
+  } else if (kind != amends::v1::KIND_HARASSMENT && kind != amends::v1::KIND_CONDUCT) {
+    Field(out, "visit", Visit(incident, clock));
+  }
+  if (kind == amends::v1::KIND_HARASSMENT) {
+    const amends::v1::CompanyResponse& r = incident.response();
+    Field(out, "response",
+          incident.has_response()
+              ? absl::StrCat(CliName(r.decision()), r.note().empty() ? "" : ": ", r.note(),
+                             "\n", OrDash(r.decided_by()), ", ",
+                             clock(r.decided_at(), r.has_decided_at()))
+              : "not decided yet (amends response)");
+  }
   Field(out, "escalation reason", OrDash(incident.escalation_reason()));
   Field(out, "close reason", OrDash(incident.close_reason()));
   Field(out, "created", clock(incident.created_at(), incident.has_created_at()));
@@ -213,10 +232,23 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
     absl::StrAppend(&out, "  ", clock(f.logged_at(), f.has_logged_at()), " ",
                     OrDash(f.logged_by()), ": ", Continued(f.note()), "\n");
   }
+  if (!incident.checklist().empty()) absl::StrAppend(&out, "\n", ChecklistLines(incident));
   Deadlines(out, incident, clock);
   Promises(out, incident, clock);
   OnHold(out, incident, clock);
   Reminders(out, incident, clock);
+  return out;
+}
+
+std::string ChecklistLines(const Incident& incident) {
+  std::string out = absl::StrCat("Checklist (amends checklist done ", incident.id(), " N):\n");
+  for (int i = 0; i < incident.checklist_size(); ++i) {
+    const amends::v1::ChecklistItem& c = incident.checklist(i);
+    absl::StrAppend(&out, "  ", c.number() > 0 ? c.number() : i + 1, ". [",
+                    c.has_done_at() ? "done" : "open", "] ", Continued(c.text()));
+    if (c.has_done_at()) absl::StrAppend(&out, " (", OrDash(c.done_by()), ")");
+    absl::StrAppend(&out, "\n");
+  }
   return out;
 }
 

@@ -48,6 +48,9 @@ std::string RenderIncident(const amends::v1::Incident& incident, absl::Time now)
 // within a minute; "held" when every deadline is paused by a hold, "-" without a deadline.
 std::string NextDue(const amends::v1::Incident& incident, absl::Time now);
 
+// A hand-over's checklist, "  2. [open] key contacts introduced to the successor" per item.
+std::string ChecklistLines(const amends::v1::Incident& incident);
+
 // One row per incident: ID, STATE, SEVERITY, KIND, CLIENT, OWNER, NEXT DUE (as NextDue),
 // SUMMARY, UPDATED.
 std::string RenderIncidentList(const Incidents& incidents, absl::Time now);

@@ -318,6 +318,15 @@ class CommandLine {
     report->add_option("--request-id", report_.request_id,
                        "an id you choose for this report: a retry with the same id returns the "
                        "incident created the first time instead of a second one");
+    report->add_option("--subject", report_.subject,
+                       "conduct: the team member it is about, who will never see it");
+    report->add_option("--check", report_.checklist,
+                       "hand-over: an item of the checklist of what must pass to the successor "
+                       "(repeatable; default: open incidents, promises and measures; key "
+                       "contacts; what the client is sensitive about)")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->allow_extra_args(false);
 
     CLI::App* handover = Command(
         &app_, "handover",
@@ -540,6 +549,34 @@ class CommandLine {
     Mutation(plan, "present", "Record that the plan was presented to the client",
              "amends plan present 12", [this](Session& s) { return PresentPlan(s, target_); });
 
+    CLI::App* response = Mutation(
+        &app_, "response",
+        "Harassment (managers): record the company's response to the client",
+        "amends response 12 --decision change-contact --note \"先方部長に窓口の変更を依頼\"",
+        [this](Session& s) { return DecideResponse(s, target_, decision_, note_); });
+    AddEnumOption(response, "--decision", &decision_, "what the company does")->required();
+    response->add_option("--note", note_, "what was said to the client, and by whom");
+
+    CLI::App* checklist = Group(
+        "checklist", "A hand-over's checklist of what must pass to the successor",
+        "amends checklist show 12\n"
+        "amends checklist add 12 --text \"先方経理部の締め日（毎月20日）を共有\"\n"
+        "amends checklist done 12 2");
+    Command(checklist, "show", "Show the checklist", "amends checklist show 12",
+            [this](Session& s) { return ShowChecklist(s, target_.id); })
+        ->add_option("ID", target_.id, "the incident number")
+        ->required()
+        ->check(CLI::Validator(CheckPositive, ""));
+    Mutation(checklist, "add", "Add an item", "amends checklist add 12 --text \"...\"",
+             [this](Session& s) { return AddChecklistItem(s, target_, text_); })
+        ->add_option("--text", text_, "what must pass to the successor")
+        ->required();
+    Mutation(checklist, "done", "Tick an item: it has passed", "amends checklist done 12 2",
+             [this](Session& s) { return CompleteChecklistItem(s, target_, number_); })
+        ->add_option("N", number_, "the item's number, as `amends checklist show` lists it")
+        ->required()
+        ->check(CLI::Validator(CheckPositive, ""));
+
     CLI::App* followup =
         Mutation(&app_, "followup", "Log a follow-up contact with the client",
                  "amends followup 12 --note \"1週間後に電話。先方の反応は良好\"",
@@ -752,6 +789,7 @@ class CommandLine {
   CLI::Option* confidential_option_ = nullptr;
   ListArgs list_;
   amends::v1::Channel channel_ = amends::v1::CHANNEL_UNSPECIFIED;
+  amends::v1::Response decision_ = amends::v1::RESPONSE_UNSPECIFIED;
   std::string text_;
   std::string note_;
   std::string reason_;

@@ -104,7 +104,6 @@ absl::StatusOr<std::vector<int64_t>> DeactivateUser(Store& store, absl::string_v
     absl::StatusOr<std::vector<v1::Incident>> page =
         store.ListIncidents({.team = user->team,
                              .owner = user->name,
-                             .all_confidential = true,
                              .open_only = true,
                              .before_id = before});
     if (!page.ok()) return page.status();

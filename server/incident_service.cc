@@ -91,7 +91,13 @@ grpc::Status IncidentService::ReportIncident(Ctx* ctx, const v1::ReportIncidentR
   if (!actor.ok()) return ToGrpc(actor.status());
   v1::ReportIncidentRequest request = *req;
   if (request.team().empty()) request.set_team(actor->team);
-  absl::StatusOr<v1::Incident> incident = writer_.Report(request, *actor);
+  ReportUsers users;
+  if (!request.subject().empty()) {
+    absl::StatusOr<Actor> subject = NamedUser("subject", request.subject());
+    if (!subject.ok()) return ToGrpc(subject.status());
+    users.subject = *std::move(subject);
+  }
+  absl::StatusOr<v1::Incident> incident = writer_.Report(request, *actor, users);
   if (!incident.ok()) return ToGrpc(incident.status());
   *out = std::move(*incident);
   return grpc::Status::OK;
@@ -153,18 +159,25 @@ grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsReq
     }
     q.due_before = clock_.Now() + absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
   }
-  q.viewer = actor->name;
-  q.all_confidential = SeesAllConfidential(*actor, q.team);
-  const int page_size = req->page_size() == 0 ? kDefaultPageSize : req->page_size();
+  const size_t page_size = req->page_size() == 0 ? kDefaultPageSize : req->page_size();
   q.limit = page_size + 1;  // one more tells whether there is a next page
-
-  absl::StatusOr<std::vector<v1::Incident>> found = store_.ListIncidents(q);
-  if (!found.ok()) return ToGrpc(found.status());
-  if (static_cast<int>(found->size()) > page_size) {
-    found->resize(page_size);
-    out->set_next_page_token(absl::StrCat(found->back().id()));
+  // What the caller may read, store page by store page until the page is full.
+  std::vector<v1::Incident> page;
+  for (;;) {
+    absl::StatusOr<std::vector<v1::Incident>> found = store_.ListIncidents(q);
+    if (!found.ok()) return ToGrpc(found.status());
+    for (v1::Incident& i : *found) {
+      if (page.size() > page_size) break;
+      if (CanRead(i, *actor)) page.push_back(std::move(i));
+    }
+    if (page.size() > page_size || static_cast<int>(found->size()) < q.limit) break;
+    q.before_id = found->back().id();
   }
-  for (v1::Incident& i : *found) *out->add_incidents() = std::move(i);
+  if (page.size() > page_size) {
+    page.resize(page_size);
+    out->set_next_page_token(absl::StrCat(page.back().id()));
+  }
+  for (v1::Incident& i : page) *out->add_incidents() = std::move(i);
   return grpc::Status::OK;
 }
 
@@ -358,13 +371,10 @@ grpc::Status IncidentService::GetInbox(Ctx* ctx, const v1::GetInboxRequest*,
   IncidentQuery own;
   own.team = actor->team;
   own.open_only = true;
-  own.viewer = actor->name;
-  own.all_confidential = SeesAllConfidential(*actor, actor->team);
   own.limit = kInboxPage;
   IncidentQuery asked;
   asked.asked_team = actor->team;
   asked.open_only = true;
-  asked.all_confidential = true;
   asked.limit = kInboxPage;
   std::vector<v1::Incident> incidents;
   for (IncidentQuery* q : {&own, &asked}) {
@@ -417,8 +427,8 @@ grpc::Status IncidentService::HandOver(Ctx* ctx, const v1::HandOverRequest* req,
   }
   // Every open incident of the team in which `from` holds something, the client's only if one
   // is named; the writer decides them all again inside its transaction.
-  IncidentQuery q{.team = from->team, .client_key = client_key, .all_confidential = true,
-                  .open_only = true, .limit = kMaxPageSize};
+  IncidentQuery q{
+      .team = from->team, .client_key = client_key, .open_only = true, .limit = kMaxPageSize};
   std::vector<int64_t> ids;
   for (;;) {
     absl::StatusOr<std::vector<v1::Incident>> found = store_.ListIncidents(q);
@@ -437,12 +447,36 @@ grpc::Status IncidentService::HandOver(Ctx* ctx, const v1::HandOverRequest* req,
                      req->client().empty() ? "" : absl::StrCat(" with ", req->client()),
                      ": nothing to hand over")));
   }
-  absl::StatusOr<std::vector<v1::Incident>> moved = writer_.ApplyAll(
+  absl::StatusOr<IncidentWriter::HandedOver> done = writer_.HandOver(
       ids, {.type = ActionType::kHandOver, .text = req->note(), .user = *to, .from = from->name},
       *actor, req->dry_run());
-  if (!moved.ok()) return ToGrpc(moved.status());
-  for (v1::Incident& i : *moved) *out->add_incidents() = std::move(i);
+  if (!done.ok()) return ToGrpc(done.status());
+  for (v1::Incident& i : done->moved) *out->add_incidents() = std::move(i);
+  for (v1::Incident& i : done->cases) *out->add_checklists() = std::move(i);
   return grpc::Status::OK;
+}
+
+grpc::Status IncidentService::DecideResponse(Ctx* ctx, const v1::DecideResponseRequest* req,
+                                             v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kDecideResponse, .text = req->note(),
+                  .decision = req->decision()};
+  }, out);
+}
+
+grpc::Status IncidentService::UpdateChecklist(Ctx* ctx, const v1::UpdateChecklistRequest* req,
+                                              v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    switch (req->change_case()) {
+      case v1::UpdateChecklistRequest::kAdd:
+        return Action{.type = ActionType::kAddChecklistItem, .text = req->add()};
+      case v1::UpdateChecklistRequest::kDone:
+        return Action{.type = ActionType::kCompleteChecklistItem, .number = req->done()};
+      case v1::UpdateChecklistRequest::CHANGE_NOT_SET:
+        break;
+    }
+    return absl::InvalidArgumentError("change: give add (a new item) or done (its number)");
+  }, out);
 }
 
 }  // namespace amends

@@ -57,6 +57,8 @@ class IncidentService final : public v1::IncidentService::Service {
                                     v1::Incident*) override;
   grpc::Status GetInbox(Ctx*, const v1::GetInboxRequest*, v1::GetInboxResponse*) override;
   grpc::Status HandOver(Ctx*, const v1::HandOverRequest*, v1::HandOverResponse*) override;
+  grpc::Status DecideResponse(Ctx*, const v1::DecideResponseRequest*, v1::Incident*) override;
+  grpc::Status UpdateChecklist(Ctx*, const v1::UpdateChecklistRequest*, v1::Incident*) override;
 
  private:
   // Authenticates, builds the action (which may look users up), applies it via the writer.

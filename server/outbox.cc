@@ -9,6 +9,7 @@
 #include "server/core/notices.h"
 #include "server/core/notification_text.h"
 #include "server/core/time_proto.h"
+#include "server/core/visibility.h"
 
 namespace amends {
 namespace {
@@ -51,8 +52,10 @@ v1::Notification NewNotification(const User& user, absl::string_view team, absl:
 absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& context,
                                                          const v1::Incident& before,
                                                          const Change& change,
-                                                         const Rules& rules) {
-  const std::vector<Notice> notices = NoticesFor(before, change, rules);
+                                                         const Rules& rules,
+                                                         std::span<const Notice> extra) {
+  std::vector<Notice> notices = NoticesFor(before, change, rules);
+  notices.insert(notices.end(), extra.begin(), extra.end());
   std::vector<v1::Notification> rows;
   if (notices.empty()) return rows;
 
@@ -74,9 +77,10 @@ absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& co
 
   absl::flat_hash_set<std::string> told;
   auto tell = [&](const Notice& notice, const User& user) -> absl::Status {
-    // Whoever cannot act (token revoked, deactivated) is told nothing.
+    // Whoever cannot act (token revoked, deactivated) is told nothing, nor is the person a
+    // conduct case is about.
     if (!user.active || !user.has_token || user.name == change.event.actor() ||
-        !told.insert(user.name).second) {
+        IsAbout(change.incident, user.name) || !told.insert(user.name).second) {
       return absl::OkStatus();
     }
     absl::StatusOr<const Team*> team = team_of(user.team);

@@ -3,17 +3,18 @@
 //
 // core/notices.h says whom a change tells and why; this resolves it to people and messages:
 // "the managers of a team" becomes each manager who still holds a token, nobody is told of
-// their own change, and nobody twice for one change. Each message is in the recipient's
-// language (their own, else their team's, else English), rendered by core/notification_text.h
-// in their team's time zone, and waits for their team's working hours unless urgent. A person
-// without a mail address gets a row that has already failed, so that their team's managers see
-// in `amends inbox` that nobody told them.
+// their own change, nor the person a conduct case is about, and nobody twice for one change.
+// Each message is in the recipient's language (their own, else their team's, else English),
+// rendered by core/notification_text.h in their team's time zone, and waits for their team's
+// working hours unless urgent. A person without a mail address gets a row that has already
+// failed, so that their team's managers see in `amends inbox` that nobody told them.
 //
 // Called by the writer's group leader, inside the group's transaction.
 #ifndef AMENDS_SERVER_OUTBOX_H_
 #define AMENDS_SERVER_OUTBOX_H_
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include "server/core/business_calendar.h"
 #include "server/core/change.h"
 #include "server/core/deadlines.h"
+#include "server/core/notices.h"
 #include "storage/store.h"
 
 namespace amends {
@@ -52,11 +54,13 @@ struct OutboxContext {
   absl::FunctionRef<absl::StatusOr<const BusinessCalendar*>(const Team&)> calendar_for;
 };
 
-// The rows `change`, made from `before` (empty for a report), causes.
+// The rows `change`, made from `before` (empty for a report), causes, and those of `extra`,
+// notices the caller adds about it (a bulk hand-over's one message to the successor).
 absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& context,
                                                          const v1::Incident& before,
                                                          const Change& change,
-                                                         const Rules& rules);
+                                                         const Rules& rules,
+                                                         std::span<const Notice> extra = {});
 
 }  // namespace amends
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "server/core/client_name.h"
 #include "server/core/deadlines.h"
+#include "server/core/hand_over.h"
 #include "server/core/visibility.h"
 #include "server/outbox.h"
 
@@ -166,7 +167,8 @@ absl::StatusOr<Rules> IncidentWriter::RulesForIncident(WriteTransaction& txn,
 
 absl::StatusOr<Committed> IncidentWriter::Write(Group& group, const v1::Incident& before,
                                                 Change change, const Rules& rules,
-                                                std::string request_id) {
+                                                std::string request_id,
+                                                const ExtraNotices& extra) {
   IncidentWrite write = ToWrite(std::move(change), std::move(request_id));
   if (notify_) {
     write.notifications = [&](const Committed& committed) ABSL_NO_THREAD_SAFETY_ANALYSIS {
@@ -181,14 +183,25 @@ absl::StatusOr<Committed> IncidentWriter::Write(Group& group, const v1::Incident
                          .reads = group.outbox_reads(),
                          .now = clock_.Now(),
                          .calendar_for = calendar_for},
-                        before, {committed.incident, committed.event}, rules);
+                        before, {committed.incident, committed.event}, rules,
+                        extra ? extra(committed.incident) : std::vector<Notice>());
     };
   }
   return group.Write(write);
 }
 
+absl::StatusOr<std::vector<v1::Incident>> IncidentWriter::EarlierOf(
+    WriteTransaction& txn, const v1::ReportIncidentRequest& request) {
+  const std::string key = ClientKey(request.client().name());
+  if (key.empty()) return std::vector<v1::Incident>();
+  // Every one of the client's: the core decides what it may link.
+  return txn.ListIncidents(
+      {.team = request.team(), .client_key = key, .limit = kMaxEarlierLinks});
+}
+
 absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequest& request,
-                                                    const Actor& actor) {
+                                                    const Actor& actor,
+                                                    const ReportUsers& users) {
   v1::Incident reported;
   absl::Status status = Submit(
       [&](Group* g) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {  // runs under group_mu_
@@ -211,20 +224,10 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
         absl::StatusOr<Rules> rules = RulesFor(*team);
         if (!rules.ok()) return rules.status();
 
-        std::vector<v1::Incident> earlier;
-        if (std::string key = ClientKey(request.client().name()); !key.empty()) {
-          IncidentQuery query;
-          query.team = request.team();
-          query.client_key = key;
-          query.all_confidential = true;  // the core decides what it may link
-          query.limit = kMaxEarlierLinks;
-          absl::StatusOr<std::vector<v1::Incident>> found = txn.ListIncidents(query);
-          if (!found.ok()) return found.status();
-          earlier = std::move(*found);
-        }
-
-        absl::StatusOr<Change> change =
-            amends::Report(request, actor, team->time_zone, clock_.Now(), earlier, *rules);
+        absl::StatusOr<std::vector<v1::Incident>> earlier = EarlierOf(txn, request);
+        if (!earlier.ok()) return earlier.status();
+        absl::StatusOr<Change> change = amends::Report(request, actor, team->time_zone,
+                                                       clock_.Now(), *earlier, *rules, users);
         if (!change.ok()) return change.status();
         absl::StatusOr<Committed> done =
             Write(group, v1::Incident(), std::move(*change), *rules, request.request_id());
@@ -267,12 +270,14 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
   return applied;
 }
 
-absl::StatusOr<std::vector<v1::Incident>> IncidentWriter::ApplyAll(
+absl::StatusOr<IncidentWriter::HandedOver> IncidentWriter::HandOver(
     const std::vector<int64_t>& ids, const Action& action, const Actor& actor, bool dry_run) {
-  std::vector<v1::Incident> changed;
+  HandedOver result;
   absl::Status status = Submit(
       [&](Group* g) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {  // runs under group_mu_
         Group& group = *g;
+        WriteTransaction& txn = group.txn();
+        const absl::Time now = clock_.Now();
         struct Decided {
           v1::Incident before;
           Change change;
@@ -281,37 +286,76 @@ absl::StatusOr<std::vector<v1::Incident>> IncidentWriter::ApplyAll(
         std::vector<Decided> decided;
         std::vector<std::string> refused;
         for (int64_t id : ids) {
-          absl::StatusOr<v1::Incident> current = group.txn().GetIncident(id);
+          absl::StatusOr<v1::Incident> current = txn.GetIncident(id);
           if (!current.ok()) return current.status();
-          absl::StatusOr<Rules> rules = RulesForIncident(group.txn(), *current);
+          absl::StatusOr<Rules> rules = RulesForIncident(txn, *current);
           if (!rules.ok()) return rules.status();
-          absl::StatusOr<Change> change =
-              amends::Apply(*current, action, actor, clock_.Now(), *rules);
+          absl::StatusOr<Change> change = amends::Apply(*current, action, actor, now, *rules);
           if (!change.ok()) {
             refused.push_back(absl::StrCat("#", id, ": ", change.status().message()));
             continue;
           }
           decided.push_back({*std::move(current), *std::move(change), *std::move(rules)});
         }
+        std::vector<v1::Incident> moved;
+        for (const Decided& d : decided) moved.push_back(d.change.incident);
+        // The hand-over case of each client, decided as reports by the caller for the successor.
+        std::vector<Decided> cases;
+        if (refused.empty()) {
+          for (const v1::ReportIncidentRequest& request :
+               HandOverCases(moved, action.from, action.user->name, action.text)) {
+            absl::StatusOr<Team> team = txn.GetTeam(request.team());
+            if (!team.ok()) return team.status();
+            absl::StatusOr<Rules> rules = RulesFor(*team);
+            if (!rules.ok()) return rules.status();
+            absl::StatusOr<std::vector<v1::Incident>> earlier = EarlierOf(txn, request);
+            if (!earlier.ok()) return earlier.status();
+            absl::StatusOr<Change> change = amends::Report(
+                request, actor, team->time_zone, now, *earlier, *rules, {.owner = action.user});
+            if (!change.ok()) {
+              refused.push_back(absl::StrCat("the hand-over case of ", request.client().name(),
+                                             ": ", change.status().message()));
+              continue;
+            }
+            cases.push_back({v1::Incident(), *std::move(change), *std::move(rules)});
+          }
+        }
         if (!refused.empty()) {
           return absl::FailedPreconditionError(absl::StrCat(
               "nothing was changed; refused for ", refused.size(), " of ", ids.size(),
               " incident(s): ", absl::StrJoin(refused, "; ")));
         }
+        if (dry_run) {
+          result.moved = std::move(moved);
+          for (Decided& c : cases) result.cases.push_back(std::move(c.change.incident));
+          return absl::OkStatus();
+        }
         for (Decided& d : decided) {
-          if (dry_run) {
-            changed.push_back(std::move(d.change.incident));
-            continue;
-          }
           absl::StatusOr<Committed> done = Write(group, d.before, std::move(d.change), d.rules, "");
           if (!done.ok()) return done.status();
-          changed.push_back(std::move(done->incident));
+          result.moved.push_back(std::move(done->incident));
+        }
+        for (size_t n = 0; n < cases.size(); ++n) {
+          // The last case carries the one message that tells the successor of everything.
+          ExtraNotices tell;
+          if (n + 1 == cases.size()) {
+            tell = [&](const v1::Incident& last) {
+              std::vector<v1::Incident> all = result.cases;
+              all.push_back(last);
+              return std::vector<Notice>{
+                  HandOverNotice(result.moved, all, action.from, action.user->name)};
+            };
+          }
+          absl::StatusOr<Committed> done =
+              Write(group, v1::Incident(), std::move(cases[n].change), cases[n].rules, "", tell);
+          if (!done.ok()) return done.status();
+          result.cases.push_back(std::move(done->incident));
         }
         return absl::OkStatus();
       },
       /*urgent=*/false);
   if (!status.ok()) return status;
-  return changed;
+  return result;
 }
 
 absl::StatusOr<IncidentWriter::Fired> IncidentWriter::Fire(const std::vector<Due>& due) {

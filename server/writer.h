@@ -40,6 +40,7 @@
 #include "server/core/actor.h"
 #include "server/core/clock.h"
 #include "server/core/lifecycle.h"
+#include "server/core/notices.h"
 #include "server/core/policy.h"
 #include "storage/store.h"
 
@@ -76,23 +77,27 @@ class IncidentWriter {
   // Creates the incident, or returns the one this reporter already created with the same
   // request_id (a retried call must not report the incident twice).
   absl::StatusOr<v1::Incident> Report(const v1::ReportIncidentRequest& request,
-                                      const Actor& actor);
+                                      const Actor& actor, const ReportUsers& users = {});
 
   // Applies the action to incident `id`. expected_version 0 means "whatever is current";
   // any other value must match the stored version, or the call is ABORTED.
   absl::StatusOr<v1::Incident> Apply(int64_t id, int64_t expected_version,
                                      const Action& action, const Actor& actor);
 
-  // Applies the action to every incident in `ids`, all or nothing as the rules go: each is
-  // decided on the state of the call's transaction first, and only if the core accepts every
-  // one are they written (one event each, in that transaction). Otherwise FAILED_PRECONDITION
-  // listing each refusal, and nothing is written; with `dry_run` nothing is written either way.
-  // (A database error while writing fails the call; a full disk or an I/O error fails the
-  // whole transaction, but another may leave the incidents written before it.) Returns the
-  // incidents as changed, or as they would be.
-  absl::StatusOr<std::vector<v1::Incident>> ApplyAll(const std::vector<int64_t>& ids,
-                                                     const Action& action, const Actor& actor,
-                                                     bool dry_run);
+  struct HandedOver {
+    std::vector<v1::Incident> moved;  // as changed, or as they would be
+    std::vector<v1::Incident> cases;  // the hand-over cases started (id 0 with dry_run)
+  };
+  // A bulk hand-over: `action` (kHandOver) on every incident in `ids`, and a hand-over case
+  // with its checklist for each client moved, owned by the successor (core/hand_over.h), who
+  // is told once of it all. All or nothing as the rules go: everything is decided on the state
+  // of the call's transaction first, and only if the core accepts every part is it written (in
+  // that transaction). Otherwise FAILED_PRECONDITION listing each refusal, and nothing is
+  // written; with `dry_run` nothing is written either way. (A database error while writing
+  // fails the call; a full disk or an I/O error fails the whole transaction, but another may
+  // leave the incidents written before it.)
+  absl::StatusOr<HandedOver> HandOver(const std::vector<int64_t>& ids, const Action& action,
+                                      const Actor& actor, bool dry_run);
 
   // A scheduler point: an incident and the time its earliest point was due.
   struct Due {
@@ -145,9 +150,16 @@ class IncidentWriter {
   absl::StatusOr<Rules> RulesForIncident(WriteTransaction& txn, const v1::Incident& incident)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
   // Writes the change, made from `before` (empty for a report) under `rules`, with the
-  // notifications it causes when they are enabled.
+  // notifications it causes when they are enabled, and those `extra` adds about the incident
+  // as committed.
+  using ExtraNotices = std::function<std::vector<Notice>(const v1::Incident& committed)>;
   absl::StatusOr<Committed> Write(Group& group, const v1::Incident& before, Change change,
-                                  const Rules& rules, std::string request_id)
+                                  const Rules& rules, std::string request_id,
+                                  const ExtraNotices& extra = nullptr)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
+  // The earlier incidents of the request's client in its team, for Report().
+  absl::StatusOr<std::vector<v1::Incident>> EarlierOf(WriteTransaction& txn,
+                                                      const v1::ReportIncidentRequest& request)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
 
   Store& store_;

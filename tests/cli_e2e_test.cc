@@ -73,18 +73,13 @@ TEST_F(CliTest, MeasureOfAConfidentialCaseCannotGoToAMemberWhoCannotReadIt) {
   Amends("sato", {"report", "--team", "営業一課", "--client", "ミドリ精機株式会社", "--kind",
                   "harassment", "--severity", "high", "--summary",
                   "先方課長から担当者への威圧的な言動が続いている"});
-  Amends("sato", {"apologize", "1", "--channel", "call", "--note", "先方部長に電話で報告"});
-  Amends("sato", {"escalate", "1", "--reason", "担当者一人では対応できない"});
-  Amends("tanaka", {"approve", "1"});
-  Amends("sato", {"visit", "schedule", "1", "--at", InDays(1), "--attendee", "tanaka"});
-  Amends("tanaka", {"visit", "done", "1", "--outcome", "先方部長に事実を伝え、窓口を変更"});
+  Amends("tanaka", {"approve", "1"});  // the managers take it on: response and measures
 
   RunResult r = Amends("tanaka", {"measure", "add", "1", "--text", "訪問は必ず二人で行う",
                                   "--owner", "yamada", "--due", InDays(7)},
                        5);
   EXPECT_EQ(r.err, "amends: owner: yamada cannot read incident 1 (confidential: only its "
-                   "reporter, its owner and the managers of 営業一課 do); give the measure to "
-                   "one of them\n");
+                   "reporter, its owner and the managers of 営業一課 do)\n");
   EXPECT_FALSE(absl::StrContains(Amends("tanaka", {"show", "1"}).out, "訪問は必ず二人で行う"));
   Amends("tanaka", {"measure", "add", "1", "--text", "訪問は必ず二人で行う", "--owner", "sato",
                     "--due", InDays(7)});
@@ -214,23 +209,54 @@ TEST_F(CliTest, RepsDepartureIsHandedOverInOneCommandAllOrNothing) {
   EXPECT_EQ(r.out,
             "#2 XYZ Trading: 納品が2日遅延 (reported): the incident\n"
             "#1 ＡＢＣ商事: 月次報告書の提出遅れ (reported): the incident, 1 promise(s)\n"
+            "would start a hand-over for XYZ Trading, owned by sato: checklist of 3 item(s)\n"
+            "would start a hand-over for ＡＢＣ商事, owned by sato: checklist of 4 item(s)\n"
             "would hand over 2 incident(s) from yamada to sato (dry run: nothing changed)\n");
   EXPECT_EQ(owned_by("yamada"), 2);
 
   r = Amends("tanaka", to("sato"));
-  EXPECT_TRUE(absl::EndsWith(r.out, "handed over 2 incident(s) from yamada to sato\n")) << r.out;
+  EXPECT_EQ(r.out,
+            "#2 XYZ Trading: 納品が2日遅延 (reported): the incident\n"
+            "#1 ＡＢＣ商事: 月次報告書の提出遅れ (reported): the incident, 1 promise(s)\n"
+            "hand-over #3 for XYZ Trading, owned by sato: checklist of 3 item(s) "
+            "(amends checklist show 3)\n"
+            "hand-over #4 for ＡＢＣ商事, owned by sato: checklist of 4 item(s) "
+            "(amends checklist show 4)\n"
+            "handed over 2 incident(s) from yamada to sato\n");
   EXPECT_EQ(owned_by("yamada"), 0);
-  EXPECT_EQ(owned_by("sato"), 2);
+  EXPECT_EQ(owned_by("sato"), 4);  // the two incidents and a hand-over of each client
   EXPECT_TRUE(absl::StrContains(Amends("sato", {"show", "1"}).out, "先方部長は月曜午前を希望"));
   r = Amends("tanaka", to("sato"), 5);
   EXPECT_EQ(r.err, "amends: yamada holds no open incident, measure or promise: nothing to hand "
                    "over\n");
 
-  // One client's only.
+  // The successor's checklist for ＡＢＣ商事: the incident, the promise, then what every
+  // hand-over passes on; the introduction visit comes next, then one follow-up.
+  r = Amends("sato", {"checklist", "show", "4"});
+  EXPECT_EQ(r.out,
+            "Checklist (amends checklist done 4 N):\n"
+            "  1. [open] #1 ＡＢＣ商事: 月次報告書の提出遅れ (now yours)\n"
+            "  2. [open] #1 promise 1: 明日中に再提出する\n"
+            "  3. [open] key contacts introduced to the successor\n"
+            "  4. [open] what the client is sensitive about told to the successor\n");
+  r = Amends("sato", {"show", "4"});
+  EXPECT_TRUE(absl::StrContains(r.out, "state              apology-visit")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "introduction of the successor")) << r.out;
+  EXPECT_FALSE(absl::StrContains(r.out, "first apology")) << r.out;
+  EXPECT_FALSE(absl::StrContains(r.out, "recurrence: yes")) << r.out;
+  Amends("sato", {"checklist", "done", "4", "2"});
+  EXPECT_TRUE(absl::StrContains(Amends("sato", {"checklist", "show", "4"}).out,
+                                "  2. [done] #1 promise 1: 明日中に再提出する (sato)\n"));
+  r = Amends("sato", {"apologize", "4", "--channel", "call", "--note", "お詫び"}, 5);
+  EXPECT_EQ(r.err, "amends: incident 4 is a hand-over: no apologize (a hand-over is not a "
+                   "failure)\n");
+
+  // One client's only: its incident and its hand-over go together.
   r = Amends("tanaka", {"handover", "--from", "sato", "--to", "yamada", "--client", "abc商事",
                         "--note", "担当替え"});
-  EXPECT_TRUE(absl::StartsWith(r.out, "#1 ＡＢＣ商事")) << r.out;
-  EXPECT_EQ(owned_by("yamada"), 1);
+  EXPECT_TRUE(absl::StartsWith(r.out, "#4 ＡＢＣ商事: Hand-over from yamada to sato")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "\n#1 ＡＢＣ商事")) << r.out;
+  EXPECT_EQ(owned_by("yamada"), 3);
 }
 
 TEST_F(CliTest, MissedAppointmentFromReportToCloseInJapanese) {

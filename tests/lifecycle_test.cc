@@ -40,12 +40,19 @@ v1::ReportIncidentRequest MissedAppointment() {
   return r;
 }
 
-// An incident reported by sato, moved straight into `state` with one open measure where the
-// state can have measures, an open promise, and a reminder for each of sato, yamada and the
-// managers, so every action's own preconditions can be met. `held` puts it on hold.
-v1::Incident InState(State state, bool held = false) {
-  v1::Incident i =
-      Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident;
+v1::ReportIncidentRequest OfKind(v1::Kind kind) {
+  v1::ReportIncidentRequest r = MissedAppointment();
+  r.set_kind(kind);
+  return r;
+}
+
+// An incident of `kind` reported by sato, moved straight into `state` with one open measure
+// where the state can have measures, an open promise, an open checklist item (a hand-over's),
+// the company's response where a harassment case has one, and a reminder for each of sato,
+// yamada and the managers, so every action's own preconditions can be met. `held` puts it on
+// hold.
+v1::Incident InStateOf(v1::Kind kind, State state, bool held = false) {
+  v1::Incident i = Report(OfKind(kind), kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident;
   i.set_id(7);
   i.set_state(state);
   v1::Promise* p = i.add_promises();
@@ -73,8 +80,13 @@ v1::Incident InState(State state, bool held = false) {
     m->set_owner("sato");
     m->set_round(1);
     *m->mutable_due() = ToProto(kNow + absl::Hours(24 * 7));
+    if (kind == v1::KIND_HARASSMENT) i.mutable_response()->set_decision(v1::RESPONSE_WARN_CLIENT);
   }
   return i;
+}
+
+v1::Incident InState(State state, bool held = false) {
+  return InStateOf(v1::KIND_MISSED_APPOINTMENT, state, held);
 }
 
 // Arguments that satisfy the action's own checks, so only role and state decide.
@@ -96,6 +108,8 @@ Action ValidAction(ActionType type) {
       a.user = kColleague;
       a.from = kOwner.name;
       break;
+    case ActionType::kDecideResponse: a.decision = v1::RESPONSE_CHANGE_CONTACT; break;
+    case ActionType::kCompleteChecklistItem: a.number = 1; break;
     default: break;
   }
   return a;
@@ -104,98 +118,145 @@ Action ValidAction(ActionType type) {
 const State kStates[] = {v1::STATE_REPORTED,        v1::STATE_ESCALATED,
                          v1::STATE_APOLOGY_VISIT,   v1::STATE_PREVENTION_PLAN,
                          v1::STATE_FOLLOW_UP,       v1::STATE_CLOSED};
+const State kOpenStates[] = {v1::STATE_REPORTED, v1::STATE_ESCALATED, v1::STATE_APOLOGY_VISIT,
+                             v1::STATE_PREVENTION_PLAN, v1::STATE_FOLLOW_UP};
 
-// The specification, by state: what each state allows (the issues' lifecycle and deadline
-// sections). Every open state takes notes, hand-overs, promises and acknowledgements; only
-// the stages that can wait on the client can be held.
-const std::map<State, std::set<ActionType>> kAllowedIn = {
-    {v1::STATE_REPORTED,
-     {ActionType::kAddNote, ActionType::kHandOver, ActionType::kAssign,
-      ActionType::kRecordFirstApology, ActionType::kEscalate, ActionType::kClose,
-      ActionType::kMakePromise, ActionType::kKeepPromise, ActionType::kAcknowledge}},
-    {v1::STATE_ESCALATED,
-     {ActionType::kAddNote, ActionType::kHandOver, ActionType::kAssign,
-      ActionType::kApproveEscalation, ActionType::kDeclineEscalation, ActionType::kClose,
-      ActionType::kMakePromise, ActionType::kKeepPromise, ActionType::kAcknowledge}},
-    {v1::STATE_APOLOGY_VISIT,
-     {ActionType::kAddNote, ActionType::kHandOver, ActionType::kAssign, ActionType::kScheduleVisit,
-      ActionType::kRecordVisit, ActionType::kClose, ActionType::kMakePromise,
-      ActionType::kKeepPromise, ActionType::kAcknowledge, ActionType::kHold, ActionType::kResume}},
-    {v1::STATE_PREVENTION_PLAN,
-     {ActionType::kAddNote, ActionType::kHandOver, ActionType::kAssign, ActionType::kAddMeasure,
-      ActionType::kCompleteMeasure, ActionType::kPresentPlan, ActionType::kClose,
-      ActionType::kMakePromise, ActionType::kKeepPromise, ActionType::kAcknowledge,
-      ActionType::kHold, ActionType::kResume}},
-    {v1::STATE_FOLLOW_UP,
-     {ActionType::kAddNote, ActionType::kHandOver, ActionType::kAssign,
-      ActionType::kCompleteMeasure, ActionType::kLogFollowUp, ActionType::kClose,
-      ActionType::kMakePromise, ActionType::kKeepPromise, ActionType::kAcknowledge,
-      ActionType::kHold, ActionType::kResume}},
-    {v1::STATE_CLOSED, {ActionType::kReopen}},
+using A = ActionType;
+
+// The specification of one kind's playbook (issue "Each kind of incident gets its own
+// playbook"), written out independently of the table in lifecycle.cc.
+struct Spec {
+  std::map<State, std::set<ActionType>> allowed_in;
+  std::map<ActionType, State> leads_to;  // absent: the state stays
+  std::set<ActionType> manager_only;
 };
 
-// Where an allowed action leads; absent: the state stays.
-const std::map<ActionType, State> kLeadsTo = {
-    {ActionType::kEscalate, v1::STATE_ESCALATED},
-    {ActionType::kApproveEscalation, v1::STATE_APOLOGY_VISIT},
-    {ActionType::kDeclineEscalation, v1::STATE_REPORTED},
-    {ActionType::kRecordVisit, v1::STATE_PREVENTION_PLAN},
-    {ActionType::kPresentPlan, v1::STATE_FOLLOW_UP},
-    {ActionType::kClose, v1::STATE_CLOSED},
-    {ActionType::kReopen, v1::STATE_REPORTED},
-};
+Spec SpecFor(v1::Kind kind) {
+  Spec spec;
+  // Every kind: open states take notes, hand-overs, promises, acknowledgements and closing;
+  // the stages that can wait on the client can be held; follow-ups are logged in FOLLOW_UP.
+  for (State s : kOpenStates) {
+    spec.allowed_in[s] = {A::kAddNote, A::kHandOver,   A::kAssign,     A::kClose,
+                          A::kMakePromise, A::kKeepPromise, A::kAcknowledge};
+  }
+  for (State s : {v1::STATE_APOLOGY_VISIT, v1::STATE_PREVENTION_PLAN, v1::STATE_FOLLOW_UP}) {
+    spec.allowed_in[s].insert({A::kHold, A::kResume});
+  }
+  spec.allowed_in[v1::STATE_FOLLOW_UP].insert(A::kLogFollowUp);
+  spec.allowed_in[v1::STATE_CLOSED] = {A::kReopen};
+  spec.leads_to = {{A::kClose, v1::STATE_CLOSED}};
+  spec.manager_only = {A::kApproveEscalation, A::kDeclineEscalation, A::kReopen, A::kHandOver,
+                       A::kDecideResponse};
+  auto& in = spec.allowed_in;
+  switch (kind) {
+    case v1::KIND_HARASSMENT:  // no apology, no visit; the managers decide the response
+      in[v1::STATE_ESCALATED].insert(A::kApproveEscalation);
+      in[v1::STATE_PREVENTION_PLAN].insert(
+          {A::kAddMeasure, A::kCompleteMeasure, A::kPresentPlan, A::kDecideResponse});
+      in[v1::STATE_FOLLOW_UP].insert({A::kCompleteMeasure, A::kDecideResponse});
+      spec.leads_to.insert({{A::kApproveEscalation, v1::STATE_PREVENTION_PLAN},
+                            {A::kPresentPlan, v1::STATE_FOLLOW_UP},
+                            {A::kReopen, v1::STATE_ESCALATED}});
+      break;
+    case v1::KIND_CONDUCT:  // measures; an apology only as a manager decides
+      for (State s : kOpenStates) in[s].insert(A::kRecordFirstApology);
+      in[v1::STATE_ESCALATED].insert(A::kApproveEscalation);
+      in[v1::STATE_PREVENTION_PLAN].insert(
+          {A::kAddMeasure, A::kCompleteMeasure, A::kPresentPlan});
+      in[v1::STATE_FOLLOW_UP].insert(A::kCompleteMeasure);
+      spec.leads_to.insert({{A::kApproveEscalation, v1::STATE_PREVENTION_PLAN},
+                            {A::kPresentPlan, v1::STATE_FOLLOW_UP},
+                            {A::kReopen, v1::STATE_ESCALATED}});
+      spec.manager_only.insert(A::kRecordFirstApology);
+      break;
+    case v1::KIND_HAND_OVER:  // a checklist, the introduction visit, one follow-up
+      for (State s : kOpenStates) in[s].insert({A::kAddChecklistItem, A::kCompleteChecklistItem});
+      in[v1::STATE_APOLOGY_VISIT].insert({A::kScheduleVisit, A::kRecordVisit});
+      spec.leads_to.insert({{A::kRecordVisit, v1::STATE_FOLLOW_UP},
+                            {A::kReopen, v1::STATE_APOLOGY_VISIT}});
+      break;
+    default:  // client-facing: apology, escalation, apology visit, plan, follow-ups
+      in[v1::STATE_REPORTED].insert({A::kRecordFirstApology, A::kEscalate});
+      in[v1::STATE_ESCALATED].insert({A::kApproveEscalation, A::kDeclineEscalation});
+      in[v1::STATE_APOLOGY_VISIT].insert({A::kScheduleVisit, A::kRecordVisit});
+      in[v1::STATE_PREVENTION_PLAN].insert(
+          {A::kAddMeasure, A::kCompleteMeasure, A::kPresentPlan});
+      in[v1::STATE_FOLLOW_UP].insert(A::kCompleteMeasure);
+      spec.leads_to = {{A::kEscalate, v1::STATE_ESCALATED},
+                       {A::kApproveEscalation, v1::STATE_APOLOGY_VISIT},
+                       {A::kDeclineEscalation, v1::STATE_REPORTED},
+                       {A::kRecordVisit, v1::STATE_PREVENTION_PLAN},
+                       {A::kPresentPlan, v1::STATE_FOLLOW_UP},
+                       {A::kClose, v1::STATE_CLOSED},
+                       {A::kReopen, v1::STATE_REPORTED}};
+      break;
+  }
+  return spec;
+}
 
-// Only managers decide and reopen; the owner may also hand over and close, but closing early
-// (every fixture is early: its measure is open and no follow-up is logged) is a manager's call.
-const std::set<ActionType> kManagerOnly = {ActionType::kApproveEscalation,
-                                           ActionType::kDeclineEscalation, ActionType::kReopen,
-                                           ActionType::kHandOver};
+// The owner may also hand over, hold and close, but closing early (every fixture is early: its
+// measure or checklist item is open and no follow-up is logged) is a manager's call.
 const std::set<ActionType> kOwnerOrManager = {ActionType::kAssign, ActionType::kClose,
                                               ActionType::kHold, ActionType::kResume};
 
-absl::StatusCode Expected(State state, ActionType action, const Actor& actor) {
+absl::StatusCode Expected(v1::Kind kind, State state, ActionType action, const Actor& actor) {
+  const Spec spec = SpecFor(kind);
+  const bool confidential = kind == v1::KIND_HARASSMENT || kind == v1::KIND_CONDUCT;
+  const bool team_manager = actor.role == Role::kManager && actor.team == "tokyo-sales";
   if (actor.team != "tokyo-sales" && actor.role != Role::kAdmin) {
     return absl::StatusCode::kNotFound;  // another team's incidents do not exist for them
   }
-  const bool manager = actor.role == Role::kAdmin ||
-                       (actor.role == Role::kManager && actor.team == "tokyo-sales");
+  // A confidential case: its reporter and owner (sato) and the team's managers, not an admin.
+  if (confidential && actor.name != kOwner.name && !team_manager) {
+    return absl::StatusCode::kNotFound;
+  }
+  const bool manager = actor.role == Role::kAdmin || team_manager;
   const bool member = manager || (actor.role == Role::kMember && actor.team == "tokyo-sales");
-  const bool may = kManagerOnly.count(action)      ? manager
+  const bool may = spec.manager_only.count(action)  ? manager
                    : kOwnerOrManager.count(action) ? manager || actor.name == kOwner.name
                                                    : member;
   if (!may) return absl::StatusCode::kPermissionDenied;
-  if (!kAllowedIn.at(state).count(action)) return absl::StatusCode::kFailedPrecondition;
+  if (!spec.allowed_in.at(state).count(action)) return absl::StatusCode::kFailedPrecondition;
   if (action == ActionType::kClose && !manager) return absl::StatusCode::kPermissionDenied;
   return absl::StatusCode::kOk;
 }
 
-TEST(LifecycleTest, EveryStateActionAndRoleFollowsTheTable) {
+const v1::Kind kKinds[] = {v1::KIND_MISSED_APPOINTMENT, v1::KIND_LATE_DELIVERABLE,
+                           v1::KIND_DELIVERY_DELAY,     v1::KIND_COMPLAINT,
+                           v1::KIND_OTHER,              v1::KIND_HARASSMENT,
+                           v1::KIND_CONDUCT,            v1::KIND_HAND_OVER};
+
+TEST(LifecycleTest, EveryKindStateActionAndRoleFollowsThePlaybooks) {
   int checked = 0;
-  for (State state : kStates) {
-    for (ActionType action : kAllActions) {
-      for (const Actor& actor :
-           {kOwner, kColleague, kManager, kObserver, kOutsider, kAdmin}) {
-        SCOPED_TRACE(absl::StrCat(State_Name(state), " / ", ActionName(action), " / ",
-                                  actor.name));
-        const v1::Incident before = InState(state, action == ActionType::kResume);
-        absl::StatusOr<Change> change =
-            Apply(before, ValidAction(action), actor, kNow, TokyoRules());
-        const absl::StatusCode want = Expected(state, action, actor);
-        ASSERT_EQ(change.status().code(), want) << change.status();
-        EXPECT_EQ(StateAllows(state, action), kAllowedIn.at(state).count(action) == 1);
-        ++checked;
-        if (!change.ok()) continue;
-        auto to = kLeadsTo.find(action);
-        EXPECT_EQ(change->incident.state(), to == kLeadsTo.end() ? state : to->second);
-        EXPECT_EQ(change->incident.version(), before.version() + 1);
-        EXPECT_EQ(change->event.from_state(), state);
-        EXPECT_EQ(change->event.to_state(), change->incident.state());
-        EXPECT_EQ(change->event.actor(), actor.name);
-        EXPECT_EQ(change->event.incident_id(), 7);
+  for (v1::Kind kind : kKinds) {
+    const Spec spec = SpecFor(kind);
+    for (State state : kStates) {
+      for (ActionType action : kAllActions) {
+        EXPECT_EQ(StateAllows(kind, state, action), spec.allowed_in.at(state).count(action) == 1)
+            << v1::Kind_Name(kind) << " / " << State_Name(state) << " / " << ActionName(action);
+        for (const Actor& actor : {kOwner, kColleague, kManager, kObserver, kOutsider, kAdmin}) {
+          SCOPED_TRACE(absl::StrCat(v1::Kind_Name(kind), " / ", State_Name(state), " / ",
+                                    ActionName(action), " / ", actor.name));
+          const v1::Incident before = InStateOf(kind, state, action == ActionType::kResume);
+          absl::StatusOr<Change> change =
+              Apply(before, ValidAction(action), actor, kNow, TokyoRules());
+          ASSERT_EQ(change.status().code(), Expected(kind, state, action, actor))
+              << change.status();
+          ++checked;
+          if (!change.ok()) continue;
+          auto to = spec.leads_to.find(action);
+          EXPECT_EQ(change->incident.state(), to == spec.leads_to.end() ? state : to->second);
+          EXPECT_EQ(change->incident.version(), before.version() + 1);
+          EXPECT_EQ(change->event.from_state(), state);
+          EXPECT_EQ(change->event.to_state(), change->incident.state());
+          EXPECT_EQ(change->event.actor(), actor.name);
+          EXPECT_EQ(change->event.incident_id(), 7);
+        }
       }
     }
   }
-  EXPECT_EQ(checked, static_cast<int>(std::size(kStates) * std::size(kAllActions) * 6));
+  EXPECT_EQ(checked,
+            static_cast<int>(std::size(kKinds) * std::size(kStates) * std::size(kAllActions) * 6));
 }
 
 TEST(LifecycleTest, WrongStateNamesTheStateAndTheActionsItAllows) {
@@ -443,16 +504,19 @@ TEST(LifecycleTest, ConfidentialIncidentIsHiddenFromColleagues) {
   EXPECT_TRUE(Apply(i, ValidAction(ActionType::kAddNote), kOwner, kNow, TokyoRules()).ok());
 }
 
-TEST(LifecycleTest, HarassmentAndConductAreConfidentialUnlessTheReporterSaysOtherwise) {
+TEST(LifecycleTest, HarassmentAndConductAreAlwaysConfidentialOtherKindsWhenTheReporterSays) {
   v1::ReportIncidentRequest r = MissedAppointment();
   EXPECT_FALSE(Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident.confidential());
-  r.set_kind(v1::KIND_HARASSMENT);
-  EXPECT_TRUE(Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident.confidential());
-  r.set_confidential(false);
-  EXPECT_FALSE(Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident.confidential());
-  r = MissedAppointment();
   r.set_confidential(true);
   EXPECT_TRUE(Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident.confidential());
+  for (v1::Kind kind : {v1::KIND_HARASSMENT, v1::KIND_CONDUCT}) {
+    r = OfKind(kind);
+    EXPECT_TRUE(Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident.confidential());
+    r.set_confidential(false);
+    absl::StatusOr<Change> c = Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules());
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_TRUE(absl::StartsWith(c.status().message(), "confidential: ")) << c.status();
+  }
 }
 
 TEST(LifecycleTest, ReportStartsReportedOwnedByTheReporter) {
@@ -592,7 +656,7 @@ TEST(LifecycleTest, HandOverMovesTheIncidentAndWhatIsStillOpenButNotWhatIsDone) 
   EXPECT_EQ(c.incident.measures(1).owner(), "sato");    // done: history
   EXPECT_EQ(c.incident.measures(2).owner(), "tanaka");  // not sato's
   EXPECT_EQ(c.incident.promises(0).owner(), "yamada");
-  EXPECT_EQ(c.event.type(), v1::EVENT_TYPE_ASSIGNED);
+  EXPECT_EQ(c.event.type(), v1::EVENT_TYPE_HANDED_OVER);
   EXPECT_EQ(c.event.text(), "sato's work -> yamada: 佐藤退職のため山田が引き継ぎ");
 
   // Only a measure of sato's in tanaka's incident: the owner stays.

@@ -42,7 +42,8 @@ struct Case {
   const char* details;
 };
 
-// DOMAIN.md's cases, as people there would write them.
+// DOMAIN.md's client-facing cases, as people there would write them: the ones that run the
+// whole lifecycle (harassment, conduct and hand-overs follow playbooks of their own).
 constexpr Case kCases[] = {
     {v1::KIND_MISSED_APPOINTMENT, "15時のサンプル受け渡しの打ち合わせを失念",
      "17時前に先方から電話。部長が立腹、「誠意を見せてほしい」とのこと。"},
@@ -52,12 +53,12 @@ constexpr Case kCases[] = {
      "原因は出荷前検査の滞留。損害分の補償を提案予定。"},
     {v1::KIND_COMPLAINT, "請求金額の誤りについて強い口調のクレーム",
      "最後までお話を伺い、15時までに折り返すとお約束した。"},
-    {v1::KIND_HARASSMENT, "先方担当者から度を越えた要求と威圧的な言動",
-     "詳細は管理職と法務のみで共有。担当者のメモあり。"},
-    {v1::KIND_HAND_OVER, "担当交代時に未完了の約束が引き継がれていなかった",
+    {v1::KIND_COMPLAINT, "問い合わせへの回答が遅いとの苦情",
+     "電話で30分。最後まで伺い、15時までに折り返すとお約束した。"},
+    {v1::KIND_OTHER, "担当交代時に未完了の約束が引き継がれていなかった",
      "前任者が約束した見積り再提出の期限を過ぎていた。先方は同じ説明を繰り返すことに不満。"},
-    {v1::KIND_CONDUCT, "担当者と先方の間に利益相反の懸念",
-     "本人から上長に相談。チームには共有しない。"},
+    {v1::KIND_LATE_DELIVERABLE, "見積書の提出が約束の期日より2日遅れた",
+     "先方の社内稟議に間に合わず、購買部長から指摘。"},
     {v1::KIND_OTHER, "見積書の記載漏れで再提出",
      "オプション費用の記載漏れ。先方購買部から指摘。"},
 };

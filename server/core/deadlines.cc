@@ -1,12 +1,14 @@
 #include "server/core/deadlines.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/core/kinds.h"
 #include "server/core/time_proto.h"
 
 namespace amends {
@@ -80,16 +82,23 @@ Deadline StageDeadline(absl::string_view key, std::string what, Span within,
   return d;
 }
 
-// The deadlines of the stage the incident just entered from `from`.
+// What the stage asks of the case's kind, for people: `what[playbook]`.
+std::string WhatFor(const Incident& incident, const std::array<absl::string_view, 4>& what) {
+  static_assert(std::size(kAllPlaybooks) == 4);
+  return std::string(what[static_cast<int>(PlaybookOf(incident.kind()))]);
+}
+
+// The deadlines of the stage the incident just entered from `from`, as its kind's policy says.
 void EnterStage(Incident& incident, v1::State from, const Rules& rules, absl::Time now,
                 std::vector<Deadline>& out) {
   const SeverityRules& s = SeverityOf(incident, rules);
+  const KindRules& kind = rules.policy.ForKind(incident.kind());
   auto add = [&](absl::string_view key, std::string what, Span within) {
     out.push_back(StageDeadline(key, std::move(what), within, incident, rules, now));
   };
   switch (incident.state()) {
     case v1::STATE_REPORTED:
-      if (!incident.has_first_apology() &&
+      if (kind.first_apology_due && !incident.has_first_apology() &&
           std::none_of(out.begin(), out.end(),
                        [](const Deadline& d) { return d.key() == kFirstApology; })) {
         add(kFirstApology, "first apology to the client", s.first_apology_within);
@@ -98,7 +107,11 @@ void EnterStage(Incident& incident, v1::State from, const Rules& rules, absl::Ti
       if (from != v1::STATE_ESCALATED) add(kEscalate, "escalate to a manager", s.escalate_within);
       return;
     case v1::STATE_ESCALATED: {
-      Deadline d = StageDeadline(kApprove, "approve or decline the escalation",
+      // By playbook: client-facing, harassment, conduct, hand-over (never escalated).
+      Deadline d = StageDeadline(kApprove,
+                                 WhatFor(incident, {"approve or decline the escalation",
+                                                    "take the harassment case on (approve)",
+                                                    "take the conduct case on (approve)", ""}),
                                  s.approve_within, incident, rules, now);
       d.clear_user();
       d.set_managers_of(incident.team());
@@ -107,18 +120,30 @@ void EnterStage(Incident& incident, v1::State from, const Rules& rules, absl::Ti
       return;
     }
     case v1::STATE_APOLOGY_VISIT:
-      add("visit", "apology visit", s.visit_within);
+      add("visit", WhatFor(incident, {"apology visit", "", "", "introduction of the successor"}),
+          s.visit_within);
       return;
     case v1::STATE_PREVENTION_PLAN:
-      add("plan", "present the prevention plan", s.plan_within);
+      add("plan",
+          WhatFor(incident, {"present the prevention plan",
+                             "decide the response and the measures protecting the employee",
+                             "decide the measures (reassignment, guidance)", ""}),
+          s.plan_within);
       return;
-    case v1::STATE_FOLLOW_UP:
-      for (size_t i = 0; i < s.follow_up_after.size(); ++i) {
+    case v1::STATE_FOLLOW_UP: {
+      const size_t planned =
+          kind.follow_ups < 0 ? s.follow_up_after.size()
+                              : std::min<size_t>(kind.follow_ups, s.follow_up_after.size());
+      for (size_t i = 0; i < planned; ++i) {
         add(absl::StrCat(kFollowUpPrefix, i + 1), absl::StrCat("follow-up contact ", i + 1),
             s.follow_up_after[i]);
       }
       return;
-    default:
+    }
+    case v1::STATE_UNSPECIFIED:
+    case v1::STATE_CLOSED:
+    case v1::State_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::State_INT_MAX_SENTINEL_DO_NOT_USE_:
       return;
   }
 }

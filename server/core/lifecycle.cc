@@ -11,7 +11,6 @@
 #include "server/core/client_name.h"
 #include "server/core/kinds.h"
 #include "server/core/text.h"
-#include "server/core/visibility.h"
 #include "server/core/time_proto.h"
 #include "server/core/visibility.h"
 
@@ -37,70 +36,161 @@ constexpr uint32_t kPlan = Bit(v1::STATE_PREVENTION_PLAN);
 constexpr uint32_t kFollowUp = Bit(v1::STATE_FOLLOW_UP);
 constexpr uint32_t kClosed = Bit(v1::STATE_CLOSED);
 constexpr uint32_t kOpen = kReported | kEscalated | kVisit | kPlan | kFollowUp;
+constexpr uint32_t kNever = 0;
 // Where the team may wait on the client. Reporting and escalating never wait: that is the
 // hesitation amends exists to prevent.
 constexpr uint32_t kHoldable = kVisit | kPlan | kFollowUp;
 constexpr State kStays = v1::STATE_UNSPECIFIED;
+constexpr int kMaxChecklistItems = 100;
+
+constexpr uint32_t Of(Playbook p) { return 1u << static_cast<int>(p); }
+constexpr uint32_t kCF = Of(Playbook::kClientFacing);
+constexpr uint32_t kHA = Of(Playbook::kHarassment);
+constexpr uint32_t kCO = Of(Playbook::kConduct);
+constexpr uint32_t kHO = Of(Playbook::kHandOver);
+constexpr uint32_t kAll = kCF | kHA | kCO | kHO;
 
 struct Rule {
   ActionType action;
+  uint32_t playbooks;  // the kinds the row is for
   absl::string_view name;
-  uint32_t allowed_in;
+  uint32_t allowed_in;  // kNever: the kind never does it, for the reason in why_not
   State leads_to;
   Who who;
   v1::EventType event;
+  absl::string_view why_not = "";
 };
 
-// The lifecycle. Every action, the states that allow it, where it leads and who may take it.
-// Preconditions beyond the state (a measure to present, a reason to close early) are in Check().
+using enum ActionType;
+using enum Who;
+
+// The lifecycle. Every action, for each playbook, the states that allow it, where it leads and
+// who may take it. Preconditions beyond the state (a measure to present, a reason to close
+// early) are in Check().
 constexpr Rule kRules[] = {
-    // action                         name              allowed in   leads to
-    {ActionType::kAddNote,            "note",           kOpen,       kStays,
-     Who::kTeamMember,     v1::EVENT_TYPE_NOTE_ADDED},
-    {ActionType::kAssign,             "assign",         kOpen,       kStays,
-     Who::kOwnerOrManager, v1::EVENT_TYPE_ASSIGNED},
-    {ActionType::kRecordFirstApology, "apologize",      kReported,   kStays,
-     Who::kTeamMember,     v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED},
-    {ActionType::kEscalate,           "escalate",       kReported,   v1::STATE_ESCALATED,
-     Who::kTeamMember,     v1::EVENT_TYPE_ESCALATED},
-    {ActionType::kApproveEscalation,  "approve",        kEscalated,  v1::STATE_APOLOGY_VISIT,
-     Who::kApprover,       v1::EVENT_TYPE_ESCALATION_APPROVED},
-    {ActionType::kDeclineEscalation,  "decline",        kEscalated,  v1::STATE_REPORTED,
-     Who::kApprover,       v1::EVENT_TYPE_ESCALATION_DECLINED},
-    {ActionType::kScheduleVisit,      "visit schedule", kVisit,      kStays,
-     Who::kTeamMember,     v1::EVENT_TYPE_VISIT_SCHEDULED},
-    {ActionType::kRecordVisit,        "visit done",     kVisit,      v1::STATE_PREVENTION_PLAN,
-     Who::kTeamMember,     v1::EVENT_TYPE_VISIT_RECORDED},
-    {ActionType::kAddMeasure,         "measure add",    kPlan,       kStays,
-     Who::kTeamMember,     v1::EVENT_TYPE_MEASURE_ADDED},
-    {ActionType::kCompleteMeasure,    "measure done",   kPlan | kFollowUp, kStays,
-     Who::kTeamMember,     v1::EVENT_TYPE_MEASURE_COMPLETED},
-    {ActionType::kPresentPlan,        "plan present",   kPlan,       v1::STATE_FOLLOW_UP,
-     Who::kTeamMember,     v1::EVENT_TYPE_PLAN_PRESENTED},
-    {ActionType::kLogFollowUp,        "followup",       kFollowUp,   kStays,
-     Who::kTeamMember,     v1::EVENT_TYPE_FOLLOW_UP_LOGGED},
-    {ActionType::kClose,              "close",          kOpen,       v1::STATE_CLOSED,
-     Who::kOwnerOrManager, v1::EVENT_TYPE_CLOSED},
-    {ActionType::kReopen,             "reopen",         kClosed,     v1::STATE_REPORTED,
-     Who::kManager,        v1::EVENT_TYPE_REOPENED},
-    {ActionType::kMakePromise,        "promise",        kOpen,       kStays,
-     Who::kTeamMember,     v1::EVENT_TYPE_PROMISE_MADE},
-    {ActionType::kKeepPromise,        "promise done",   kOpen,       kStays,
-     Who::kTeamMember,     v1::EVENT_TYPE_PROMISE_KEPT},
-    {ActionType::kHold,               "hold",           kHoldable,   kStays,
-     Who::kOwnerOrManager, v1::EVENT_TYPE_HELD},
-    {ActionType::kResume,             "resume",         kHoldable,   kStays,
-     Who::kOwnerOrManager, v1::EVENT_TYPE_RESUMED},
-    {ActionType::kAcknowledge,        "ack",            kOpen,       kStays,
-     Who::kAddressee,      v1::EVENT_TYPE_REMINDERS_ACKNOWLEDGED},
-    {ActionType::kHandOver,           "handover",       kOpen,       kStays,
-     Who::kManager,        v1::EVENT_TYPE_ASSIGNED},
+    // action                 kinds    name              allowed in   leads to
+    {kAddNote,                kAll,    "note",           kOpen,       kStays,
+     kTeamMember,    v1::EVENT_TYPE_NOTE_ADDED},
+    {kAssign,                 kAll,    "assign",         kOpen,       kStays,
+     kOwnerOrManager, v1::EVENT_TYPE_ASSIGNED},
+    {kRecordFirstApology,     kCF,     "apologize",      kReported,   kStays,
+     kTeamMember,    v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED},
+    // Only when a manager decides that the client was affected.
+    {kRecordFirstApology,     kCO, "apologize",     kOpen,       kStays,
+     kManager,       v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED},
+    {kRecordFirstApology,     kHA, "apologize",      kNever,      kStays,
+     kTeamMember,    v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED, "nobody apologises to a harasser"},
+    {kRecordFirstApology,     kHO, "apologize",    kNever,      kStays,
+     kTeamMember,    v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED, "a hand-over is not a failure"},
+    {kEscalate,               kCF,     "escalate",       kReported,   v1::STATE_ESCALATED,
+     kTeamMember,    v1::EVENT_TYPE_ESCALATED},
+    {kEscalate,               kHA | kCO, "escalate", kNever, kStays,
+     kTeamMember,    v1::EVENT_TYPE_ESCALATED, "it goes to the managers when reported"},
+    {kEscalate,               kHO, "escalate",     kNever,      kStays,
+     kTeamMember,    v1::EVENT_TYPE_ESCALATED, "a hand-over is not a failure"},
+    {kApproveEscalation,      kCF,     "approve",        kEscalated,  v1::STATE_APOLOGY_VISIT,
+     kApprover,      v1::EVENT_TYPE_ESCALATION_APPROVED},
+    // The managers take the case on and decide the response and the measures: no visit.
+    {kApproveEscalation,      kHA | kCO, "approve", kEscalated, v1::STATE_PREVENTION_PLAN,
+     kApprover,      v1::EVENT_TYPE_ESCALATION_APPROVED},
+    {kApproveEscalation,      kHO, "approve",      kNever,      kStays,
+     kApprover,      v1::EVENT_TYPE_ESCALATION_APPROVED, "a hand-over is not escalated"},
+    {kDeclineEscalation,      kCF,     "decline",        kEscalated,  v1::STATE_REPORTED,
+     kApprover,      v1::EVENT_TYPE_ESCALATION_DECLINED},
+    {kDeclineEscalation,      kHA | kCO, "decline", kNever,  kStays,
+     kApprover,      v1::EVENT_TYPE_ESCALATION_DECLINED,
+     "it stays with the managers; close it with a reason if it is not what it says"},
+    {kDeclineEscalation,      kHO, "decline",      kNever,      kStays,
+     kApprover,      v1::EVENT_TYPE_ESCALATION_DECLINED, "a hand-over is not escalated"},
+    {kScheduleVisit,          kCF | kHO, "visit schedule", kVisit, kStays,
+     kTeamMember,    v1::EVENT_TYPE_VISIT_SCHEDULED},
+    {kScheduleVisit,          kHA | kCO, "visit schedule", kNever, kStays,
+     kTeamMember,    v1::EVENT_TYPE_VISIT_SCHEDULED, "it has no apology visit"},
+    {kRecordVisit,            kCF,     "visit done",     kVisit,      v1::STATE_PREVENTION_PLAN,
+     kTeamMember,    v1::EVENT_TYPE_VISIT_RECORDED},
+    // The introduction of the successor; one follow-up with the client comes after it.
+    {kRecordVisit,            kHO, "visit done",   kVisit,      v1::STATE_FOLLOW_UP,
+     kTeamMember,    v1::EVENT_TYPE_VISIT_RECORDED},
+    {kRecordVisit,            kHA | kCO, "visit done", kNever, kStays,
+     kTeamMember,    v1::EVENT_TYPE_VISIT_RECORDED, "it has no apology visit"},
+    // Harassment: measures protect the employee; conduct: reassignment, guidance.
+    {kAddMeasure,             kCF | kHA | kCO, "measure add", kPlan, kStays,
+     kTeamMember,    v1::EVENT_TYPE_MEASURE_ADDED},
+    {kAddMeasure,             kHO, "measure add",  kNever,      kStays,
+     kTeamMember,    v1::EVENT_TYPE_MEASURE_ADDED, "what must pass goes on its checklist"},
+    {kCompleteMeasure,        kCF | kHA | kCO, "measure done", kPlan | kFollowUp, kStays,
+     kTeamMember,    v1::EVENT_TYPE_MEASURE_COMPLETED},
+    {kCompleteMeasure,        kHO, "measure done", kNever,      kStays,
+     kTeamMember,    v1::EVENT_TYPE_MEASURE_COMPLETED, "what must pass goes on its checklist"},
+    {kPresentPlan,            kCF | kHA | kCO, "plan present", kPlan, v1::STATE_FOLLOW_UP,
+     kTeamMember,    v1::EVENT_TYPE_PLAN_PRESENTED},
+    {kPresentPlan,            kHO, "plan present", kNever,      kStays,
+     kTeamMember,    v1::EVENT_TYPE_PLAN_PRESENTED, "a hand-over has no prevention plan"},
+    {kLogFollowUp,            kAll,    "followup",       kFollowUp,   kStays,
+     kTeamMember,    v1::EVENT_TYPE_FOLLOW_UP_LOGGED},
+    {kClose,                  kAll,    "close",          kOpen,       v1::STATE_CLOSED,
+     kOwnerOrManager, v1::EVENT_TYPE_CLOSED},
+    // Reopened cases start where new ones of their kind do (Report).
+    {kReopen,                 kCF,     "reopen",         kClosed,     v1::STATE_REPORTED,
+     kManager,       v1::EVENT_TYPE_REOPENED},
+    {kReopen,                 kHA | kCO, "reopen", kClosed,  v1::STATE_ESCALATED,
+     kManager,       v1::EVENT_TYPE_REOPENED},
+    {kReopen,                 kHO, "reopen",       kClosed,     v1::STATE_APOLOGY_VISIT,
+     kManager,       v1::EVENT_TYPE_REOPENED},
+    {kMakePromise,            kAll,    "promise",        kOpen,       kStays,
+     kTeamMember,    v1::EVENT_TYPE_PROMISE_MADE},
+    {kKeepPromise,            kAll,    "promise done",   kOpen,       kStays,
+     kTeamMember,    v1::EVENT_TYPE_PROMISE_KEPT},
+    {kHold,                   kAll,    "hold",           kHoldable,   kStays,
+     kOwnerOrManager, v1::EVENT_TYPE_HELD},
+    {kResume,                 kAll,    "resume",         kHoldable,   kStays,
+     kOwnerOrManager, v1::EVENT_TYPE_RESUMED},
+    {kAcknowledge,            kAll,    "ack",            kOpen,       kStays,
+     kAddressee,     v1::EVENT_TYPE_REMINDERS_ACKNOWLEDGED},
+    {kHandOver,               kAll,    "handover",       kOpen,       kStays,
+     kManager,       v1::EVENT_TYPE_HANDED_OVER},
+    {kDecideResponse,         kHA, "response",       kPlan | kFollowUp, kStays,
+     kManager,       v1::EVENT_TYPE_RESPONSE_DECIDED},
+    {kDecideResponse,         kCF | kCO | kHO, "response", kNever, kStays,
+     kManager,       v1::EVENT_TYPE_RESPONSE_DECIDED, "only a harassment case has one"},
+    {kAddChecklistItem,       kHO, "checklist add", kOpen,      kStays,
+     kTeamMember,    v1::EVENT_TYPE_CHECKLIST_ITEM_ADDED},
+    {kAddChecklistItem,       kCF | kHA | kCO, "checklist add", kNever, kStays,
+     kTeamMember,    v1::EVENT_TYPE_CHECKLIST_ITEM_ADDED, "only a hand-over has a checklist"},
+    {kCompleteChecklistItem,  kHO, "checklist done", kOpen,     kStays,
+     kTeamMember,    v1::EVENT_TYPE_CHECKLIST_ITEM_DONE},
+    {kCompleteChecklistItem,  kCF | kHA | kCO, "checklist done", kNever, kStays,
+     kTeamMember,    v1::EVENT_TYPE_CHECKLIST_ITEM_DONE, "only a hand-over has a checklist"},
 };
-static_assert(std::size(kRules) == std::size(kAllActions), "every action has its rule");
 
-const Rule& RuleFor(ActionType type) {
-  return *std::find_if(std::begin(kRules), std::end(kRules),
-                       [type](const Rule& r) { return r.action == type; });
+// The table is complete: every action has exactly one row for each playbook, and every row
+// that allows nothing says why.
+constexpr bool TableIsComplete() {
+  for (ActionType action : kAllActions) {
+    for (Playbook playbook : kAllPlaybooks) {
+      int rows = 0;
+      for (const Rule& r : kRules) rows += r.action == action && (r.playbooks & Of(playbook));
+      if (rows != 1) return false;
+    }
+  }
+  for (const Rule& r : kRules) {
+    if ((r.allowed_in == kNever) == r.why_not.empty()) return false;
+    for (const Rule& other : kRules) {
+      if (other.action == r.action && other.name != r.name) return false;  // one CLI name
+    }
+  }
+  return true;
+}
+static_assert(TableIsComplete(), "every action has exactly one row for each playbook");
+
+const Rule& RuleFor(ActionType type, Playbook playbook) {
+  return *std::find_if(std::begin(kRules), std::end(kRules), [&](const Rule& r) {
+    return r.action == type && (r.playbooks & Of(playbook));
+  });
+}
+
+const Rule& RuleFor(ActionType type, const Incident& incident) {
+  return RuleFor(type, PlaybookOf(incident.kind()));
 }
 
 // "STATE_APOLOGY_VISIT" -> "apology-visit", as the CLI spells it.
@@ -108,6 +198,22 @@ std::string StateName(State s) {
   std::string name = v1::State_Name(s);
   absl::string_view rest = absl::StripPrefix(name, "STATE_");
   return absl::StrReplaceAll(absl::AsciiStrToLower(rest), {{"_", "-"}});
+}
+
+absl::string_view ResponseName(v1::Response r) {
+  switch (r) {
+    case v1::RESPONSE_WARN_CLIENT:
+      return "warn the client";
+    case v1::RESPONSE_CHANGE_CONTACT:
+      return "change the contact";
+    case v1::RESPONSE_END_BUSINESS:
+      return "end the business";
+    case v1::RESPONSE_UNSPECIFIED:
+    case v1::Response_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::Response_INT_MAX_SENTINEL_DO_NOT_USE_:
+      break;
+  }
+  return "?";
 }
 
 std::string SeverityName(v1::Severity s) {
@@ -146,9 +252,17 @@ absl::Status CheckWho(const Rule& rule, const Incident& incident, const Actor& a
 
 absl::Status CheckState(const Rule& rule, const Incident& incident) {
   if (rule.allowed_in & Bit(incident.state())) return absl::OkStatus();
+  const Playbook playbook = PlaybookOf(incident.kind());
+  if (rule.allowed_in == kNever) {
+    return absl::FailedPreconditionError(absl::StrCat("incident ", incident.id(), " is ",
+                                                      PlaybookName(playbook), ": no ", rule.name,
+                                                      " (", rule.why_not, ")"));
+  }
   std::vector<absl::string_view> allowed;
   for (const Rule& r : kRules) {
-    if (r.allowed_in & Bit(incident.state())) allowed.push_back(r.name);
+    if ((r.playbooks & Of(playbook)) && (r.allowed_in & Bit(incident.state()))) {
+      allowed.push_back(r.name);
+    }
   }
   return absl::FailedPreconditionError(
       absl::StrCat("cannot ", rule.name, " incident ", incident.id(), " in state ",
@@ -166,7 +280,23 @@ bool CurrentRoundComplete(const Incident& incident) {
   return incident.state() == v1::STATE_FOLLOW_UP &&
          std::none_of(incident.measures().begin(), incident.measures().end(),
                       [&](const auto& m) { return current(m) && !m.has_done_at(); }) &&
+         std::all_of(incident.checklist().begin(), incident.checklist().end(),
+                     [](const v1::ChecklistItem& c) { return c.has_done_at(); }) &&
          std::any_of(incident.follow_ups().begin(), incident.follow_ups().end(), current);
+}
+
+// OK if `user`, as owner or holder of work in `after`, may read it: a confidential case is
+// not theirs to see, nor a conduct case about them.
+absl::Status CheckMayWorkOn(absl::string_view field, const Actor& user, const Incident& after) {
+  if (CanRead(after, user)) return absl::OkStatus();
+  if (after.subject() == user.name) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        field, ": incident ", after.id(), " is about ", user.name, ": they may not work on it"));
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      field, ": ", user.name, " cannot read incident ", after.id(),
+      " (confidential: only its reporter, its owner and the managers of ", after.team(),
+      " do)"));
 }
 
 // OK if `user`, named in `field`, can take on work.
@@ -268,21 +398,42 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       // Measures and promises of a case are work on it: the successor must be able to read it.
       v1::Incident after = incident;
       if (after.owner() == a.from) after.set_owner(a.user->name);
-      if (!CanRead(after, *a.user)) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "to: ", a.user->name, " cannot read incident ", incident.id(),
-            " (confidential: only its reporter, its owner and the managers of ", incident.team(),
-            " do)"));
-      }
+      if (auto s = CheckMayWorkOn("to", *a.user, after); !s.ok()) return s;
       return CheckRequired("note", a.text, kMaxLongTextBytes);
     }
-    case ActionType::kAssign:
+    case ActionType::kAssign: {
       if (auto s = CheckTeamUser("new_owner", a.user, incident); !s.ok()) return s;
       if (a.user->name == incident.owner()) {
         return absl::InvalidArgumentError(
             absl::StrCat("new_owner: ", a.user->name, " already owns incident ", incident.id()));
       }
+      v1::Incident after = incident;
+      after.set_owner(a.user->name);
+      if (auto s = CheckMayWorkOn("new_owner", *a.user, after); !s.ok()) return s;
       return CheckRequired("note", a.text, kMaxLongTextBytes);
+    }
+    case ActionType::kDecideResponse:
+      if (a.decision == v1::RESPONSE_UNSPECIFIED || !v1::Response_IsValid(a.decision)) {
+        return absl::InvalidArgumentError(
+            "decision: required: warn-client, change-contact or end-business");
+      }
+      return CheckBytes("note", a.text, kMaxLongTextBytes);
+    case ActionType::kAddChecklistItem:
+      if (incident.checklist_size() >= kMaxChecklistItems) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "incident ", incident.id(), " already has ", kMaxChecklistItems, " checklist items"));
+      }
+      return CheckRequired("add", a.text, kMaxLongTextBytes);
+    case ActionType::kCompleteChecklistItem:
+      if (auto s = CheckNumber("checklist items", a.number, incident.checklist_size(), incident);
+          !s.ok()) {
+        return s;
+      }
+      if (incident.checklist(a.number - 1).has_done_at()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("checklist item ", a.number, " is already done"));
+      }
+      return absl::OkStatus();
     case ActionType::kRecordFirstApology:
       if (incident.has_first_apology()) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -340,12 +491,7 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       if (auto s = CheckRequired("text", a.text, kMaxLongTextBytes); !s.ok()) return s;
       if (auto s = CheckTeamUser("owner", a.user, incident); !s.ok()) return s;
       // Owning a measure means working on the case: a confidential one is not theirs to see.
-      if (!CanRead(incident, *a.user)) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "owner: ", a.user->name, " cannot read incident ", incident.id(),
-            " (confidential: only its reporter, its owner and the managers of ", incident.team(),
-            " do); give the measure to one of them"));
-      }
+      if (auto s = CheckMayWorkOn("owner", *a.user, incident); !s.ok()) return s;
       return CheckFuture("due", a.at, now, rules);
     case ActionType::kCompleteMeasure:
       if (auto s = CheckNumber("measures", a.number, incident.measures_size(), incident);
@@ -358,6 +504,10 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       }
       return absl::OkStatus();
     case ActionType::kPresentPlan:
+      if (incident.kind() == v1::KIND_HARASSMENT && !incident.has_response()) {
+        return absl::FailedPreconditionError(
+            "the company's response to the client is not decided: response first");
+      }
       if (CurrentMeasures(incident) == 0) {
         return absl::FailedPreconditionError(
             "a prevention plan needs at least one measure: measure add first");
@@ -404,8 +554,8 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       if (CurrentRoundComplete(incident)) return CheckBytes("reason", a.text, kMaxLongTextBytes);
       if (!ManagesTeam(actor, incident.team())) {
         return absl::PermissionDeniedError(
-            "closing before every measure is done and a follow-up is logged needs role "
-            "manager");
+            "closing before every measure and checklist item is done and a follow-up is logged "
+            "needs role manager");
       }
       return CheckRequired("reason", a.text, kMaxLongTextBytes);
     }
@@ -456,9 +606,30 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
       return;
     }
     case ActionType::kAddNote:  // the timeline event is the note
+      return;
     case ActionType::kPresentPlan:
       *incident.mutable_plan_presented_at() = ToProto(now);
       return;
+    case ActionType::kDecideResponse: {
+      v1::CompanyResponse* r = incident.mutable_response();
+      r->set_decision(a.decision);
+      r->set_note(a.text);
+      r->set_decided_by(actor.name);
+      *r->mutable_decided_at() = ToProto(now);
+      return;
+    }
+    case ActionType::kAddChecklistItem: {
+      v1::ChecklistItem* c = incident.add_checklist();
+      c->set_number(incident.checklist_size());
+      c->set_text(a.text);
+      return;
+    }
+    case ActionType::kCompleteChecklistItem: {
+      v1::ChecklistItem* c = incident.mutable_checklist(a.number - 1);
+      *c->mutable_done_at() = ToProto(now);
+      c->set_done_by(actor.name);
+      return;
+    }
     case ActionType::kDeclineEscalation:  // the reason is in the timeline
       incident.clear_escalation_reason();
       return;
@@ -557,6 +728,7 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
       incident.clear_manager();
       incident.clear_escalation_reason();
       incident.clear_close_reason();
+      incident.clear_response();
       return;
   }
 }
@@ -594,9 +766,24 @@ std::string EventText(const Action& a, const Incident& before, const Incident& a
                           before.measures(a.number - 1).text());
     case ActionType::kAddMeasure:
       return absl::StrCat(after.measures_size(), ". ", a.text, " (", a.user->name, ")");
-    default:
+    case ActionType::kDecideResponse:
+      return absl::StrCat(ResponseName(a.decision), a.text.empty() ? "" : ": ", a.text);
+    case ActionType::kAddChecklistItem:
+      return absl::StrCat(after.checklist_size(), ". ", a.text);
+    case ActionType::kCompleteChecklistItem:
+      return absl::StrCat(a.number, ". ", before.checklist(a.number - 1).text());
+    case ActionType::kAddNote:
+    case ActionType::kEscalate:
+    case ActionType::kApproveEscalation:
+    case ActionType::kDeclineEscalation:
+    case ActionType::kRecordVisit:
+    case ActionType::kPresentPlan:
+    case ActionType::kLogFollowUp:
+    case ActionType::kClose:
+    case ActionType::kReopen:
       return a.text;
   }
+  return a.text;
 }
 
 v1::Event MakeEvent(const Incident& incident, v1::EventType type, const Actor& actor,
@@ -618,6 +805,52 @@ absl::Status CheckEnum(absl::string_view field, int value, bool valid) {
   return absl::OkStatus();
 }
 
+// What a report of this kind may carry: a subject for conduct, a checklist for a hand-over;
+// harassment and conduct are never made public.
+absl::Status CheckReportForKind(const v1::ReportIncidentRequest& r, const Actor& actor,
+                                const ReportUsers& users) {
+  const Playbook playbook = PlaybookOf(r.kind());
+  if (r.has_confidential() && !r.confidential() &&
+      (playbook == Playbook::kHarassment || playbook == Playbook::kConduct)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("confidential: ", PlaybookName(playbook), " is always confidential"));
+  }
+  if (!r.subject().empty() || users.subject) {
+    if (playbook != Playbook::kConduct) {
+      return absl::InvalidArgumentError(
+          "subject: only a conduct case names the person it concerns");
+    }
+    if (!users.subject) return absl::InvalidArgumentError("subject: unknown user");
+    if (users.subject->team != r.team()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("subject: ", users.subject->name, " is not in team ", r.team()));
+    }
+    if (users.subject->name == actor.name ||
+        (users.owner && users.subject->name == users.owner->name)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "subject: ", users.subject->name, " cannot report or own a case about themselves"));
+    }
+  }
+  if (r.checklist_size() > 0 && playbook != Playbook::kHandOver) {
+    return absl::InvalidArgumentError("checklist: only a hand-over has a checklist");
+  }
+  if (r.checklist_size() > kMaxChecklistItems) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("checklist: at most ", kMaxChecklistItems, " items"));
+  }
+  for (const std::string& item : r.checklist()) {
+    if (auto s = CheckRequired("checklist", item, kMaxLongTextBytes); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// The standard checklist of a hand-over (DOMAIN.md case 5).
+constexpr absl::string_view kStandardChecklist[] = {
+    "open incidents, promises and measures passed on",
+    "key contacts introduced to the successor",
+    "what the client is sensitive about told to the successor",
+};
+
 absl::Status CheckReport(const v1::ReportIncidentRequest& r) {
   absl::Status checks[] = {
       CheckRequired("client.name", r.client().name(), kMaxNameBytes),
@@ -628,6 +861,7 @@ absl::Status CheckReport(const v1::ReportIncidentRequest& r) {
       CheckChars("summary", r.summary(), kMaxSummaryChars),
       CheckBytes("details", r.details(), kMaxLongTextBytes),
       CheckBytes("request_id", r.request_id(), kMaxNameBytes),
+      CheckBytes("subject", r.subject(), kMaxNameBytes),
   };
   for (absl::Status& s : checks) {
     if (!s.ok()) return s;
@@ -647,15 +881,17 @@ bool HoldsWork(const Incident& incident, absl::string_view user) {
                      [&](const v1::Promise& p) { return !p.has_kept_at() && p.owner() == user; });
 }
 
-absl::string_view ActionName(ActionType type) { return RuleFor(type).name; }
+absl::string_view ActionName(ActionType type) {
+  return RuleFor(type, Playbook::kClientFacing).name;  // the same for every playbook
+}
 
-bool StateAllows(State state, ActionType type) {
-  return RuleFor(type).allowed_in & Bit(state);
+bool StateAllows(v1::Kind kind, State state, ActionType type) {
+  return RuleFor(type, PlaybookOf(kind)).allowed_in & Bit(state);
 }
 
 absl::StatusOr<Change> Apply(const Incident& incident, const Action& action, const Actor& actor,
                              absl::Time now, const Rules& rules) {
-  const Rule& rule = RuleFor(action.type);
+  const Rule& rule = RuleFor(action.type, incident);
   if (auto s = CheckCanRead(incident, actor); !s.ok()) return s;
   if (auto s = CheckWho(rule, incident, actor); !s.ok()) return s;
   if (auto s = CheckState(rule, incident); !s.ok()) return s;
@@ -675,7 +911,8 @@ absl::StatusOr<Change> Apply(const Incident& incident, const Action& action, con
 
 absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Actor& actor,
                               absl::string_view team_time_zone, absl::Time now,
-                              std::span<const Incident> earlier, const Rules& rules) {
+                              std::span<const Incident> earlier, const Rules& rules,
+                              const ReportUsers& users) {
   if (!ReadsTeam(actor, request.team()) || actor.role == Role::kObserver) {
     return absl::PermissionDeniedError(absl::StrCat(
         "report in team ", request.team(), " needs role member or manager of that team"));
@@ -684,6 +921,8 @@ absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Ac
   if (ClientKey(request.client().name()).empty()) {
     return absl::InvalidArgumentError("client.name: required");
   }
+  if (auto s = CheckReportForKind(request, actor, users); !s.ok()) return s;
+  const Playbook playbook = PlaybookOf(request.kind());
 
   Change change;
   Incident& i = change.incident;
@@ -696,11 +935,31 @@ absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Ac
   i.set_details(request.details());
   i.set_reporter(actor.name);
   i.set_owner(actor.name);
-  i.set_state(v1::STATE_REPORTED);
+  if (users.subject) i.set_subject(users.subject->name);
+  // A new case starts where a reopened one of its kind does.
+  i.set_state(RuleFor(ActionType::kReopen, playbook).leads_to);
   i.set_confidential(request.has_confidential()
                          ? request.confidential()
-                         : request.kind() == v1::KIND_HARASSMENT ||
-                               request.kind() == v1::KIND_CONDUCT);
+                         : playbook == Playbook::kHarassment || playbook == Playbook::kConduct);
+  if (users.owner && users.owner->name != actor.name) {
+    if (auto s = CheckTeamUser("owner", users.owner, i); !s.ok()) return s;
+    i.set_owner(users.owner->name);
+    if (auto s = CheckMayWorkOn("owner", *users.owner, i); !s.ok()) return s;
+  }
+  for (const ChainLevel& level : rules.policy.TellOnReport(i.kind(), i.severity())) {
+    if (level.kind == ChainLevel::Kind::kTeam && level.team != i.team()) {
+      i.add_informed_teams(level.team);
+    }
+  }
+  if (playbook == Playbook::kHandOver) {
+    for (const std::string& item : request.checklist()) i.add_checklist()->set_text(item);
+    if (request.checklist().empty()) {
+      for (absl::string_view item : kStandardChecklist) {
+        i.add_checklist()->set_text(std::string(item));
+      }
+    }
+    for (int n = 0; n < i.checklist_size(); ++n) i.mutable_checklist(n)->set_number(n + 1);
+  }
   // Still open: related. Closed after its plan was presented, and the team's failure as this
   // one is: that plan did not hold.
   for (const Incident& e : earlier) {

@@ -1,15 +1,23 @@
 // The incident lifecycle: one pure function from (incident, action, actor, time) to a change.
+// Each kind follows its playbook (kinds.h) through the same six states:
 //
+// client-facing:
 //   REPORTED --escalate--> ESCALATED --approve--> APOLOGY_VISIT --visit done--> PREVENTION_PLAN
 //      ^                      |                                                       |
 //      +------decline---------+                        FOLLOW_UP <--plan present------+
-//   any open state --close (manager, reason)--> CLOSED --reopen (manager)--> REPORTED
+// harassment, conduct (reported straight to the managers; no apology visit):
+//   ESCALATED --approve--> PREVENTION_PLAN (response, measures) --plan present--> FOLLOW_UP
+// hand-over (checklist; the visit is the introduction, then one follow-up):
+//   APOLOGY_VISIT --visit done--> FOLLOW_UP
+// any open state --close (manager, reason)--> CLOSED --reopen (manager)--> the kind's start
 //
-// The table in lifecycle.cc lists, for every action, the states that allow it, the state it
-// leads to and who may take it. Apply() checks in this order and answers with the first failure:
+// The table in lifecycle.cc lists, for every action and playbook, the states that allow it,
+// the state it leads to and who may take it; the compiler checks that every action has exactly
+// one row for each playbook. Apply() checks in this order and answers with the first failure:
 //   visibility (PERMISSION_DENIED for another team, NOT_FOUND for a hidden confidential case),
 //   role (PERMISSION_DENIED naming the role needed),
-//   state (FAILED_PRECONDITION naming the current state and the actions it allows),
+//   state (FAILED_PRECONDITION naming the current state and the actions it allows, or what the
+//   kind never does),
 //   arguments and the action's own preconditions (INVALID_ARGUMENT naming the field, or
 //   FAILED_PRECONDITION).
 // On success the change holds the new incident (version + 1) and exactly one event.
@@ -60,6 +68,9 @@ enum class ActionType {
   // One incident's part of a bulk hand-over (`amends handover`): what `from` holds in it (the
   // incident itself if they own it, their open measures and promises) goes to `user`.
   kHandOver,
+  kDecideResponse,         // harassment: the company's response (decision, text)
+  kAddChecklistItem,       // hand-over: text
+  kCompleteChecklistItem,  // hand-over: number
 };
 
 inline constexpr ActionType kAllActions[] = {
@@ -70,6 +81,8 @@ inline constexpr ActionType kAllActions[] = {
     ActionType::kLogFollowUp,       ActionType::kClose,           ActionType::kReopen,
     ActionType::kMakePromise,       ActionType::kKeepPromise,     ActionType::kHold,
     ActionType::kResume,            ActionType::kAcknowledge,     ActionType::kHandOver,
+    ActionType::kDecideResponse,    ActionType::kAddChecklistItem,
+    ActionType::kCompleteChecklistItem,
 };
 
 // The action as the CLI spells it ("escalate", "visit done", ...), for messages.
@@ -86,8 +99,9 @@ struct Action {
   // kAssign, kHandOver: the new owner; kAddMeasure: the measure's owner; kMakePromise: the
   // incident's owner as the caller saw it (checked only if still the owner).
   std::optional<Actor> user;
-  int number = 0;             // kCompleteMeasure, kKeepPromise: from 1
+  int number = 0;             // kCompleteMeasure, kKeepPromise, kCompleteChecklistItem: from 1
   std::string from;           // kHandOver: whose work moves to `user`
+  v1::Response decision = v1::RESPONSE_UNSPECIFIED;  // kDecideResponse
 };
 
 // Whether `user` holds anything open in the incident: the incident itself, a measure not
@@ -98,18 +112,27 @@ bool HoldsWork(const v1::Incident& incident, absl::string_view user);
 absl::StatusOr<Change> Apply(const v1::Incident& incident, const Action& action,
                              const Actor& actor, absl::Time now, const Rules& rules);
 
-// A new incident in state REPORTED, owned by its reporter, id 0 until stored. `earlier` are the
-// incidents of the same client in the same team. Those still open are linked as related; a
-// closed one of a client-facing kind (kinds.h) whose plan was presented makes a new
-// client-facing incident a recurrence, which raises its severity by one level where the policy
-// says so. A confidential case is never linked, so that it cannot surface on an ordinary one.
-// The first deadlines are set from `now`.
+// Users a report names besides its reporter, resolved by the caller.
+struct ReportUsers {
+  std::optional<Actor> owner;    // the reporter if unset (a bulk hand-over names the successor)
+  std::optional<Actor> subject;  // request.subject, for a conduct case
+};
+
+// A new incident in its kind's first state, id 0 until stored. `earlier` are the incidents of
+// the same client in the same team. Those still open are linked as related; a closed one of a
+// client-facing kind (kinds.h) whose plan was presented makes a new client-facing incident a
+// recurrence, which raises its severity by one level where the policy says so. A confidential
+// case is never linked, so that it cannot surface on an ordinary one. Harassment and conduct
+// are always confidential; the teams the kind's policy tells at once are recorded
+// (informed_teams); a hand-over starts with its checklist (request.checklist, or the standard
+// items). The first deadlines are set from `now`.
 absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Actor& actor,
                               absl::string_view team_time_zone, absl::Time now,
-                              std::span<const v1::Incident> earlier, const Rules& rules);
+                              std::span<const v1::Incident> earlier, const Rules& rules,
+                              const ReportUsers& users = {});
 
-// Whether the state allows the action at all (role aside); the table, for tests and messages.
-bool StateAllows(v1::State state, ActionType type);
+// Whether the state allows the action at all for the kind (role aside); the table, for tests.
+bool StateAllows(v1::Kind kind, v1::State state, ActionType type);
 
 }  // namespace amends
 

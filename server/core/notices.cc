@@ -56,12 +56,23 @@ std::vector<Notice> NoticesFor(const Incident& before, const Change& change,
   };
 
   switch (event.type()) {
-    case v1::EVENT_TYPE_REPORTED:
-      if (rules.policy.For(next.severity()).tell_managers_on_report) {
+    case v1::EVENT_TYPE_REPORTED: {
+      auto tell_managers = [&](const std::string& team) {
         out.push_back(
-            {.reason = Notification::REASON_REPORTED, .managers_of = next.team(), .urgent = true});
+            {.reason = Notification::REASON_REPORTED, .managers_of = team, .urgent = true});
+      };
+      if (rules.policy.For(next.severity()).tell_managers_on_report) tell_managers(next.team());
+      for (const ChainLevel& level : rules.policy.TellOnReport(next.kind(), next.severity())) {
+        tell_managers(level.kind == ChainLevel::Kind::kTeam ? level.team : next.team());
       }
+      // Harassment and conduct go to the managers for approval as they are reported.
+      if (const Deadline* d = FindDeadline(next, "approve")) {
+        out.push_back(AboutDeadline(Notification::REASON_APPROVAL_ASKED, *d, critical));
+      }
+      // A case reported for someone else (a bulk hand-over's checklist) is theirs to act on;
+      // the hand-over tells them of it (OutboxRows' extra notices).
       break;
+    }
     case v1::EVENT_TYPE_ESCALATED:
       if (const Deadline* d = FindDeadline(next, "approve")) {
         out.push_back(AboutDeadline(Notification::REASON_APPROVAL_ASKED, *d, critical));
@@ -75,6 +86,8 @@ std::vector<Notice> NoticesFor(const Incident& before, const Change& change,
       break;
     case v1::EVENT_TYPE_ASSIGNED:
       if (next.owner() != before.owner()) to_user(Notification::REASON_HANDED_OVER, next.owner());
+      break;
+    case v1::EVENT_TYPE_HANDED_OVER:  // the successor gets one message for the whole hand-over
       break;
     case v1::EVENT_TYPE_VISIT_SCHEDULED:
       for (const std::string& attendee : next.visit().attendees()) {
@@ -106,7 +119,27 @@ std::vector<Notice> NoticesFor(const Incident& before, const Change& change,
         if (!asked_again && d->has_breached_at()) out.back().due = FromProto(d->breached_at());
       }
       break;
-    default:  // notes, apologies, measures, plans, follow-ups, holds: nobody needs a message
+    // Notes, apologies, measures, plans, follow-ups, holds, checklists: nobody needs a message.
+    case v1::EVENT_TYPE_UNSPECIFIED:
+    case v1::EVENT_TYPE_NOTE_ADDED:
+    case v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED:
+    case v1::EVENT_TYPE_VISIT_RECORDED:
+    case v1::EVENT_TYPE_MEASURE_ADDED:
+    case v1::EVENT_TYPE_MEASURE_COMPLETED:
+    case v1::EVENT_TYPE_PLAN_PRESENTED:
+    case v1::EVENT_TYPE_FOLLOW_UP_LOGGED:
+    case v1::EVENT_TYPE_CLOSED:
+    case v1::EVENT_TYPE_REOPENED:
+    case v1::EVENT_TYPE_PROMISE_MADE:
+    case v1::EVENT_TYPE_PROMISE_KEPT:
+    case v1::EVENT_TYPE_HELD:
+    case v1::EVENT_TYPE_RESUMED:
+    case v1::EVENT_TYPE_REMINDERS_ACKNOWLEDGED:
+    case v1::EVENT_TYPE_RESPONSE_DECIDED:
+    case v1::EVENT_TYPE_CHECKLIST_ITEM_ADDED:
+    case v1::EVENT_TYPE_CHECKLIST_ITEM_DONE:
+    case v1::EventType_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::EventType_INT_MAX_SENTINEL_DO_NOT_USE_:
       break;
   }
   // Nobody is told of what they did themselves.

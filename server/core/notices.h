@@ -1,10 +1,14 @@
 // Notices: whom a committed change must tell, why, and how urgently. The one place that says
 // who hears of what (issue "Notifications by mail"):
 // - a new incident, to the team's managers when the severity's policy says
-//   tell_managers_on_report (urgent: "tell your manager at once");
+//   tell_managers_on_report, and to the levels its kind's policy tells at once (harassment:
+//   the managers and the chain's top level), urgent ("tell your manager at once"); a case that
+//   starts with the managers' approval (harassment, conduct) asks for it as well;
 // - an escalation (by a person or by amends), to the managers asked to approve;
-// - to the owner: approval or decline of their escalation, a hand-over to them, a visit
+// - to the owner: approval or decline of their escalation, an assignment to them, a visit
 //   scheduled with them as attendee (and to every other attendee);
+// - a bulk hand-over: one message to the successor listing all that went to them (the writer
+//   adds it, with `items`; each incident's own hand-over event tells nobody);
 // - a reminder, to the person or managers its deadline names;
 // - a breach, to the chain level the breach tells (a breached approval: the level now asked).
 // Urgent: everything about a CRITICAL incident, the managers' report notice and breaches of
@@ -35,6 +39,9 @@ struct Notice {
   std::string deadline_key;
   std::string what;
   std::optional<absl::Time> due;
+  // REASON_HANDED_OVER of a bulk hand-over: everything that went to the recipient, one line
+  // each (user text; the renderer cleans it).
+  std::vector<std::string> items;
 };
 
 // What `change` (made from `before`, an empty incident for a new report) must tell whom.

@@ -557,7 +557,27 @@ void Declined(const Context& c, Body& body) {
   body.Commands(CommandsFor("escalate", c.incident, tr));
 }
 
+// A bulk hand-over (amends handover), told once: `what` is whose work it was, `items` all that
+// went to the recipient; the incident is the hand-over case with its checklist.
+void BulkHandedOver(const Context& c, Body& body) {
+  const Tr tr = c.tr;
+  const std::string from = OneLine(c.notice.what);
+  body.Line(tr.ja ? absl::StrCat(from, " さんの担当があなたに引き継がれました。")
+                  : absl::StrCat(from, "'s work has been handed over to you."));
+  body.Line(tr("引き継ぎチェックリストを確認し、お客様への紹介訪問を調整してください。",
+               "Please go through the hand-over checklist and arrange the introduction visit "
+               "with the client."));
+  body.Line();
+  body.Block(tr("引き継ぎメモ", "Hand-over note"), c.incident.details());
+  body.Line();
+  body.Line(tr("引き継がれたもの：", "Handed over to you:"));
+  for (const std::string& item : c.notice.items) body.Line(absl::StrCat("  ", OneLine(item)));
+  body.Commands({{std::string(tr("チェックリストの確認", "See the checklist")),
+                  absl::StrCat("amends checklist show ", c.id)}});
+}
+
 void HandedOver(const Context& c, Body& body) {
+  if (!c.notice.items.empty()) return BulkHandedOver(c, body);
   const Tr tr = c.tr;
   const std::string from = c.confidential ? "" : OneLine(c.incident.last_hand_over().from_owner());
   body.Line(tr.ja ? absl::StrCat(c.number, " の担当があなたに引き継がれました",
@@ -697,7 +717,10 @@ MessageText RenderNotice(const Notice& notice, const v1::Incident& incident, con
     case Notification::REASON_BREACH:
       Breach(c, body);
       break;
-    default:
+    case Notification::REASON_UNSPECIFIED:
+    case Notification::REASON_TEST:
+    case v1::Notification_Reason_Notification_Reason_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::Notification_Reason_Notification_Reason_INT_MAX_SENTINEL_DO_NOT_USE_:
       Other(c, body);
       break;
   }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/text_format.h"
+#include "server/core/kinds.h"
 #include "server/core/textproto_checker.h"
 
 namespace amends {
@@ -63,6 +64,7 @@ absl::StatusOr<ReminderLead> CompileReminder(const TextprotoChecker& check,
   return compiled;
 }
 
+// `index` is the level's place in a severity's chain, or -1 for a kind's tell_on_report.
 absl::StatusOr<ChainLevel> CompileChainLevel(const TextprotoChecker& check,
                                              const v1::ChainLevel& level,
                                              const std::string& path, int index) {
@@ -83,6 +85,11 @@ absl::StatusOr<ChainLevel> CompileChainLevel(const TextprotoChecker& check,
   // can approve are the team's own.
   if (index == 1 && !level.managers()) {
     return check.Error(path, absl::StrCat(path, ": the second level must be managers: true"));
+  }
+  // The owner reported or was given the case: telling them of it says nothing.
+  if (index < 0 && level.owner()) {
+    return check.Error(path, absl::StrCat(path, ": owner: true is not told of a report; give "
+                                                "managers: true or team: \"NAME\""));
   }
   if (level.owner()) return ChainLevel{.kind = ChainLevel::Kind::kOwner};
   if (level.managers()) return ChainLevel{.kind = ChainLevel::Kind::kManagers};
@@ -146,6 +153,50 @@ absl::StatusOr<SeverityRules> CompileSeverity(const TextprotoChecker& check,
     rules.chain.push_back(*level);
   }
   return rules;
+}
+
+// The playbook's defaults (kinds.h), before the policy's KindPolicy.
+KindRules DefaultKindRules(v1::Kind kind) {
+  switch (PlaybookOf(kind)) {
+    case Playbook::kClientFacing:
+      return {.first_apology_due = true};
+    case Playbook::kHarassment:
+      return {.tell_on_report = {ChainLevel{.kind = ChainLevel::Kind::kManagers}},
+              .tell_chain_top = true};
+    case Playbook::kConduct:
+      return {};
+    case Playbook::kHandOver:
+      return {.follow_ups = 1};
+  }
+  return {};
+}
+
+absl::Status CompileKind(const TextprotoChecker& check, const v1::KindPolicy& k,
+                         const std::string& at, KindRules& rules) {
+  if (k.has_first_apology_due()) rules.first_apology_due = k.first_apology_due();
+  if (k.has_follow_ups()) {
+    if (k.follow_ups() < 0 || k.follow_ups() > 20) {
+      return check.Error(at + ".follow_ups",
+                         absl::StrCat(at, ".follow_ups: ", k.follow_ups(),
+                                      " is not between 0 and 20"));
+    }
+    rules.follow_ups = k.follow_ups();
+  }
+  if (k.tell_on_report_size() > 0) {
+    rules.tell_on_report.clear();
+    rules.tell_chain_top = false;
+  }
+  for (int i = 0; i < k.tell_on_report_size(); ++i) {
+    absl::StatusOr<ChainLevel> level = CompileChainLevel(
+        check, k.tell_on_report(i), absl::StrCat(at, ".tell_on_report[", i, "]"), -1);
+    if (!level.ok()) return level.status();
+    rules.tell_on_report.push_back(*level);
+  }
+  return absl::OkStatus();
+}
+
+bool SameLevel(const ChainLevel& a, const ChainLevel& b) {
+  return a.kind == b.kind && a.team == b.team;
 }
 
 }  // namespace
@@ -221,6 +272,27 @@ absl::StatusOr<Policy> Policy::Parse(absl::string_view text, absl::string_view s
   }
   policy.calendar_ = proto.calendar();
 
+  for (int kind = 0; kind < v1::Kind_ARRAYSIZE; ++kind) {
+    policy.kinds_[kind] = DefaultKindRules(static_cast<v1::Kind>(kind));
+  }
+  std::array<int, v1::Kind_ARRAYSIZE> kind_defined_by;
+  kind_defined_by.fill(-1);
+  for (int i = 0; i < proto.kind_size(); ++i) {
+    const v1::KindPolicy& k = proto.kind(i);
+    const std::string at = absl::StrCat("kind[", i, "]");
+    const std::string field = at + ".kind";
+    if (k.kind() == v1::KIND_UNSPECIFIED) {
+      return check.Error(field, absl::StrCat(field, ": required, e.g. KIND_HARASSMENT"));
+    }
+    int& first = kind_defined_by[k.kind()];
+    if (first >= 0) {
+      return check.Error(field, absl::StrCat(field, ": ", v1::Kind_Name(k.kind()),
+                                             " is already adjusted by kind[", first, "]"));
+    }
+    first = i;
+    if (absl::Status s = CompileKind(check, k, at, policy.kinds_[k.kind()]); !s.ok()) return s;
+  }
+
   if (proto.max_hold().empty()) return check.Error("max_hold", "max_hold: required");
   absl::StatusOr<Span> max_hold = SpanAt(check, "max_hold", proto.max_hold());
   if (!max_hold.ok()) return max_hold.status();
@@ -233,16 +305,36 @@ const SeverityRules& Policy::For(v1::Severity severity) const {
   return rules_.at(severity - 1);  // throws rather than read past the array
 }
 
+const KindRules& Policy::ForKind(v1::Kind kind) const {
+  return kinds_.at(kind);  // throws rather than read past the array
+}
+
+std::vector<ChainLevel> Policy::TellOnReport(v1::Kind kind, v1::Severity severity) const {
+  const KindRules& rules = ForKind(kind);
+  std::vector<ChainLevel> levels = rules.tell_on_report;
+  if (rules.tell_chain_top) {
+    const ChainLevel& top = For(severity).chain.back();
+    if (top.kind != ChainLevel::Kind::kOwner &&
+        std::none_of(levels.begin(), levels.end(),
+                     [&](const ChainLevel& l) { return SameLevel(l, top); })) {
+      levels.push_back(top);
+    }
+  }
+  return levels;
+}
+
 std::vector<std::string> Policy::ChainTeams() const {
   std::vector<std::string> teams;
-  for (const SeverityRules& rules : rules_) {
-    for (const ChainLevel& level : rules.chain) {
+  auto add = [&](const std::vector<ChainLevel>& levels) {
+    for (const ChainLevel& level : levels) {
       if (level.kind == ChainLevel::Kind::kTeam &&
           std::find(teams.begin(), teams.end(), level.team) == teams.end()) {
         teams.push_back(level.team);
       }
     }
-  }
+  };
+  for (const SeverityRules& rules : rules_) add(rules.chain);
+  for (const KindRules& rules : kinds_) add(rules.tell_on_report);
   return teams;
 }
 

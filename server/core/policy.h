@@ -54,6 +54,16 @@ struct SeverityRules {
 // INVALID_ARGUMENT naming `field`.
 absl::StatusOr<Span> ParseSpan(absl::string_view field, absl::string_view text);
 
+// How incidents of one kind depart from their playbook (kinds.h), defaults filled in.
+struct KindRules {
+  bool first_apology_due = false;
+  int follow_ups = -1;  // how many of the severity's follow_up_after are planned; -1: all
+  // Told at once when reported (never the owner), and with tell_chain_top the top level of
+  // the severity's chain too (harassment's default).
+  std::vector<ChainLevel> tell_on_report;
+  bool tell_chain_top = false;
+};
+
 class Policy {
  public:
   // `source` names the text in messages (the file name).
@@ -61,15 +71,20 @@ class Policy {
 
   // REQUIRES: severity is LOW..CRITICAL.
   const SeverityRules& For(v1::Severity severity) const;
+  // REQUIRES: a valid kind.
+  const KindRules& ForKind(v1::Kind kind) const;
+  // Who is told at once of a new incident of `kind` and `severity`, each level once.
+  std::vector<ChainLevel> TellOnReport(v1::Kind kind, v1::Severity severity) const;
   const v1::Calendar& calendar() const { return calendar_; }
   absl::Duration max_hold() const { return max_hold_; }
-  // Teams named in any chain, for the server to check that they exist.
+  // Teams named in any chain or tell_on_report, for the server to check that they exist.
   std::vector<std::string> ChainTeams() const;
 
  private:
   Policy() = default;
 
   std::array<SeverityRules, 4> rules_;  // LOW..CRITICAL
+  std::array<KindRules, v1::Kind_ARRAYSIZE> kinds_;  // by Kind value
   v1::Calendar calendar_;
   absl::Duration max_hold_ = absl::ZeroDuration();
 };

@@ -1,5 +1,7 @@
 #include "server/core/visibility.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "server/core/deadlines.h"
 
@@ -13,29 +15,45 @@ bool ReadsTeam(const Actor& actor, absl::string_view team) {
   return actor.role == Role::kAdmin || actor.team == team;
 }
 
-bool SeesAllConfidential(const Actor& actor, absl::string_view team) {
-  return actor.role == Role::kManager && actor.team == team;
-}
-
 bool IsAskedManager(const Actor& actor, const v1::Incident& incident) {
   if (actor.role != Role::kManager) return false;
   const std::string asked = AskedTeam(incident);
   return !asked.empty() && asked == actor.team;
 }
 
+bool IsAbout(const v1::Incident& incident, absl::string_view user) {
+  return !incident.subject().empty() && user == incident.subject();
+}
+
 namespace {
+
+// May see the confidential incidents of `team` whoever reported or owns them: its managers.
+bool SeesAllConfidential(const Actor& actor, absl::string_view team) {
+  return actor.role == Role::kManager && actor.team == team;
+}
 
 // Readable through who the actor is, not what they do in the incident: nothing a later
 // change to the incident can take away.
+// A manager of a team told of the case when it was reported.
+bool WasInformed(const v1::Incident& incident, const Actor& actor) {
+  return actor.role == Role::kManager &&
+         std::find(incident.informed_teams().begin(), incident.informed_teams().end(),
+                   actor.team) != incident.informed_teams().end();
+}
+
 bool ReadsAsOfRight(const v1::Incident& incident, const Actor& actor) {
-  return ReadsTeam(actor, incident.team()) &&
-         (!incident.confidential() || SeesAllConfidential(actor, incident.team()) ||
-          actor.name == incident.reporter());
+  return !IsAbout(incident, actor.name) &&
+         ((ReadsTeam(actor, incident.team()) &&
+           (!incident.confidential() || SeesAllConfidential(actor, incident.team()) ||
+            actor.name == incident.reporter())) ||
+          WasInformed(incident, actor));
 }
 
 }  // namespace
 
 bool CanRead(const v1::Incident& incident, const Actor& actor) {
+  // The person a conduct case is about never sees it, whatever else they are.
+  if (IsAbout(incident, actor.name)) return false;
   return ReadsAsOfRight(incident, actor) ||
          (ReadsTeam(actor, incident.team()) && actor.name == incident.owner()) ||
          IsAskedManager(actor, incident) ||

@@ -6,7 +6,9 @@
 // exist: NOT_FOUND, exactly as for an unknown id. The managers of a team an escalation chain
 // asks to decide (a department head's team) read the incident too, confidential or not: the
 // chain is the management line the case was escalated to; the manager who approved the
-// escalation keeps reading it.
+// escalation keeps reading it, and so do the managers of the teams told of the case when it was
+// reported (informed_teams: a compliance team). The person a conduct case is about (subject)
+// never reads it, whatever their role.
 // Pure; thread-safe.
 #ifndef AMENDS_SERVER_CORE_VISIBILITY_H_
 #define AMENDS_SERVER_CORE_VISIBILITY_H_
@@ -23,11 +25,12 @@ namespace amends {
 bool ManagesTeam(const Actor& actor, absl::string_view team);
 // May read incidents of `team` at all.
 bool ReadsTeam(const Actor& actor, absl::string_view team);
-// May see the confidential incidents of `team` whoever reported or owns them: its managers.
-bool SeesAllConfidential(const Actor& actor, absl::string_view team);
 
 // A manager of a team the incident's escalation chain has asked (deadlines.h AskedTeam).
 bool IsAskedManager(const Actor& actor, const v1::Incident& incident);
+
+// Whether the incident is a conduct case about `user`, who must never see it nor hear of it.
+bool IsAbout(const v1::Incident& incident, absl::string_view user);
 
 // Whether the actor may read the incident.
 bool CanRead(const v1::Incident& incident, const Actor& actor);
