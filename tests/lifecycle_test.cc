@@ -3,15 +3,18 @@
 // managers of tokyo-sales (tanaka, suzuki), and people who must not act on it.
 #include "server/core/lifecycle.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "server/core/client_name.h"
 #include "server/core/time_proto.h"
+#include "server/core/visibility.h"
 #include "tests/test_rules.h"
 
 namespace amends {
@@ -598,6 +601,202 @@ v1::Incident Earlier(int64_t id, State state, v1::Kind kind, bool plan_presented
   e.set_summary(absl::StrCat("案件", id));
   if (plan_presented) *e.mutable_plan_presented_at() = ToProto(kNow - absl::Hours(24 * 30));
   return e;
+}
+
+// ---- Playbooks by kind (DOMAIN.md, "Not every kind is the team's failure") -------------------
+
+bool HasDeadline(const v1::Incident& i, absl::string_view key) {
+  return std::any_of(i.deadlines().begin(), i.deadlines().end(),
+                     [&](const v1::Deadline& d) { return d.key() == key; });
+}
+
+TEST(PlaybookTest, HarassmentNeverAsksForAnApologyAndGoesToTheManagersAtOnce) {
+  const Change c = *Report(OfKind(v1::KIND_HARASSMENT), kOwner, "Asia/Tokyo", kNow, {},
+                           TokyoRules());
+  EXPECT_EQ(c.incident.state(), v1::STATE_ESCALATED);
+  EXPECT_TRUE(c.incident.confidential());
+  EXPECT_FALSE(HasDeadline(c.incident, "first-apology"));
+  ASSERT_TRUE(HasDeadline(c.incident, "approve"));
+  v1::Incident i = c.incident;
+  i.set_id(7);
+  absl::StatusOr<Change> apology =
+      Apply(i, ValidAction(ActionType::kRecordFirstApology), kOwner, kNow, TokyoRules());
+  EXPECT_EQ(apology.status(),
+            absl::FailedPreconditionError("incident 7 is a harassment case: no apologize "
+                                          "(nobody apologises to a harasser)"));
+  EXPECT_EQ(Apply(i, ValidAction(ActionType::kDeclineEscalation), kManager, kNow, TokyoRules())
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(PlaybookTest, HarassmentPlanNeedsTheCompanysResponseDecidedByAManager) {
+  v1::Incident i = InStateOf(v1::KIND_HARASSMENT, v1::STATE_ESCALATED);
+  i = Apply(i, ValidAction(ActionType::kApproveEscalation), kManager, kNow, TokyoRules())
+          ->incident;
+  EXPECT_EQ(i.state(), v1::STATE_PREVENTION_PLAN);
+  EXPECT_TRUE(HasDeadline(i, "plan"));
+  i = Apply(i, {.type = ActionType::kAddMeasure, .text = "訪問は必ず上長と二人で行う",
+                .at = kNow + absl::Hours(48), .user = kOwner},
+            kManager, kNow, TokyoRules())
+          ->incident;
+  EXPECT_EQ(Apply(i, {.type = ActionType::kPresentPlan}, kManager, kNow, TokyoRules()).status(),
+            absl::FailedPreconditionError(
+                "the company's response to the client is not decided: response first"));
+  const Action response{.type = ActionType::kDecideResponse, .text = "先方部長に窓口変更を依頼",
+                        .decision = v1::RESPONSE_CHANGE_CONTACT};
+  EXPECT_EQ(Apply(i, response, kOwner, kNow, TokyoRules()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Apply(i, {.type = ActionType::kDecideResponse}, kManager, kNow, TokyoRules()).status(),
+            absl::InvalidArgumentError(
+                "decision: required: warn-client, change-contact or end-business"));
+  Change decided = *Apply(i, response, kManager, kNow, TokyoRules());
+  EXPECT_EQ(decided.incident.response().decision(), v1::RESPONSE_CHANGE_CONTACT);
+  EXPECT_EQ(decided.incident.response().decided_by(), "tanaka");
+  EXPECT_EQ(decided.event.text(), "change the contact: 先方部長に窓口変更を依頼");
+  EXPECT_EQ(Apply(decided.incident, {.type = ActionType::kPresentPlan}, kManager, kNow,
+                  TokyoRules())
+                ->incident.state(),
+            v1::STATE_FOLLOW_UP);
+}
+
+v1::ReportIncidentRequest ConductAbout(const Actor& subject) {
+  v1::ReportIncidentRequest r = OfKind(v1::KIND_CONDUCT);
+  r.set_summary("担当者と先方担当者との間の利益相反の懸念");
+  r.set_subject(subject.name);
+  return r;
+}
+
+TEST(PlaybookTest, ConductCaseIsNeverReadNorOwnedByThePersonItIsAbout) {
+  // suzuki is a manager of the team, and still does not see the case about him.
+  Change c = *Report(ConductAbout(kOtherManager), kManager, "Asia/Tokyo", kNow, {},
+                     TokyoRules(), {.subject = kOtherManager});
+  v1::Incident i = c.incident;
+  i.set_id(7);
+  EXPECT_EQ(i.subject(), "suzuki");
+  EXPECT_TRUE(i.confidential());
+  EXPECT_EQ(i.state(), v1::STATE_ESCALATED);
+  EXPECT_FALSE(CanRead(i, kOtherManager));
+  EXPECT_EQ(Apply(i, ValidAction(ActionType::kAddNote), kOtherManager, kNow, TokyoRules())
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_TRUE(CanRead(i, kManager));
+  EXPECT_FALSE(CanRead(i, kColleague));
+  EXPECT_EQ(Apply(i, {.type = ActionType::kAssign, .text = "引き継ぎ", .user = kOtherManager},
+                  kManager, kNow, TokyoRules())
+                .status(),
+            absl::FailedPreconditionError(
+                "new_owner: incident 7 is about suzuki: they may not work on it"));
+  EXPECT_EQ(Apply(i, {.type = ActionType::kHandOver, .text = "引き継ぎ", .user = kOtherManager,
+                      .from = "tanaka"},
+                  kManager, kNow, TokyoRules())
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(PlaybookTest, ConductSubjectIsAnotherUserOfTheTeamAndOnlyForConduct) {
+  auto report = [](v1::ReportIncidentRequest r, const Actor& by, const ReportUsers& users) {
+    return Report(r, by, "Asia/Tokyo", kNow, {}, TokyoRules(), users).status();
+  };
+  EXPECT_EQ(report(ConductAbout(kOwner), kOwner, {.subject = kOwner}),
+            absl::InvalidArgumentError(
+                "subject: sato cannot report or own a case about themselves"));
+  EXPECT_EQ(report(ConductAbout(kOutsider), kManager, {.subject = kOutsider}),
+            absl::InvalidArgumentError("subject: kobayashi is not in team tokyo-sales"));
+  EXPECT_EQ(report(ConductAbout(kColleague), kManager, {}),
+            absl::InvalidArgumentError("subject: unknown user"));
+  v1::ReportIncidentRequest complaint = ConductAbout(kColleague);
+  complaint.set_kind(v1::KIND_COMPLAINT);
+  EXPECT_EQ(report(complaint, kManager, {.subject = kColleague}),
+            absl::InvalidArgumentError(
+                "subject: only a conduct case names the person it concerns"));
+}
+
+TEST(PlaybookTest, ConductApologyToTheClientIsAManagersDecision) {
+  const v1::Incident i = InStateOf(v1::KIND_CONDUCT, v1::STATE_PREVENTION_PLAN);
+  EXPECT_EQ(Apply(i, ValidAction(ActionType::kRecordFirstApology), kOwner, kNow, TokyoRules())
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(
+      Apply(i, ValidAction(ActionType::kRecordFirstApology), kManager, kNow, TokyoRules()).ok());
+  EXPECT_FALSE(HasDeadline(
+      Report(OfKind(v1::KIND_CONDUCT), kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident,
+      "first-apology"));
+}
+
+TEST(PlaybookTest, HandOverStartsAtItsIntroductionWithAChecklistAndPlansOneFollowUp) {
+  const Change c = *Report(OfKind(v1::KIND_HAND_OVER), kOwner, "Asia/Tokyo", kNow, {},
+                           TokyoRules());
+  v1::Incident i = c.incident;
+  i.set_id(7);
+  EXPECT_EQ(i.state(), v1::STATE_APOLOGY_VISIT);
+  EXPECT_FALSE(i.confidential());
+  EXPECT_FALSE(HasDeadline(i, "first-apology"));
+  ASSERT_TRUE(HasDeadline(i, "visit"));
+  ASSERT_EQ(i.checklist_size(), 3);
+  EXPECT_EQ(i.checklist(1).number(), 2);
+  EXPECT_EQ(i.checklist(1).text(), "key contacts introduced to the successor");
+
+  i = Apply(i, {.type = ActionType::kRecordVisit, .text = "後任の佐藤を紹介。先方部長も了承",
+                .at = kNow - absl::Hours(1), .attendees = {"sato", "yamada"}},
+            kOwner, kNow, TokyoRules())
+          ->incident;
+  EXPECT_EQ(i.state(), v1::STATE_FOLLOW_UP);
+  EXPECT_TRUE(HasDeadline(i, "follow-up-1"));
+  EXPECT_FALSE(HasDeadline(i, "follow-up-2"));  // the default policy plans two for a complaint
+  i = Apply(i, {.type = ActionType::kLogFollowUp, .text = "1週間後に電話。問題なし"}, kOwner, kNow,
+            TokyoRules())
+          ->incident;
+  // The owner closes once every item has passed.
+  EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kOwner, kNow, TokyoRules()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  for (int n = 1; n <= 3; ++n) {
+    i = Apply(i, {.type = ActionType::kCompleteChecklistItem, .number = n}, kOwner, kNow,
+              TokyoRules())
+            ->incident;
+  }
+  EXPECT_EQ(Apply(i, {.type = ActionType::kCompleteChecklistItem, .number = 2}, kOwner, kNow,
+                  TokyoRules())
+                .status(),
+            absl::FailedPreconditionError("checklist item 2 is already done"));
+  EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kOwner, kNow, TokyoRules())->incident.state(),
+            v1::STATE_CLOSED);
+}
+
+TEST(PlaybookTest, OnlyAHandOverHasAChecklist) {
+  v1::ReportIncidentRequest r = OfKind(v1::KIND_HAND_OVER);
+  r.add_checklist("先方経理部の締め日（毎月20日）");
+  const v1::Incident i =
+      Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident;
+  ASSERT_EQ(i.checklist_size(), 1);  // given: instead of the standard items
+  r.set_kind(v1::KIND_COMPLAINT);
+  EXPECT_EQ(Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules()).status(),
+            absl::InvalidArgumentError("checklist: only a hand-over has a checklist"));
+  EXPECT_EQ(Apply(InState(v1::STATE_REPORTED),
+                  {.type = ActionType::kAddChecklistItem, .text = "連絡先"}, kOwner, kNow,
+                  TokyoRules())
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(PlaybookTest, TeamThePolicyTellsOfHarassmentMayReadIt) {
+  absl::StatusOr<Policy> policy = Policy::Parse(
+      ReadSourceFile("deploy/policy.textproto") +
+          R"(kind { kind: KIND_HARASSMENT tell_on_report { managers: true } )"
+          R"(tell_on_report { team: "compliance" } })",
+      "policy.textproto");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  const Rules rules{*policy, TokyoCalendar()};
+  const v1::Incident i =
+      Report(OfKind(v1::KIND_HARASSMENT), kOwner, "Asia/Tokyo", kNow, {}, rules)->incident;
+  EXPECT_EQ(std::vector<std::string>(i.informed_teams().begin(), i.informed_teams().end()),
+            std::vector<std::string>{"compliance"});
+  EXPECT_TRUE(CanRead(i, Actor{"ito", "compliance", Role::kManager}));
+  EXPECT_FALSE(CanRead(i, Actor{"kudo", "compliance", Role::kMember}));
 }
 
 TEST(RecurrenceTest, SecondIncidentWhileTheFirstIsOpenIsRelatedNotARecurrence) {

@@ -317,5 +317,46 @@ TEST(ParseSpanTest, RefusesZeroAndNegative) {
   }
 }
 
+// Per-kind playbooks (KindPolicy): the defaults, and what a policy may change.
+TEST(PolicyTest, KindsKeepTheirPlaybooksDefaultsUnlessThePolicyAdjustsThem) {
+  absl::StatusOr<Policy> policy = Policy::Parse(Valid(), "policy.textproto");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  EXPECT_TRUE(policy->ForKind(v1::KIND_COMPLAINT).first_apology_due);
+  EXPECT_FALSE(policy->ForKind(v1::KIND_HARASSMENT).first_apology_due);
+  EXPECT_FALSE(policy->ForKind(v1::KIND_CONDUCT).first_apology_due);
+  EXPECT_FALSE(policy->ForKind(v1::KIND_HAND_OVER).first_apology_due);
+  EXPECT_EQ(policy->ForKind(v1::KIND_HAND_OVER).follow_ups, 1);
+  EXPECT_EQ(policy->ForKind(v1::KIND_COMPLAINT).follow_ups, -1);
+  // Harassment: the managers, and the chain's top level (here the managers too: told once).
+  ASSERT_EQ(policy->TellOnReport(v1::KIND_HARASSMENT, v1::SEVERITY_LOW).size(), 1u);
+  EXPECT_TRUE(policy->TellOnReport(v1::KIND_COMPLAINT, v1::SEVERITY_CRITICAL).empty());
+
+  policy = Policy::Parse(
+      Valid() + R"(kind { kind: KIND_HARASSMENT tell_on_report { managers: true } )"
+                R"(tell_on_report { team: "compliance" } })" "\n"
+                R"(kind { kind: KIND_CONDUCT first_apology_due: true follow_ups: 0 })",
+      "policy.textproto");
+  ASSERT_TRUE(policy.ok()) << policy.status();
+  const std::vector<ChainLevel> told = policy->TellOnReport(v1::KIND_HARASSMENT, v1::SEVERITY_HIGH);
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[0].kind, ChainLevel::Kind::kManagers);
+  EXPECT_EQ(told[1].team, "compliance");
+  EXPECT_THAT(policy->ChainTeams(), ElementsAre("compliance"));
+  EXPECT_TRUE(policy->ForKind(v1::KIND_CONDUCT).first_apology_due);
+  EXPECT_EQ(policy->ForKind(v1::KIND_CONDUCT).follow_ups, 0);
+}
+
+TEST(PolicyTest, KindPolicyMistakesNameLineAndField) {
+  EXPECT_EQ(ErrorOf(Valid() + "kind { follow_ups: 1 }"),
+            "policy.textproto:7: kind[0].kind: required, e.g. KIND_HARASSMENT");
+  EXPECT_EQ(ErrorOf(Valid() + "kind { kind: KIND_CONDUCT }\nkind { kind: KIND_CONDUCT }"),
+            "policy.textproto:8: kind[1].kind: KIND_CONDUCT is already adjusted by kind[0]");
+  EXPECT_EQ(ErrorOf(Valid() + "kind { kind: KIND_HAND_OVER follow_ups: -1 }"),
+            "policy.textproto:7: kind[0].follow_ups: -1 is not between 0 and 20");
+  EXPECT_THAT(ErrorOf(Valid() + "kind { kind: KIND_HARASSMENT tell_on_report { owner: true } }"),
+              StartsWith("policy.textproto:7: kind[0].tell_on_report[0]: owner: true is not "
+                         "told of a report"));
+}
+
 }  // namespace
 }  // namespace amends

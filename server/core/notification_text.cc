@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/substitute.h"
 #include "absl/time/civil_time.h"
+#include "server/core/lifecycle.h"
 #include "server/core/time_proto.h"
 #include "utf8proc.h"
 
@@ -240,10 +241,15 @@ std::vector<Command> CommandsFor(absl::string_view key, const v1::Incident& inci
                           tr("上長の対応が必要な理由", "why your manager must act"), "\"")}};
   }
   if (k == "approve") {
-    return {
-        {std::string(tr("承認する場合", "To approve")), absl::StrCat("amends approve ", id)},
-        {std::string(tr("承認しない場合（理由を添えてください）", "To decline (give the reason)")),
-         absl::StrCat("amends decline ", id, " --reason \"", tr("理由", "why"), "\"")}};
+    std::vector<Command> commands = {
+        {std::string(tr("承認する場合", "To approve")), absl::StrCat("amends approve ", id)}};
+    // Harassment and conduct stay with the managers: they are not declined.
+    if (StateAllows(incident.kind(), v1::STATE_ESCALATED, ActionType::kDeclineEscalation)) {
+      commands.push_back(
+          {std::string(tr("承認しない場合（理由を添えてください）", "To decline (give the reason)")),
+           absl::StrCat("amends decline ", id, " --reason \"", tr("理由", "why"), "\"")});
+    }
+    return commands;
   }
   if (k == "visit") {
     if (incident.visit().has_planned_at()) {
@@ -521,17 +527,24 @@ void Approved(const Context& c, Body& body) {
                                  Parens("承認者", c.Actor(), tr), "。")
                   : absl::StrCat("Your escalation of ", c.number, " was approved",
                                  c.Actor().empty() ? "" : " by ", c.Actor(), "."));
-  body.Line(tr("次は謝罪訪問です。お客様と日程を調整し、登録してください。",
-               "Next comes the apology visit: agree on a date with the client and record it."));
-  if (auto due = DueOf(c.incident, "visit")) {
-    body.Field(tr("謝罪訪問の期限", "Visit due by"), c.When(*due));
+  // Harassment and conduct go from approval to the response and the measures.
+  const bool visit = c.incident.state() == v1::STATE_APOLOGY_VISIT;
+  body.Line(visit ? tr("次は謝罪訪問です。お客様と日程を調整し、登録してください。",
+                       "Next comes the apology visit: agree on a date with the client and "
+                       "record it.")
+                  : tr("次は対応方針と再発防止・保護のための施策を決めてください。",
+                       "Next, decide the response and the measures, each with an owner and a "
+                       "due date."));
+  if (auto due = DueOf(c.incident, visit ? "visit" : "plan")) {
+    body.Field(visit ? tr("謝罪訪問の期限", "Visit due by") : tr("決定の期限", "Decide by"),
+               c.When(*due));
   }
   IncidentFields(c, body);
   if (!c.confidential) {
     body.Line();
     body.Block(tr("上長からのコメント", "Your manager's note"), c.event.text());
   }
-  body.Commands(CommandsFor("visit", c.incident, tr));
+  if (visit) body.Commands(CommandsFor("visit", c.incident, tr));
   ShowCommand(c, body);
 }
 
