@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "server/core/client_name.h"
 #include "server/core/time_proto.h"
@@ -785,9 +786,10 @@ TEST(PlaybookTest, OnlyAHandOverHasAChecklist) {
 
 TEST(PlaybookTest, TeamThePolicyTellsOfHarassmentMayReadIt) {
   absl::StatusOr<Policy> policy = Policy::Parse(
-      ReadSourceFile("deploy/policy.textproto") +
-          R"(kind { kind: KIND_HARASSMENT tell_on_report { managers: true } )"
-          R"(tell_on_report { team: "compliance" } })",
+      absl::StrReplaceAll(ReadSourceFile("deploy/policy.textproto"),
+                          {{"kind { kind: KIND_HARASSMENT first_apology_due: false }",
+                            R"(kind { kind: KIND_HARASSMENT tell_on_report { managers: true } )"
+                            R"(tell_on_report { team: "compliance" } })"}}),
       "policy.textproto");
   ASSERT_TRUE(policy.ok()) << policy.status();
   const Rules rules{*policy, TokyoCalendar()};
