@@ -41,9 +41,9 @@ class CliTest : public ::testing::Test {
     return RunCommand(args);
   }
 
-  // Adds `name` to 営業一課 as a member, keeping their token for Amends().
-  void AddMember(const std::string& name) {
-    RunResult added = Admin({"user", "add", name, "--team", "営業一課", "--role", "member"});
+  // Adds `name` to 営業一課 as a member (or `role`), keeping their token for Amends().
+  void AddMember(const std::string& name, const std::string& role = "member") {
+    RunResult added = Admin({"user", "add", name, "--team", "営業一課", "--role", role});
     ASSERT_EQ(added.exit_code, 0) << added.err;
     tokens_[name] = std::string(absl::StripAsciiWhitespace(added.out));
   }
@@ -66,6 +66,94 @@ class CliTest : public ::testing::Test {
   std::map<std::string, std::string> tokens_;
   std::unique_ptr<ChildProcess> server_;
 };
+
+// DOMAIN.md: harassment is not the team's failure toward the client. Nobody apologises to the
+// harasser; the managers take it on at once and decide the company's response.
+TEST_F(CliTest, HarassmentNeverAsksForAnApologyAndGoesStraightToTheManagers) {
+  AddMember("suzuki", "manager");
+  RunResult r = Amends("sato", {"report", "--team", "営業一課", "--client", "ミドリ精機株式会社",
+                                "--kind", "harassment", "--severity", "medium", "--summary",
+                                "先方課長から担当者への威圧的な言動が続いている"});
+  EXPECT_EQ(r.out, "#1 reported → state escalated (version 1)\n");
+  r = Amends("sato", {"show", "1"});
+  EXPECT_FALSE(absl::StrContains(r.out, "apolog")) << r.out;
+  EXPECT_FALSE(absl::StrContains(r.out, "visit")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "confidential       yes")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "take the harassment case on (approve)")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "managers of 営業一課")) << r.out;
+  r = Amends("sato", {"apologize", "1", "--channel", "call", "--note", "お詫び"}, 5);
+  EXPECT_EQ(r.err, "amends: incident 1 is a harassment case: no apologize (nobody apologises "
+                   "to a harasser)\n");
+  // Both managers have it waiting in their inbox already.
+  for (const char* manager : {"tanaka", "suzuki"}) {
+    r = Amends(manager, {"inbox"});
+    EXPECT_TRUE(absl::StrContains(r.out, "approve  take the harassment case on")) << r.out;
+  }
+
+  Amends("tanaka", {"approve", "1"});
+  r = Amends("tanaka", {"show", "1"});
+  EXPECT_TRUE(absl::StrContains(r.out, "state              prevention-plan")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "response           not decided yet")) << r.out;
+  Amends("tanaka", {"measure", "add", "1", "--text", "訪問は必ず上長と二人で行う", "--owner",
+                    "sato", "--due", InDays(3)});
+  r = Amends("tanaka", {"plan", "present", "1"}, 5);
+  EXPECT_EQ(r.err, "amends: the company's response to the client is not decided: response "
+                   "first\n");
+  Amends("sato", {"response", "1", "--decision", "warn-client"}, 4);  // a manager's decision
+  r = Amends("tanaka", {"response", "1", "--decision", "change-contact", "--note",
+                        "先方部長に窓口の変更を依頼"});
+  EXPECT_EQ(r.out, "#1 response decided: change-contact → state prevention-plan (version 4)\n");
+  Amends("tanaka", {"plan", "present", "1"});
+  r = Amends("tanaka", {"timeline", "1"});
+  EXPECT_TRUE(absl::StrContains(r.out, "change the contact: 先方部長に窓口の変更を依頼")) << r.out;
+}
+
+// DOMAIN.md case 6: a manager records a rep's conduct; the rep never learns of the record.
+TEST_F(CliTest, ConductCaseIsInvisibleToThePersonItIsAboutInEveryView) {
+  AddMember("yamada");
+  AddMember("suzuki", "manager");
+  Amends("yamada", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
+                    "complaint", "--severity", "low", "--summary", "回答が遅いとのご指摘"});
+  RunResult r = Amends(
+      "tanaka", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind", "conduct",
+                 "--severity", "high", "--subject", "yamada", "--summary",
+                 "担当者と先方担当者との間の利益相反の懸念", "--details", "本人には伝えない"});
+  EXPECT_EQ(r.out, "#2 reported → state escalated (version 1)\n"
+                   "related, open: ＡＢＣ商事 also has #1\n");
+  Amends("suzuki", {"approve", "2"});
+  Amends("tanaka", {"measure", "add", "2", "--text", "ＡＢＣ商事の窓口を一時的に上長へ",
+                    "--owner", "tanaka", "--due", InDays(3)});
+
+  // yamada: not in any list, not by number, not in the client's history or the inbox.
+  for (const std::vector<std::string>& view :
+       std::vector<std::vector<std::string>>{{"list"},
+                                             {"list", "--client", "ＡＢＣ商事"},
+                                             {"list", "--owner", "tanaka"},
+                                             {"inbox"},
+                                             {"list", "--output", "json"}}) {
+    r = Amends("yamada", view);
+    EXPECT_FALSE(absl::StrContains(r.out, "利益相反")) << absl::StrJoin(view, " ") << r.out;
+    EXPECT_FALSE(absl::StrContains(r.out, "#2")) << absl::StrJoin(view, " ") << r.out;
+  }
+  for (const std::vector<std::string>& view :
+       std::vector<std::vector<std::string>>{{"show", "2"},
+                                             {"timeline", "2"},
+                                             {"notifications", "2"},
+                                             {"note", "2", "確認"}}) {
+    r = Amends("yamada", view, 3);
+    EXPECT_EQ(r.err, "amends: incident 2 not found\n") << absl::StrJoin(view, " ");
+  }
+  // A new case with the same client does not link to it either.
+  r = Amends("yamada", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
+                        "missed-appointment", "--severity", "low", "--summary", "10時の電話を失念"});
+  EXPECT_EQ(r.out, "#3 reported → state reported (version 1)\n"
+                   "related, open: ＡＢＣ商事 also has #1\n");
+  // Nor can it be given to them.
+  r = Amends("tanaka", {"assign", "2", "yamada", "--note", "担当替え"}, 5);
+  EXPECT_EQ(r.err, "amends: new_owner: incident 2 is about yamada: they may not work on it\n");
+  // The managers see it.
+  EXPECT_TRUE(absl::StrContains(Amends("suzuki", {"list"}).out, "利益相反"));
+}
 
 TEST_F(CliTest, MeasureOfAConfidentialCaseCannotGoToAMemberWhoCannotReadIt) {
   AddMember("yamada");

@@ -283,6 +283,53 @@ TEST_F(NotificationE2eTest, HarassmentReachesManagersAndChainTopAtOnceWithoutCli
   }
 }
 
+// A conduct case about a manager: the other manager is asked to take it on; the manager it is
+// about hears nothing of it.
+TEST_F(NotificationE2eTest, ConductCaseIsNeverMailedToThePersonItIsAbout) {
+  v1::ReportIncidentRequest r = LateReport();
+  r.set_kind(v1::KIND_CONDUCT);
+  r.set_summary("課長と先方担当者との間の利益相反の懸念");
+  r.set_subject("suzuki");
+  const v1::Incident incident = Report("sato", r);
+  EXPECT_EQ(At(27, 16, 50), 1);
+  ASSERT_TRUE(smtp_->WaitForMessages(1, absl::Seconds(10)));
+  EXPECT_EQ(MailsTo("tanaka").size(), 1u);
+  EXPECT_TRUE(MailsTo("suzuki").empty());
+  for (const v1::Notification& n : NotificationsOf(incident.id(), "tanaka")) {
+    EXPECT_NE(n.recipient(), "suzuki");
+  }
+}
+
+// A rep leaves: the successor gets one message with everything that became theirs, not one
+// per incident.
+TEST_F(NotificationE2eTest, BulkHandOverTellsTheSuccessorOnceWithTheList) {
+  const v1::Incident late = Report("yamada", LateReport(v1::SEVERITY_LOW));
+  v1::ReportIncidentRequest other = LateReport(v1::SEVERITY_LOW);
+  other.mutable_client()->set_name("ＡＢＣ商事");
+  other.set_summary("月次報告書の提出遅れ");
+  const v1::Incident abc = Report("yamada", other);
+  v1::HandOverRequest request;
+  request.set_from("yamada");
+  request.set_to("sato");
+  request.set_note("山田退職のため佐藤が引き継ぎ");
+  v1::HandOverResponse response;
+  const grpc::Status s = stub_->HandOver(As("tanaka").get(), request, &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(response.checklists_size(), 2);
+  At(27, 16, 50);
+  ASSERT_TRUE(smtp_->WaitForMessages(1, absl::Seconds(10)));
+  const std::vector<ReceivedMail> mails = MailsTo("sato");
+  ASSERT_EQ(mails.size(), 1u);
+  for (const std::string& line :
+       {absl::StrCat("#", late.id(), " ミドリ精機株式会社: ", late.summary()),
+        absl::StrCat("#", abc.id(), " ＡＢＣ商事: 月次報告書の提出遅れ"),
+        absl::StrCat("#", response.checklists(0).id(), " hand-over checklist: "),
+        absl::StrCat("#", response.checklists(1).id(), " hand-over checklist: "),
+        std::string("山田退職のため佐藤が引き継ぎ")}) {
+    EXPECT_TRUE(absl::StrContains(mails[0].body, line)) << line << "\n" << mails[0].body;
+  }
+}
+
 TEST_F(NotificationE2eTest, MailServerDownForAWhileIsRetriedThenDelivered) {
   smtp_->Stop();
   const v1::Incident incident = Report("sato", LateReport());

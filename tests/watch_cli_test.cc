@@ -128,6 +128,33 @@ TEST_F(WatchCliTest, JsonPrintsOneLinePerChangeMadeAfterItStarted) {
   Stop(*watcher);
 }
 
+// DOMAIN.md case 6: the rep a conduct case is about never sees it go by, nor any change to it.
+TEST_F(WatchCliTest, ConductCaseNeverReachesTheStreamOfThePersonItIsAbout) {
+  std::unique_ptr<ChildProcess> yamada = StartWatch("yamada", {"--output", "json"});
+  std::unique_ptr<ChildProcess> suzuki = StartWatch("suzuki", {"--output", "json"});
+  v1::ReportIncidentRequest conduct = MissedAppointment();
+  conduct.set_kind(v1::KIND_CONDUCT);
+  conduct.set_summary("担当者と先方担当者との間の利益相反の懸念");
+  conduct.set_subject("yamada");
+  const v1::Incident about = Report("tanaka", conduct);
+  v1::ApproveEscalationRequest approve;
+  approve.set_id(about.id());
+  v1::Incident approved;
+  ASSERT_TRUE(stub_->ApproveEscalation(As("suzuki").get(), approve, &approved).ok());
+  const v1::Incident ordinary = Report("sato", MissedAppointment());
+
+  v1::IncidentChange change;
+  ASSERT_TRUE(NextChange(*yamada, &change));
+  EXPECT_EQ(change.incident().id(), ordinary.id()) << "the first change yamada may see";
+  EXPECT_EQ(change.event().sequence(), 3);
+  for (int64_t id : {about.id(), about.id(), ordinary.id()}) {  // a manager sees all three
+    ASSERT_TRUE(NextChange(*suzuki, &change));
+    EXPECT_EQ(change.incident().id(), id);
+  }
+  Stop(*yamada);
+  Stop(*suzuki);
+}
+
 TEST_F(WatchCliTest, ResumesAfterItsCursorWhenTheServerRestartsOnTheSamePort) {
   std::unique_ptr<ChildProcess> watcher = StartWatch("sato", {"--output", "json"});
   const v1::Incident incident = Report("sato", MissedAppointment());
