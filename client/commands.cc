@@ -366,7 +366,7 @@ absl::Status ScheduleVisit(Session& s, Target t, const std::string& at,
   amends::v1::ScheduleApologyVisitRequest request;
   *request.mutable_planned_at() = *planned_at;
   request.mutable_attendees()->Add(attendees.begin(), attendees.end());
-  return Mutate(s, &Stub::ScheduleApologyVisit, t, request, "apology visit scheduled");
+  return Mutate(s, &Stub::ScheduleApologyVisit, t, request, "visit scheduled");
 }
 
 absl::Status RecordVisit(Session& s, Target t, const std::string& outcome,
@@ -379,7 +379,7 @@ absl::Status RecordVisit(Session& s, Target t, const std::string& outcome,
     *request.mutable_held_at() = *at;
     request.mutable_attendees()->Add(attendees.begin(), attendees.end());
   }
-  return Mutate(s, &Stub::RecordApologyVisit, t, request, "apology visit recorded");
+  return Mutate(s, &Stub::RecordApologyVisit, t, request, "visit recorded");
 }
 
 absl::Status AddMeasure(Session& s, Target t, const std::string& text, const std::string& owner,

@@ -196,7 +196,7 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
     Field(out, "first apology", Apology(incident, clock));
   }
   if (kind == amends::v1::KIND_HAND_OVER) {
-    Field(out, "introduction visit", Visit(incident, clock));
+    Field(out, "introduction", Visit(incident, clock));
   } else if (kind != amends::v1::KIND_HARASSMENT && kind != amends::v1::KIND_CONDUCT) {
     Field(out, "visit", Visit(incident, clock));
   }
@@ -215,8 +215,10 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
   Field(out, "updated", clock(incident.updated_at(), incident.has_updated_at()));
   Field(out, "version", absl::StrCat(incident.version()));
 
-  absl::StrAppend(&out, "\nPrevention measures:", incident.measures().empty() ? " none" : "",
-                  "\n");
+  if (kind != amends::v1::KIND_HAND_OVER) {  // what passes goes on its checklist instead
+    absl::StrAppend(&out, "\nPrevention measures:", incident.measures().empty() ? " none" : "",
+                    "\n");
+  }
   for (int i = 0; i < incident.measures_size(); ++i) {
     const amends::v1::PreventionMeasure& m = incident.measures(i);
     absl::StrAppend(&out, "  ", MeasureNumber(m, i), ". [", m.has_done_at() ? "done" : "open",

@@ -292,7 +292,9 @@ class CommandLine {
 
   void AddQueries() {
     CLI::App* report = Command(
-        &app_, "report", "Report an incident: a moment the team let a client down",
+        &app_, "report",
+        "Report an incident: a moment the team let a client down, harassment by a client, a "
+        "rep's own conduct, or a hand-over",
         "amends report --team 営業一課 --client ＡＢＣ商事 --contact 山田様 "
         "--kind missed-appointment --severity high --summary \"15時の打ち合わせを失念\" "
         "--details \"サンプル受け渡しの予定だった。17時前に先方から電話\"",
@@ -313,8 +315,8 @@ class CommandLine {
     report->add_option("--details", report_.details, "everything else worth knowing");
     confidential_option_ = report->add_flag(
         "--confidential", confidential_,
-        "only the reporter, the owner and the team's managers see it (default: yes for harassment and conduct, else no; "
-        "--confidential=false overrides)");
+        "only the reporter, the owner and the team's managers see it (harassment and conduct "
+        "always are; other kinds only with this flag)");
     report->add_option("--request-id", report_.request_id,
                        "an id you choose for this report: a retry with the same id returns the "
                        "incident created the first time instead of a second one");
