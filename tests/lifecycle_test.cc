@@ -655,10 +655,15 @@ TEST(PlaybookTest, HarassmentPlanNeedsTheCompanysResponseDecidedByAManager) {
   EXPECT_EQ(decided.incident.response().decision(), v1::RESPONSE_CHANGE_CONTACT);
   EXPECT_EQ(decided.incident.response().decided_by(), "tanaka");
   EXPECT_EQ(decided.event.text(), "change the contact: 先方部長に窓口変更を依頼");
-  EXPECT_EQ(Apply(decided.incident, {.type = ActionType::kPresentPlan}, kManager, kNow,
-                  TokyoRules())
-                ->incident.state(),
-            v1::STATE_FOLLOW_UP);
+  const v1::Incident presented =
+      Apply(decided.incident, {.type = ActionType::kPresentPlan}, kManager, kNow, TokyoRules())
+          ->incident;
+  EXPECT_EQ(presented.state(), v1::STATE_FOLLOW_UP);
+  // The follow-ups are with the employee.
+  EXPECT_TRUE(std::any_of(presented.deadlines().begin(), presented.deadlines().end(),
+                          [](const v1::Deadline& d) {
+                            return d.what() == "follow-up with the employee 1";
+                          }));
 }
 
 v1::ReportIncidentRequest ConductAbout(const Actor& subject) {

@@ -135,7 +135,11 @@ void EnterStage(Incident& incident, v1::State from, const Rules& rules, absl::Ti
           kind.follow_ups < 0 ? s.follow_up_after.size()
                               : std::min<size_t>(kind.follow_ups, s.follow_up_after.size());
       for (size_t i = 0; i < planned; ++i) {
-        add(absl::StrCat(kFollowUpPrefix, i + 1), absl::StrCat("follow-up contact ", i + 1),
+        // Harassment: the follow-ups are with the employee, not the client.
+        add(absl::StrCat(kFollowUpPrefix, i + 1),
+            absl::StrCat(WhatFor(incident, {"follow-up contact", "follow-up with the employee",
+                                            "follow-up contact", "follow-up contact"}),
+                         " ", i + 1),
             s.follow_up_after[i]);
       }
       return;
