@@ -361,6 +361,26 @@ absl::Status CheckNumber(absl::string_view items, int number, int count,
                                                  items, " 1 to ", count, ", not ", number));
 }
 
+bool IsDone(const v1::PreventionMeasure& m) { return m.has_done_at(); }
+bool IsDone(const v1::Promise& p) { return p.has_kept_at(); }
+bool IsDone(const v1::ChecklistItem& c) { return c.has_done_at(); }
+
+// `number` picks one of `items` (measures, promises, checklist items, all numbered from 1)
+// that is still open.
+template <typename Item>
+absl::Status CheckOpen(absl::string_view item, absl::string_view done, int number,
+                       const google::protobuf::RepeatedPtrField<Item>& items,
+                       const Incident& incident) {
+  if (auto s = CheckNumber(absl::StrCat(item, "s"), number, items.size(), incident); !s.ok()) {
+    return s;
+  }
+  if (IsDone(items[number - 1])) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(item, " ", number, " is already ", done));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckHold(const Action& a, const Incident& incident, const Actor& actor,
                        absl::Time now, const Rules& rules) {
   if (incident.has_hold()) {
@@ -425,15 +445,7 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       }
       return CheckRequired("add", a.text, kMaxLongTextBytes);
     case ActionType::kCompleteChecklistItem:
-      if (auto s = CheckNumber("checklist items", a.number, incident.checklist_size(), incident);
-          !s.ok()) {
-        return s;
-      }
-      if (incident.checklist(a.number - 1).has_done_at()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("checklist item ", a.number, " is already done"));
-      }
-      return absl::OkStatus();
+      return CheckOpen("checklist item", "done", a.number, incident.checklist(), incident);
     case ActionType::kRecordFirstApology:
       if (incident.has_first_apology()) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -494,15 +506,7 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       if (auto s = CheckMayWorkOn("owner", *a.user, incident); !s.ok()) return s;
       return CheckFuture("due", a.at, now, rules);
     case ActionType::kCompleteMeasure:
-      if (auto s = CheckNumber("measures", a.number, incident.measures_size(), incident);
-          !s.ok()) {
-        return s;
-      }
-      if (incident.measures(a.number - 1).has_done_at()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("measure ", a.number, " is already done"));
-      }
-      return absl::OkStatus();
+      return CheckOpen("measure", "done", a.number, incident.measures(), incident);
     case ActionType::kPresentPlan:
       if (incident.kind() == v1::KIND_HARASSMENT && !incident.has_response()) {
         return absl::FailedPreconditionError(
@@ -526,15 +530,7 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       }
       return CheckFuture("by", a.at, now, rules);
     case ActionType::kKeepPromise:
-      if (auto s = CheckNumber("promises", a.number, incident.promises_size(), incident);
-          !s.ok()) {
-        return s;
-      }
-      if (incident.promises(a.number - 1).has_kept_at()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("promise ", a.number, " is already kept"));
-      }
-      return absl::OkStatus();
+      return CheckOpen("promise", "kept", a.number, incident.promises(), incident);
     case ActionType::kHold:
       return CheckHold(a, incident, actor, now, rules);
     case ActionType::kResume:
