@@ -3,11 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <utility>
 
@@ -16,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "server/mail/mime.h"
+#include "server/mail/secret_file.h"
 #include "server/mail/notify_config.h"
 
 namespace amends {
@@ -32,20 +29,6 @@ constexpr size_t kMaxIdleHandles = 16;
 void InitCurlOnce() {
   static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
   (void)init;
-}
-
-absl::StatusOr<std::string> ReadFile(absl::string_view field, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(field, ": cannot read ", path, ": ", std::strerror(errno)));
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) {
-    return absl::FailedPreconditionError(absl::StrCat(field, ": cannot read ", path));
-  }
-  return content.str();
 }
 
 // One line of at most kMaxAnswer bytes, no control characters.
@@ -133,21 +116,16 @@ absl::StatusOr<std::unique_ptr<SmtpMailer>> SmtpMailer::Make(const v1::Smtp& con
   }
 
   if (!config.ca_file().empty()) {
-    absl::StatusOr<std::string> ca = ReadFile("smtp.ca_file", config.ca_file());
+    absl::StatusOr<std::string> ca = ReadConfigFile("smtp.ca_file", config.ca_file());
     if (!ca.ok()) return ca.status();
     mailer->ca_file_ = config.ca_file();
   }
   if (!config.username().empty()) {
-    absl::StatusOr<std::string> password = ReadFile("smtp.password_file", config.password_file());
+    absl::StatusOr<std::string> password =
+        ReadSecretFile("smtp.password_file", config.password_file());
     if (!password.ok()) return password.status();
-    absl::string_view p = *password;
-    if (absl::ConsumeSuffix(&p, "\n")) absl::ConsumeSuffix(&p, "\r");
-    if (p.empty()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("smtp.password_file: ", config.password_file(), " is empty"));
-    }
     mailer->username_ = config.username();
-    mailer->password_ = std::string(p);
+    mailer->password_ = *std::move(password);
   }
   mailer->envelope_from_ = BareAddress(config.from());
   mailer->from_header_ = config.from();
