@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -69,11 +70,23 @@ absl::StatusOr<User> EditUserContact(Store& store, absl::string_view name,
   if (edit.language.has_value()) {
     if (auto s = ValidateLanguage("--lang", *edit.language); !s.ok()) return s;
   }
+  if (edit.webhook.has_value()) {
+    for (char c : *edit.webhook) {
+      if (!absl::ascii_isalnum(c) && c != '-' && c != '_') {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--webhook: \"", *edit.webhook, "\" is not a webhook name (letters, digits, '-' ",
+            "and '_', as in the notify config; \"\" for none)"));
+      }
+    }
+  }
   absl::StatusOr<User> user = store.GetUser(name);
   if (!user.ok()) return user.status();
-  if (!edit.email.has_value() && !edit.language.has_value()) return user;
+  if (!edit.email.has_value() && !edit.language.has_value() && !edit.webhook.has_value()) {
+    return user;
+  }
   user->email = edit.email.value_or(user->email);
   user->language = edit.language.value_or(user->language);
+  user->webhook = edit.webhook.value_or(user->webhook);
   if (auto s = store.SetUserContact(*user); !s.ok()) return s;
   return user;
 }

@@ -37,6 +37,7 @@ absl::StatusOr<std::string> AddUser(Store& store, absl::string_view name, absl::
 struct ContactEdit {
   std::optional<std::string> email;
   std::optional<std::string> language;
+  std::optional<std::string> webhook;  // a webhook's name in the notify config
 };
 // Applies the edit and returns the user as stored after it. NOT_FOUND if there is no user.
 absl::StatusOr<User> EditUserContact(Store& store, absl::string_view name,

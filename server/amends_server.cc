@@ -61,6 +61,15 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
     absl::StatusOr<std::unique_ptr<SmtpMailer>> mailer = SmtpMailer::Make(options.notify->smtp());
     if (!mailer.ok()) return mailer.status();
     server->mailer_ = *std::move(mailer);
+    for (const v1::Webhook& hook : options.notify->webhook()) {
+      absl::StatusOr<std::unique_ptr<WebhookSender>> sender = WebhookSender::Make(hook);
+      if (!sender.ok()) return sender.status();
+      server->webhooks_[hook.name()] = *std::move(sender);
+    }
+    absl::flat_hash_map<std::string, std::string> team_channels;
+    for (const v1::TeamChannel& channel : options.notify->team_channel()) {
+      team_channels[channel.team()] = channel.webhook();
+    }
     const NotifySettings settings = NotifySettingsOf(*options.notify);
     const std::string from = BareAddress(options.notify->smtp().from());
     server->dispatcher_ = std::make_unique<Dispatcher>(
@@ -68,8 +77,9 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
         Dispatcher::Options{.attempts = settings.attempts,
                             .first_wait = settings.first_wait,
                             .parallel = settings.parallel,
-                            .message_id_domain = from.substr(from.rfind('@') + 1)});
-    server->writer_.EnableNotifications();
+                            .message_id_domain = from.substr(from.rfind('@') + 1),
+                            .webhooks = &server->webhooks_});
+    server->writer_.EnableNotifications(std::move(team_channels));
   }
   server->notifications_ =
       std::make_unique<NotificationService>(store, server->dispatcher_.get(), clock);

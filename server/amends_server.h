@@ -107,6 +107,7 @@ class AmendsServer {
   std::unique_ptr<ChangeFeed> feed_;       // made in Start(), from the store's last sequence
   std::unique_ptr<WatchService> watch_;
   std::unique_ptr<Mailer> mailer_;          // made in Start() when notifying
+  WebhookSenders webhooks_;                 // likewise
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<NotificationService> notifications_;
   std::unique_ptr<grpc::Server> server_;

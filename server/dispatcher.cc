@@ -6,8 +6,11 @@
 #include <utility>
 
 #include "absl/random/random.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "server/core/time_proto.h"
+#include "server/outbox.h"
 
 namespace amends {
 namespace {
@@ -47,13 +50,26 @@ std::string Dispatcher::MessageId(const v1::Notification& n) const {
                       options_.message_id_domain, ">");
 }
 
+MailOutcome Dispatcher::Deliver(const v1::Notification& n) {
+  absl::string_view webhook = n.channel();
+  if (absl::ConsumePrefix(&webhook, kWebhookChannelPrefix)) {
+    if (options_.webhooks != nullptr) {
+      auto it = options_.webhooks->find(webhook);
+      if (it != options_.webhooks->end()) return it->second->Send(n);
+    }
+    return {.permanent = true,
+            .answer = absl::StrCat("no webhook named ", webhook, " in the notify configuration")};
+  }
+  return mailer_.Send({.to = n.address(),
+                       .subject = n.subject(),
+                       .body = n.body(),
+                       .message_id = n.message_id(),
+                       .date = clock_.Now()});
+}
+
 v1::Notification Dispatcher::Attempt(v1::Notification n) {
   if (n.message_id().empty()) n.set_message_id(MessageId(n));
-  const MailOutcome outcome = mailer_.Send({.to = n.address(),
-                                            .subject = n.subject(),
-                                            .body = n.body(),
-                                            .message_id = n.message_id(),
-                                            .date = clock_.Now()});
+  const MailOutcome outcome = Deliver(n);
   const absl::Time now = clock_.Now();
   v1::DeliveryAttempt* attempt = n.add_attempts();
   *attempt->mutable_at() = ToProto(now);
@@ -61,14 +77,27 @@ v1::Notification Dispatcher::Attempt(v1::Notification n) {
   attempt->set_ok(outcome.delivered);
   attempt->set_answer(outcome.answer);
   n.clear_next_attempt();
+  // Each channel has its attempts: a fallback starts afresh.
+  const int tried = std::count_if(n.attempts().begin(), n.attempts().end(),
+                                  [&](const v1::DeliveryAttempt& a) {
+                                    return a.channel() == n.channel();
+                                  });
   if (outcome.delivered) {
     n.set_state(v1::Notification::STATE_SENT);
-  } else if (outcome.permanent || n.attempts_size() >= options_.attempts) {
+  } else if (outcome.permanent || tried >= options_.attempts) {
     n.set_state(v1::Notification::STATE_FAILED);
+    if (n.fallback_size() > 0) {  // the next channel, at once
+      const v1::Route next = n.fallback(0);
+      n.mutable_fallback()->erase(n.mutable_fallback()->begin());
+      n.set_channel(next.channel());
+      n.set_address(next.address());
+      n.set_state(v1::Notification::STATE_RETRYING);
+      *n.mutable_next_attempt() = ToProto(now);
+    }
   } else {
     // first_wait, 2 x first_wait, 4 x ..., each +/-25% so that a burst of failures spreads.
     thread_local absl::BitGen random;
-    const absl::Duration wait = options_.first_wait * (int64_t{1} << (n.attempts_size() - 1)) *
+    const absl::Duration wait = options_.first_wait * (int64_t{1} << (tried - 1)) *
                                 absl::Uniform(random, 0.75, 1.25);
     n.set_state(v1::Notification::STATE_RETRYING);
     *n.mutable_next_attempt() = ToProto(now + wait);
@@ -127,7 +156,7 @@ absl::StatusOr<v1::Notification> Dispatcher::Retry(int64_t id) {
       return absl::FailedPreconditionError(
           absl::StrCat("notification ", id, " has not failed: only a failed one is retried"));
     }
-    if (n->address().empty()) {
+    if (n->channel() == kMailChannel && n->address().empty()) {
       return absl::FailedPreconditionError(
           absl::StrCat(n->recipient(), " still has no mail address: set one first (amends me ",
                        "--email, or amendsd admin user set ", n->recipient(), " --email)"));
@@ -191,22 +220,39 @@ void Dispatcher::Record(std::vector<v1::Notification> done) {
 
 void Dispatcher::Work(bool urgent_only) {
   absl::MutexLock lock(&mu_);
+  // A webhook's rows go one at a time, so that a receiver that hangs holds one worker, never
+  // mail or the other channels.
+  auto free = [&](const v1::Notification& n) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !absl::StartsWith(n.channel(), kWebhookChannelPrefix) ||
+           !busy_webhooks_.contains(n.channel());
+  };
+  auto pick = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    auto next = std::find_if(queue_.begin(), queue_.end(), [&](const v1::Notification& n) {
+      return IsUrgent(n) && free(n);
+    });
+    if (next == queue_.end() && !urgent_only) {
+      next = std::find_if(queue_.begin(), queue_.end(), free);
+    }
+    return next;
+  };
   for (;;) {
     auto next = queue_.end();
-    while (!stopping_ &&
-           (next = std::find_if(queue_.begin(), queue_.end(), IsUrgent)) == queue_.end() &&
-           (urgent_only || queue_.empty())) {
-      work_cv_.Wait(&mu_);
-    }
+    while (!stopping_ && (next = pick()) == queue_.end()) work_cv_.Wait(&mu_);
     if (stopping_) return;
-    if (next == queue_.end()) next = queue_.begin();
     v1::Notification n = std::move(*next);
     queue_.erase(next);
+    const std::string channel = n.channel();
+    const bool webhook = absl::StartsWith(channel, kWebhookChannelPrefix);
+    if (webhook) busy_webhooks_.insert(channel);
     ++sending_;
     mu_.Unlock();
     v1::Notification done = Attempt(std::move(n));
     mu_.Lock();
     --sending_;
+    if (webhook) {
+      busy_webhooks_.erase(channel);
+      work_cv_.SignalAll();  // its next row may be waiting
+    }
     finished_.push_back(std::move(done));
     loop_cv_.Signal();
   }

@@ -1,5 +1,11 @@
-// Dispatcher: delivers the outbox (server/outbox.h) by mail, at least once, and keeps the
-// delivery log.
+// Dispatcher: delivers the outbox (server/outbox.h) by mail and webhooks (server/mail), at
+// least once, and keeps the delivery log.
+//
+// Each row goes through its channel: "mail", or "webhook:NAME". A channel that gives up (a
+// permanent failure, or its attempts used up) hands the row to the next of its fallback
+// channels at once (a personal webhook falls back to mail); each channel has its own attempts,
+// and the log shows them all. A webhook's rows are sent one at a time, so that a receiver that
+// hangs holds one worker and never delays mail or other channels.
 //
 // Each pending notification due by the clock (not_before passed) is handed to one of
 // `parallel` workers, or to one more that sends urgent rows only (see Start()), which sends it
@@ -37,6 +43,7 @@
 #include "amends/v1/amends.pb.h"
 #include "server/core/clock.h"
 #include "server/mail/mailer.h"
+#include "server/mail/webhook.h"
 #include "storage/store.h"
 
 namespace amends {
@@ -49,6 +56,8 @@ class Dispatcher {
     int parallel = 4;
     // The domain of Message-IDs: the sender's ("example.com" of amends@example.com).
     std::string message_id_domain = "amends.invalid";
+    // The webhooks "webhook:NAME" channels go to; null: none (such rows fail for good).
+    const WebhookSenders* webhooks = nullptr;
   };
 
   // The store, mailer and clock must outlive the dispatcher.
@@ -82,7 +91,10 @@ class Dispatcher {
   void Stop();
 
  private:
-  // One attempt: sends `n` and returns it with the attempt logged and its new state.
+  // Sends `n` once through its channel: mail, or the webhook "webhook:NAME" names.
+  MailOutcome Deliver(const v1::Notification& n);
+  // One attempt: sends `n` and returns it with the attempt logged and its new state (after
+  // the last attempt of a channel, the next of its fallback channels is due at once).
   v1::Notification Attempt(v1::Notification n);
   // Attempt() with nothing after it: sent, or failed (a person asked for it and sees why).
   v1::Notification AttemptOnce(v1::Notification n);
@@ -105,6 +117,8 @@ class Dispatcher {
   std::deque<v1::Notification> queue_ ABSL_GUARDED_BY(mu_);
   std::vector<v1::Notification> finished_ ABSL_GUARDED_BY(mu_);  // sent, not yet recorded
   int sending_ ABSL_GUARDED_BY(mu_) = 0;                          // workers in Attempt()
+  // "webhook:NAME" channels a worker is sending to: one row of each at a time.
+  absl::flat_hash_set<std::string> busy_webhooks_ ABSL_GUARDED_BY(mu_);
   // Queued, being sent, or sent and not yet recorded: never fetched again meanwhile.
   absl::flat_hash_set<int64_t> in_flight_ ABSL_GUARDED_BY(mu_);
   bool woken_ ABSL_GUARDED_BY(mu_) = false;

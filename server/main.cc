@@ -6,7 +6,8 @@
 //   amendsd admin [--db PATH] team add NAME --tz ZONE [--lang ja|en] | team set NAME --lang ja|en
 //   amendsd admin [--db PATH] team calendar NAME [--hours D=HH:MM-HH:MM]... [--holiday DATE]...
 //   amendsd admin [--db PATH] user add NAME --team T --role ROLE [--email ADDR] [--lang ja|en]
-//   amendsd admin [--db PATH] user set NAME [--email ADDR] [--lang ja|en] | user list
+//   amendsd admin [--db PATH] user set NAME [--email ADDR] [--lang ja|en] [--webhook NAME]
+//   amendsd admin [--db PATH] user list
 //   amendsd admin [--db PATH] user deactivate NAME
 //   amendsd admin [--db PATH] token rotate USER | token revoke USER
 //   amendsd admin [--db PATH] backup FILE
@@ -355,11 +356,15 @@ int main(int argc, char** argv) {
   user_add->add_option("--email", email, email_help);
   user_add->add_option("--lang", lang, lang_help);
   CLI::App* user_set =
-      user_cmd->add_subcommand("set", "change a user's mail address or language; "
+      user_cmd->add_subcommand("set", "change a user's mail address, language or webhook; "
                                       "only the options given change");
   user_set->add_option("NAME", name, "user name")->required();
   CLI::Option* set_email = user_set->add_option("--email", email, email_help);
   CLI::Option* set_lang = user_set->add_option("--lang", lang, lang_help);
+  std::string webhook;
+  CLI::Option* set_webhook = user_set->add_option(
+      "--webhook", webhook,
+      "a personal chat webhook (its name in the --notify file), tried before mail; \"\" for none");
   CLI::App* user_list =
       user_cmd->add_subcommand("list", "list users with their mail address and language");
   CLI::App* user_deactivate = user_cmd->add_subcommand(
@@ -405,10 +410,12 @@ int main(int argc, char** argv) {
     amends::ContactEdit contact_edit;
     if (set_email->count() > 0) contact_edit.email = email;
     if (set_lang->count() > 0) contact_edit.language = lang;
+    if (set_webhook->count() > 0) contact_edit.webhook = webhook;
     auto user = amends::EditUserContact(s, name, contact_edit);
     if (!user.ok()) return Fail(user.status());
     std::cerr << "user " << name << ": email=" << (user->email.empty() ? "-" : user->email)
-              << " lang=" << (user->language.empty() ? "(team's)" : user->language) << "\n";
+              << " lang=" << (user->language.empty() ? "(team's)" : user->language)
+              << " webhook=" << (user->webhook.empty() ? "-" : user->webhook) << "\n";
   } else if (team_calendar->parsed()) {
     auto text = amends::EditTeamCalendar(s, name, edit);
     if (!text.ok()) return Fail(text.status());

@@ -38,6 +38,16 @@ v1::Notification NewNotification(const User& user, absl::string_view team, absl:
   *n.mutable_created_at() = ToProto(now);
   *n.mutable_not_before() = ToProto(now);
   n.set_state(v1::Notification::STATE_PENDING);
+  if (!user.webhook.empty()) {
+    n.set_channel(absl::StrCat(kWebhookChannelPrefix, user.webhook));
+    n.clear_address();
+    if (!user.email.empty()) {
+      v1::Route* mail = n.add_fallback();
+      mail->set_channel(std::string(kMailChannel));
+      mail->set_address(user.email);
+    }
+    return n;
+  }
   if (user.email.empty()) {
     n.set_state(v1::Notification::STATE_FAILED);
     v1::DeliveryAttempt* a = n.add_attempts();
@@ -76,6 +86,20 @@ absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& co
   };
 
   absl::flat_hash_set<std::string> told;
+  // Text, language and time as the recipient reads them, for `n` (its reason and urgency set).
+  auto render = [&](v1::Notification& n, const Notice& notice, const Team& team,
+                    absl::string_view language) -> absl::Status {
+    absl::StatusOr<const BusinessCalendar*> calendar = context.calendar_for(team);
+    if (!calendar.ok()) return calendar.status();
+    n.set_language(std::string(language));
+    MessageText text = RenderNotice(notice, change.incident, change.event, n.language(),
+                                    (*calendar)->zone());
+    n.set_subject(std::move(text.subject));
+    n.set_body(std::move(text.body));
+    *n.mutable_not_before() = ToProto(DeliverNotBefore(notice, **calendar, context.now));
+    *n.mutable_event() = change.event;
+    return absl::OkStatus();
+  };
   auto tell = [&](const Notice& notice, const User& user) -> absl::Status {
     // Whoever cannot act (token revoked, deactivated) is told nothing, nor is the person a
     // conduct case is about.
@@ -85,17 +109,14 @@ absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& co
     }
     absl::StatusOr<const Team*> team = team_of(user.team);
     if (!team.ok()) return team.status();
-    absl::StatusOr<const BusinessCalendar*> calendar = context.calendar_for(**team);
-    if (!calendar.ok()) return calendar.status();
     v1::Notification n = NewNotification(user, change.incident.team(), context.now);
     n.set_reason(notice.reason);
     n.set_urgent(notice.urgent);
-    n.set_language(EffectiveLanguage(user.language, (*team)->language));
-    MessageText text = RenderNotice(notice, change.incident, change.event, n.language(),
-                                    (*calendar)->zone());
-    n.set_subject(std::move(text.subject));
-    n.set_body(std::move(text.body));
-    *n.mutable_not_before() = ToProto(DeliverNotBefore(notice, **calendar, context.now));
+    if (absl::Status s =
+            render(n, notice, **team, EffectiveLanguage(user.language, (*team)->language));
+        !s.ok()) {
+      return s;
+    }
     rows.push_back(std::move(n));
     return absl::OkStatus();
   };
@@ -113,6 +134,31 @@ absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& co
     if (!user.ok()) return user.status();
     if (!**user) continue;  // a name that is nobody's account
     if (absl::Status s = tell(notice, ***user); !s.ok()) return s;
+  }
+
+  const std::string& team_name = change.incident.team();
+  const std::string* channel = nullptr;
+  if (context.team_channels != nullptr) {
+    auto it = context.team_channels->find(team_name);
+    if (it != context.team_channels->end()) channel = &it->second;
+  }
+  if (channel != nullptr) {
+    if (std::optional<Notice> notice = TeamChannelNotice(before, change)) {
+      absl::StatusOr<const Team*> team = team_of(team_name);
+      if (!team.ok()) return team.status();
+      v1::Notification n;
+      n.set_team(team_name);
+      n.set_recipient(absl::StrCat("#", team_name));
+      n.set_channel(absl::StrCat(kWebhookChannelPrefix, *channel));
+      *n.mutable_created_at() = ToProto(context.now);
+      n.set_state(v1::Notification::STATE_PENDING);
+      n.set_reason(notice->reason);
+      if (absl::Status s = render(n, *notice, **team, EffectiveLanguage("", (*team)->language));
+          !s.ok()) {
+        return s;
+      }
+      rows.push_back(std::move(n));
+    }
   }
   return rows;
 }

@@ -32,10 +32,12 @@
 
 namespace amends {
 
-// The only channel so far.
+// Channels: mail to an address, or a webhook of the notify config ("webhook:NAME").
 inline constexpr absl::string_view kMailChannel = "mail";
+inline constexpr absl::string_view kWebhookChannelPrefix = "webhook:";
 
-// A row for `user` with everything but the text: pending, or failed at once without an address.
+// A row for `user` with everything but the text: to their personal webhook with mail as the
+// fallback, or by mail; failed at once when they have neither.
 v1::Notification NewNotification(const User& user, absl::string_view team, absl::Time now);
 
 // What the rows of one transaction's changes look up, read once per transaction: the same
@@ -52,10 +54,14 @@ struct OutboxContext {
   absl::Time now;
   // The business calendar of a team (the writer's cache).
   absl::FunctionRef<absl::StatusOr<const BusinessCalendar*>(const Team&)> calendar_for;
+  // Team -> the webhook of its chat channel (notify config team_channel); may be null.
+  const absl::flat_hash_map<std::string, std::string>* team_channels = nullptr;
 };
 
 // The rows `change`, made from `before` (empty for a report), causes, and those of `extra`,
-// notices the caller adds about it (a bulk hand-over's one message to the successor).
+// notices the caller adds about it (a bulk hand-over's one message to the successor); and the
+// row for the team's chat channel, if it has one and core/notices.h TeamChannelNotice says so
+// (recipient "#TEAM", in the team's language and working hours).
 absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& context,
                                                          const v1::Incident& before,
                                                          const Change& change,

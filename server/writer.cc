@@ -182,7 +182,8 @@ absl::StatusOr<Committed> IncidentWriter::Write(Group& group, const v1::Incident
       return OutboxRows({.txn = group.txn(),
                          .reads = group.outbox_reads(),
                          .now = clock_.Now(),
-                         .calendar_for = calendar_for},
+                         .calendar_for = calendar_for,
+                         .team_channels = &team_channels_},
                         before, {committed.incident, committed.event}, rules,
                         extra ? extra(committed.incident) : std::vector<Notice>());
     };

@@ -71,8 +71,12 @@ class IncidentWriter {
   void SetWakeListener(WakeListener listener) { wake_listener_ = std::move(listener); }
   void SetCommitListener(CommitListener listener) { commit_listener_ = std::move(listener); }
   // From then on, each change also writes the notifications it causes (server/outbox.h) in
-  // its own transaction. Call once, before the first write.
-  void EnableNotifications() { notify_ = true; }
+  // its own transaction, and those of each team's chat channel (team -> webhook name). Call
+  // once, before the first write.
+  void EnableNotifications(absl::flat_hash_map<std::string, std::string> team_channels = {}) {
+    notify_ = true;
+    team_channels_ = std::move(team_channels);
+  }
 
   // Creates the incident, or returns the one this reporter already created with the same
   // request_id (a retried call must not report the incident twice).
@@ -168,6 +172,7 @@ class IncidentWriter {
   WakeListener wake_listener_;
   CommitListener commit_listener_;
   bool notify_ = false;
+  absl::flat_hash_map<std::string, std::string> team_channels_;  // set before the first write
   mutable absl::Mutex mu_;
   std::deque<Call*> queue_ ABSL_GUARDED_BY(mu_);  // waiting for a group, oldest first
   bool leading_ ABSL_GUARDED_BY(mu_) = false;     // a group is running

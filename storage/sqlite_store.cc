@@ -142,6 +142,8 @@ constexpr const char* kMigrations[] = {
     // stored in a stage their playbook skips move to the one it has instead, and the scheduler
     // sets that stage's deadlines (wake_at 0). C++: AdoptPlaybooks.
     "-- AdoptPlaybooks",
+    // 9: a user's personal chat webhook, tried before mail.
+    "ALTER TABLE users ADD COLUMN webhook TEXT NOT NULL DEFAULT '';",
 };
 constexpr int kLatestVersion = std::size(kMigrations);
 // "amnd": the SQLite header's application_id of an amends database (migration 6).
@@ -853,7 +855,8 @@ absl::Status SqliteStore::SetTeamCalendar(absl::string_view team, const v1::Cale
 namespace {
 
 constexpr char kSelectUser[] =
-    "SELECT name, team, role, token_hash IS NOT NULL, email, language, active FROM users ";
+    "SELECT name, team, role, token_hash IS NOT NULL, email, language, active, webhook "
+    "FROM users ";
 
 User UserFromRow(const Statement& stmt) {
   return User{.name = stmt.Text(0),
@@ -862,7 +865,8 @@ User UserFromRow(const Statement& stmt) {
               .has_token = stmt.Int64(3) != 0,
               .active = stmt.Int64(6) != 0,
               .email = stmt.Text(4),
-              .language = stmt.Text(5)};
+              .language = stmt.Text(5),
+              .webhook = stmt.Text(7)};
 }
 
 absl::StatusOr<User> GetUserOn(Connection& conn, absl::string_view name) {
@@ -974,8 +978,10 @@ absl::Status SqliteStore::DeactivateUser(absl::string_view name) {
 absl::Status SqliteStore::SetUserContact(const User& user) {
   absl::MutexLock lock(&write_mu_);
   AMENDS_ASSIGN_OR_RETURN(
-      Statement stmt, writer_->Prepare("UPDATE users SET email = ?, language = ? WHERE name = ?"));
-  AMENDS_RETURN_IF_ERROR(stmt.Bind(user.email).Bind(user.language).Bind(user.name).Run());
+      Statement stmt, writer_->Prepare(
+          "UPDATE users SET email = ?, language = ?, webhook = ? WHERE name = ?"));
+  AMENDS_RETURN_IF_ERROR(
+      stmt.Bind(user.email).Bind(user.language).Bind(user.webhook).Bind(user.name).Run());
   if (writer_->Changes() == 0) {
     return absl::NotFoundError(absl::StrCat("user \"", user.name, "\" not found"));
   }

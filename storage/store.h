@@ -54,6 +54,7 @@ struct User {
   bool active = true;      // false once deactivated: given no work and told nothing, for good
   std::string email;       // empty: no mail is sent to this user
   std::string language;    // "ja", "en", or empty: the team's
+  std::string webhook;     // a personal webhook's name (notify config), tried before mail
 };
 
 // Which notifications ListNotifications returns, newest first. Zero/empty fields do not filter.

@@ -149,6 +149,66 @@ std::vector<Notice> NoticesFor(const Incident& before, const Change& change,
   return out;
 }
 
+std::optional<Notice> TeamChannelNotice(const Incident& before, const Change& change) {
+  const Incident& next = change.incident;
+  if (next.confidential()) return std::nullopt;
+  // About deadline `d`, to the channel rather than to whom the deadline names.
+  auto about = [](Reason reason, const Deadline& d) {
+    Notice n = AboutDeadline(reason, d, /*urgent=*/false);
+    n.user.clear();
+    n.managers_of.clear();
+    return n;
+  };
+  switch (change.event.type()) {
+    case v1::EVENT_TYPE_REPORTED:
+      return Notice{.reason = Notification::REASON_REPORTED};
+    case v1::EVENT_TYPE_ESCALATED:
+      if (const Deadline* d = FindDeadline(next, "approve")) {
+        return about(Notification::REASON_APPROVAL_ASKED, *d);
+      }
+      return std::nullopt;
+    case v1::EVENT_TYPE_ESCALATION_APPROVED:
+      return Notice{.reason = Notification::REASON_APPROVED};
+    case v1::EVENT_TYPE_ESCALATION_DECLINED:
+      return Notice{.reason = Notification::REASON_DECLINED};
+    case v1::EVENT_TYPE_DEADLINE_BREACHED:
+      if (const Deadline* d = Breached(before, next); d != nullptr && d->has_breached_at()) {
+        Notice n = about(Notification::REASON_BREACH, *d);
+        n.due = FromProto(d->breached_at());
+        return n;
+      }
+      return std::nullopt;
+    case v1::EVENT_TYPE_CLOSED:
+      return Notice{.reason = Notification::REASON_CLOSED};
+    // The rest is the people's business, or the team's in amends itself.
+    case v1::EVENT_TYPE_UNSPECIFIED:
+    case v1::EVENT_TYPE_NOTE_ADDED:
+    case v1::EVENT_TYPE_ASSIGNED:
+    case v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED:
+    case v1::EVENT_TYPE_VISIT_SCHEDULED:
+    case v1::EVENT_TYPE_VISIT_RECORDED:
+    case v1::EVENT_TYPE_MEASURE_ADDED:
+    case v1::EVENT_TYPE_MEASURE_COMPLETED:
+    case v1::EVENT_TYPE_PLAN_PRESENTED:
+    case v1::EVENT_TYPE_FOLLOW_UP_LOGGED:
+    case v1::EVENT_TYPE_REOPENED:
+    case v1::EVENT_TYPE_REMINDER:
+    case v1::EVENT_TYPE_PROMISE_MADE:
+    case v1::EVENT_TYPE_PROMISE_KEPT:
+    case v1::EVENT_TYPE_HELD:
+    case v1::EVENT_TYPE_RESUMED:
+    case v1::EVENT_TYPE_REMINDERS_ACKNOWLEDGED:
+    case v1::EVENT_TYPE_RESPONSE_DECIDED:
+    case v1::EVENT_TYPE_CHECKLIST_ITEM_ADDED:
+    case v1::EVENT_TYPE_CHECKLIST_ITEM_DONE:
+    case v1::EVENT_TYPE_HANDED_OVER:
+    case v1::EventType_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::EventType_INT_MAX_SENTINEL_DO_NOT_USE_:
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
 absl::Time DeliverNotBefore(const Notice& notice, const BusinessCalendar& recipient_calendar,
                             absl::Time now) {
   if (notice.urgent) return now;

@@ -48,6 +48,11 @@ struct Notice {
 std::vector<Notice> NoticesFor(const v1::Incident& before, const Change& change,
                                const Rules& rules);
 
+// What a team's chat channel hears of `change` (the notice names nobody: the channel is the
+// team's): a new incident, an approval asked, approved or declined, a breach, a close. Never
+// anything about a confidential incident, and never a personal reminder. nullopt: nothing.
+std::optional<Notice> TeamChannelNotice(const v1::Incident& before, const Change& change);
+
 // When a notice may be delivered: at once if urgent or if `now` is working time in the
 // recipient's calendar; otherwise at the calendar's next opening, but never after the due time
 // a reminder announces.

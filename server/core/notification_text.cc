@@ -345,7 +345,7 @@ struct ReasonText {
   absl::string_view ja;
   absl::string_view en;
 };
-constexpr std::array<ReasonText, 9> kSubjects = {{
+constexpr std::array<ReasonText, 10> kSubjects = {{
     {Notification::REASON_REPORTED, "新規案件のご報告", "New incident reported"},
     {Notification::REASON_APPROVAL_ASKED, "エスカレーション承認のお願い", "Approval needed"},
     {Notification::REASON_APPROVED, "エスカレーションが承認されました", "Escalation approved"},
@@ -356,6 +356,7 @@ constexpr std::array<ReasonText, 9> kSubjects = {{
     {Notification::REASON_REMINDER, "リマインド", "Reminder"},
     {Notification::REASON_BREACH, "期限超過", "Overdue"},
     {Notification::REASON_TEST, "テストメール", "Test message"},
+    {Notification::REASON_CLOSED, "案件のクローズ", "Incident closed"},
 }};
 
 absl::string_view SubjectText(Notification::Reason reason, Tr tr) {
@@ -682,6 +683,17 @@ void Breach(const Context& c, Body& body) {
   ShowCommand(c, body);
 }
 
+void Closed(const Context& c, Body& body) {
+  body.Line(c.tr.ja ? absl::StrCat(c.number, " はクローズされました。")
+                    : absl::StrCat(c.number, " was closed."));
+  IncidentFields(c, body);
+  if (!c.confidential) {
+    body.Line();
+    body.Block(c.tr("理由", "Reason"), c.incident.close_reason());
+  }
+  ShowCommand(c, body);
+}
+
 void Other(const Context& c, Body& body) {
   body.Line(c.tr.ja ? absl::StrCat(c.number, " に更新があります。")
                     : absl::StrCat(c.number, " has changed."));
@@ -729,6 +741,9 @@ MessageText RenderNotice(const Notice& notice, const v1::Incident& incident, con
       break;
     case Notification::REASON_BREACH:
       Breach(c, body);
+      break;
+    case Notification::REASON_CLOSED:
+      Closed(c, body);
       break;
     case Notification::REASON_UNSPECIFIED:
     case Notification::REASON_TEST:

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <set>
 #include <string>
 
 #include "absl/strings/ascii.h"
@@ -13,6 +14,7 @@
 #include "server/core/loopback.h"
 #include "server/core/textproto_checker.h"
 #include "server/mail/mime.h"
+#include "server/mail/webhook.h"
 
 namespace amends {
 namespace {
@@ -174,6 +176,33 @@ absl::StatusOr<v1::NotifyConfig> ParseNotifyConfig(absl::string_view text,
   }
   if (absl::Status s = CheckRange(check, "parallel", config.parallel(), 1, 64); !s.ok()) {
     return s;
+  }
+  std::set<std::string> webhooks;
+  for (int i = 0; i < config.webhook_size(); ++i) {
+    const std::string at = absl::StrCat("webhook[", i, "]");
+    if (absl::Status s = CheckWebhook(config.webhook(i), i); !s.ok()) {
+      absl::string_view message = s.message();
+      return check.Error(message.substr(0, message.find(':')), message);
+    }
+    if (!webhooks.insert(config.webhook(i).name()).second) {
+      return check.Error(at + ".name", absl::StrCat(at, ".name: \"", config.webhook(i).name(),
+                                                    "\" is defined twice"));
+    }
+  }
+  std::set<std::string> teams;
+  for (int i = 0; i < config.team_channel_size(); ++i) {
+    const v1::TeamChannel& channel = config.team_channel(i);
+    const std::string at = absl::StrCat("team_channel[", i, "]");
+    if (channel.team().empty()) return check.Error(at, absl::StrCat(at, ".team: required"));
+    if (!teams.insert(channel.team()).second) {
+      return check.Error(at + ".team", absl::StrCat(at, ".team: ", channel.team(),
+                                                    " already has a channel"));
+    }
+    if (!webhooks.contains(channel.webhook())) {
+      return check.Error(at + ".webhook",
+                         absl::StrCat(at, ".webhook: no webhook named \"", channel.webhook(),
+                                      "\" (define it with webhook { name: ... })"));
+    }
   }
   return config;
 }

@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
@@ -44,6 +45,10 @@ WebhookRequest WebhookRequestFor(const v1::Webhook& hook, const std::string& url
 // URL's scheme (HTTP only to a loopback host), format, secret_file and room_id where the format
 // needs them, timeout. INVALID_ARGUMENT whose message starts with "webhook[INDEX].FIELD: ".
 absl::Status CheckWebhook(const v1::Webhook& hook, int index);
+
+class WebhookSender;
+// The configured webhooks by name, as the dispatcher looks them up.
+using WebhookSenders = absl::flat_hash_map<std::string, std::unique_ptr<WebhookSender>>;
 
 class WebhookSender {
  public:
