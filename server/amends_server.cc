@@ -80,6 +80,8 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
                             .message_id_domain = from.substr(from.rfind('@') + 1),
                             .webhooks = &server->webhooks_});
     server->writer_.EnableNotifications(std::move(team_channels));
+    server->digests_ =
+        std::make_unique<Digests>(store, clock, policy, *server->dispatcher_);
   }
   server->notifications_ =
       std::make_unique<NotificationService>(store, server->dispatcher_.get(), clock);
@@ -109,6 +111,7 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
   if (options.run_background) {
     server->scheduler_.Start();
     if (server->dispatcher_ != nullptr) server->dispatcher_->Start();
+    if (server->digests_ != nullptr) server->digests_->Start();
     server->pruner_ = std::thread([s = server.get()] { s->PruneLoop(); });
   }
   return server;
@@ -145,6 +148,7 @@ void AmendsServer::PruneLoop() {
 
 void AmendsServer::Shutdown(absl::Duration grace) {
   scheduler_.Stop();
+  if (digests_ != nullptr) digests_->Stop();
   {
     absl::MutexLock lock(&prune_mu_);
     stopping_ = true;  // a prune in progress stops after its batch

@@ -31,6 +31,7 @@
 #include "server/change_feed.h"
 #include "server/core/clock.h"
 #include "server/core/policy.h"
+#include "server/digests.h"
 #include "server/dispatcher.h"
 #include "server/incident_service.h"
 #include "server/mail/mailer.h"
@@ -80,6 +81,7 @@ class AmendsServer {
   WatchService& watch() { return *watch_; }
   // Null unless options.notify is set.
   Dispatcher* dispatcher() { return dispatcher_.get(); }
+  Digests* digests() { return digests_.get(); }
 
   // Drops the changes older than the retention period from the stream's replay window, a
   // batch at a time; stops early once Shutdown() has begun.
@@ -109,6 +111,7 @@ class AmendsServer {
   std::unique_ptr<Mailer> mailer_;          // made in Start() when notifying
   WebhookSenders webhooks_;                 // likewise
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<Digests> digests_;        // made in Start() when notifying; uses dispatcher_
   std::unique_ptr<NotificationService> notifications_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -144,6 +144,14 @@ constexpr const char* kMigrations[] = {
     "-- AdoptPlaybooks",
     // 9: a user's personal chat webhook, tried before mail.
     "ALTER TABLE users ADD COLUMN webhook TEXT NOT NULL DEFAULT '';",
+    // 10: the managers' morning digests already written, one per manager and day.
+    R"sql(
+    CREATE TABLE digests (
+      recipient TEXT NOT NULL,
+      day       TEXT NOT NULL,  -- YYYY-MM-DD in the recipient's team calendar
+      PRIMARY KEY (recipient, day)
+    ) WITHOUT ROWID;
+    )sql",
 };
 constexpr int kLatestVersion = std::size(kMigrations);
 // "amnd": the SQLite header's application_id of an amends database (migration 6).
@@ -1387,6 +1395,19 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
 absl::StatusOr<v1::Notification> SqliteStore::AddNotification(v1::Notification n) {
   absl::MutexLock lock(&write_mu_);
   return InWriteTransaction(*writer_, [&] { return InsertNotification(*writer_, std::move(n)); });
+}
+
+absl::StatusOr<bool> SqliteStore::AddDigest(absl::string_view day, v1::Notification n) {
+  absl::MutexLock lock(&write_mu_);
+  return InWriteTransaction(*writer_, [&]() -> absl::StatusOr<bool> {
+    AMENDS_ASSIGN_OR_RETURN(
+        Statement mark,
+        writer_->Prepare("INSERT OR IGNORE INTO digests (recipient, day) VALUES (?, ?)"));
+    AMENDS_RETURN_IF_ERROR(mark.Bind(absl::string_view(n.recipient())).Bind(day).Run());
+    if (writer_->Changes() == 0) return false;
+    AMENDS_ASSIGN_OR_RETURN(v1::Notification added, InsertNotification(*writer_, std::move(n)));
+    return true;
+  });
 }
 
 namespace {

@@ -108,6 +108,7 @@ class SqliteStore final : public Store {
   absl::Status ForEachWakeup(absl::FunctionRef<void(int64_t id, absl::Time at)> fn) override;
 
   absl::StatusOr<v1::Notification> AddNotification(v1::Notification n) override;
+  absl::StatusOr<bool> AddDigest(absl::string_view day, v1::Notification n) override;
   absl::StatusOr<v1::Notification> GetNotification(int64_t id) override;
   absl::StatusOr<std::vector<v1::Notification>> ListNotifications(
       const NotificationQuery& query) override;

@@ -216,6 +216,10 @@ class Store {
   //
   // Adds a notification that no change caused (a test message); returns it with its id.
   virtual absl::StatusOr<v1::Notification> AddNotification(v1::Notification n) = 0;
+  // Adds the digest `n` for n.recipient() and `day` ("2026-11-30" in their team's calendar)
+  // unless one was added for them that day, in one transaction: a digest goes once per
+  // manager and day, across restarts. True if added.
+  virtual absl::StatusOr<bool> AddDigest(absl::string_view day, v1::Notification n) = 0;
   // NOT_FOUND if there is no such notification.
   virtual absl::StatusOr<v1::Notification> GetNotification(int64_t id) = 0;
   virtual absl::StatusOr<std::vector<v1::Notification>> ListNotifications(

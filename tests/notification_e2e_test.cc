@@ -330,6 +330,44 @@ TEST_F(NotificationE2eTest, BulkHandOverTellsTheSuccessorOnceWithTheList) {
   }
 }
 
+// Each manager's morning digest: at the first working hour, not on days off, not when there is
+// nothing to say, and once a day even across a restart.
+TEST_F(NotificationE2eTest, DigestComesAtTheFirstWorkingHourOncePerManagerAndDay) {
+  auto digests_at = [&](int day, int hour, int minute) {
+    clock_.Set(TokyoTime(2026, 11, day, hour, minute));
+    return server_->digests()->RunDue();
+  };
+  EXPECT_EQ(digests_at(20, 9, 0), 0);  // Friday: nothing waits yet
+  At(20, 16, 50);
+  const v1::Incident incident = Report("yamada", LateReport());
+  At(20, 18, 0);  // the first apology and escalation are overdue: amends escalates by itself
+  EXPECT_EQ(digests_at(21, 9, 0), 0);   // Saturday
+  EXPECT_EQ(digests_at(23, 9, 0), 0);   // Monday 23rd: Labour Thanksgiving Day
+  EXPECT_EQ(digests_at(24, 8, 59), 0);  // Tuesday, before the day begins
+  EXPECT_EQ(digests_at(24, 9, 0), 2);   // tanaka and suzuki
+  EXPECT_EQ(digests_at(24, 9, 30), 0);
+  StartNotifying(smtp_->address());     // a restart
+  EXPECT_EQ(digests_at(24, 11, 0), 0);
+  server_->dispatcher()->RunDue();
+  std::vector<ReceivedMail> digests;
+  for (const char* manager : {"tanaka", "suzuki"}) {
+    int theirs = 0;
+    for (ReceivedMail& m : MailsTo(manager)) {
+      if (!absl::StrContains(m.subject, "本日の確認事項")) continue;
+      ++theirs;
+      digests.push_back(std::move(m));
+    }
+    EXPECT_EQ(theirs, 1) << manager;
+  }
+  ASSERT_FALSE(digests.empty());
+  // Friday's first apology, breached: the last working day before this Tuesday.
+  EXPECT_TRUE(absl::StrContains(digests[0].body, "前営業日からの期限超過（1件）"))
+      << digests[0].body;
+  EXPECT_TRUE(absl::StrContains(digests[0].body, absl::StrCat("#", incident.id(), " ミドリ精機")))
+      << digests[0].body;
+  EXPECT_TRUE(absl::StrContains(digests[0].body, "amends inbox")) << digests[0].body;
+}
+
 TEST_F(NotificationE2eTest, MailServerDownForAWhileIsRetriedThenDelivered) {
   smtp_->Stop();
   const v1::Incident incident = Report("sato", LateReport());

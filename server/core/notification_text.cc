@@ -17,6 +17,7 @@
 #include "absl/time/civil_time.h"
 #include "server/core/lifecycle.h"
 #include "server/core/time_proto.h"
+#include "server/core/visibility.h"
 #include "utf8proc.h"
 
 namespace amends {
@@ -345,7 +346,7 @@ struct ReasonText {
   absl::string_view ja;
   absl::string_view en;
 };
-constexpr std::array<ReasonText, 10> kSubjects = {{
+constexpr std::array<ReasonText, 11> kSubjects = {{
     {Notification::REASON_REPORTED, "新規案件のご報告", "New incident reported"},
     {Notification::REASON_APPROVAL_ASKED, "エスカレーション承認のお願い", "Approval needed"},
     {Notification::REASON_APPROVED, "エスカレーションが承認されました", "Escalation approved"},
@@ -357,6 +358,7 @@ constexpr std::array<ReasonText, 10> kSubjects = {{
     {Notification::REASON_BREACH, "期限超過", "Overdue"},
     {Notification::REASON_TEST, "テストメール", "Test message"},
     {Notification::REASON_CLOSED, "案件のクローズ", "Incident closed"},
+    {Notification::REASON_DIGEST, "本日の確認事項", "Your morning digest"},
 }};
 
 absl::string_view SubjectText(Notification::Reason reason, Tr tr) {
@@ -747,12 +749,62 @@ MessageText RenderNotice(const Notice& notice, const v1::Incident& incident, con
       break;
     case Notification::REASON_UNSPECIFIED:
     case Notification::REASON_TEST:
+    case Notification::REASON_DIGEST:
     case v1::Notification_Reason_Notification_Reason_INT_MIN_SENTINEL_DO_NOT_USE_:
     case v1::Notification_Reason_Notification_Reason_INT_MAX_SENTINEL_DO_NOT_USE_:
       Other(c, body);
       break;
   }
   return {Subject(c), body.Finish()};
+}
+
+std::optional<MessageText> RenderDigest(const Actor& manager,
+                                        std::span<const v1::Incident> incidents,
+                                        absl::Time since, absl::Time now,
+                                        absl::string_view language, const absl::TimeZone& zone) {
+  const Tr tr = TrFor(language);
+  std::vector<std::string> approvals, overdue, breaches;
+  for (const v1::Incident& incident : incidents) {
+    if (!CanRead(incident, manager) || incident.state() == v1::STATE_CLOSED) continue;
+    // "#12 ＡＢＣ商事: summary", or only the number when confidential.
+    const std::string which =
+        incident.confidential()
+            ? absl::StrCat("#", incident.id())
+            : absl::StrCat("#", incident.id(), " ", OneLine(incident.client().name()), ": ",
+                           OneLine(incident.summary()));
+    for (const v1::Deadline& d : incident.deadlines()) {
+      const std::string what = DeadlinePhrase(d.key(), d.what(), incident, tr, false);
+      if (d.key() == "approve" && d.managers_of() == manager.team && d.has_due()) {
+        approvals.push_back(absl::StrCat(which, tr("（回答期限 ", " (answer by "),
+                                         When(FromProto(d.due()), zone, tr), tr("）", ")")));
+      } else if (d.has_breached_at() && FromProto(d.breached_at()) >= since) {
+        breaches.push_back(absl::StrCat(which, tr("：", ": "), what));
+      } else if (d.has_due() && FromProto(d.due()) < now && incident.team() == manager.team) {
+        overdue.push_back(absl::StrCat(which, tr("：", ": "), what, tr("（期限 ", " (due "),
+                                       When(FromProto(d.due()), zone, tr), tr("）", ")")));
+      }
+    }
+  }
+  if (approvals.empty() && overdue.empty() && breaches.empty()) return std::nullopt;
+  Body body(tr);
+  body.Line(tr.ja ? absl::StrCat(OneLine(manager.name), " さん") :
+                    absl::StrCat("Hello ", OneLine(manager.name), ","));
+  body.Line();
+  body.Line(tr("本日ご確認いただきたい案件です。", "Here is what waits for you today."));
+  auto section = [&](absl::string_view title, const std::vector<std::string>& lines) {
+    if (lines.empty()) return;
+    body.Line();
+    body.Line(absl::StrCat(title, tr("（", " ("), lines.size(), tr("件）", ")")));
+    for (const std::string& line : lines) body.Line(absl::StrCat("  ", line));
+  };
+  section(tr("承認待ち", "Approvals waiting for you"), approvals);
+  section(tr("前営業日からの期限超過", "Breached since the last working day"), breaches);
+  section(tr("期限を過ぎている対応", "Overdue in your team"), overdue);
+  body.Commands({{std::string(tr("一覧の確認", "See them")), "amends inbox"}});
+  return MessageText{
+      absl::StrCat("[amends] ", tr("本日の確認事項", "Your morning digest"), tr("（", " ("),
+                   approvals.size() + overdue.size() + breaches.size(), tr("件）", ")")),
+      body.Finish()};
 }
 
 MessageText RenderTestMessage(absl::string_view recipient, absl::string_view language,

@@ -21,11 +21,14 @@
 #ifndef AMENDS_SERVER_CORE_NOTIFICATION_TEXT_H_
 #define AMENDS_SERVER_CORE_NOTIFICATION_TEXT_H_
 
+#include <optional>
+#include <span>
 #include <string>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
+#include "server/core/actor.h"
 #include "server/core/notices.h"
 
 namespace amends {
@@ -40,6 +43,14 @@ struct MessageText {
 // recipient's team time zone, in which every time is shown.
 MessageText RenderNotice(const Notice& notice, const v1::Incident& incident, const v1::Event& event,
                          absl::string_view language, const absl::TimeZone& zone);
+
+// A manager's morning digest (REASON_DIGEST), from the open incidents of their team and those
+// asked of it: the approvals waiting for them, the overdue deadlines they may read, and the
+// breaches since `since` (the previous working day's start). nullopt when there is nothing.
+std::optional<MessageText> RenderDigest(const Actor& manager,
+                                        std::span<const v1::Incident> incidents,
+                                        absl::Time since, absl::Time now,
+                                        absl::string_view language, const absl::TimeZone& zone);
 
 // The message `amends notifications test` sends to the user `recipient` at `now`.
 MessageText RenderTestMessage(absl::string_view recipient, absl::string_view language,
