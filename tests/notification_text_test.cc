@@ -456,5 +456,47 @@ TEST(NotificationTextTest, TestMessageSaysWhenItWasSent) {
   EXPECT_THAT(en.body, HasSubstr("Sent: Mon 7 Dec 10:00 JST\n"));
 }
 
+// The morning digest: approvals waiting for the manager, breaches since the last working day,
+// overdue deadlines; a confidential incident by its number only; nothing when nothing waits.
+TEST(DigestTextTest, ListsWhatWaitsForTheManagerAndOnlyTheNumberOfAConfidentialCase) {
+  const Actor tanaka{"tanaka", "営業一課", Role::kManager};
+  auto incident = [](int64_t id, bool confidential) {
+    v1::Incident i;
+    i.set_id(id);
+    i.set_team("営業一課");
+    i.set_owner("sato");
+    i.set_reporter("sato");
+    i.set_state(v1::STATE_ESCALATED);
+    i.set_confidential(confidential);
+    i.mutable_client()->set_name("ＡＢＣ商事");
+    i.set_summary("15時の打ち合わせを失念");
+    return i;
+  };
+  v1::Incident waiting = incident(12, false);
+  v1::Deadline* approve = waiting.add_deadlines();
+  approve->set_key("approve");
+  approve->set_managers_of("営業一課");
+  *approve->mutable_due() = ToProto(kMonday10 + absl::Hours(2));
+  v1::Incident secret = incident(13, true);
+  v1::Deadline* overdue = secret.add_deadlines();
+  overdue->set_key("plan");
+  overdue->set_user("sato");
+  *overdue->mutable_due() = ToProto(kMonday10 - absl::Hours(1));
+  const std::vector<v1::Incident> incidents = {waiting, secret};
+
+  std::optional<MessageText> digest = RenderDigest(
+      tanaka, incidents, kMonday10 - absl::Hours(72), kMonday10, "en", Tokyo());
+  ASSERT_TRUE(digest.has_value());
+  EXPECT_EQ(digest->subject, "[amends] Your morning digest (2)");
+  EXPECT_TRUE(absl::StrContains(digest->body, "Approvals waiting for you (1)\n"
+                                              "  #12 ＡＢＣ商事: 15時の打ち合わせを失念 (answer by "))
+      << digest->body;
+  EXPECT_TRUE(absl::StrContains(digest->body, "Overdue in your team (1)\n  #13: ")) << digest->body;
+  EXPECT_FALSE(absl::StrContains(digest->body, "#13 ")) << "the confidential case's client";
+  // Nothing waits: no digest at all.
+  EXPECT_FALSE(RenderDigest(tanaka, {}, kMonday10 - absl::Hours(72), kMonday10, "en", Tokyo())
+                   .has_value());
+}
+
 }  // namespace
 }  // namespace amends
