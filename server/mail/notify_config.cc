@@ -137,13 +137,17 @@ absl::Status CheckSmtp(const v1::Smtp& smtp) {
   return absl::OkStatus();
 }
 
-absl::Duration SmtpTimeoutOf(const v1::Smtp& smtp) {
-  absl::Duration timeout;
-  if (smtp.timeout().empty() || !absl::ParseDuration(smtp.timeout(), &timeout) ||
-      timeout <= absl::ZeroDuration() || timeout == absl::InfiniteDuration()) {
-    return kDefaultTimeout;
+absl::Duration DurationOr(absl::string_view text, absl::Duration fallback) {
+  absl::Duration d;
+  if (text.empty() || !absl::ParseDuration(text, &d) || d <= absl::ZeroDuration() ||
+      d == absl::InfiniteDuration()) {
+    return fallback;
   }
-  return timeout;
+  return d;
+}
+
+absl::Duration SmtpTimeoutOf(const v1::Smtp& smtp) {
+  return DurationOr(smtp.timeout(), kDefaultTimeout);
 }
 
 absl::StatusOr<v1::NotifyConfig> ParseNotifyConfig(absl::string_view text,

@@ -56,6 +56,9 @@ absl::StatusOr<SmtpEndpoint> ParseSmtpServer(absl::string_view server);
 // whose message starts with the field's path ("smtp.from: ..."), for the first problem.
 absl::Status CheckSmtp(const v1::Smtp& smtp);
 
+// `text` as a duration ("10s"), or `fallback` when empty or not a positive finite duration.
+absl::Duration DurationOr(absl::string_view text, absl::Duration fallback);
+
 // smtp.timeout, or 30s when unset. REQUIRES: CheckSmtp(smtp) is OK.
 absl::Duration SmtpTimeoutOf(const v1::Smtp& smtp);
 

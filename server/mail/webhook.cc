@@ -16,6 +16,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "server/core/loopback.h"
+#include "server/mail/notify_config.h"
 #include "server/mail/secret_file.h"
 
 namespace amends {
@@ -84,15 +85,6 @@ size_t KeepAnswer(char* data, size_t size, size_t count, void* user) {
   std::string& answer = *static_cast<std::string*>(user);
   if (answer.size() < kMaxAnswer) answer.append(data, std::min(size * count, kMaxAnswer));
   return size * count;
-}
-
-absl::Duration TimeoutOf(const v1::Webhook& hook) {
-  absl::Duration timeout;
-  if (hook.timeout().empty() || !absl::ParseDuration(hook.timeout(), &timeout) ||
-      timeout <= absl::ZeroDuration() || timeout == absl::InfiniteDuration()) {
-    return kDefaultTimeout;
-  }
-  return timeout;
 }
 
 // "https://host:port/path" -> whether it may be used: HTTPS, or HTTP to a loopback host.
@@ -214,13 +206,10 @@ absl::Status CheckWebhook(const v1::Webhook& hook, int index) {
                      "required: WEBHOOK_FORMAT_SLACK, WEBHOOK_FORMAT_TEAMS, "
                      "WEBHOOK_FORMAT_CHATWORK or WEBHOOK_FORMAT_GENERIC");
   }
-  if (!hook.timeout().empty()) {
-    absl::Duration d;
-    if (!absl::ParseDuration(hook.timeout(), &d) || d <= absl::ZeroDuration() ||
-        d == absl::InfiniteDuration()) {
-      return Invalid(index, "timeout",
-                     absl::StrCat("\"", hook.timeout(), "\" is not a positive duration like 10s"));
-    }
+  if (!hook.timeout().empty() &&
+      DurationOr(hook.timeout(), absl::ZeroDuration()) == absl::ZeroDuration()) {
+    return Invalid(index, "timeout",
+                   absl::StrCat("\"", hook.timeout(), "\" is not a positive duration like 10s"));
   }
   return absl::OkStatus();
 }
@@ -251,7 +240,8 @@ absl::StatusOr<std::unique_ptr<WebhookSender>> WebhookSender::Make(const v1::Web
   }
   InitCurlOnce();
   return std::unique_ptr<WebhookSender>(
-      new WebhookSender(hook, std::move(url), std::move(secret), TimeoutOf(hook)));
+      new WebhookSender(hook, std::move(url), std::move(secret),
+                        DurationOr(hook.timeout(), kDefaultTimeout)));
 }
 
 MailOutcome WebhookSender::Send(const v1::Notification& n) const {
