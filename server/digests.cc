@@ -34,12 +34,12 @@ absl::StatusOr<std::vector<v1::Incident>> OpenIncidentsOf(Store& store, const st
     for (;;) {
       absl::StatusOr<std::vector<v1::Incident>> page = store.ListIncidents(q);
       if (!page.ok()) return page.status();
+      if (static_cast<int>(page->size()) == q.limit) q.before_id = page->back().id();
       for (v1::Incident& i : *page) {
         if (q.team.empty() && i.team() == team) continue;  // already in the first
         all.push_back(std::move(i));
       }
       if (static_cast<int>(page->size()) < q.limit) break;
-      q.before_id = all.back().id();
     }
   }
   return all;

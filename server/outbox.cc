@@ -97,7 +97,8 @@ absl::StatusOr<std::vector<v1::Notification>> OutboxRows(const OutboxContext& co
     n.set_subject(std::move(text.subject));
     n.set_body(std::move(text.body));
     *n.mutable_not_before() = ToProto(DeliverNotBefore(notice, **calendar, context.now));
-    *n.mutable_event() = change.event;
+    // A message leaves amends: a confidential case's change stays behind, as in mail.
+    if (!change.incident.confidential()) *n.mutable_event() = change.event;
     return absl::OkStatus();
   };
   auto tell = [&](const Notice& notice, const User& user) -> absl::Status {

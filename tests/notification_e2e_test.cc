@@ -272,6 +272,10 @@ TEST_F(NotificationE2eTest, HarassmentReachesManagersAndChainTopAtOnceWithoutCli
   for (const char* told : {"tanaka", "suzuki", "watanabe"}) {
     EXPECT_EQ(MailsTo(told).size(), 1u) << told;
   }
+  // Nor do the rows carry the change's text for a webhook to take out.
+  for (const v1::Notification& n : *store_->ListNotifications({.incident_id = 1})) {
+    EXPECT_FALSE(n.has_event()) << n.recipient();
+  }
   for (const ReceivedMail& m : smtp_->Received()) {
     EXPECT_TRUE(absl::StrContains(m.subject, "#1")) << m.subject;
     for (const std::string& secret :
