@@ -273,9 +273,11 @@ TEST_F(NotificationE2eTest, HarassmentReachesManagersAndChainTopAtOnceWithoutCli
     EXPECT_EQ(MailsTo(told).size(), 1u) << told;
   }
   // Nor do the rows carry the change's text for a webhook to take out.
-  for (const v1::Notification& n : *store_->ListNotifications({.incident_id = 1})) {
-    EXPECT_FALSE(n.has_event()) << n.recipient();
-  }
+  absl::StatusOr<std::vector<v1::Notification>> rows =
+      store_->ListNotifications({.incident_id = 1});
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->size(), 3u);
+  for (const v1::Notification& n : *rows) EXPECT_FALSE(n.has_event()) << n.recipient();
   for (const ReceivedMail& m : smtp_->Received()) {
     EXPECT_TRUE(absl::StrContains(m.subject, "#1")) << m.subject;
     for (const std::string& secret :
