@@ -25,12 +25,6 @@ constexpr long kMaxIdle = 60;
 // At most this many idle handles (and their connections) are kept.
 constexpr size_t kMaxIdleHandles = 16;
 
-// Once per process, before the first handle; thread-safe by the static's initialisation.
-void InitCurlOnce() {
-  static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
-  (void)init;
-}
-
 // One line of at most kMaxAnswer bytes, no control characters.
 std::string OneLine(absl::string_view text) {
   std::string line = HeaderSafe(absl::StripAsciiWhitespace(text));
@@ -83,10 +77,6 @@ bool PermanentCurlError(CURLcode code) {
   }
 }
 
-struct SlistCleanup {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SmtpMailer>> SmtpMailer::Make(const v1::Smtp& config) {
@@ -135,19 +125,19 @@ absl::StatusOr<std::unique_ptr<SmtpMailer>> SmtpMailer::Make(const v1::Smtp& con
 
 SmtpMailer::~SmtpMailer() = default;  // each idle handle says QUIT as it is cleaned up
 
-std::unique_ptr<CURL, SmtpMailer::CurlCleanup> SmtpMailer::TakeHandle() {
+CurlHandle SmtpMailer::TakeHandle() {
   {
     absl::MutexLock lock(&mu_);
     if (!idle_.empty()) {
-      std::unique_ptr<CURL, CurlCleanup> handle = std::move(idle_.back());
+      CurlHandle handle = std::move(idle_.back());
       idle_.pop_back();
       return handle;
     }
   }
-  return std::unique_ptr<CURL, CurlCleanup>(curl_easy_init());
+  return CurlHandle(curl_easy_init());
 }
 
-void SmtpMailer::GiveBack(std::unique_ptr<CURL, CurlCleanup> handle) {
+void SmtpMailer::GiveBack(CurlHandle handle) {
   absl::MutexLock lock(&mu_);
   if (idle_.size() < kMaxIdleHandles) idle_.push_back(std::move(handle));
 }
@@ -160,7 +150,7 @@ MailOutcome SmtpMailer::Send(const MailMessage& message) {
     outcome.answer = OneLine(absl::StrCat("not a mail address: \"", message.to, "\""));
     return outcome;
   }
-  std::unique_ptr<CURL, CurlCleanup> curl = TakeHandle();
+  CurlHandle curl = TakeHandle();
   if (curl == nullptr) {
     outcome.answer = "libcurl: cannot make a handle";
     return outcome;
@@ -168,7 +158,7 @@ MailOutcome SmtpMailer::Send(const MailMessage& message) {
   const std::string bytes = BuildMessage(message, from_header_);
   Transfer transfer{.upload = bytes};
   const std::string mail_from = absl::StrCat("<", envelope_from_, ">");
-  std::unique_ptr<curl_slist, SlistCleanup> rcpt(
+  CurlList rcpt(
       curl_slist_append(nullptr, absl::StrCat("<", to, ">").c_str()));
   char error[CURL_ERROR_SIZE] = {0};
   const long timeout_ms = static_cast<long>(absl::ToInt64Milliseconds(timeout_));

@@ -46,6 +46,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "amends/v1/notify.pb.h"
+#include "server/mail/curl_handle.h"
 #include "server/mail/mailer.h"
 
 namespace amends {
@@ -59,17 +60,13 @@ class SmtpMailer final : public Mailer {
   MailOutcome Send(const MailMessage& message) override;
 
  private:
-  struct CurlCleanup {
-    void operator()(CURL* curl) const { curl_easy_cleanup(curl); }
-  };
-
   SmtpMailer() = default;
   // An idle handle from the pool, or a new one (null if libcurl cannot make one).
-  std::unique_ptr<CURL, CurlCleanup> TakeHandle();
-  void GiveBack(std::unique_ptr<CURL, CurlCleanup> handle);
+  CurlHandle TakeHandle();
+  void GiveBack(CurlHandle handle);
 
   absl::Mutex mu_;
-  std::vector<std::unique_ptr<CURL, CurlCleanup>> idle_ ABSL_GUARDED_BY(mu_);
+  std::vector<CurlHandle> idle_ ABSL_GUARDED_BY(mu_);
 
   std::string url_;            // "smtp://127.0.0.1:2525" or "smtps://mail.example.com:465"
   long use_ssl_ = 0;           // CURLOPT_USE_SSL

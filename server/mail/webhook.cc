@@ -16,6 +16,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "server/core/loopback.h"
+#include "server/mail/curl_handle.h"
 #include "server/mail/notify_config.h"
 #include "server/mail/secret_file.h"
 
@@ -68,18 +69,6 @@ std::string UrlEncode(CURL* curl, const std::string& text) {
   curl_free(escaped);
   return out;
 }
-
-void InitCurlOnce() {
-  static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
-  (void)init;
-}
-
-struct CurlCleanup {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistCleanup {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
 
 size_t KeepAnswer(char* data, size_t size, size_t count, void* user) {
   std::string& answer = *static_cast<std::string*>(user);
@@ -142,7 +131,7 @@ WebhookRequest WebhookRequestFor(const v1::Webhook& hook, const std::string& url
     }
     case v1::WEBHOOK_FORMAT_CHATWORK: {
       InitCurlOnce();
-      std::unique_ptr<CURL, CurlCleanup> curl(curl_easy_init());
+      CurlHandle curl(curl_easy_init());
       const std::string text = absl::StrCat("[info][title]", ChatworkText(n.subject()),
                                             "[/title]", ChatworkText(n.body()), "[/info]");
       request.url = absl::StrCat(absl::StripSuffix(url, "/"), "/rooms/",
@@ -247,7 +236,7 @@ absl::StatusOr<std::unique_ptr<WebhookSender>> WebhookSender::Make(const v1::Web
 MailOutcome WebhookSender::Send(const v1::Notification& n) const {
   const WebhookRequest request = WebhookRequestFor(hook_, url_, secret_, n);
   MailOutcome outcome;
-  std::unique_ptr<CURL, CurlCleanup> curl(curl_easy_init());
+  CurlHandle curl(curl_easy_init());
   if (curl == nullptr) {
     outcome.answer = "libcurl: cannot make a handle";
     return outcome;
@@ -257,7 +246,7 @@ MailOutcome WebhookSender::Send(const v1::Notification& n) const {
   for (const auto& [name, value] : request.headers) {
     list = curl_slist_append(list, absl::StrCat(name, ": ", value).c_str());
   }
-  std::unique_ptr<curl_slist, SlistCleanup> headers(list);
+  CurlList headers(list);
   std::string answer;
   char error[CURL_ERROR_SIZE] = {0};
   const long timeout_ms = static_cast<long>(absl::ToInt64Milliseconds(timeout_));
