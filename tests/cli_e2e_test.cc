@@ -347,6 +347,27 @@ TEST_F(CliTest, RepsDepartureIsHandedOverInOneCommandAllOrNothing) {
   EXPECT_EQ(owned_by("yamada"), 3);
 }
 
+// docs/DESIGN.md: the first apology stays owed across stages until recorded. A rep who
+// escalated first (the client was too angry to take the call) still records it afterwards,
+// and its deadline goes away rather than breaching until the close.
+TEST_F(CliTest, FirstApologyRecordedAfterEscalationClearsItsDeadline) {
+  Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
+                  "missed-appointment", "--severity", "high", "--summary",
+                  "15時の打ち合わせを失念"});
+  Amends("sato", {"escalate", "1", "--reason", "先方部長がお怒りで電話に出てもらえない"});
+  Amends("tanaka", {"approve", "1"});
+  RunResult r = Amends("sato", {"show", "1", "--output", "json"});
+  ASSERT_TRUE(absl::StrContains(r.out, "\"key\":\"first-apology\"")) << r.out;
+
+  r = Amends("sato", {"apologize", "1", "--channel", "visit", "--note", "部長に直接お詫び"});
+  EXPECT_EQ(r.out, "#1 first apology recorded → state apology-visit (version 4)\n");
+  r = Amends("sato", {"show", "1", "--output", "json"});
+  EXPECT_FALSE(absl::StrContains(r.out, "\"key\":\"first-apology\"")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "部長に直接お詫び")) << r.out;
+  r = Amends("sato", {"apologize", "1", "--channel", "call", "--note", "再度"}, 5);
+  EXPECT_EQ(r.err, "amends: the first apology for incident 1 is already recorded\n");
+}
+
 TEST_F(CliTest, MissedAppointmentFromReportToCloseInJapanese) {
   RunResult r = Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事",
                                 "--contact", "総務部 山田様", "--kind", "missed-appointment",

@@ -180,7 +180,9 @@ Spec SpecFor(v1::Kind kind) {
                             {A::kReopen, v1::STATE_APOLOGY_VISIT}});
       break;
     default:  // client-facing: apology, escalation, apology visit, plan, follow-ups
-      in[v1::STATE_REPORTED].insert({A::kRecordFirstApology, A::kEscalate});
+      // The first apology is owed across stages until recorded.
+      for (State s : kOpenStates) in[s].insert(A::kRecordFirstApology);
+      in[v1::STATE_REPORTED].insert(A::kEscalate);
       in[v1::STATE_ESCALATED].insert({A::kApproveEscalation, A::kDeclineEscalation});
       in[v1::STATE_APOLOGY_VISIT].insert({A::kScheduleVisit, A::kRecordVisit});
       in[v1::STATE_PREVENTION_PLAN].insert(

@@ -74,7 +74,8 @@ constexpr Rule kRules[] = {
      kStays,                    kTeamMember,     v1::EVENT_TYPE_NOTE_ADDED},
     {kAssign,               kAll,            "assign",         kOpen,
      kStays,                    kOwnerOrManager, v1::EVENT_TYPE_ASSIGNED},
-    {kRecordFirstApology,   kCF,             "apologize",      kReported,
+    // Owed across stages until recorded (Check refuses a second one).
+    {kRecordFirstApology,   kCF,             "apologize",      kOpen,
      kStays,                    kTeamMember,     v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED},
     // Only when a manager decides that the client was affected.
     {kRecordFirstApology,   kCO,             "apologize",      kOpen,
