@@ -1,5 +1,5 @@
-// Notifications by mail: how fast amendsd delivers them, how late they arrive, and what they
-// cost the write path, measured in the same run:
+// Notifications by mail and to chat webhooks: how fast amendsd delivers them, how late they
+// arrive, and what they cost the write path, measured in the same run:
 //
 //   notify_benchmark [--size tiny|quick|full] [--results FILE]
 //
@@ -19,12 +19,17 @@
 //   realistic mix, as write_benchmark drives it, five times: without --notify; with --notify
 //   to the sink; to the sink at nice 19 (standing in for a mail server on a machine of its
 //   own); to a port where nobody listens (the mail server down: the rows are written and each
-//   attempted once, then wait for their retry); and without --notify again. The loss is the
+//   attempted once, then wait for their retry); to the sink with each team's channel a generic
+//   signed webhook to tests/http_receiver.py --sink (a process of its own); and without
+//   --notify again. The loss is the
 //   rate with notifications against the mean of the two without; the target is judged with
 //   the sink at the same priority (the issue's setup), the other two are for comparison. With
 //   the sink, the measured load starts once the warm-up's mails are all sent. Beside them, the
 //   same mix straight through an IncidentWriter in this process (no gRPC, no dispatcher),
 //   without and with the outbox rows: what writing the rows alone costs.
+// - Webhooks: in the run with them, posts received while the load ran and the drain, beside
+//   the webhook sink's ceiling (WebhookSender straight to a new one from 4 threads), and the
+//   lateness of the posts as of the mails below.
 // - Delivery: in the run with the sink, mails received while the load ran, then, once it
 //   stopped, how fast the dispatcher drained the backlog (up to 10 s tiny, 30 s quick, 60 s
 //   full): mails per second while draining, beside the sink ceiling with as many senders.
@@ -51,6 +56,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -90,6 +96,7 @@
 #include "server/core/policy.h"
 #include "server/default_policy.h"
 #include "server/mail/smtp_mailer.h"
+#include "server/mail/webhook.h"
 #include "server/writer.h"
 #include "storage/sqlite_store.h"
 
@@ -110,7 +117,8 @@ std::string Percent(double ratio) { return absl::StrFormat("%.1f%%", ratio * 100
 
 // --- The mail sink ---------------------------------------------------------------------------
 
-// One message as the sink took it.
+// One message as a sink took it: a mail (message_id, subject) or a webhook post (id: the
+// notification's X-Amends-Delivery; subject: the request's path).
 struct Receipt {
   absl::Time at;
   int64_t bytes = 0;
@@ -118,26 +126,35 @@ struct Receipt {
   std::string subject;
 };
 
-// tests/smtp_server.py --sink FILE as a child process; `yielding`: at the lowest CPU priority
-// (nice 19), so that it takes only the CPU time amendsd and the load leave idle.
+// A sink as a child process, each appending "<arrival>\t<bytes>\t<id>\t<subject>" per
+// message: tests/smtp_server.py --sink FILE, or tests/http_receiver.py --sink FILE for
+// webhooks. `yielding`: at the lowest CPU priority (nice 19), so that it takes only the CPU
+// time amendsd and the load leave idle.
 class Sink {
  public:
-  Sink(const std::string& dir, absl::string_view name, bool yielding = false)
-      : log_(absl::StrCat(dir, "/", name, ".sink")) {
-    std::vector<std::string> argv = {"/usr/bin/python3", AMENDS_SOURCE_DIR "/tests/smtp_server.py",
-                                     "--port", "0", "--sink", log_};
+  enum Kind { kMail, kWebhook };
+  Sink(const std::string& dir, absl::string_view name, Kind kind = kMail, bool yielding = false)
+      : log_(absl::StrCat(dir, "/", name, kind == kMail ? ".sink" : ".hooks")) {
+    std::vector<std::string> argv = {
+        "/usr/bin/python3",
+        kind == kMail ? AMENDS_SOURCE_DIR "/tests/smtp_server.py"
+                      : AMENDS_SOURCE_DIR "/tests/http_receiver.py",
+        "--port", "0", "--sink", log_};
     if (yielding) argv.insert(argv.begin(), {"/usr/bin/nice", "-n", "19"});
     server_ = Check(ServerProcess::Spawn(argv, "READY "),
-                    "start the mail sink (tests/smtp_server.py, needs python3-aiosmtpd)");
+                    kind == kMail
+                        ? "start the mail sink (tests/smtp_server.py, needs python3-aiosmtpd)"
+                        : "start the webhook sink (tests/http_receiver.py)");
   }
 
   std::string address() const { return absl::StrCat("127.0.0.1:", server_->address()); }
+  std::string port() const { return server_->address(); }
   pid_t pid() const { return server_->pid(); }
 
   // Stops the sink and returns what it received, in order of arrival.
   std::vector<Receipt> Stop() {
     if (int code = server_->Terminate(); code != 0) {
-      Die(absl::StrCat("the mail sink exited with ", code));
+      Die(absl::StrCat("the sink ", log_, " exited with ", code));
     }
     std::vector<Receipt> out;
     std::ifstream in(log_);
@@ -147,7 +164,7 @@ class Sink {
       Receipt r;
       if (f.size() != 4 || !absl::SimpleAtod(f[0], &seconds) ||
           !absl::SimpleAtoi(f[1], &r.bytes)) {
-        Die(absl::StrCat("the mail sink wrote a line it should not have: ", line));
+        Die(absl::StrCat("the sink wrote a line it should not have: ", line));
       }
       r.at = absl::FromUnixMicros(std::llround(seconds * 1e6));
       r.message_id = std::move(f[2]);
@@ -174,8 +191,14 @@ double MeanBytes(const std::vector<Receipt>& receipts) {
 
 // --- The sink's ceiling ----------------------------------------------------------------------
 
-// A mail amendsd would send: the urgent report notice to a manager about a mix's incident.
-MailMessage TypicalMail(const MixTeam& team) {
+// What amendsd would send about a mix's incident: the urgent report notice as a mail to a
+// manager, and as a post to the team's channel (the generic format, signed).
+struct Typical {
+  MailMessage mail;
+  v1::Notification post;
+};
+
+Typical TypicalMessages(const MixTeam& team) {
   const v1::ReportIncidentRequest report = MixSlot(team, 0).ReportRequest();
   const absl::Time now = absl::Now();
   v1::Incident incident;
@@ -205,10 +228,25 @@ MailMessage TypicalMail(const MixTeam& team) {
   absl::TimeZone zone;
   absl::LoadTimeZone("Asia/Tokyo", &zone);
   const MessageText text = RenderNotice(notice, incident, event, "en", zone);
-  return {.to = absl::StrCat(team.manager, "@", kDomain),
-          .subject = text.subject,
-          .body = text.body,
-          .date = now};
+  Typical out{.mail = {.to = absl::StrCat(team.manager, "@", kDomain),
+                       .subject = text.subject,
+                       .body = text.body,
+                       .date = now}};
+  v1::Notification& post = out.post;
+  post.set_id(5678);
+  post.set_incident_id(incident.id());
+  post.set_team(team.team);
+  post.set_recipient(absl::StrCat("#", team.team));
+  post.set_channel("webhook:ceiling");
+  post.set_reason(notice.reason);
+  post.set_urgent(true);
+  post.set_language("en");
+  post.set_subject(text.subject);
+  post.set_body(text.body);
+  *post.mutable_created_at() = ToProto(now);
+  post.set_state(v1::Notification::STATE_PENDING);
+  *post.mutable_event() = event;
+  return out;
 }
 
 struct CeilingRun {
@@ -219,19 +257,52 @@ struct CeilingRun {
   double mean_bytes = kNaN;
 };
 
-// `senders` threads each sending one mail after another through SmtpMailer, as the dispatcher's
-// workers do, to a new sink.
-CeilingRun SinkCeiling(const std::string& dir, int senders, absl::Duration duration,
-                       const MailMessage& mail) {
-  Sink sink(dir, absl::StrCat("ceiling-", senders));
-  v1::Smtp smtp;
-  smtp.set_server(sink.address());
-  smtp.set_from(std::string(kFrom));
-  std::unique_ptr<SmtpMailer> mailer = Check(SmtpMailer::Make(smtp), "SmtpMailer");
+// A generic webhook to a webhook sink at `port`, signed with the key in `secret_file`.
+v1::Webhook SinkWebhook(absl::string_view name, const std::string& port, absl::string_view path,
+                        const std::string& secret_file) {
+  v1::Webhook hook;
+  hook.set_name(std::string(name));
+  hook.set_url(absl::StrCat("http://127.0.0.1:", port, path));
+  hook.set_format(v1::WEBHOOK_FORMAT_GENERIC);
+  hook.set_secret_file(secret_file);
+  return hook;
+}
+
+// The webhooks' signing key, written once into `dir`; returns its path.
+std::string SecretFile(const std::string& dir) {
+  const std::string path = absl::StrCat(dir, "/webhook.secret");
+  if (!std::filesystem::exists(path)) std::ofstream(path) << "bench-signing-key\n";
+  return path;
+}
+
+// `senders` threads each sending one message after another to a new sink of `kind`, as the
+// dispatcher's workers do: mail through SmtpMailer (its connections reused), posts through
+// WebhookSender.
+CeilingRun SinkCeiling(const std::string& dir, Sink::Kind kind, int senders,
+                       absl::Duration duration, const Typical& typical,
+                       const std::string& secret_file) {
+  Sink sink(dir, absl::StrCat(kind == Sink::kMail ? "mail" : "hooks", "-ceiling-", senders),
+            kind);
+  std::unique_ptr<SmtpMailer> mailer;
+  std::unique_ptr<WebhookSender> hook;
+  if (kind == Sink::kMail) {
+    v1::Smtp smtp;
+    smtp.set_server(sink.address());
+    smtp.set_from(std::string(kFrom));
+    mailer = Check(SmtpMailer::Make(smtp), "SmtpMailer");
+  } else {
+    hook = Check(WebhookSender::Make(SinkWebhook("ceiling", sink.port(), "/hook", secret_file)),
+                 "WebhookSender");
+  }
   std::atomic<int64_t> serial{0};
   auto drive = [&](absl::Duration d) {
     return RunOnThreads(senders, d, [&](int) {
-      MailMessage m = mail;
+      if (hook) {
+        v1::Notification n = typical.post;
+        n.set_id(serial++);
+        return hook->Send(n).delivered;
+      }
+      MailMessage m = typical.mail;
       m.message_id = absl::StrCat("<amends.", serial++, ".0@", kDomain, ">");
       m.date = absl::Now();
       return mailer->Send(m).delivered;
@@ -273,6 +344,26 @@ class Database {
     sqlite3_stmt* stmt = Prepare("SELECT state, COUNT(*) FROM notifications GROUP BY state");
     while (sqlite3_step(stmt) == SQLITE_ROW) {
       out[sqlite3_column_int(stmt, 0)] = sqlite3_column_int64(stmt, 1);
+    }
+    sqlite3_finalize(stmt);
+    return out;
+  }
+  // The notifications to webhooks, by id (their X-Amends-Delivery).
+  struct Post {
+    int64_t incident_id = 0;
+    int reason = 0;  // v1::Notification::Reason
+  };
+  absl::flat_hash_map<int64_t, Post> Posts() {
+    absl::flat_hash_map<int64_t, Post> out;
+    sqlite3_stmt* stmt = Prepare("SELECT id, data FROM notifications");
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      v1::Notification n;
+      if (!n.ParseFromArray(sqlite3_column_blob(stmt, 1), sqlite3_column_bytes(stmt, 1))) {
+        Die("a notification row does not parse");
+      }
+      if (absl::StartsWith(n.channel(), "webhook:")) {
+        out[sqlite3_column_int64(stmt, 0)] = {n.incident_id(), n.reason()};
+      }
     }
     sqlite3_finalize(stmt);
     return out;
@@ -323,14 +414,16 @@ enum class MailKind { kReported, kApprovalAsked, kApproved };
 constexpr MailKind kMailKinds[] = {MailKind::kReported, MailKind::kApprovalAsked,
                                    MailKind::kApproved};
 
-absl::string_view KindName(MailKind kind) {
+// `post`: to the team's channel rather than by mail.
+absl::string_view KindName(MailKind kind, bool post) {
   switch (kind) {
     case MailKind::kReported:
-      return "urgent: new HIGH incident, to managers";
+      return post ? "new HIGH incident, to the team channel"
+                  : "urgent: new HIGH incident, to managers";
     case MailKind::kApprovalAsked:
-      return "approval needed, to managers";
+      return post ? "approval needed, to the team channel" : "approval needed, to managers";
     case MailKind::kApproved:
-      return "escalation approved, to owner";
+      return post ? "escalation approved, to the team channel" : "escalation approved, to owner";
   }
   return "";
 }
@@ -385,8 +478,25 @@ class Commits {
   absl::flat_hash_map<std::pair<int64_t, int>, absl::Time> at_ ABSL_GUARDED_BY(mu_);
 };
 
+// Which change a message is about: the incident and the kind.
+using About = std::pair<int64_t, MailKind>;
+
+// The kind of the messages a notification reason makes; nullopt for another reason.
+std::optional<MailKind> KindOf(int reason) {
+  switch (reason) {
+    case v1::Notification::REASON_REPORTED:
+      return MailKind::kReported;
+    case v1::Notification::REASON_APPROVAL_ASKED:
+      return MailKind::kApprovalAsked;
+    case v1::Notification::REASON_APPROVED:
+      return MailKind::kApproved;
+    default:
+      return std::nullopt;
+  }
+}
+
 // "[amends #12] URGENT: New incident reported - ..." -> 12 and the kind; nullopt for another.
-std::optional<std::pair<int64_t, MailKind>> ParseSubject(absl::string_view subject) {
+std::optional<About> ParseSubject(absl::string_view subject) {
   if (!absl::ConsumePrefix(&subject, "[amends #")) return std::nullopt;
   const size_t end = subject.find(']');
   int64_t id = 0;
@@ -411,13 +521,15 @@ struct Lateness {
   Latencies latency;     // of those whose mail arrived
 };
 
-// Lateness of the mails caused by changes answered in [from, to].
-std::map<MailKind, Lateness> LatenessOf(const std::vector<Receipt>& receipts,
-                                        const Commits& commits, absl::Time from, absl::Time to) {
+// Lateness of the messages caused by changes answered in [from, to]; `about` says which
+// change a message is about, if any.
+std::map<MailKind, Lateness> LatenessOf(
+    const std::vector<Receipt>& receipts, const Commits& commits, absl::Time from,
+    absl::Time to, const std::function<std::optional<About>(const Receipt&)>& about_of) {
   std::map<MailKind, Lateness> out;
   for (MailKind kind : kMailKinds) out[kind].expected = commits.CountBetween(kind, from, to);
   for (const Receipt& r : receipts) {
-    std::optional<std::pair<int64_t, MailKind>> about = ParseSubject(r.subject);
+    std::optional<About> about = about_of(r);
     if (!about) continue;
     std::optional<absl::Time> committed = commits.Find(about->first, about->second);
     if (!committed || *committed < from || *committed > to) continue;
@@ -429,7 +541,8 @@ std::map<MailKind, Lateness> LatenessOf(const std::vector<Receipt>& receipts,
 // --- amendsd runs ----------------------------------------------------------------------------
 
 // kSinkYielding: the sink at nice 19, standing in for a mail server on a machine of its own.
-enum class MailServer { kNone, kSink, kSinkYielding, kDown };
+// kSinkAndWebhooks: the mail sink, and each team's channel a generic webhook to a webhook sink.
+enum class MailServer { kNone, kSink, kSinkYielding, kDown, kSinkAndWebhooks };
 
 absl::string_view RunName(MailServer mail) {
   switch (mail) {
@@ -441,6 +554,8 @@ absl::string_view RunName(MailServer mail) {
       return "on, mail server at nice 19";
     case MailServer::kDown:
       return "on, mail server down";
+    case MailServer::kSinkAndWebhooks:
+      return "on, mail and team webhooks";
   }
   return "";
 }
@@ -448,7 +563,7 @@ absl::string_view RunName(MailServer mail) {
 struct AmendsdRun {
   LoadResult load;
   double cpu_seconds = 0;   // amendsd's, during the load
-  double sink_cpu = 0;      // the sink's, during the load
+  double sink_cpu = 0;      // the sinks', during the load
   double client_cpu = 0;    // this process's (the load's), during the load
   double machine_busy = 0;  // every process's, during the load
   double mean_group = 0;    // changes per commit over amendsd's life
@@ -467,14 +582,22 @@ struct AmendsdRun {
   double drain_sink_cpu = 0;
   std::vector<Receipt> receipts;
   std::map<MailKind, Lateness> lateness;
+  // With team webhooks (posts are rows too):
+  int64_t posts = 0;  // webhook rows over amendsd's life
+  std::vector<Receipt> posts_received;
+  std::map<MailKind, Lateness> post_lateness;
 
-  int64_t ReceivedBetween(absl::Time from, absl::Time to) const {
+  static int64_t Between(const std::vector<Receipt>& receipts, absl::Time from, absl::Time to) {
     return std::count_if(receipts.begin(), receipts.end(),
                          [&](const Receipt& r) { return r.at >= from && r.at <= to; });
   }
+  int64_t ReceivedBetween(absl::Time from, absl::Time to) const {
+    return Between(receipts, from, to);
+  }
   double MailsPerChange() const {
-    return writes > 0 && rows > 0 ? static_cast<double>(rows) / static_cast<double>(writes)
-                                  : kNaN;
+    return writes > 0 && rows > posts
+               ? static_cast<double>(rows - posts) / static_cast<double>(writes)
+               : kNaN;
   }
 };
 
@@ -489,18 +612,30 @@ AmendsdRun WithAmendsd(const std::string& dir, absl::string_view name, MailServe
       CreateMixTeams(path, kTeams,
                      {.email_domain = std::string(kDomain), .always_open = true}),
       "create teams");
-  std::unique_ptr<Sink> sink;
+  std::unique_ptr<Sink> sink, hooks;
   std::vector<std::string> flags;
   if (mail != MailServer::kNone) {
     std::string server;
-    if (mail == MailServer::kSink || mail == MailServer::kSinkYielding) {
-      sink = std::make_unique<Sink>(dir, name, mail == MailServer::kSinkYielding);
-      server = sink->address();
-    } else {
+    if (mail == MailServer::kDown) {
       server = absl::StrCat("127.0.0.1:", UnusedPort());
+    } else {
+      sink = std::make_unique<Sink>(dir, name, Sink::kMail, mail == MailServer::kSinkYielding);
+      server = sink->address();
     }
     const std::string config = absl::StrCat(dir, "/", name, ".notify");
-    std::ofstream(config) << "smtp { server: \"" << server << "\" from: \"" << kFrom << "\" }\n";
+    std::ofstream out(config);
+    out << "smtp { server: \"" << server << "\" from: \"" << kFrom << "\" }\n";
+    if (mail == MailServer::kSinkAndWebhooks) {
+      hooks = std::make_unique<Sink>(dir, name, Sink::kWebhook);
+      for (size_t t = 0; t < teams.size(); ++t) {
+        const std::string hook = absl::StrCat("team-", t);
+        out << "webhook { "
+            << SinkWebhook(hook, hooks->port(), absl::StrCat("/hook/", t), SecretFile(dir))
+                   .ShortDebugString()
+            << " }\nteam_channel { team: \"" << teams[t].team << "\" webhook: \"" << hook
+            << "\" }\n";
+      }
+    }
     flags = {"--notify", config};
   }
   std::unique_ptr<ServerProcess> server =
@@ -523,7 +658,10 @@ AmendsdRun WithAmendsd(const std::string& dir, absl::string_view name, MailServe
 
   AmendsdRun out;
   const pid_t sink_pid = sink ? sink->pid() : -1;
-  auto sink_cpu = [&] { return sink ? CpuSeconds(sink_pid) : 0.0; };
+  const pid_t hooks_pid = hooks ? hooks->pid() : -1;
+  auto sink_cpu = [&] {
+    return (sink ? CpuSeconds(sink_pid) : 0.0) + (hooks ? CpuSeconds(hooks_pid) : 0.0);
+  };
   const double cpu = CpuSeconds(server->pid());
   const double scpu = sink_cpu();
   const double ccpu = CpuSeconds(getpid());
@@ -564,13 +702,30 @@ AmendsdRun WithAmendsd(const std::string& dir, absl::string_view name, MailServe
     out.by_state = db.ByState();
     for (const auto& [state, n] : out.by_state) out.rows += n;
     out.waiting_for_later = db.WaitingForLater();
+    if (hooks) {
+      const absl::flat_hash_map<int64_t, Database::Post> posts = db.Posts();
+      out.posts = static_cast<int64_t>(posts.size());
+      out.posts_received = hooks->Stop();
+      out.post_lateness = LatenessOf(
+          out.posts_received, commits, out.load_begin, out.load_end,
+          [&](const Receipt& r) -> std::optional<About> {
+            int64_t id = 0;
+            if (!absl::SimpleAtoi(r.message_id, &id)) return std::nullopt;
+            auto it = posts.find(id);
+            if (it == posts.end()) return std::nullopt;
+            std::optional<MailKind> kind = KindOf(it->second.reason);
+            if (!kind) return std::nullopt;
+            return About{it->second.incident_id, *kind};
+          });
+    }
   }
   if (sink) {
     out.receipts = sink->Stop();
     if (!out.receipts.empty() && out.receipts.back().at > out.load_end) {
       out.drain = out.receipts.back().at - out.load_end;
     }
-    out.lateness = LatenessOf(out.receipts, commits, out.load_begin, out.load_end);
+    out.lateness = LatenessOf(out.receipts, commits, out.load_begin, out.load_end,
+                              [](const Receipt& r) { return ParseSubject(r.subject); });
   }
   return out;
 }
@@ -636,8 +791,8 @@ int Main(const Options& options) {
       "Write path with notifications: amendsd's changes/s with --notify against the same mix "
       "without it (closed loop, realistic mix, a new database each run)",
       {"in flight", "off changes/s", "on changes/s", "loss", "on, mail server niced changes/s",
-       "loss (niced)", "on, mail down changes/s", "loss (down)", "off p99 ms", "on p99 ms",
-       "mails per change",
+       "loss (niced)", "on, mail down changes/s", "loss (down)", "on, mail + webhooks changes/s",
+       "loss (mail + webhooks)", "off p99 ms", "on p99 ms", "mails per change",
        "writer alone changes/s", "writer + rows changes/s", "loss (rows)"});
   Table& delivery = report.AddTable(
       absl::StrCat("Mail delivery: amendsd's dispatcher (", kParallel,
@@ -645,13 +800,22 @@ int Main(const Options& options) {
       {"in flight", "mails made", "received during load", "mails/s during load",
        "backlog at load end", "mails/s draining", "drain s", "amendsd CPU ms per mail",
        "sink CPU ms per mail", "sink ceiling mails/s", "ratio to ceiling"});
+  Table& posts_table = report.AddTable(
+      absl::StrCat("Webhook delivery: amendsd's dispatcher (", kParallel, " senders, mail and "
+                   "posts together) to each team's channel, a generic signed webhook to the "
+                   "local webhook sink, beside the sink's ceiling with as many senders"),
+      {"in flight", "posts made", "received during load", "posts/s during load",
+       "mails received during load", "posts/s draining", "drain s",
+       "webhook ceiling posts/s", "ratio to ceiling"});
   Table& ceiling_table = report.AddTable(
-      "Sink ceiling: SmtpMailer straight to tests/smtp_server.py --sink, no amendsd, measured "
-      "right after the run with notifications at each level",
-      {"beside", "senders", "mails/s", "failed", "p50 ms", "p99 ms", "sink CPU s",
+      "Sink ceilings, no amendsd: SmtpMailer straight to tests/smtp_server.py --sink (mail), "
+      "WebhookSender straight to tests/http_receiver.py --sink (webhook), measured right after "
+      "the runs with notifications at each level",
+      {"beside", "sink", "senders", "messages/s", "failed", "p50 ms", "p99 ms", "sink CPU s",
        "machine busy s"});
   Table& lateness = report.AddTable(
-      "Commit to receipt: from the answer to the change to the sink's receipt of its mail",
+      "Commit to receipt: from the answer to the change to the sink's receipt of its mail or "
+      "post",
       {"run", "mail", "received", "of", "p50 ms", "p99 ms", "max ms", "p99 < 1 s"});
   Table& runs = report.AddTable(
       "Every run: calls, latency, CPU seconds during the load (amendsd's; the sink's; the "
@@ -682,25 +846,27 @@ int Main(const Options& options) {
                                "policy's calendar?): not sent during the run"));
     }
   };
-  auto add_lateness = [&](const std::string& run_name, AmendsdRun& run) {
+  auto add_lateness = [&](const std::string& run_name, std::map<MailKind, Lateness>& of,
+                          bool posts) {
     for (MailKind kind : kMailKinds) {
-      Lateness& l = run.lateness[kind];
-      const bool urgent = kind == MailKind::kReported;
+      Lateness& l = of[kind];
+      const bool urgent = !posts && kind == MailKind::kReported;
       const double p99 = l.latency.Millis(0.99);
-      lateness.Row({run_name, std::string(KindName(kind)), l.latency.count(), l.expected,
+      lateness.Row({run_name, std::string(KindName(kind, posts)), l.latency.count(), l.expected,
                     l.latency.Millis(0.5), p99, l.latency.Millis(1.0),
                     std::string(!urgent ? "-" : p99 < 1000 ? "yes" : "NO")});
     }
   };
 
-  // The sink's ceiling with `senders`, beside the run named `beside`.
-  const MailMessage mail = TypicalMail(
+  // A sink's ceiling with `senders`, beside the run named `beside`.
+  const Typical typical = TypicalMessages(
       Check(CreateMixTeams(absl::StrCat(dir, "/mail.db"), 1), "create a team").front());
   double ceiling_bytes = kNaN;
-  auto ceiling = [&](const std::string& beside, int senders) {
-    CeilingRun c = SinkCeiling(dir, senders, point, mail);
-    ceiling_bytes = c.mean_bytes;
-    ceiling_table.Row({beside, int64_t{senders}, c.load.PerSecond(), c.load.failed,
+  auto ceiling = [&](const std::string& beside, Sink::Kind kind, int senders) {
+    CeilingRun c = SinkCeiling(dir, kind, senders, point, typical, SecretFile(dir));
+    if (kind == Sink::kMail) ceiling_bytes = c.mean_bytes;
+    ceiling_table.Row({beside, std::string(kind == Sink::kMail ? "mail" : "webhook"),
+                       int64_t{senders}, c.load.PerSecond(), c.load.failed,
                        c.load.latency.Millis(0.5), c.load.latency.Millis(0.99), c.sink_cpu,
                        c.machine_busy});
     return c.load.PerSecond();
@@ -731,13 +897,15 @@ int Main(const Options& options) {
     AmendsdRun on = run(MailServer::kSink, "on");
     AmendsdRun niced = run(MailServer::kSinkYielding, "niced");
     AmendsdRun down = run(MailServer::kDown, "down");
+    AmendsdRun hooks = run(MailServer::kSinkAndWebhooks, "hooks");
     AmendsdRun off_after = run(MailServer::kNone, "off-again");
     const double off_rate = (off_before.load.PerSecond() + off_after.load.PerSecond()) / 2;
     StorageRun alone = Storage(dir, in_flight, point, policy, false);
     StorageRun with_rows = Storage(dir, in_flight, point, policy, true);
     for (StorageRun* r : {&alone, &with_rows}) {
       const bool rows = r == &with_rows;
-      runs.Row({label, std::string(rows ? "writer + rows (in-process)" : "writer alone (in-process)"),
+      runs.Row({label,
+                std::string(rows ? "writer + rows (in-process)" : "writer alone (in-process)"),
                 r->load.ok, r->load.failed, r->load.PerSecond(), r->load.latency.Millis(0.5),
                 r->load.latency.Millis(0.99), r->load.latency.Millis(0.999), kNaN, kNaN,
                 r->cpu_seconds, r->machine_busy - r->cpu_seconds, r->machine_busy,
@@ -747,10 +915,12 @@ int Main(const Options& options) {
     const double loss = 1 - on.load.PerSecond() / off_rate;
     const double loss_niced = 1 - niced.load.PerSecond() / off_rate;
     const double loss_down = 1 - down.load.PerSecond() / off_rate;
+    const double loss_hooks = 1 - hooks.load.PerSecond() / off_rate;
     losses.push_back({in_flight, loss, loss_niced});
     summary.Row({int64_t{in_flight}, off_rate, on.load.PerSecond(), Percent(loss),
                  niced.load.PerSecond(), Percent(loss_niced), down.load.PerSecond(),
-                 Percent(loss_down), off_before.load.latency.Millis(0.99),
+                 Percent(loss_down), hooks.load.PerSecond(), Percent(loss_hooks),
+                 off_before.load.latency.Millis(0.99),
                  on.load.latency.Millis(0.99), on.MailsPerChange(), alone.load.PerSecond(),
                  with_rows.load.PerSecond(),
                  Percent(1 - with_rows.load.PerSecond() / alone.load.PerSecond())});
@@ -772,9 +942,11 @@ int Main(const Options& options) {
       if (!(delivery_pace <= pace)) delivery_pace = pace;
     }
     const std::string beside = absl::StrCat(in_flight, " in flight");
-    const double ceiling_rate = ceiling(beside, kParallel);
+    const double ceiling_rate = ceiling(beside, Sink::kMail, kParallel);
     // More senders than amendsd's: whether the sink or the senders set the pace.
-    if (options.size != Size::kTiny && in_flight == levels.back()) ceiling(beside, 16);
+    if (options.size != Size::kTiny && in_flight == levels.back()) {
+      ceiling(beside, Sink::kMail, 16);
+    }
     delivery.Row({int64_t{in_flight}, on.rows, during, during / absl::ToDoubleSeconds(load),
                   on.backlog_at_end, draining,
                   backlog ? Cell(absl::ToDoubleSeconds(on.drain)) : Cell(kNaN),
@@ -788,7 +960,34 @@ int Main(const Options& options) {
                                absl::FormatDuration(drain_limit), "; the drain rate is over the ",
                                "mails received by then"));
     }
-    add_lateness(absl::StrCat("closed loop, ", in_flight, " in flight"), on);
+    add_lateness(absl::StrCat("closed loop, ", in_flight, " in flight"), on.lateness, false);
+
+    // The same with every team's channel a webhook: posts beside the mail.
+    const absl::Duration hooks_load = hooks.load_end - hooks.load_begin;
+    const int64_t posts_during =
+        AmendsdRun::Between(hooks.posts_received, hooks.load_begin, hooks.load_end);
+    const int64_t posts_after = AmendsdRun::Between(
+        hooks.posts_received, hooks.load_end + absl::Nanoseconds(1), absl::InfiniteFuture());
+    absl::Duration posts_drain;
+    if (!hooks.posts_received.empty() && hooks.posts_received.back().at > hooks.load_end) {
+      posts_drain = hooks.posts_received.back().at - hooks.load_end;
+    }
+    const bool posts_backlog = posts_after >= 100 && posts_drain > absl::Milliseconds(100);
+    const double hooks_ceiling = ceiling(beside, Sink::kWebhook, kParallel);
+    const double posts_draining =
+        posts_backlog ? posts_after / absl::ToDoubleSeconds(posts_drain) : kNaN;
+    posts_table.Row(
+        {int64_t{in_flight}, hooks.posts, posts_during,
+         posts_during / absl::ToDoubleSeconds(hooks_load),
+         hooks.ReceivedBetween(hooks.load_begin, hooks.load_end), posts_draining,
+         posts_backlog ? Cell(absl::ToDoubleSeconds(posts_drain)) : Cell(kNaN), hooks_ceiling,
+         posts_backlog ? Cell(Percent(posts_draining / hooks_ceiling)) : Cell(std::string("-"))});
+    if (!hooks.drained) {
+      report.Note(absl::StrCat(in_flight, " in flight, with webhooks: the backlog was not "
+                               "drained within ", absl::FormatDuration(drain_limit)));
+    }
+    add_lateness(absl::StrCat("closed loop, ", in_flight, " in flight, with webhooks"),
+                 hooks.post_lateness, true);
   }
 
   // A moderate rate: half of what the dispatcher delivers beside the write load, as changes,
@@ -804,7 +1003,7 @@ int Main(const Options& options) {
       });
   const std::string open_label = absl::StrFormat("open loop, %.0f changes/s", open_rate);
   add_run("open", open_label, open);
-  add_lateness(open_label, open);
+  add_lateness(open_label, open.lateness, false);
   const double urgent_p99 = open.lateness[MailKind::kReported].latency.Millis(0.99);
   const int64_t urgent_count = open.lateness[MailKind::kReported].latency.count();
   const int64_t urgent_expected = open.lateness[MailKind::kReported].expected;
@@ -856,6 +1055,15 @@ int Main(const Options& options) {
       "rows written in each change's transaction, nothing sent. Its CPU seconds are in the "
       "client column.");
   report.Note(
+      "Mail and team webhooks: each of the 16 teams' channel is a generic webhook, signed with "
+      "HMAC-SHA256, to one tests/http_receiver.py --sink (Python, a thread per connection; "
+      "amendsd opens a connection per post). The channel is told of every report (not only "
+      "HIGH ones), every approval asked and every approval: 3 posts per 7 changes of the mix. "
+      "Posts' commit to receipt is timed for the HIGH reports, approvals asked and approvals. "
+      "Team channel notices are not urgent: they go at once here only because every hour is "
+      "working time. Webhook ceiling: WebhookSender straight to a new webhook sink from this "
+      "process.");
+  report.Note(
       "Mail server down: --notify to a loopback port nobody listens on; each notification is "
       "written, attempted once (refused at once) and left to retry in about 10 minutes.");
   report.Note(
@@ -886,9 +1094,9 @@ int Main(const Options& options) {
 int main(int argc, char** argv) {
   const amends::bench::Options options = amends::bench::ParseOptions(
       argc, argv, "notify_benchmark",
-      "Notifications by mail: amendsd's write path with and without --notify at 16 and 64 "
-      "calls in flight, mails delivered per second to a local SMTP sink beside the sink's "
-      "ceiling, and lateness from commit to receipt (p50/p99), urgent mail included, in an "
-      "open loop at a moderate rate.");
+      "Notifications by mail and webhooks: amendsd's write path with and without --notify at "
+      "16 and 64 calls in flight, mails and webhook posts delivered per second to local sinks "
+      "beside the sinks' ceilings, and lateness from commit to receipt (p50/p99), urgent mail "
+      "included, in an open loop at a moderate rate.");
   return amends::bench::Main(options);
 }

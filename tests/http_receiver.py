@@ -14,6 +14,10 @@ Prints "READY <port>" once listening; exits 0 on SIGTERM or SIGINT.
                        one repeats (default 200)
   --hold SECONDS       answer only after this long (a receiver that hangs); the request is
                        written when it arrives
+  --sink FILE          for benchmarks: instead of OUT, append one line per request to FILE,
+                       "<arrival, Unix seconds>\t<body bytes>\t<X-Amends-Delivery>\t<path>",
+                       written at once, and keep connections open (HTTP/1.1); --out is then
+                       not needed
 """
 import argparse
 import http.server
@@ -29,21 +33,38 @@ import time
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out")
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--status", default="200")
     parser.add_argument("--hold", type=float, default=0)
+    parser.add_argument("--sink")
     args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
+    if bool(args.out) == bool(args.sink):
+        parser.error("give exactly one of --out and --sink")
+    sink = open(args.sink, "a", encoding="utf-8") if args.sink else None
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
     codes = [int(c) for c in args.status.split(",")]
     lock = threading.Lock()
-    count = [len([f for f in os.listdir(args.out) if f.endswith(".json")])]
+    count = [len([f for f in os.listdir(args.out) if f.endswith(".json")]) if args.out else 0]
 
     class Handler(http.server.BaseHTTPRequestHandler):
+        if sink:
+            protocol_version = "HTTP/1.1"
+
         def do_POST(self):
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
+            if sink:
+                line = "%.6f\t%d\t%s\t%s\n" % (
+                    time.time(), len(body), self.headers.get("X-Amends-Delivery", ""),
+                    self.path.replace("\t", " "))
+                with lock:
+                    sink.write(line)
+                    sink.flush()
+                self.answer(200)
+                return
             with lock:
                 count[0] += 1
                 n = count[0]
@@ -59,7 +80,9 @@ def main():
             os.rename(tmp, os.path.join(args.out, "%d.json" % n))
             if args.hold:
                 time.sleep(args.hold)
-            code = codes[min(n - 1, len(codes) - 1)]
+            self.answer(codes[min(n - 1, len(codes) - 1)])
+
+        def answer(self, code):
             answer = b"ok" if code < 300 else b"no"
             self.send_response(code)
             self.send_header("Content-Length", str(len(answer)))
