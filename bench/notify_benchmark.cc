@@ -1004,6 +1004,16 @@ int Main(const Options& options) {
   const std::string open_label = absl::StrFormat("open loop, %.0f changes/s", open_rate);
   add_run("open", open_label, open);
   add_lateness(open_label, open.lateness, false);
+  // The same rate with every team's channel a webhook too: posts at a sustainable rate.
+  AmendsdRun open_hooks = WithAmendsd(
+      dir, "hooks-open", MailServer::kSinkAndWebhooks, kOpenLoopMaxInFlight, WarmUp(point),
+      drain_limit, [&](const StartCall& start) {
+        return RunAtRate(open_rate, open_duration, kOpenLoopMaxInFlight, start);
+      });
+  const std::string open_hooks_label = absl::StrCat(open_label, ", with webhooks");
+  add_run("open", open_hooks_label, open_hooks);
+  add_lateness(open_hooks_label, open_hooks.lateness, false);
+  add_lateness(open_hooks_label, open_hooks.post_lateness, true);
   const double urgent_p99 = open.lateness[MailKind::kReported].latency.Millis(0.99);
   const int64_t urgent_count = open.lateness[MailKind::kReported].latency.count();
   const int64_t urgent_expected = open.lateness[MailKind::kReported].expected;
