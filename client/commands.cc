@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <iostream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -119,12 +121,28 @@ absl::StatusOr<google::protobuf::Timestamp> TeamTime(Session& s, int64_t id,
   return ToProto(*t);
 }
 
-// Up to `limit` incidents matching `request`, following next_page_token.
-absl::StatusOr<Incidents> FetchIncidents(Session& s, amends::v1::ListIncidentsRequest request,
-                                         int limit) {
+// The first `limit` incidents `request` lists, following pages, and how many more match.
+struct Listed {
   Incidents incidents;
+  int more = 0;  // not fetched, as the server counted them
+  bool more_at_least = false;
+};
+
+constexpr amends::v1::State kOpenStates[] = {
+    amends::v1::STATE_REPORTED, amends::v1::STATE_ESCALATED, amends::v1::STATE_APOLOGY_VISIT,
+    amends::v1::STATE_PREVENTION_PLAN, amends::v1::STATE_FOLLOW_UP};
+static_assert(std::size(kOpenStates) == amends::v1::State_ARRAYSIZE - 2,
+              "every state but UNSPECIFIED and CLOSED");
+
+absl::StatusOr<Listed> FetchIncidents(Session& s, amends::v1::ListIncidentsRequest request,
+                                      int limit) {
+  constexpr int kMaxPage = 500;  // the server's
+  Listed listed;
+  Incidents& incidents = listed.incidents;
   do {
-    request.set_page_size(std::clamp(limit - incidents.size(), 1, 500));
+    const int wanted = limit - incidents.size();
+    request.set_page_size(std::clamp(wanted, 1, kMaxPage));
+    request.set_count_more(wanted <= kMaxPage);  // only the last page's count matters
     amends::v1::ListIncidentsResponse page;
     if (absl::Status status = Call(s, &Stub::ListIncidents, request, &page); !status.ok()) {
       return status;
@@ -133,12 +151,16 @@ absl::StatusOr<Incidents> FetchIncidents(Session& s, amends::v1::ListIncidentsRe
       if (incidents.size() < limit) *incidents.Add() = std::move(incident);
     }
     request.set_page_token(page.next_page_token());
+    listed.more = page.more();
+    listed.more_at_least = page.more_at_least();
   } while (!request.page_token().empty() && incidents.size() < limit);
-  return incidents;
+  if (request.page_token().empty()) listed.more = 0;
+  return listed;
 }
 
-absl::Status PrintIncidents(Session& s, const Incidents& incidents, absl::string_view none,
+absl::Status PrintIncidents(Session& s, const Listed& listed, int limit, absl::string_view none,
                             std::string (*render)(const Incidents&, absl::Time)) {
+  const Incidents& incidents = listed.incidents;
   if (s.json) {
     for (const Incident& incident : incidents) {
       if (absl::Status status = PrintJson(s, incident); !status.ok()) return status;
@@ -147,6 +169,15 @@ absl::Status PrintIncidents(Session& s, const Incidents& incidents, absl::string
     Print(s, absl::StrCat(none, "\n"));
   } else {
     Print(s, render(incidents, s.now()));
+  }
+  if (listed.more > 0) {
+    // In JSON the objects alone go to stdout.
+    std::ostream& out = s.json ? std::cerr : *s.out;
+    out << (listed.more_at_least
+                ? absl::StrCat("... and at least ", listed.more, " more: narrow the list (--state, "
+                               "--owner, --client) or raise --limit\n")
+                : absl::StrCat("... and ", listed.more, " more: --limit ",
+                               limit + listed.more, " shows them all\n"));
   }
   return absl::OkStatus();
 }
@@ -192,7 +223,12 @@ absl::Status Report(Session& s, const ReportArgs& args) {
     for (const auto& earlier : incident.earlier_incidents()) {
       absl::StrAppend(&line, " #", earlier.id());
     }
-    Print(s, absl::StrCat(line, " — the last prevention plan did not hold\n"));
+    absl::StrAppend(&line, " — the last prevention plan did not hold");
+    if (incident.severity() != args.severity) {
+      absl::StrAppend(&line, "; severity raised from ", CliName(args.severity), " to ",
+                      CliName(incident.severity()));
+    }
+    Print(s, absl::StrCat(line, "\n"));
   }
   if (incident.related_open_size() > 0) {
     std::string line = absl::StrCat("related, open: ", incident.client().name(), " also has");
@@ -205,7 +241,11 @@ absl::Status Report(Session& s, const ReportArgs& args) {
 absl::Status List(Session& s, const ListArgs& args) {
   amends::v1::ListIncidentsRequest request;
   request.set_team(args.team);
-  request.set_state(args.state);
+  if (!args.states.empty()) {
+    for (amends::v1::State state : args.states) request.add_states(state);
+  } else if (!args.all) {
+    for (amends::v1::State state : kOpenStates) request.add_states(state);
+  }
   request.set_owner(args.owner);
   request.set_client(args.client);
   request.set_severity(args.severity);
@@ -214,17 +254,21 @@ absl::Status List(Session& s, const ListArgs& args) {
   if (args.due_within > absl::ZeroDuration()) {
     *request.mutable_due_within() = ToProto(args.due_within);
   }
-  absl::StatusOr<Incidents> incidents = FetchIncidents(s, request, args.limit);
-  if (!incidents.ok()) return incidents.status();
-  return PrintIncidents(s, *incidents, "no incidents", &RenderIncidentList);
+  absl::StatusOr<Listed> listed = FetchIncidents(s, request, args.limit);
+  if (!listed.ok()) return listed.status();
+  return PrintIncidents(s, *listed, args.limit,
+                        args.states.empty() && !args.all
+                            ? "no open incidents (--all lists closed ones too)"
+                            : "no incidents",
+                        &RenderIncidentList);
 }
 
 absl::Status ListClient(Session& s, const std::string& client, int limit) {
   amends::v1::ListIncidentsRequest request;
   request.set_client(client);
-  absl::StatusOr<Incidents> incidents = FetchIncidents(s, request, limit);
-  if (!incidents.ok()) return incidents.status();
-  return PrintIncidents(s, *incidents, absl::StrCat("no incidents for ", client),
+  absl::StatusOr<Listed> listed = FetchIncidents(s, request, limit);
+  if (!listed.ok()) return listed.status();
+  return PrintIncidents(s, *listed, limit, absl::StrCat("no incidents for ", client),
                         &RenderClientIncidents);
 }
 
@@ -509,8 +553,16 @@ absl::Status Resume(Session& s, Target t) {
 }
 
 absl::Status AcknowledgeReminders(Session& s, Target t) {
-  return Mutate(s, &Stub::AcknowledgeReminders, t, amends::v1::AcknowledgeRemindersRequest(),
-                "reminders acknowledged");
+  absl::Status status = Mutate(s, &Stub::AcknowledgeReminders, t,
+                               amends::v1::AcknowledgeRemindersRequest(), "reminders acknowledged");
+  // Acknowledging is idempotent: with nothing (left) to acknowledge, the goal is met.
+  if (status.code() != absl::StatusCode::kFailedPrecondition) return status;
+  if (!s.json) {
+    Print(s, absl::StrCat("#", t.id, " nothing to acknowledge: ", status.message(), "\n"));
+    return absl::OkStatus();
+  }
+  absl::StatusOr<Incident> incident = GetIncident(s, t.id);
+  return incident.ok() ? PrintJson(s, *incident) : incident.status();
 }
 
 namespace {

@@ -74,7 +74,8 @@ struct ReportArgs {
 // Filters as in ListIncidentsRequest; empty / UNSPECIFIED means "any".
 struct ListArgs {
   std::string team;
-  amends::v1::State state = amends::v1::STATE_UNSPECIFIED;
+  std::vector<amends::v1::State> states;  // none: the open ones, unless `all`
+  bool all = false;                       // closed incidents too
   std::string owner;
   std::string client;
   amends::v1::Severity severity = amends::v1::SEVERITY_UNSPECIFIED;

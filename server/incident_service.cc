@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "server/core/client_name.h"
@@ -18,6 +19,8 @@ namespace {
 
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
+// ListIncidentsResponse.more counts up to this many.
+constexpr int kMaxCountedMore = 1000;
 // The page size an inbox reads open incidents in.
 constexpr int kInboxPage = 1000;
 
@@ -35,6 +38,21 @@ absl::StatusOr<std::optional<absl::Time>> ParseTime(absl::string_view field, boo
 absl::Status CheckId(int64_t id) {
   if (id <= 0) return absl::InvalidArgumentError("id: required (a positive incident number)");
   return absl::OkStatus();
+}
+
+// How many incidents matching `q` `actor` may read, counted up to `cap`.
+absl::StatusOr<int> CountReadable(Store& store, IncidentQuery q, const Actor& actor, int cap) {
+  q.limit = kMaxPageSize;
+  int n = 0;
+  for (;;) {
+    absl::StatusOr<std::vector<v1::Incident>> found = store.ListIncidents(q);
+    if (!found.ok()) return found.status();
+    for (const v1::Incident& i : *found) {
+      if (n < cap && CanRead(i, actor)) ++n;
+    }
+    if (n >= cap || static_cast<int>(found->size()) < q.limit) return n;
+    q.before_id = found->back().id();
+  }
 }
 
 }  // namespace
@@ -128,6 +146,15 @@ grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsReq
   if (!v1::State_IsValid(req->state())) {
     return ToGrpc(absl::InvalidArgumentError(absl::StrCat("state: unknown value ", req->state())));
   }
+  if (req->state() != v1::STATE_UNSPECIFIED) q.states.push_back(req->state());
+  for (int state : req->states()) {
+    if (!v1::State_IsValid(state) || state == v1::STATE_UNSPECIFIED) {
+      return ToGrpc(absl::InvalidArgumentError(absl::StrCat("states: unknown value ", state)));
+    }
+    if (absl::c_find(q.states, state) == q.states.end()) {
+      q.states.push_back(static_cast<v1::State>(state));
+    }
+  }
   if (!v1::Severity_IsValid(req->severity())) {
     return ToGrpc(
         absl::InvalidArgumentError(absl::StrCat("severity: unknown value ", req->severity())));
@@ -140,7 +167,6 @@ grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsReq
       (!absl::SimpleAtoi(req->page_token(), &q.before_id) || q.before_id <= 0)) {
     return ToGrpc(absl::InvalidArgumentError("page_token: not a token this server issued"));
   }
-  q.state = req->state();
   q.severity = req->severity();
   q.owner = req->mine() ? actor->name : req->owner();
   q.client_key = ClientKey(req->client());
@@ -176,10 +202,18 @@ grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsReq
   if (page.size() > page_size) {
     page.resize(page_size);
     out->set_next_page_token(absl::StrCat(page.back().id()));
+    if (req->count_more()) {
+      q.before_id = page.back().id();
+      absl::StatusOr<int> more = CountReadable(store_, q, *actor, kMaxCountedMore);
+      if (!more.ok()) return ToGrpc(more.status());
+      out->set_more(*more);
+      out->set_more_at_least(*more >= kMaxCountedMore);
+    }
   }
   for (v1::Incident& i : page) *out->add_incidents() = std::move(i);
   return grpc::Status::OK;
 }
+
 
 grpc::Status IncidentService::GetTimeline(Ctx* ctx, const v1::GetTimelineRequest* req,
                                           v1::GetTimelineResponse* out) {

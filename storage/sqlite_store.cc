@@ -1050,7 +1050,18 @@ absl::StatusOr<std::vector<v1::Incident>> ListIncidentsOn(Connection& conn,
     (params.emplace_back(values), ...);
   };
   if (!query.team.empty()) add("team = ?", absl::string_view(query.team));
-  if (query.state != v1::STATE_UNSPECIFIED) add("state = ?", int64_t{query.state});
+  if (!query.states.empty()) {
+    // One fixed fragment per count, so that the index on (team, state, id) serves each state.
+    static constexpr const char* kStateIn[] = {
+        "state IN (?)", "state IN (?, ?)", "state IN (?, ?, ?)", "state IN (?, ?, ?, ?)",
+        "state IN (?, ?, ?, ?, ?)", "state IN (?, ?, ?, ?, ?, ?)"};
+    static_assert(std::size(kStateIn) == v1::State_ARRAYSIZE - 1, "one per state but UNSPECIFIED");
+    if (query.states.size() > std::size(kStateIn)) {
+      return absl::InvalidArgumentError("states: each state at most once");
+    }
+    where.push_back(kStateIn[query.states.size() - 1]);
+    for (v1::State state : query.states) params.emplace_back(int64_t{state});
+  }
   if (!query.owner.empty()) add("owner = ?", absl::string_view(query.owner));
   if (!query.client_key.empty()) add("client_key = ?", absl::string_view(query.client_key));
   if (query.severity != v1::SEVERITY_UNSPECIFIED) add("severity = ?", int64_t{query.severity});

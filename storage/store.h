@@ -69,7 +69,7 @@ struct NotificationQuery {
 // Confidential ones included: who may read what is core/visibility's to say.
 struct IncidentQuery {
   std::string team;
-  v1::State state = v1::STATE_UNSPECIFIED;
+  std::vector<v1::State> states;  // any of these; none: any state
   std::string owner;
   std::string client_key;  // normalised client name (see core/client_name.h)
   v1::Severity severity = v1::SEVERITY_UNSPECIFIED;

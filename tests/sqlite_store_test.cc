@@ -307,7 +307,7 @@ TEST_F(SqliteStoreTest, CommitNextVersionUpdatesIncidentAndAppendsEvent) {
 
   absl::StatusOr<std::vector<v1::Incident>> escalated =
       store->ListIncidents(Query([](IncidentQuery& q) {
-        q.state = v1::STATE_ESCALATED;
+        q.states = {v1::STATE_ESCALATED};
           }));
   ASSERT_TRUE(escalated.ok());
   EXPECT_EQ(Ids(*escalated), (IdList{first->incident.id()}));
@@ -484,10 +484,15 @@ TEST_F(SqliteStoreTest, ListIncidentsAppliesEveryFilter) {
   EXPECT_EQ(list([](IncidentQuery& q) { q.team = "営業一課"; }), (IdList{abc2, xyz, abc}));
   EXPECT_EQ(list([](IncidentQuery& q) {
               q.team = "営業一課";
-              q.state = v1::STATE_REPORTED;
+              q.states = {v1::STATE_REPORTED};
             }),
             (IdList{abc2, abc}));
-  EXPECT_EQ(list([](IncidentQuery& q) { q.state = v1::STATE_ESCALATED; }), (IdList{xyz}));
+  EXPECT_EQ(list([](IncidentQuery& q) { q.states = {v1::STATE_ESCALATED}; }), (IdList{xyz}));
+  EXPECT_EQ(list([](IncidentQuery& q) {
+              q.team = "営業一課";
+              q.states = {v1::STATE_ESCALATED, v1::STATE_REPORTED};
+            }),
+            (IdList{abc2, xyz, abc}));
   EXPECT_EQ(list([](IncidentQuery& q) { q.owner = "suzuki"; }), (IdList{abc2, xyz}));
   EXPECT_EQ(list([](IncidentQuery& q) { q.client_key = "ＡＢＣ商事"; }), (IdList{abc2, abc}));
   EXPECT_EQ(list([](IncidentQuery& q) { q.severity = v1::SEVERITY_CRITICAL; }), (IdList{xyz}));
@@ -674,7 +679,7 @@ TEST_F(SqliteStoreTest, UpgradeMovesOldCasesToTheStageTheirKindsPlaybookHas) {
     ASSERT_TRUE(i.ok()) << i.status();
     EXPECT_EQ(i->state(), state) << id;
     absl::StatusOr<std::vector<v1::Incident>> listed =
-        store->ListIncidents({.team = "営業一課", .state = state});
+        store->ListIncidents({.team = "営業一課", .states = {state}});
     ASSERT_TRUE(listed.ok());
     EXPECT_TRUE(std::any_of(listed->begin(), listed->end(),
                             [&](const v1::Incident& l) { return l.id() == id; }))
