@@ -25,8 +25,10 @@
 #include "amends/v1/amends.grpc.pb.h"
 #include "client/channel_credentials.h"
 #include "client/commands.h"
+#include "client/completion.h"
 #include "client/enum_names.h"
 #include "client/exit_code.h"
+#include "client/flag_names.h"
 #include "client/notification_view.h"
 #include "client/user_config.h"
 #include "client/time_input.h"
@@ -141,6 +143,7 @@ class CommandLine {
     });
     app_.fallthrough();  // global options may follow the command
     app_.require_subcommand(1);
+    app_.set_version_flag("--version", "amends " AMENDS_VERSION);
     app_.add_option("--server", server_, "the amends server, HOST:PORT")
         ->envname("AMENDS_SERVER")
         ->check(CLI::Validator(CheckServer, ""))
@@ -171,6 +174,7 @@ class CommandLine {
     AddWatch();
     AddLifecycle();
     AddNotifications();
+    AddCompletion();
     app_.footer(absl::StrCat(
         "Run 'amends COMMAND --help' for a command's options and an example.\n\n"
         "Defaults for --server, --ca and --token-file may be kept in ~/.config/amends/config\n"
@@ -199,6 +203,12 @@ class CommandLine {
     try {
       app_.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+      // CLI11 says only that a command is required: name the word it did not know.
+      if (std::optional<std::string> word = UnknownCommand(argc, argv)) {
+        std::cerr << "amends: unknown command '" << TerminalSafe(OneLine(*word))
+                  << "' (see --help for the commands)\n";
+        return kExitUsage;
+      }
       return app_.exit(e) == 0 ? kExitOk : kExitUsage;  // --help → 0
     }
     if (absl::Status status = CheckArgumentsAreUtf8(app_); !status.ok()) return Finish(status);
@@ -213,6 +223,10 @@ class CommandLine {
       token_ = *std::move(token);
     }
     if (watch_requested_) return RunWatch();
+    if (completion_requested_) {  // needs no server
+      std::cout << BashCompletion(app_);
+      return kExitOk;
+    }
     absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
         ChannelCredentialsFor(security_);
     if (!credentials.ok()) return Finish(credentials.status());
@@ -228,10 +242,27 @@ class CommandLine {
                     .notifications = notifications.get(),
                     .token = token_,
                     .json = output_ == "json" || json_flag_};
-    return Finish(action_(session));
+    return Finish(NameFlags(action_(session)));
   }
 
  private:
+  // The first word of the command line that is neither an option nor an option's value, when
+  // it names no command.
+  std::optional<std::string> UnknownCommand(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+      const std::string arg = argv[i];
+      if (arg.empty() || arg[0] != '-') {
+        const std::vector<CLI::App*> commands =
+            app_.get_subcommands([&arg](CLI::App* sub) { return sub->check_name(arg); });
+        if (!commands.empty()) return std::nullopt;
+        return arg;
+      }
+      const CLI::Option* option = app_.get_option_no_throw(arg.substr(0, arg.find('=')));
+      if (option != nullptr && option->get_type_size() > 0 && arg.find('=') == arg.npos) ++i;
+    }
+    return std::nullopt;
+  }
+
   // `amends watch`: until Ctrl-C (exit 0) or an error a reconnect cannot fix. It does not
   // wait for the server first: it retries until the server is there.
   int RunWatch() {
@@ -302,7 +333,7 @@ class CommandLine {
           if (confidential_option_->count() > 0) report_.confidential = confidential_;
           return Report(s, report_);
         });
-    report->add_option("--team", report_.team, "your team")->required();
+    report->add_option("--team", report_.team, "the team (default: yours)");
     report->add_option("--client", report_.client, "the client company")->required();
     report->add_option("--contact", report_.contact, "the person at the client");
     AddEnumOption(report, "--kind", &report_.kind, "what happened")->required();
@@ -347,11 +378,14 @@ class CommandLine {
         ->required();
     handover->add_flag("--dry-run", handover_.dry_run, "show what would move; change nothing");
 
-    CLI::App* list = Command(&app_, "list", "List incidents, newest first",
-                             "amends list --state escalated --severity high",
+    CLI::App* list = Command(&app_, "list",
+                             "List open incidents (--all: closed ones too), newest first",
+                             "amends list --state escalated --state apology-visit --severity high",
                              [this](Session& s) { return List(s, list_); });
     list->add_option("--team", list_.team, "the team (default: yours)");
-    AddEnumOption(list, "--state", &list_.state, "only in this stage");
+    CLI::Option* state = AddEnumListOption(list, "--state", &list_.states,
+                                           "only in this stage (repeatable: any of them)");
+    list->add_flag("--all", list_.all, "closed incidents too")->excludes(state);
     list->add_option("--owner", list_.owner, "only owned by this user");
     list->add_option("--client", list_.client, "only with this client (width and case ignored)");
     AddEnumOption(list, "--severity", &list_.severity, "only of this severity");
@@ -621,7 +655,9 @@ class CommandLine {
     Mutation(&app_, "resume", "Restart the clock of an incident on hold", "amends resume 12",
              [this](Session& s) { return Resume(s, target_); });
 
-    Mutation(&app_, "ack", "Acknowledge the reminders about an incident that were sent to you",
+    Mutation(&app_, "ack",
+             "Acknowledge the reminders about an incident that were sent to you (with none "
+             "left, says so and succeeds)",
              "amends ack 12", [this](Session& s) { return AcknowledgeReminders(s, target_); });
   }
 
@@ -743,7 +779,9 @@ class CommandLine {
         "amends me\n"
         "amends me --email sato@example.co.jp --lang ja\n"
         "amends me --email \"\"          # no more mail";
-    CLI::App* me = Command(&app_, "me", "Show or change your mail address and language",
+    CLI::App* me = Command(&app_, "me",
+                           "Show who you are (also: whoami), or change your mail address and "
+                           "language",
                            me_example, [this](Session& s) {
                              std::optional<std::string> email, lang;
                              if (email_option_->count() > 0) email = email_;
@@ -751,6 +789,7 @@ class CommandLine {
                              if (!email && !lang) return ShowMe(s);
                              return UpdateMe(s, email, lang);
                            });
+    me->alias("whoami");
     me->footer(absl::StrCat(
         "Shows your name, team, role, mail address and the language amends writes to you in. "
         "With --email or --lang, changes them first; what you leave out stays as it is.\n\n",
@@ -772,6 +811,16 @@ class CommandLine {
 
   static constexpr const char* kTimeHelp =
       "'YYYY-MM-DD HH:MM' in the team's time zone, or RFC 3339 (2026-11-28T10:00:00+09:00)";
+
+  // `amends completion bash`: a completion script made from the commands defined above.
+  void AddCompletion() {
+    CLI::App* completion = Group(
+        "completion", "Print a shell completion script",
+        "amends completion bash > ~/.local/share/bash-completion/completions/amends");
+    CLI::App* bash = completion->add_subcommand("bash", "Print the bash completion script");
+    bash->footer(ExampleFooter("source <(amends completion bash)"));
+    bash->callback([this] { completion_requested_ = true; });
+  }
 
   CLI::App app_{"amends: client-relationship incidents. Apologise fast, tell your manager, "
                 "visit, prevent, follow up.",
@@ -809,6 +858,7 @@ class CommandLine {
   std::string lang_;
   int32_t number_ = 0;
   bool watch_requested_ = false;
+  bool completion_requested_ = false;
   WatchArgs watch_;
   std::string from_;  // checked and converted into watch_.from
 };

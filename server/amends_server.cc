@@ -147,6 +147,8 @@ void AmendsServer::PruneLoop() {
 }
 
 void AmendsServer::Shutdown(absl::Duration grace) {
+  // Load balancers and orchestrators watching the health service stop sending calls first.
+  if (server_ != nullptr) server_->GetHealthCheckService()->Shutdown();
   scheduler_.Stop();
   if (digests_ != nullptr) digests_->Stop();
   {

@@ -273,6 +273,7 @@ int main(int argc, char** argv) {
   // user: the cases are confidential.
   umask(077);
   CLI::App app{"amendsd: the amends server for client-relationship incidents"};
+  app.set_version_flag("--version", "amendsd " AMENDS_VERSION);
   app.footer(
       "Examples:\n"
       "  amendsd --demo                                # serve ./var/amends.db on 127.0.0.1:50051\n"

@@ -3,10 +3,13 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -150,7 +153,7 @@ TEST_F(CliTest, ConductCaseIsInvisibleToThePersonItIsAboutInEveryView) {
                    "related, open: ＡＢＣ商事 also has #1\n");
   // Nor can it be given to them.
   r = Amends("tanaka", {"assign", "2", "yamada", "--note", "担当替え"}, 5);
-  EXPECT_EQ(r.err, "amends: new_owner: incident 2 is about yamada: they may not work on it\n");
+  EXPECT_EQ(r.err, "amends: USER: incident 2 is about yamada: they may not work on it\n");
   // The managers see it.
   EXPECT_TRUE(absl::StrContains(Amends("suzuki", {"list"}).out, "利益相反"));
 }
@@ -166,7 +169,7 @@ TEST_F(CliTest, MeasureOfAConfidentialCaseCannotGoToAMemberWhoCannotReadIt) {
   RunResult r = Amends("tanaka", {"measure", "add", "1", "--text", "訪問は必ず二人で行う",
                                   "--owner", "yamada", "--due", InDays(7)},
                        5);
-  EXPECT_EQ(r.err, "amends: owner: yamada cannot read incident 1 (confidential: only its "
+  EXPECT_EQ(r.err, "amends: --owner: yamada cannot read incident 1 (confidential: only its "
                    "reporter, its owner and the managers of 営業一課 do)\n");
   EXPECT_FALSE(absl::StrContains(Amends("tanaka", {"show", "1"}).out, "訪問は必ず二人で行う"));
   Amends("tanaka", {"measure", "add", "1", "--text", "訪問は必ず二人で行う", "--owner", "sato",
@@ -192,15 +195,15 @@ TEST_F(CliTest, DeactivatedUserCanNoLongerActOrBeGivenWorkAndHistoryKeepsTheirNa
   Amends("yamada", {"list"}, 4);  // at once, on the running server
 
   RunResult r = Amends("tanaka", {"assign", "2", "yamada", "--note", "引き継ぎ"}, 5);
-  EXPECT_EQ(r.err, "amends: new_owner: yamada is deactivated and cannot be given incidents, "
+  EXPECT_EQ(r.err, "amends: USER: yamada is deactivated and cannot be given incidents, "
                    "measures or promises\n");
   r = Amends("tanaka", {"promise", "1", "--by", InDays(1), "--text", "明日までに再提出"}, 5);
-  EXPECT_EQ(r.err, "amends: owner: yamada is deactivated and cannot be given incidents, measures "
+  EXPECT_EQ(r.err, "amends: --owner: yamada is deactivated and cannot be given incidents, measures "
                    "or promises: hand incident 1 over first (amends assign)\n");
   // A revoked token is refused likewise, with the way back.
   ASSERT_EQ(Admin({"token", "revoke", "kato"}).exit_code, 0);
   r = Amends("tanaka", {"assign", "2", "kato", "--note", "引き継ぎ"}, 5);
-  EXPECT_EQ(r.err, "amends: new_owner: kato's token is revoked, so they could not act on it "
+  EXPECT_EQ(r.err, "amends: USER: kato's token is revoked, so they could not act on it "
                    "(amendsd admin token rotate kato issues a new one)\n");
 
   // The case goes on with sato; what yamada did stays theirs in the timeline.
@@ -260,8 +263,81 @@ TEST_F(CliTest, SecondIncidentWhileTheFirstIsOpenIsRelatedAndOneAfterAPresentedP
   r = report_as_sato("議事録の送付遅れ");
   EXPECT_EQ(r.out, "#3 reported → state reported (version 1)\n"
                    "recurrence: ＡＢＣ商事 had earlier incidents: #1 — the last prevention plan "
-                   "did not hold\n"
+                   "did not hold; severity raised from low to medium\n"
                    "related, open: ＡＢＣ商事 also has #2\n");
+}
+
+TEST_F(CliTest, VersionIsPrintedAndAnUnknownCommandIsNamed) {
+  RunResult r = RunCommand({AMENDS_PATH, "--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(absl::StartsWith(r.out, "amends 0.")) << r.out;
+  r = RunCommand({AMENDSD_PATH, "--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(absl::StartsWith(r.out, "amendsd 0.")) << r.out;
+
+  r = Amends("sato", {"lst"}, 2);
+  EXPECT_EQ(r.err, "amends: unknown command 'lst' (see --help for the commands)\n");
+  r = Amends("sato", {"--output", "json", "shwo", "1"}, 2);
+  EXPECT_EQ(r.err, "amends: unknown command 'shwo' (see --help for the commands)\n");
+}
+
+TEST_F(CliTest, ServerErrorsNameTheFlagTheUserTyped) {
+  Amends("sato", {"report", "--client", "ＡＢＣ商事", "--kind", "missed-appointment",
+                  "--severity", "high", "--summary", "15時の打ち合わせを失念"});
+  Amends("sato", {"escalate", "1", "--reason", "先方部長が立腹"});
+  Amends("tanaka", {"approve", "1"});
+  const std::string yesterday = absl::FormatTime("%Y-%m-%d %H:%M", absl::Now() - absl::Hours(24),
+                                                 absl::FixedTimeZone(9 * 3600));
+  RunResult r = Amends("sato", {"visit", "schedule", "1", "--at", yesterday}, 2);
+  EXPECT_TRUE(absl::StartsWith(r.err, "amends: --at: ")) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.err, "is in the past")) << r.err;
+  r = Amends("tanaka", {"assign", "1", "sato", "--note", "引き継ぎ"}, 2);
+  EXPECT_TRUE(absl::StartsWith(r.err, "amends: USER: sato already owns incident 1")) << r.err;
+}
+
+TEST_F(CliTest, ReportGoesToTheCallersTeamAndWhoamiSaysWhoTheCallerIs) {
+  RunResult r = Amends("sato", {"report", "--client", "ＡＢＣ商事", "--kind", "complaint",
+                                "--severity", "low", "--summary", "担当者の対応に不満"});
+  EXPECT_EQ(r.out, "#1 reported → state reported (version 1)\n");
+  EXPECT_TRUE(absl::StrContains(Amends("sato", {"show", "1"}).out, "営業一課")) << r.out;
+  r = Amends("tanaka", {"whoami"});
+  EXPECT_TRUE(absl::StrContains(r.out, "tanaka")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "営業一課")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "manager")) << r.out;
+}
+
+TEST_F(CliTest, AcknowledgingWithNothingLeftSucceedsAndSaysSo) {
+  Amends("sato", {"report", "--client", "ＡＢＣ商事", "--kind", "complaint", "--severity", "low",
+                  "--summary", "担当者の対応に不満"});
+  RunResult r = Amends("sato", {"ack", "1"});
+  EXPECT_EQ(r.out, "#1 nothing to acknowledge: incident 1 has no reminders for you\n");
+  r = Amends("sato", {"ack", "1", "--output", "json"});
+  EXPECT_TRUE(absl::StrContains(r.out, "\"id\":\"1\"")) << r.out;
+  Amends("sato", {"ack", "99"}, 3);  // a wrong number is still an error
+}
+
+TEST_F(CliTest, BashCompletionCompletesCommandsSubcommandsAndOptions) {
+  RunResult r = RunCommand({AMENDS_PATH, "completion", "bash"});  // needs no server
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string script = (TestDir() / "amends.bash").string();
+  std::ofstream(script) << r.out;
+  auto complete = [&](const std::string& words, int cword) {
+    RunResult c = RunCommand(
+        {"/bin/bash", "-c",
+         absl::StrCat("source ", script, "; COMP_WORDS=(", words, "); COMP_CWORD=", cword,
+                      "; _amends; echo \"${COMPREPLY[*]}\"")});
+    EXPECT_EQ(c.exit_code, 0) << c.err;
+    return std::string(absl::StripTrailingAsciiWhitespace(c.out));
+  };
+  EXPECT_EQ(complete("amends vis", 1), "visit");
+  const std::string visit = complete("amends visit ''", 2);
+  EXPECT_TRUE(absl::StartsWith(visit, "schedule done --help ")) << visit;
+  EXPECT_TRUE(absl::StrContains(visit, " --server ")) << visit;
+  const std::vector<std::string> words = absl::StrSplit(visit, ' ');
+  EXPECT_EQ(std::set<std::string>(words.begin(), words.end()).size(), words.size())
+      << "each word once: " << visit;
+  EXPECT_EQ(complete("amends --output json list --st", 4), "--state");
+  EXPECT_EQ(complete("amends visit schedule 1 --att", 4), "--attendee");
 }
 
 TEST_F(CliTest, RepsDepartureIsHandedOverInOneCommandAllOrNothing) {
@@ -412,6 +488,52 @@ TEST_F(CliTest, MissedAppointmentFromReportToCloseInJapanese) {
 
   r = Amends("sato", {"timeline", "1", "--output", "json"});
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 13);  // one event per change
+}
+
+TEST_F(CliTest, ListShowsOpenIncidentsUnlessAllAndSaysHowManyMoreTheLimitHides) {
+  const std::vector<std::string> summaries = {"15時の打ち合わせを失念", "月次報告書の提出遅れ",
+                                              "納品が二日遅延", "担当者の対応に不満"};
+  for (const std::string& summary : summaries) {
+    Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
+                    "complaint", "--severity", "low", "--summary", summary});
+  }
+  Amends("tanaka", {"close", "1", "--reason", "先方の勘違いと判明"});
+  Amends("sato", {"escalate", "2", "--reason", "部長から正式な抗議"});
+
+  // The ID column of a table, less its header and any line after it.
+  auto ids = [](const std::string& out) {
+    std::vector<std::string> found;
+    for (absl::string_view line : absl::StrSplit(out, '\n', absl::SkipEmpty())) {
+      const absl::string_view first = line.substr(0, line.find(' '));
+      if (!first.empty() && absl::ascii_isdigit(first[0])) found.emplace_back(first);
+    }
+    return found;
+  };
+  RunResult r = Amends("sato", {"list"});
+  EXPECT_EQ(ids(r.out), (std::vector<std::string>{"4", "3", "2"})) << r.out;
+  r = Amends("sato", {"list", "--all"});
+  EXPECT_EQ(ids(r.out), (std::vector<std::string>{"4", "3", "2", "1"})) << r.out;
+  r = Amends("sato", {"list", "--state", "escalated", "--state", "closed"});
+  EXPECT_EQ(ids(r.out), (std::vector<std::string>{"2", "1"})) << r.out;
+
+  r = Amends("sato", {"list", "--all", "--limit", "1"});
+  EXPECT_EQ(ids(r.out), (std::vector<std::string>{"4"})) << r.out;
+  EXPECT_TRUE(absl::EndsWith(r.out, "... and 3 more: --limit 4 shows them all\n")) << r.out;
+  r = Amends("sato", {"list", "--limit", "3"});
+  EXPECT_FALSE(absl::StrContains(r.out, "more")) << r.out;
+  // In JSON, stdout holds only the objects.
+  r = Amends("sato", {"list", "--limit", "2", "--output", "json"});
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
+  EXPECT_EQ(r.err, "... and 1 more: --limit 3 shows them all\n");
+
+  r = Amends("sato", {"list", "--state", "closed", "--all"}, 2);
+  r = Amends("sato", {"list", "--state", "follow-up"});
+  EXPECT_EQ(r.out, "no incidents\n");
+  r = Amends("tanaka", {"close", "2", "--reason", "取り下げ"});
+  r = Amends("tanaka", {"close", "3", "--reason", "取り下げ"});
+  r = Amends("tanaka", {"close", "4", "--reason", "取り下げ"});
+  r = Amends("sato", {"list"});
+  EXPECT_EQ(r.out, "no open incidents (--all lists closed ones too)\n");
 }
 
 TEST_F(CliTest, ListColumnsStayAlignedWithJapaneseText) {

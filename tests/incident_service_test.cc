@@ -442,5 +442,51 @@ TEST_F(IncidentServiceTest, StandardHealthServiceAnswersServingWithoutToken) {
   EXPECT_EQ(bytes, std::string("\x08\x01"));  // HealthCheckResponse{status: SERVING}
 }
 
+TEST_F(IncidentServiceTest, HealthWatchersHearNotServingOnceTheServerShutsDown) {
+  grpc::GenericStub generic(grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                                grpc::InsecureChannelCredentials()));
+  grpc::CompletionQueue cq;
+  grpc::ClientContext ctx;
+  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+      generic.PrepareCall(&ctx, "/grpc.health.v1.Health/Watch", &cq);
+  // Each step waits for its own completion.
+  auto step = [&](auto start) {
+    int tag = 0;
+    start(&tag);
+    void* got = nullptr;
+    bool ok = false;
+    EXPECT_TRUE(cq.Next(&got, &ok));
+    EXPECT_EQ(got, &tag);
+    return ok;
+  };
+  auto read = [&]() -> std::string {
+    grpc::ByteBuffer response;
+    if (!step([&](void* tag) { call->Read(&response, tag); })) return "(stream ended)";
+    std::vector<grpc::Slice> slices;
+    EXPECT_TRUE(response.Dump(&slices).ok());
+    std::string bytes;
+    for (const grpc::Slice& s : slices) bytes.append(s.begin(), s.end());
+    return bytes;
+  };
+  ASSERT_TRUE(step([&](void* tag) { call->StartCall(tag); }));
+  grpc::Slice empty("");  // HealthCheckRequest{service: ""}: the whole server
+  grpc::ByteBuffer request(&empty, 1);
+  ASSERT_TRUE(step([&](void* tag) { call->Write(request, tag); }));
+  ASSERT_TRUE(step([&](void* tag) { call->WritesDone(tag); }));
+  EXPECT_EQ(read(), std::string("\x08\x01"));  // SERVING
+
+  std::thread shutdown([this] { server_->Shutdown(absl::Seconds(5)); });
+  EXPECT_EQ(read(), std::string("\x08\x02"));  // NOT_SERVING, before the stream ends
+  ctx.TryCancel();
+  grpc::Status status;
+  step([&](void* tag) { call->Finish(&status, tag); });
+  shutdown.join();
+  cq.Shutdown();
+  void* got = nullptr;
+  bool ok = false;
+  while (cq.Next(&got, &ok)) {
+  }
+}
+
 }  // namespace
 }  // namespace amends

@@ -1,0 +1,60 @@
+#include "client/flag_names.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace amends::cli {
+namespace {
+
+// Request fields the CLI fills, and the flag or argument each comes from.
+constexpr std::pair<absl::string_view, absl::string_view> kFlagOfField[] = {
+    {"attendees", "--attendee"},
+    {"by", "--by"},
+    {"channel", "--channel"},
+    {"checklist", "--check"},
+    {"client", "--client"},
+    {"contact", "--contact"},
+    {"decision", "--decision"},
+    {"details", "--details"},
+    {"due", "--due"},
+    {"due_within", "--due-within"},
+    {"expected_version", "--expected-version"},
+    {"held_at", "--held-at"},
+    {"kind", "--kind"},
+    {"new_owner", "USER"},
+    {"note", "--note"},
+    {"outcome", "--outcome"},
+    {"owner", "--owner"},
+    {"planned_at", "--at"},
+    {"reason", "--reason"},
+    {"request_id", "--request-id"},
+    {"severity", "--severity"},
+    {"state", "--state"},
+    {"states", "--state"},
+    {"subject", "--subject"},
+    {"summary", "--summary"},
+    {"team", "--team"},
+    {"text", "--text"},
+    {"to", "--to"},
+    {"until", "--until"},
+};
+
+}  // namespace
+
+absl::Status NameFlags(const absl::Status& status) {
+  const absl::string_view message = status.message();
+  const size_t colon = message.find(": ");
+  if (colon == absl::string_view::npos) return status;
+  const absl::string_view field = message.substr(0, colon);
+  for (const auto& [name, flag] : kFlagOfField) {
+    if (name == field) {
+      return absl::Status(status.code(), absl::StrCat(flag, message.substr(colon)));
+    }
+  }
+  return status;
+}
+
+}  // namespace amends::cli
