@@ -276,7 +276,16 @@ absl::Status Show(Session& s, int64_t id) {
   absl::StatusOr<Incident> incident = GetIncident(s, id);
   if (!incident.ok()) return incident.status();
   if (s.json) return PrintJson(s, *incident);
-  Print(s, RenderIncident(*incident, s.now()));
+  amends::v1::GetTimelineRequest request;
+  request.set_id(id);
+  amends::v1::GetTimelineResponse timeline;
+  if (absl::Status status = Call(s, &Stub::GetTimeline, request, &timeline); !status.ok()) {
+    return status;
+  }
+  constexpr int kNotesShown = 5;
+  Print(s, absl::StrCat(RenderIncident(*incident, s.now()),
+                        RenderNotes(timeline.events(), id, TeamZone(*incident), s.now(),
+                                    kNotesShown)));
   return absl::OkStatus();
 }
 

@@ -267,6 +267,24 @@ std::string NextDue(const Incident& incident, absl::Time now) {
   return absl::StrCat(left > absl::ZeroDuration() ? "in " : "overdue ", RoundedDuration(left));
 }
 
+std::string RenderNotes(const Events& events, int64_t id, absl::TimeZone zone, absl::Time now,
+                        int last) {
+  std::vector<const amends::v1::Event*> notes;
+  for (const amends::v1::Event& e : events) {
+    if (e.type() == amends::v1::EVENT_TYPE_NOTE_ADDED) notes.push_back(&e);
+  }
+  if (notes.empty()) return "\nNotes: none\n";
+  const Clock clock(zone, now);
+  std::string out = absl::StrCat("\nNotes (amends note ", id, " TEXT):\n");
+  const size_t earlier = notes.size() > static_cast<size_t>(last) ? notes.size() - last : 0;
+  for (size_t i = earlier; i < notes.size(); ++i) {
+    absl::StrAppend(&out, "  ", clock(notes[i]->time(), notes[i]->has_time()), " ",
+                    OrDash(notes[i]->actor()), ": ", Continued(notes[i]->text()), "\n");
+  }
+  if (earlier > 0) absl::StrAppend(&out, "  (", earlier, " earlier: amends timeline ", id, ")\n");
+  return out;
+}
+
 std::string RenderIncidentList(const Incidents& incidents, absl::Time now) {
   Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"KIND"}, {"CLIENT", 20}, {"OWNER", 16},
                {"NEXT DUE"}, {"SUMMARY", 40}, {"UPDATED"}});

@@ -64,6 +64,14 @@ std::string RenderClientIncidents(const Incidents& incidents, absl::Time now);
 // notes, hand-over notes and reasons are printed whole, on one line).
 std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now);
 
+// The notes of an incident's timeline for `show`, the newest `last` of them, oldest first:
+//   Notes (amends note 12 TEXT):
+//     2026-11-27 09:00 (1h ago) tanaka: 先方部長は来週月曜午前なら時間が取れるとのこと
+//     (3 earlier: amends timeline 12)
+// "Notes: none" without any.
+std::string RenderNotes(const Events& events, int64_t id, absl::TimeZone zone, absl::Time now,
+                        int last);
+
 // The confirmation after a change: "#12 <what> → state <state> (version <n>)\n".
 std::string RenderChange(const amends::v1::Incident& incident, absl::string_view what);
 

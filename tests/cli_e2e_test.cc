@@ -267,6 +267,23 @@ TEST_F(CliTest, SecondIncidentWhileTheFirstIsOpenIsRelatedAndOneAfterAPresentedP
                    "related, open: ＡＢＣ商事 also has #2\n");
 }
 
+TEST_F(CliTest, ShowListsTheLatestNotesNotOnlyTheTimeline) {
+  Amends("sato", {"report", "--client", "ＡＢＣ商事", "--kind", "complaint", "--severity", "low",
+                  "--summary", "担当者の対応に不満"});
+  RunResult r = Amends("sato", {"show", "1"});
+  EXPECT_TRUE(absl::StrContains(r.out, "\nNotes: none\n")) << r.out;
+  for (int n = 1; n <= 7; ++n) {
+    Amends(n % 2 ? "sato" : "tanaka",
+           {"note", "1", absl::StrCat("メモ", n, ": 先方部長は来週月曜午前なら可")});
+  }
+  r = Amends("sato", {"show", "1"});
+  EXPECT_TRUE(absl::StrContains(r.out, "\nNotes (amends note 1 TEXT):\n")) << r.out;
+  EXPECT_FALSE(absl::StrContains(r.out, "メモ2:")) << r.out;  // the newest five only
+  EXPECT_TRUE(absl::StrContains(r.out, "tanaka: メモ6: 先方部長は来週月曜午前なら可\n")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "sato: メモ7:")) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, "  (2 earlier: amends timeline 1)\n")) << r.out;
+}
+
 TEST_F(CliTest, VersionIsPrintedAndAnUnknownCommandIsNamed) {
   RunResult r = RunCommand({AMENDS_PATH, "--version"});
   EXPECT_EQ(r.exit_code, 0);
