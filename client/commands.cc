@@ -138,7 +138,7 @@ absl::StatusOr<Incidents> FetchIncidents(Session& s, amends::v1::ListIncidentsRe
 }
 
 absl::Status PrintIncidents(Session& s, const Incidents& incidents, absl::string_view none,
-                            std::string (*render)(const Incidents&, absl::Time)) {
+                            std::string (*render)(const Incidents&, absl::Time, int)) {
   if (s.json) {
     for (const Incident& incident : incidents) {
       if (absl::Status status = PrintJson(s, incident); !status.ok()) return status;
@@ -146,7 +146,7 @@ absl::Status PrintIncidents(Session& s, const Incidents& incidents, absl::string
   } else if (incidents.empty()) {
     Print(s, absl::StrCat(none, "\n"));
   } else {
-    Print(s, render(incidents, s.now()));
+    Print(s, render(incidents, s.now(), s.width));
   }
   return absl::OkStatus();
 }
@@ -251,7 +251,7 @@ absl::Status Timeline(Session& s, int64_t id) {
   }
   absl::StatusOr<Incident> incident = GetIncident(s, id);  // for the team's time zone
   if (!incident.ok()) return incident.status();
-  Print(s, RenderTimeline(timeline.events(), TeamZone(*incident), s.now()));
+  Print(s, RenderTimeline(timeline.events(), TeamZone(*incident), s.now(), s.width));
   return absl::OkStatus();
 }
 
@@ -262,7 +262,7 @@ absl::Status Inbox(Session& s) {
     return status;
   }
   if (!s.json) {
-    Print(s, RenderInbox(inbox.items(), s.now()));
+    Print(s, RenderInbox(inbox.items(), s.now(), s.width));
     return absl::OkStatus();
   }
   for (const amends::v1::InboxItem& item : inbox.items()) {
@@ -528,7 +528,7 @@ absl::StatusOr<amends::v1::ListNotificationsResponse> FetchNotifications(
 absl::Status PrintNotifications(Session& s, const Notifications& notifications,
                                 absl::TimeZone zone, bool with_incident) {
   if (!s.json) {
-    Print(s, RenderNotifications(notifications, zone, s.now(), with_incident));
+    Print(s, RenderNotifications(notifications, zone, s.now(), with_incident, s.width));
     return absl::OkStatus();
   }
   for (const Notification& n : notifications) {
