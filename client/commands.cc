@@ -159,7 +159,7 @@ absl::StatusOr<Listed> FetchIncidents(Session& s, amends::v1::ListIncidentsReque
 }
 
 absl::Status PrintIncidents(Session& s, const Listed& listed, int limit, absl::string_view none,
-                            std::string (*render)(const Incidents&, absl::Time)) {
+                            std::string (*render)(const Incidents&, absl::Time, int)) {
   const Incidents& incidents = listed.incidents;
   if (s.json) {
     for (const Incident& incident : incidents) {
@@ -168,7 +168,7 @@ absl::Status PrintIncidents(Session& s, const Listed& listed, int limit, absl::s
   } else if (incidents.empty()) {
     Print(s, absl::StrCat(none, "\n"));
   } else {
-    Print(s, render(incidents, s.now()));
+    Print(s, render(incidents, s.now(), s.width));
   }
   if (listed.more > 0) {
     // In JSON the objects alone go to stdout.
@@ -304,7 +304,7 @@ absl::Status Timeline(Session& s, int64_t id) {
   }
   absl::StatusOr<Incident> incident = GetIncident(s, id);  // for the team's time zone
   if (!incident.ok()) return incident.status();
-  Print(s, RenderTimeline(timeline.events(), TeamZone(*incident), s.now()));
+  Print(s, RenderTimeline(timeline.events(), TeamZone(*incident), s.now(), s.width));
   return absl::OkStatus();
 }
 
@@ -315,7 +315,7 @@ absl::Status Inbox(Session& s) {
     return status;
   }
   if (!s.json) {
-    Print(s, RenderInbox(inbox.items(), s.now()));
+    Print(s, RenderInbox(inbox.items(), s.now(), s.width));
     return absl::OkStatus();
   }
   for (const amends::v1::InboxItem& item : inbox.items()) {
@@ -589,7 +589,7 @@ absl::StatusOr<amends::v1::ListNotificationsResponse> FetchNotifications(
 absl::Status PrintNotifications(Session& s, const Notifications& notifications,
                                 absl::TimeZone zone, bool with_incident) {
   if (!s.json) {
-    Print(s, RenderNotifications(notifications, zone, s.now(), with_incident));
+    Print(s, RenderNotifications(notifications, zone, s.now(), with_incident, s.width));
     return absl::OkStatus();
   }
   for (const Notification& n : notifications) {

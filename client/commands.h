@@ -26,6 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.grpc.pb.h"
+#include "client/terminal_width.h"
 #include "grpcpp/channel.h"
 
 namespace amends::cli {
@@ -37,6 +38,9 @@ struct Session {
   std::string token;  // sent as "authorization: Bearer <token>"
   bool json = false;
   std::ostream* out = &std::cout;
+  // The display columns a table line may take (terminal_width.h): tables cut their free text
+  // to fit. kUnlimitedWidth when output is not to a terminal; kWideOutput (--wide): no cuts.
+  int width = kUnlimitedWidth;
   absl::Duration deadline = absl::Seconds(10);  // per call
   // The server's clock as of the latest answer that carried one ("amends-now"); a test with
   // a fake stub may set it beforehand.

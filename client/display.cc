@@ -11,22 +11,19 @@
 
 namespace amends::cli {
 
-namespace {
+Table::Table(std::vector<Column> columns, int width)
+    : columns_(std::move(columns)), width_(width) {}
 
-std::string Fit(absl::string_view text, int max_width) {
-  return max_width == Table::kNoLimit ? std::string(text) : TruncateToWidth(text, max_width);
+std::string Table::Fit(absl::string_view text, const Column& column) const {
+  if (width_ == kWideOutput || column.max_width == kNoLimit) return std::string(text);
+  return TruncateToWidth(text, column.max_width);
 }
-
-}  // namespace
-
-Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {}
 
 void Table::AddRow(std::vector<std::string> cells) {
   std::vector<std::string> row;
   row.reserve(columns_.size());
   for (size_t i = 0; i < columns_.size(); ++i) {
-    const std::string cell = i < cells.size() ? OneLine(cells[i]) : "";
-    row.push_back(Fit(cell, columns_[i].max_width));
+    row.push_back(Fit(i < cells.size() ? OneLine(cells[i]) : "", columns_[i]));
   }
   rows_.push_back(std::move(row));
 }
@@ -41,19 +38,44 @@ std::string Table::Render(bool with_header, absl::string_view indent) const {
   std::vector<std::string> header;
   std::vector<int> widths;
   for (const Column& column : columns_) {
-    header.push_back(Fit(column.header, column.max_width));
+    header.push_back(Fit(column.header, column));
     widths.push_back(with_header ? DisplayWidth(header.back()) : 0);
   }
   for (const auto& row : rows_) {
     for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+  }
+  if (width_ > 0) {
+    // Narrow the free-text columns, the widest first, until the longest line fits.
+    std::vector<int> least(widths.size());
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      const int header_width = with_header ? DisplayWidth(header[i]) : 0;
+      least[i] = columns_[i].free_text
+                     ? std::min(widths[i], std::max(kMinFreeTextWidth, header_width))
+                     : widths[i];
+    }
+    int excess = DisplayWidth(indent) - width_;
+    for (size_t i = 0; i < widths.size(); ++i) excess += widths[i] + (i > 0 ? 2 : 0);
+    while (excess > 0) {
+      size_t widest = widths.size();
+      for (size_t i = 0; i < widths.size(); ++i) {
+        if (widths[i] > least[i] && (widest == widths.size() || widths[i] > widths[widest])) {
+          widest = i;
+        }
+      }
+      if (widest == widths.size()) break;  // nothing left to give
+      --widths[widest];
+      --excess;
+    }
   }
   std::string out;
   auto render_line = [&](const std::vector<std::string>& cells) {
     std::string line(indent);
     for (size_t i = 0; i < cells.size(); ++i) {
       if (i > 0) line.append(2, ' ');
-      line += cells[i];
-      line.append(static_cast<size_t>(widths[i] - DisplayWidth(cells[i])), ' ');
+      const std::string cell =
+          columns_[i].free_text ? TruncateToWidth(cells[i], widths[i]) : cells[i];
+      line += cell;
+      line.append(static_cast<size_t>(std::max(0, widths[i] - DisplayWidth(cell))), ' ');
     }
     line.erase(line.find_last_not_of(' ') + 1);  // npos + 1 == 0: an all-blank line
     absl::StrAppend(&out, line, "\n");

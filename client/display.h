@@ -1,7 +1,7 @@
-// Output for people: tables whose columns stay aligned with Japanese text, and times in the
-// team's zone with a hint relative to now.
+// Output for people: tables whose columns stay aligned with Japanese text and fit the
+// terminal, and times in the team's zone with a hint relative to now.
 //
-//   Table table({{"ID"}, {"CLIENT", 20}, {"SUMMARY", Table::kNoLimit}});
+//   Table table({{"ID"}, {"CLIENT", 20}, {"SUMMARY", 40, Table::kFreeText}}, /*width=*/80);
 //   table.AddRow({"12", "ＡＢＣ商事", "15時の打ち合わせを失念"});
 //   std::cout << table.Render();
 //   FormatTime(visit, tokyo, absl::Now())  // "2026-11-28 10:00 (in 3h)"
@@ -15,6 +15,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "client/terminal_width.h"
 
 namespace amends::cli {
 
@@ -23,13 +24,27 @@ class Table {
   // A max_width that never cuts: for a last column of free text (notes, reasons), which
   // would otherwise be unreadable, and whose length cannot misalign any column after it.
   static constexpr int kNoLimit = 0;
+  // For Column::free_text.
+  static constexpr bool kFreeText = true;
+  // However narrow the line, a free-text column keeps this many display columns (or its
+  // header's width, when wider), unless its cells are all narrower.
+  static constexpr int kMinFreeTextWidth = 10;
 
   struct Column {
     std::string header;
-    int max_width = 40;  // display columns; longer cells are cut with "…"; kNoLimit: never
+    int max_width = 40;  // display columns; longer cells are cut with kCutMark; kNoLimit: never
+    // Free text (a summary, a note, what is due): the only kind of column that gives way
+    // when a line is too long for the table's width. Identifiers, times, states and names
+    // never do.
+    bool free_text = false;
   };
 
-  explicit Table(std::vector<Column> columns);
+  // `width`: the display columns a line may take (terminal_width.h). When a line would be
+  // longer, the free-text columns are narrowed, the widest first, down to
+  // kMinFreeTextWidth; no other column is, so a table whose other columns alone are too wide
+  // is as narrow as it can be, but still wider. kUnlimitedWidth: only max_width cuts;
+  // kWideOutput: nothing is cut, max_width neither.
+  explicit Table(std::vector<Column> columns, int width = kUnlimitedWidth);
 
   // Adds a row; missing trailing cells are empty, extra cells are ignored. Control
   // characters in cells are shown as spaces.
@@ -48,9 +63,12 @@ class Table {
 
  private:
   std::string Render(bool with_header, absl::string_view indent) const;
+  // The cell as it is stored: on one line, cut to the column's max_width unless wide.
+  std::string Fit(absl::string_view text, const Column& column) const;
 
   std::vector<Column> columns_;
-  std::vector<std::vector<std::string>> rows_;  // cells already one-line and truncated
+  int width_;
+  std::vector<std::vector<std::string>> rows_;  // cells already one-line and cut by Fit
 };
 
 // "just now" within a minute, else "in 5m" / "5m ago", hours below a day ("in 3h"), then

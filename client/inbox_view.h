@@ -1,7 +1,7 @@
 // `amends inbox` for people: what needs the caller now, one row per item in the server's
 // order (soonest due first), times in each item's team zone with a hint relative to `now`.
 //
-//   std::cout << RenderInbox(response.items(), now);
+//   std::cout << RenderInbox(response.items(), now, /*width=*/kUnlimitedWidth);
 // prints
 //   DUE                                ID  WHY       WHAT           CLIENT       SUMMARY
 //   2026-11-27 08:00 (overdue by 2h)   12  breach    approve        ＡＢＣ商事   打ち合わせを失念
@@ -19,6 +19,7 @@
 
 #include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
+#include "client/terminal_width.h"
 
 namespace amends::cli {
 
@@ -28,10 +29,13 @@ using InboxItems = google::protobuf::RepeatedPtrField<amends::v1::InboxItem>;
 // that failed).
 std::string InboxReasonName(amends::v1::InboxItem::Reason reason);
 
-// Columns DUE, ID, WHY, WHAT, CLIENT, SUMMARY (never cut); "Nothing needs you now.\n" when
-// `items` is empty. An item without a due time shows "-" as DUE. Each failed notification
-// is then told whole below the table, with the command that sends it again.
-std::string RenderInbox(const InboxItems& items, absl::Time now);
+// Columns DUE, ID, WHY, WHAT (up to 30 columns), CLIENT, SUMMARY; "Nothing needs you
+// now.\n" when `items` is empty. An item without a due time shows "-" as DUE. WHAT and
+// SUMMARY are free text, cut with kCutMark so that lines fit in `width` display columns
+// (terminal_width.h); SUMMARY is whole when `width` is unlimited, and both with kWideOutput.
+// Each failed notification is then told whole below the table, with the command that sends
+// it again.
+std::string RenderInbox(const InboxItems& items, absl::Time now, int width = kUnlimitedWidth);
 
 }  // namespace amends::cli
 

@@ -285,9 +285,10 @@ std::string RenderNotes(const Events& events, int64_t id, absl::TimeZone zone, a
   return out;
 }
 
-std::string RenderIncidentList(const Incidents& incidents, absl::Time now) {
+std::string RenderIncidentList(const Incidents& incidents, absl::Time now, int width) {
   Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"KIND"}, {"CLIENT", 20}, {"OWNER", 16},
-               {"NEXT DUE"}, {"SUMMARY", 40}, {"UPDATED"}});
+               {"NEXT DUE"}, {"SUMMARY", 40, Table::kFreeText}, {"UPDATED"}},
+              width);
   for (const Incident& i : incidents) {
     const Clock clock(TeamZone(i), now);
     table.AddRow({absl::StrCat(i.id()), CliName(i.state()), CliName(i.severity()),
@@ -297,9 +298,10 @@ std::string RenderIncidentList(const Incidents& incidents, absl::Time now) {
   return table.Render();
 }
 
-std::string RenderClientIncidents(const Incidents& incidents, absl::Time now) {
-  Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"SUMMARY", 30}, {"MEASURE", 36},
-               {"OWNER", 16}, {"DUE"}, {"DONE"}});
+std::string RenderClientIncidents(const Incidents& incidents, absl::Time now, int width) {
+  Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"SUMMARY", 30, Table::kFreeText},
+               {"MEASURE", 36, Table::kFreeText}, {"OWNER", 16}, {"DUE"}, {"DONE"}},
+              width);
   for (const Incident& i : incidents) {
     const Clock clock(TeamZone(i), now);
     const std::vector<std::string> incident_cells = {
@@ -321,14 +323,16 @@ std::string RenderClientIncidents(const Incidents& incidents, absl::Time now) {
   return table.Render();
 }
 
-std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now) {
+std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now,
+                           int width) {
   const Clock clock(zone, now);
   Table table({{"TIME"}, {"ACTOR", 16}, {"EVENT"}, {"STATE", 36},
-               {"TEXT", Table::kNoLimit}});
+               {"TEXT", Table::kNoLimit, Table::kFreeText}},
+              width);
   for (const amends::v1::Event& e : events) {
     std::string state = CliName(e.to_state());
     if (e.from_state() != amends::v1::STATE_UNSPECIFIED && e.from_state() != e.to_state()) {
-      state = absl::StrCat(CliName(e.from_state()), " → ", state);
+      state = absl::StrCat(CliName(e.from_state()), " -> ", state);
     }
     table.AddRow({clock(e.time(), e.has_time()), e.actor(), CliName(e.type()), state, e.text()});
   }

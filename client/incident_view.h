@@ -14,6 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
+#include "client/terminal_width.h"
 
 namespace amends::cli {
 
@@ -51,18 +52,25 @@ std::string NextDue(const amends::v1::Incident& incident, absl::Time now);
 // A hand-over's checklist, "  2. [open] key contacts introduced to the successor" per item.
 std::string ChecklistLines(const amends::v1::Incident& incident);
 
+// The table views below fit their lines in `width` display columns (terminal_width.h) by
+// cutting their free text (summaries, measures, event texts) with kCutMark, never their
+// ids, times, states or names; kWideOutput cuts nothing.
+
 // One row per incident: ID, STATE, SEVERITY, KIND, CLIENT, OWNER, NEXT DUE (as NextDue),
-// SUMMARY, UPDATED.
-std::string RenderIncidentList(const Incidents& incidents, absl::Time now);
+// SUMMARY (free text), UPDATED.
+std::string RenderIncidentList(const Incidents& incidents, absl::Time now,
+                               int width = kUnlimitedWidth);
 
 // One client's incidents with their prevention measures: a row per measure (the incident's
-// columns filled on its first row only) — ID, STATE, SEVERITY, SUMMARY, MEASURE, OWNER,
-// DUE, DONE.
-std::string RenderClientIncidents(const Incidents& incidents, absl::Time now);
+// columns filled on its first row only) — ID, STATE, SEVERITY, SUMMARY, MEASURE (both free
+// text), OWNER, DUE, DONE.
+std::string RenderClientIncidents(const Incidents& incidents, absl::Time now,
+                                  int width = kUnlimitedWidth);
 
-// One row per event: TIME, ACTOR, EVENT, STATE ("reported → escalated"), TEXT (never cut:
-// notes, hand-over notes and reasons are printed whole, on one line).
-std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now);
+// One row per event: TIME, ACTOR, EVENT, STATE ("reported -> escalated"), TEXT (notes,
+// hand-over notes and reasons on one line: whole unless cut to fit `width`).
+std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now,
+                           int width = kUnlimitedWidth);
 
 // The notes of an incident's timeline for `show`, the newest `last` of them, oldest first:
 //   Notes (amends note 12 TEXT):

@@ -30,6 +30,7 @@
 #include "client/exit_code.h"
 #include "client/flag_names.h"
 #include "client/notification_view.h"
+#include "client/terminal_width.h"
 #include "client/user_config.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
@@ -170,6 +171,10 @@ class CommandLine {
     app_.add_option("--output", output_, "table (for people) or json (one object per line)")
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
+    app_.add_flag("--wide", wide_,
+                  "print every cell of a table whole. By default tables fit the terminal's "
+                  "width (or COLUMNS): summaries, notes and other free text are cut with "
+                  "'...'; ids, times, states and names never are");
     AddQueries();
     AddWatch();
     AddLifecycle();
@@ -241,7 +246,8 @@ class CommandLine {
     Session session{.stub = stub.get(),
                     .notifications = notifications.get(),
                     .token = token_,
-                    .json = output_ == "json" || json_flag_};
+                    .json = output_ == "json" || json_flag_,
+                    .width = wide_ ? kWideOutput : TerminalWidth()};
     return Finish(NameFlags(action_(session)));
   }
 
@@ -266,7 +272,9 @@ class CommandLine {
   // `amends watch`: until Ctrl-C (exit 0) or an error a reconnect cannot fix. It does not
   // wait for the server first: it retries until the server is there.
   int RunWatch() {
-    Watcher watcher({.token = token_, .json = output_ == "json", .line_width = OutputWidth()});
+    Watcher watcher({.token = token_,
+                     .json = output_ == "json",
+                     .line_width = wide_ ? kWideOutput : TerminalWidth()});
     // Before gRPC starts any thread, so that every thread has the signals blocked and only
     // this one receives them.
     TerminationSignals signals([&watcher] { watcher.Stop(); });
@@ -447,8 +455,9 @@ class CommandLine {
     watch->footer(absl::StrCat(
         "Each line: the change's sequence (#123), time in the team's zone, incident, event, "
         "actor, state after the change, client, and the event's text or the incident's "
-        "summary. With --output json, one IncidentChange (event and incident) per line, for "
-        "other programs.\n\n"
+        "summary. Client and actor are cut to their columns, and the text to the terminal's "
+        "width (--wide: nothing is cut). With --output json, one IncidentChange (event and "
+        "incident) per line, for other programs.\n\n"
         "When the connection is lost (server restart, network), watch reconnects by itself and "
         "continues right after the last change or heartbeat it saw: no change is missed or "
         "printed twice; connection news goes to stderr. To resume later, save the last "
@@ -833,6 +842,7 @@ class CommandLine {
   std::string token_;
   std::string token_file_;
   std::string output_ = "table";
+  bool wide_ = false;  // --wide
   Target target_;
   ReportArgs report_;
   bool confidential_ = false;

@@ -40,7 +40,7 @@ std::string NextAttempt(const Notification& n, absl::TimeZone zone, absl::Time n
 }  // namespace
 
 std::string RenderNotifications(const Notifications& notifications, absl::TimeZone zone,
-                                absl::Time now, bool with_incident) {
+                                absl::Time now, bool with_incident, int width) {
   if (notifications.empty()) return "no notifications\n";
   std::vector<Table::Column> columns = {{"ID"}};
   if (with_incident) columns.push_back({"INCIDENT"});
@@ -50,9 +50,9 @@ std::string RenderNotifications(const Notifications& notifications, absl::TimeZo
                                  {"CHANNEL"},
                                  {"STATE"},
                                  {"ATTEMPTS"},
-                                 {"LAST ANSWER", kAnswerWidth},
+                                 {"LAST ANSWER", kAnswerWidth, Table::kFreeText},
                                  {"NEXT ATTEMPT"}});
-  Table table(std::move(columns));
+  Table table(std::move(columns), width);
   for (const Notification& n : notifications) {
     std::vector<std::string> row = {absl::StrCat(n.id())};
     if (with_incident) {

@@ -29,22 +29,26 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
+#include "client/terminal_width.h"
 
 namespace amends::cli {
 
 using Notifications = google::protobuf::RepeatedPtrField<amends::v1::Notification>;
 
-// The widest LAST ANSWER cell, in display columns; a longer answer is cut with "…" (never
-// wrapped): the whole answer is in --output json.
+// The widest LAST ANSWER cell, in display columns; a longer answer is cut with kCutMark
+// (never wrapped): the whole answer is in --output json, or --wide.
 inline constexpr int kAnswerWidth = 48;
 
 // Columns ID, [INCIDENT,] CREATED, RECIPIENT, REASON, CHANNEL, STATE (pending, sent, retrying,
 // failed), ATTEMPTS, LAST ANSWER (the latest attempt's answer, "no address" when there was
 // none to send to), NEXT ATTEMPT (when retrying; when a pending one waits for working hours;
 // else "-"). `with_incident` adds the INCIDENT column ("#12"; "-" for a test message).
-// "no notifications\n" when there are none.
+// LAST ANSWER is free text: cut further so that lines fit in `width` display columns
+// (terminal_width.h), or not at all with kWideOutput. "no notifications\n" when there are
+// none.
 std::string RenderNotifications(const Notifications& notifications, absl::TimeZone zone,
-                                absl::Time now, bool with_incident);
+                                absl::Time now, bool with_incident,
+                                int width = kUnlimitedWidth);
 
 // The confirmation of `amends notifications retry`, by the state the server answered with:
 // "notification 7 to sato (#12) queued again → state pending\n", or once it was attempted

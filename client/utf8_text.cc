@@ -2,6 +2,8 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
@@ -56,8 +58,10 @@ int DisplayWidth(absl::string_view text) {
 
 std::string TruncateToWidth(absl::string_view text, int max_width) {
   if (DisplayWidth(text) <= max_width) return std::string(text);
-  const int budget = max_width - 1;  // one column for "…"
-  size_t keep = 0;                   // bytes of whole clusters that fit
+  const int mark_width = DisplayWidth(kCutMark);
+  if (max_width <= mark_width) return std::string(kCutMark.substr(0, std::max(max_width, 0)));
+  const int budget = max_width - mark_width;
+  size_t keep = 0;  // bytes of whole clusters that fit
   int width = 0;
   utf8proc_int32_t previous = -1;
   utf8proc_int32_t state = 0;
@@ -72,7 +76,7 @@ std::string TruncateToWidth(absl::string_view text, int max_width) {
     previous = s.codepoint;
     i += s.length;
   }
-  return absl::StrCat(text.substr(0, keep), "…");
+  return absl::StrCat(text.substr(0, keep), kCutMark);
 }
 
 std::string OneLine(absl::string_view text) {

@@ -5,8 +5,8 @@
 // character widths and grapheme boundaries instead.
 //
 //   DisplayWidth("ＡＢＣ商事 Ltd") == 14
-//   TruncateToWidth("株式会社ＡＢＣ商事", 10) == "株式会社…"   (width 9: a fifth wide
-//                                                         character would not fit)
+//   TruncateToWidth("株式会社ＡＢＣ商事", 12) == "株式会社..."  (width 8 + 3: a fifth wide
+//                                                           character would not fit)
 // Pure; thread-safe.
 #ifndef AMENDS_CLIENT_UTF8_TEXT_H_
 #define AMENDS_CLIENT_UTF8_TEXT_H_
@@ -25,9 +25,16 @@ absl::Status CheckUtf8(absl::string_view what, absl::string_view text);
 // The number of terminal columns `text` occupies. Invalid bytes count one column each.
 int DisplayWidth(absl::string_view text);
 
+// The mark TruncateToWidth puts where it cut: ASCII, so that it takes the same 3 columns in
+// every terminal (U+2026 "…" is of ambiguous East Asian width: one column in some terminals,
+// two in those that draw such characters wide, which breaks the alignment of a table).
+inline constexpr absl::string_view kCutMark = "...";
+
 // `text` when it fits in `max_width` columns; otherwise its longest prefix of whole grapheme
-// clusters that fits in `max_width - 1` columns, followed by "…". Never splits a UTF-8
-// sequence. REQUIRES: max_width >= 1.
+// clusters that fits in `max_width` columns together with kCutMark, followed by kCutMark
+// (or, when even the mark does not fit, as much of the mark as does: "." or ".."). The
+// result is never wider than `max_width`. Never splits a UTF-8 sequence.
+// REQUIRES: max_width >= 1.
 std::string TruncateToWidth(absl::string_view text, int max_width);
 
 // `text` on one line of a table: line breaks and tabs become spaces, and the rest is made

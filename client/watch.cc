@@ -2,8 +2,6 @@
 
 #include <pthread.h>
 #include <signal.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -269,19 +267,6 @@ void Watcher::WatchdogLoop() {
     }
     cv_.WaitWithDeadline(&mu_, deadline);  // a message may have moved it since: look again
   }
-}
-
-int OutputWidth() {
-  if (isatty(STDOUT_FILENO)) {
-    winsize size{};
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
-  }
-  int columns = 0;
-  if (const char* env = std::getenv("COLUMNS");
-      env != nullptr && absl::SimpleAtoi(env, &columns) && columns > 0) {
-    return columns;
-  }
-  return 0;
 }
 
 std::shared_ptr<grpc::Channel> WatchChannel(

@@ -40,6 +40,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.grpc.pb.h"
+#include "client/terminal_width.h"
 #include "client/watch_view.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
@@ -52,7 +53,8 @@ struct WatchOptions {
   bool json = false;  // NDJSON (WatchJsonLine) instead of the text form (RenderWatchLine)
   std::ostream* out = &std::cout;  // the changes; flushed after each line
   std::ostream* err = &std::cerr;  // connection news, one line each
-  int line_width = 0;              // for RenderWatchLine; 0: no limit
+  // For RenderWatchLine: terminal_width.h's TerminalWidth(), or kWideOutput (--wide).
+  int line_width = kUnlimitedWidth;
   absl::Duration first_backoff = absl::Milliseconds(200);
   absl::Duration max_backoff = absl::Seconds(5);
   // The heartbeat interval assumed until the server has said its own (the first message of
@@ -109,10 +111,6 @@ class Watcher {
   std::optional<int64_t> cursor_ ABSL_GUARDED_BY(mu_);
   absl::Duration heartbeat_ ABSL_GUARDED_BY(mu_);
 };
-
-// The width RenderWatchLine fits lines to: the terminal's when stdout is one, else $COLUMNS
-// when set, else 0 (no limit: text piped to a file or a program is printed whole).
-int OutputWidth();
 
 // A channel for Watch to `target`, plaintext like every other command, that retries a lost
 // connection within seconds (gRPC's default backoff grows to two minutes).

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "client/display.h"
 #include "client/enum_names.h"
 #include "client/incident_view.h"
 #include "client/time_input.h"
@@ -27,11 +28,11 @@ constexpr int kEventWidth = 22;
 constexpr int kActorWidth = 10;
 constexpr int kStateWidth = 15;
 constexpr int kClientWidth = 14;
-// However narrow the line, the text keeps this many columns.
-constexpr int kMinTextWidth = 10;
+// However narrow the line, the text keeps this many columns, as in every table.
+constexpr int kMinTextWidth = Table::kMinFreeTextWidth;
 
-// `text` on one line, cut to `width` display columns when `cut` (numbers are never cut: a
-// longer one pushes the rest of its line right), then padded with spaces to `width`.
+// `text` on one line, cut to `width` display columns when `cut` (a cell that is not cut and
+// is longer pushes the rest of its line right), then padded with spaces to `width`.
 std::string Cell(absl::string_view text, int width, bool cut = true) {
   std::string cell = OneLine(text);
   if (cut) cell = TruncateToWidth(cell, width);
@@ -107,14 +108,18 @@ std::string RenderWatchLine(const amends::v1::IncidentChange& change, int line_w
   const int64_t id = incident.id() != 0 ? incident.id() : event.incident_id();
   const amends::v1::State state =
       event.to_state() != amends::v1::STATE_UNSPECIFIED ? event.to_state() : incident.state();
+  // Only the names are cut to their columns (numbers, times, events and states never are),
+  // and with --wide not even they.
+  const bool cut_names = line_width != kWideOutput;
   std::vector<std::string> cells = {
       Cell(absl::StrCat("#", event.sequence()), kSeqWidth, /*cut=*/false),
-      Cell(time, kTimeWidth),
+      Cell(time, kTimeWidth, /*cut=*/false),
       Cell(absl::StrCat(id), kIdWidth, /*cut=*/false),
-      Cell(CliName(event.type()), kEventWidth),
-      Cell(event.actor().empty() ? "-" : event.actor(), kActorWidth),
-      Cell(CliName(state), kStateWidth),
-      Cell(incident.client().name().empty() ? "-" : incident.client().name(), kClientWidth),
+      Cell(CliName(event.type()), kEventWidth, /*cut=*/false),
+      Cell(event.actor().empty() ? "-" : event.actor(), kActorWidth, cut_names),
+      Cell(CliName(state), kStateWidth, /*cut=*/false),
+      Cell(incident.client().name().empty() ? "-" : incident.client().name(), kClientWidth,
+           cut_names),
   };
   std::string text = OneLine(event.text().empty() ? incident.summary() : event.text());
   if (line_width > 0) {

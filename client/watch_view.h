@@ -5,13 +5,13 @@
 //   v1::WatchRequest request = BuildWatchRequest(args, /*resume_after=*/std::nullopt);
 //   std::cout << RenderWatchHeader() << RenderWatchLine(change, /*line_width=*/120);
 //   // SEQ     TIME              ID    EVENT      ...  STATE      CLIENT          TEXT
-//   // #3      2026-11-27 17:05  1     escalated  ...  escalated  ＡＢＣ商事      先方部長がお怒り…
+//   // #3      2026-11-27 17:05  1     escalated  ...  escalated  ＡＢＣ商事      先方部長がお...
 //   std::cout << *WatchJsonLine(change);  // {"event":{...},"incident":{...}}\n
 //
 // The text form has fixed column widths, measured in display columns (Japanese text takes two
 // per character), so that lines printed one at a time, as changes come, still line up; cells
-// that are too long are cut with "…", and the last column (the event's text, or the
-// incident's summary when the event has none) is cut to fit the line width.
+// that are too long are cut with kCutMark ("..."), and the last column (the event's text, or
+// the incident's summary when the event has none) is cut to fit the line width.
 // Pure; thread-safe.
 #ifndef AMENDS_CLIENT_WATCH_VIEW_H_
 #define AMENDS_CLIENT_WATCH_VIEW_H_
@@ -24,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "amends/v1/amends.pb.h"
+#include "client/terminal_width.h"
 
 namespace amends::cli {
 
@@ -62,9 +63,11 @@ std::string RenderWatchHeader();
 // One change as one '\n'-terminated line: "#<sequence>", the event's time in the incident's
 // team zone ("2026-11-27 17:05"), the incident's id, the event type, the actor, the state
 // after the change, the client's name, then the event's text or else the incident's summary.
-// Control characters become spaces. `line_width` > 0: the text is cut so that the line fits
-// in that many display columns (it keeps at least 10 columns, however narrow the line); 0:
-// the text is printed whole.
+// Control characters become spaces. The actor and the client are cut to their columns; no
+// other cell is (one longer pushes the rest of its line right). `line_width`
+// (terminal_width.h) > 0: the text is cut so that the line fits in that many display
+// columns (it keeps at least 10 columns, however narrow the line); kUnlimitedWidth: the
+// text is printed whole; kWideOutput: nothing is cut, not even the names.
 std::string RenderWatchLine(const amends::v1::IncidentChange& change, int line_width);
 
 // The change as protobuf JSON on one line, '\n'-terminated (NDJSON).

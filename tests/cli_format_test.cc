@@ -1,6 +1,8 @@
 // The CLI's pure formatting and parsing: display width and truncation of Japanese text,
 // aligned tables, relative times, time arguments, enum spellings, exit codes, the lines
 // and --from of `amends watch`, and the delivery log of `amends notifications` and `amends me`.
+#include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "client/inbox_view.h"
 #include "client/incident_view.h"
 #include "client/notification_view.h"
+#include "client/terminal_width.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
 #include "client/watch_view.h"
@@ -51,7 +54,7 @@ TEST(Truncate, ShortTextIsUnchanged) {
 
 TEST(Truncate, JapaneseIsCutOnCharacterBoundaryCountingWidth) {
   const std::string cut = TruncateToWidth("株式会社ＡＢＣ商事", 10);
-  EXPECT_EQ(cut, "株式会社…");  // a fifth wide character plus "…" would need 11 columns
+  EXPECT_EQ(cut, "株式会...");  // a fourth wide character plus "..." would need 11 columns
   EXPECT_LE(DisplayWidth(cut), 10);
   EXPECT_TRUE(CheckUtf8("cut", cut).ok());
 }
@@ -67,11 +70,32 @@ TEST(Truncate, NeverSplitsAUtf8SequenceAtAnyWidth) {
 
 TEST(Truncate, KeepsCombiningMarkWithItsBase) {
   // "が" written as か + U+3099: cutting between them would leave a bare mark.
-  EXPECT_EQ(TruncateToWidth("aか\u3099bcd", 3), "a…");
-  EXPECT_EQ(TruncateToWidth("aか\u3099bcd", 4), "aか\u3099…");
+  EXPECT_EQ(TruncateToWidth("aか\u3099bcdef", 5), "a...");
+  EXPECT_EQ(TruncateToWidth("aか\u3099bcdef", 6), "aか\u3099...");
 }
 
-TEST(Truncate, AsciiKeepsAsMuchAsFits) { EXPECT_EQ(TruncateToWidth("abcdefgh", 5), "abcd…"); }
+TEST(Truncate, AsciiKeepsAsMuchAsFits) { EXPECT_EQ(TruncateToWidth("abcdefgh", 5), "ab..."); }
+
+// "…" is of ambiguous East Asian width: two columns in terminals that draw such characters
+// wide, which would push every column after a cut cell one column right.
+TEST(Truncate, TheMarkIsAsciiAndCountsItsOwnWidth) {
+  EXPECT_EQ(kCutMark, "...");
+  EXPECT_EQ(TruncateToWidth("株式会社ＡＢＣ商事", 12), "株式会社...");
+  EXPECT_EQ(TruncateToWidth("株式会社ＡＢＣ商事", 11), "株式会社...");
+  EXPECT_EQ(TruncateToWidth("株式会社ＡＢＣ商事", 10), "株式会...");
+  for (int width = 4; width <= 17; ++width) {
+    const std::string cut = TruncateToWidth("株式会社ＡＢＣ商事", width);
+    EXPECT_LE(DisplayWidth(cut), width) << cut;
+    EXPECT_GE(DisplayWidth(cut), width - 1) << cut;  // a wide character may leave one unused
+  }
+}
+
+TEST(Truncate, BelowTheMarksWidthOnlyAsMuchOfTheMarkAsFits) {
+  EXPECT_EQ(TruncateToWidth("株式会社", 3), "...");
+  EXPECT_EQ(TruncateToWidth("株式会社", 2), "..");
+  EXPECT_EQ(TruncateToWidth("株式会社", 1), ".");
+  EXPECT_EQ(TruncateToWidth("ab", 2), "ab");
+}
 
 TEST(TerminalSafe, EscapeSequencesShowAsSymbolsAndDoNotAct) {
   EXPECT_EQ(TerminalSafe("\x1b]0;pwned\x07 \x1b[2J"), "␛]0;pwned␇ ␛[2J");
@@ -132,7 +156,7 @@ TEST(Table, LongCellsAreTruncatedAndNoLineHasTrailingSpaces) {
   Table table({{"CLIENT", 10}, {"NOTE"}});
   table.AddRow({"株式会社ＡＢＣ商事", ""});
   const std::string rendered = table.Render();
-  EXPECT_THAT(rendered, HasSubstr("株式会社…"));
+  EXPECT_THAT(rendered, HasSubstr("株式会..."));
   EXPECT_THAT(rendered, Not(HasSubstr(" \n")));
 }
 
@@ -148,13 +172,94 @@ TEST(Table, AnUnboundedLastColumnIsPrintedWholeAndColumnsStayAligned) {
   const std::string rendered = table.Render();
   const std::vector<std::string> lines = absl::StrSplit(rendered, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 4u);
-  EXPECT_THAT(rendered, HasSubstr(long_note));  // whole, no "…"
-  EXPECT_THAT(lines[3], StartsWith("suzuk…"));   // earlier columns are still cut
+  EXPECT_THAT(rendered, HasSubstr(long_note));  // whole, no "..."
+  EXPECT_THAT(lines[3], StartsWith("suz..."));   // earlier columns are still cut
   const int text_column = ColumnOf(lines[0], "TEXT");
   EXPECT_EQ(ColumnOf(lines[1], long_note), text_column);
   EXPECT_EQ(ColumnOf(lines[2], "短いメモ"), text_column);
   EXPECT_EQ(ColumnOf(lines[3], "late"), text_column);
   EXPECT_THAT(rendered, Not(HasSubstr(" \n")));
+}
+
+// The display width of the longest line of `rendered`.
+int LongestLine(const std::string& rendered) {
+  int longest = 0;
+  for (absl::string_view line : absl::StrSplit(rendered, '\n')) {
+    longest = std::max(longest, DisplayWidth(line));
+  }
+  return longest;
+}
+
+Table FittedTable(int width) {
+  Table table({{"ID"}, {"CLIENT", 20}, {"SUMMARY", 40, Table::kFreeText}, {"UPDATED"},
+               {"NOTE", Table::kNoLimit, Table::kFreeText}},
+              width);
+  table.AddRow({"1", "株式会社ミドリ精機", "15時のサンプル受け渡しの打ち合わせを失念",
+                "2026-11-27 17:05 (2h ago)", "先方部長より『誠意を見せてほしい』との連絡"});
+  table.AddRow({"12", "ＡＢＣ商事", "納期遅延", "2026-11-27 09:00 (10h ago)", "-"});
+  return table;
+}
+
+TEST(Table, FreeTextGivesWayTheWidestFirstUntilTheLinesFit) {
+  const std::string whole = FittedTable(kUnlimitedWidth).Render();
+  ASSERT_GT(LongestLine(whole), 100);
+  const std::string rendered = FittedTable(100).Render();
+  EXPECT_EQ(LongestLine(rendered), 100) << rendered;
+  const std::vector<std::string> lines = absl::StrSplit(rendered, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u);
+  // Identifiers, names and times whole and aligned; the two texts cut alike, with "...".
+  EXPECT_EQ(ColumnOf(lines[1], "株式会社ミドリ精機"), ColumnOf(lines[0], "CLIENT"));
+  EXPECT_EQ(ColumnOf(lines[2], "ＡＢＣ商事"), ColumnOf(lines[0], "CLIENT"));
+  EXPECT_EQ(ColumnOf(lines[1], "2026-11-27 17:05 (2h ago)"), ColumnOf(lines[0], "UPDATED"));
+  EXPECT_EQ(ColumnOf(lines[2], "2026-11-27 09:00 (10h ago)"), ColumnOf(lines[0], "UPDATED"));
+  EXPECT_EQ(ColumnOf(lines[1], "15時のサンプル"), ColumnOf(lines[0], "SUMMARY"));
+  EXPECT_EQ(ColumnOf(lines[2], "納期遅延"), ColumnOf(lines[0], "SUMMARY"));
+  EXPECT_THAT(lines[1], HasSubstr("...  2026-11-27 17:05"));
+  EXPECT_THAT(lines[1], EndsWith("..."));
+  const int summary = ColumnOf(lines[0], "UPDATED") - ColumnOf(lines[0], "SUMMARY") - 2;
+  const int note = LongestLine(rendered) - ColumnOf(lines[0], "NOTE");
+  EXPECT_LE(std::abs(summary - note), 1) << rendered;
+  EXPECT_THAT(rendered, Not(HasSubstr(" \n")));
+}
+
+TEST(Table, WhenTheOtherColumnsAloneAreTooWideFreeTextKeepsItsMinimum) {
+  const std::string rendered = FittedTable(40).Render();
+  const std::vector<std::string> lines = absl::StrSplit(rendered, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(ColumnOf(lines[0], "UPDATED") - ColumnOf(lines[0], "SUMMARY") - 2,
+            Table::kMinFreeTextWidth);
+  EXPECT_THAT(lines[1], HasSubstr("  15時の...  "));
+  EXPECT_THAT(lines[1], HasSubstr("株式会社ミドリ精機"));  // no other column is cut
+  EXPECT_THAT(lines[2], HasSubstr("2026-11-27 09:00 (10h ago)"));
+  EXPECT_THAT(lines[2], HasSubstr("納期遅延"));
+}
+
+TEST(Table, ATableThatFitsIsNotCut) {
+  Table table({{"ID"}, {"SUMMARY", 40, Table::kFreeText}}, 80);
+  table.AddRow({"1", "15時のサンプル受け渡しの打ち合わせを失念"});
+  EXPECT_EQ(table.Render(),
+            "ID  SUMMARY\n"
+            "1   15時のサンプル受け渡しの打ち合わせを失念\n");
+}
+
+TEST(Table, WideCutsNothingNotEvenAColumnsOwnMaximum) {
+  const std::string rendered = FittedTable(kWideOutput).Render();
+  EXPECT_THAT(rendered, HasSubstr("15時のサンプル受け渡しの打ち合わせを失念"));
+  EXPECT_THAT(rendered, HasSubstr("先方部長より『誠意を見せてほしい』との連絡"));
+  EXPECT_THAT(rendered, Not(HasSubstr("...")));
+  Table capped({{"CLIENT", 10}}, kWideOutput);
+  capped.AddRow({"株式会社ミドリ精機"});
+  EXPECT_THAT(capped.Render(), HasSubstr("株式会社ミドリ精機"));
+}
+
+TEST(TerminalWidth, TheTerminalFirstThenAPositiveColumnsElseUnlimited) {
+  EXPECT_EQ(ChooseWidth(120, "80"), 120);
+  EXPECT_EQ(ChooseWidth(0, "80"), 80);
+  EXPECT_EQ(ChooseWidth(0, nullptr), kUnlimitedWidth);
+  for (const char* not_a_width : {"", "0", "-5", "abc", "80x"}) {
+    EXPECT_EQ(ChooseWidth(0, not_a_width), kUnlimitedWidth) << not_a_width;
+    EXPECT_EQ(ChooseWidth(100, not_a_width), 100) << not_a_width;
+  }
 }
 
 TEST(RelativeHint, NearTimesAreJustNow) {
@@ -350,7 +455,7 @@ TEST(IncidentView, TimelinePrintsLongJapaneseTextWholeInAlignedColumns) {
 
   const std::string rendered = RenderTimeline(events, tokyo, absl::FromUnixSeconds(0));
   EXPECT_THAT(rendered, HasSubstr(hand_over + "\n"));
-  EXPECT_THAT(rendered, Not(HasSubstr("…")));
+  EXPECT_THAT(rendered, Not(HasSubstr("...")));
   const std::vector<std::string> lines = absl::StrSplit(rendered, '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(ColumnOf(lines[1], "tanaka"), ColumnOf(lines[0], "ACTOR"));
@@ -468,7 +573,7 @@ TEST(IncidentView, DeadlinesAreAlignedWithJapaneseTextAndSayWhoAndHowLate) {
   EXPECT_THAT(rows[2], HasSubstr("2026-12-04 18:00 (in 7d)"));
   for (const std::string& row : rows) {
     EXPECT_EQ(ColumnOf(row, "2026-"), ColumnOf(rows[0], "2026-")) << row;
-    EXPECT_THAT(row, Not(HasSubstr("…")));
+    EXPECT_THAT(row, Not(HasSubstr("...")));
     EXPECT_THAT(row, Not(testing::EndsWith(" ")));
   }
   EXPECT_EQ(ColumnOf(rows[1], "suzuki"), ColumnOf(rows[0], "managers of"));
@@ -634,7 +739,7 @@ TEST(Inbox, KeepsTheServersOrderWithAlignedColumnsAndTheSummaryWhole) {
       {"2026-11-27 09:30 (overdue by 30m)", "3", "approve", "approve", "XYZ Trading",
        "Shipment two days late"},
       {"2026-11-27 13:00 (in 3h)", "14", "deadline", "promise 1: 折り返し電話",
-       "株式会社ＡＢＣ商事…", "報告書の提出遅れ"},
+       "株式会社ＡＢＣ商...", "報告書の提出遅れ"},
       {"2026-11-30 10:00 (in 3d)", "5", "reminder", "apology visit", "ｱｲｳ物産",
        "納期遅延について先方部長より強い抗議。来週訪問予定"},
   };
@@ -779,11 +884,11 @@ TEST(WatchView, TextLinesAlignAndCutJapaneseByDisplayWidth) {
   EXPECT_THAT(lines[1], HasSubstr("2026-11-27 17:05"));  // the event's time, in the team zone
   EXPECT_THAT(lines[1], HasSubstr("短い理由\n"));        // short text whole
   EXPECT_THAT(lines[2], StartsWith("#123456789 "));
-  EXPECT_THAT(lines[2], HasSubstr("株式会社ミド…"));  // cut by width, "…" added
+  EXPECT_THAT(lines[2], HasSubstr("株式会社ミ..."));  // cut by width, "..." added
   EXPECT_THAT(lines[2], Not(HasSubstr("東日本")));
-  EXPECT_THAT(lines[2], HasSubstr("tanaka-wi…"));
+  EXPECT_THAT(lines[2], HasSubstr("tanaka-..."));
   EXPECT_THAT(lines[2], HasSubstr("先方部長がお怒り"));
-  EXPECT_THAT(lines[2], HasSubstr("…\n"));  // the text cut to fit the line
+  EXPECT_THAT(lines[2], HasSubstr("...\n"));  // the text cut to fit the line
   // No text on the event: the incident's summary.
   EXPECT_THAT(lines[3], HasSubstr("15時のサンプル受け渡し"));
 
@@ -791,8 +896,8 @@ TEST(WatchView, TextLinesAlignAndCutJapaneseByDisplayWidth) {
   const std::vector<std::vector<std::string>> cells = {
       {"#7", "2026-11-27 17:05", "12", "escalated", "佐藤", "escalated", "ＡＢＣ商事",
        "短い理由"},
-      {"#123456789", "2026-11-27 16:58", "12", "first-apology-recorded", "tanaka-wi",
-       "escalated", "株式会社ミド", "先方部長"},
+      {"#123456789", "2026-11-27 16:58", "12", "first-apology-recorded", "tanaka-",
+       "escalated", "株式会社ミ", "先方部長"},
       {"#8", "2026-11-28 09:00", "12", "escalated", "ｻﾄｳ", "escalated", "XYZ Trading",
        "15時の"},
   };
@@ -825,6 +930,19 @@ TEST(WatchView, WithoutALineWidthTheTextIsPrintedWhole) {
       0);
   EXPECT_THAT(line, HasSubstr(long_text + " 次の行\n"));  // on one line
   EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1);
+}
+
+TEST(WatchView, WideCutsNeitherTheTextNorTheNames) {
+  const std::string long_client = "株式会社ミドリ精機製作所東日本営業本部";
+  const std::string long_text(300, 'x');
+  const std::string line = RenderWatchLine(
+      Change(1, amends::v1::EVENT_TYPE_NOTE_ADDED, "tanaka-with-a-long-name", long_client,
+             long_text, TokyoTime(11, 27, 17, 5)),
+      kWideOutput);
+  EXPECT_THAT(line, HasSubstr("tanaka-with-a-long-name"));
+  EXPECT_THAT(line, HasSubstr(long_client));
+  EXPECT_THAT(line, HasSubstr(long_text + "\n"));
+  EXPECT_THAT(line, Not(HasSubstr("...")));
 }
 
 TEST(WatchView, JsonLineIsOneLineThatParsesBackIntoTheSameChange) {
@@ -959,7 +1077,7 @@ TEST(NotificationView, ALongServerAnswerIsCutOnOneLineNotWrapped) {
   const std::vector<std::string> lines = absl::StrSplit(rendered, '\n');
   ASSERT_EQ(lines.size(), 3u) << rendered;  // header, one row, and the empty rest
   EXPECT_THAT(lines[1], HasSubstr("550-5.1.1 The email account"));
-  EXPECT_THAT(lines[1], HasSubstr("…"));
+  EXPECT_THAT(lines[1], HasSubstr("..."));
   EXPECT_THAT(rendered, Not(HasSubstr("NoSuchUser")));
   // The cell is cut at kAnswerWidth columns; NEXT ATTEMPT still starts over its header.
   const int answer_column = ColumnOf(lines[0], "LAST ANSWER");

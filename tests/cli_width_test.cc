@@ -1,0 +1,377 @@
+// Tables fit the terminal (issue 16): `amends list`, `inbox` and `timeline` through the real
+// binaries, with Japanese clients and summaries, at COLUMNS=80, 100 and 200. Only free text
+// (summaries, what is due, event texts) is cut, with "..."; ids, times, states and names stay
+// whole; every column starts at the same display column on every row; --wide cuts nothing.
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "client/utf8_text.h"
+#include "gtest/gtest.h"
+#include "tests/process.h"
+#include "tests/service_fixture.h"
+
+namespace amends {
+namespace {
+
+using cli::DisplayWidth;
+
+// What a free-text column keeps however narrow the line (client/display.h).
+constexpr int kMinFreeText = 10;
+
+const std::string kAbcSummary = "15時のサンプル受け渡しの打ち合わせを失念";
+const std::string kMidoriSummary =
+    "月次報告書を定例会議の前日までに提出せず、進捗報告も提案もしなかったため先方課長から強い"
+    "口調の苦情";
+const std::string kReason =
+    "先方部長がお怒り。上長同行での訪問が必要。『誠意を見せてほしい』とのこと";
+const std::string kNote = "山田様より、部長は明日午前なら在席とのこと。訪問の候補日時を三つ用意する";
+const std::string kPromise = "15時までに部長のご都合を伺い折り返しお電話する";
+
+// A table as printed: where each column starts (in display columns) and each row's cells.
+struct Printed {
+  std::vector<std::string> lines;              // the header first
+  std::vector<int> at;                         // the display column each column starts at
+  std::vector<std::string> headers;
+  std::vector<std::vector<std::string>> rows;  // cells without their padding
+};
+
+// The length in bytes of the UTF-8 sequence that starts with `lead`.
+size_t SequenceLength(unsigned char lead) {
+  if (lead >= 0xF0) return 4;
+  if (lead >= 0xE0) return 3;
+  if (lead >= 0xC0) return 2;
+  return 1;
+}
+
+// Cuts `line` at the display columns `at`, failing the test where the layout is not aligned:
+// a character across a column's start, a column not preceded by its two spaces, or a cell
+// that does not start right at its column.
+std::vector<std::string> Cells(const std::string& line, const std::vector<int>& at) {
+  std::vector<std::string> cells(at.size());
+  size_t k = 0;
+  int column = 0;
+  for (size_t i = 0; i < line.size();) {
+    const size_t n = std::min(SequenceLength(static_cast<unsigned char>(line[i])), line.size() - i);
+    const std::string character = line.substr(i, n);
+    while (k + 1 < at.size() && column >= at[k + 1]) ++k;
+    const int width = DisplayWidth(character);
+    EXPECT_FALSE(k + 1 < at.size() && column + width > at[k + 1])
+        << "a character across the start of column " << k + 1 << ": " << line;
+    cells[k] += character;
+    column += width;
+    i += n;
+  }
+  for (size_t c = 0; c < cells.size(); ++c) {
+    const std::string cell(absl::StripTrailingAsciiWhitespace(cells[c]));
+    if (c + 1 < cells.size() && !cells[c + 1].empty()) {
+      EXPECT_TRUE(absl::EndsWith(cells[c], "  ")) << "no gap before column " << c + 1 << ": "
+                                                   << line;
+    }
+    EXPECT_FALSE(absl::StartsWith(cell, " ")) << "column " << c << " misaligned: " << line;
+    cells[c] = cell;
+  }
+  return cells;
+}
+
+// The table at the start of `out` (up to an empty line), its columns found by `headers`.
+Printed Parse(const std::string& out, const std::vector<std::string>& headers) {
+  Printed p;
+  p.headers = headers;
+  for (absl::string_view line : absl::StrSplit(out, '\n')) {
+    if (line.empty()) break;
+    p.lines.emplace_back(line);
+  }
+  if (p.lines.empty()) {
+    ADD_FAILURE() << "no table in: " << out;
+    return p;
+  }
+  size_t from = 0;  // each header after the one before it
+  for (const std::string& header : headers) {
+    const size_t byte = p.lines[0].find(header, from);
+    if (byte == std::string::npos) {
+      ADD_FAILURE() << header << " not in: " << p.lines[0];
+      return p;
+    }
+    p.at.push_back(DisplayWidth(p.lines[0].substr(0, byte)));
+    from = byte + header.size();
+  }
+  EXPECT_EQ(Cells(p.lines[0], p.at), headers) << "the header: " << p.lines[0];
+  for (size_t r = 1; r < p.lines.size(); ++r) p.rows.push_back(Cells(p.lines[r], p.at));
+  return p;
+}
+
+// A cell with its relative hint ("(in 3h)", "overdue 2h") made neutral: those count from
+// the time each command runs, and two runs may straddle a rounding step.
+std::string WithoutHint(const std::string& cell) {
+  static const std::regex hint_in_brackets(R"(\([^()]*\)$)");
+  static const std::regex bare_hint(R"(^(in \d+[mhd]|overdue \d+[mhd]|due now)$)");
+  return std::regex_replace(std::regex_replace(cell, hint_in_brackets, "(hint)"), bare_hint,
+                            "hint");
+}
+
+int LongestLine(const Printed& p) {
+  int longest = 0;
+  for (const std::string& line : p.lines) longest = std::max(longest, DisplayWidth(line));
+  return longest;
+}
+
+// The display columns column `c` takes: up to the next column's gap, or for the last
+// column its widest cell.
+int ColumnWidth(const Printed& p, size_t c) {
+  if (c + 1 < p.at.size()) return p.at[c + 1] - p.at[c] - 2;
+  int widest = DisplayWidth(p.headers[c]);
+  for (const auto& row : p.rows) widest = std::max(widest, DisplayWidth(row[c]));
+  return widest;
+}
+
+// A column of free text, and the most columns it has however wide the line (0: no limit).
+struct FreeText {
+  size_t column;
+  int max_width = 0;
+};
+
+// Checks `fitted`, printed for a terminal `width` columns wide, against `wide`, the same
+// table printed with --wide: the rows and every cell but the free-text ones are the same; a
+// free-text cell is whole or a prefix of the whole text followed by "...", no wider than its
+// column; lines are at most `width` columns, unless the free text is already down to its
+// minimum; and text is narrowed only as much as the line needs.
+void ExpectFitted(const Printed& fitted, const Printed& wide, int width,
+                  const std::vector<FreeText>& free) {
+  ASSERT_EQ(fitted.rows.size(), wide.rows.size());
+  bool at_minimum = true;   // no free-text column can give more
+  bool narrowed = false;    // a free-text column was made narrower than its own maximum
+  for (const FreeText& f : free) {
+    const int column_width = ColumnWidth(fitted, f.column);
+    at_minimum = at_minimum &&
+                 column_width <= std::max(kMinFreeText, DisplayWidth(fitted.headers[f.column]));
+    int needed = 0;
+    for (const auto& row : wide.rows) needed = std::max(needed, DisplayWidth(row[f.column]));
+    if (f.max_width > 0) needed = std::min(needed, f.max_width);
+    narrowed = narrowed || column_width < needed;
+  }
+  for (size_t r = 0; r < fitted.rows.size(); ++r) {
+    for (size_t c = 0; c < fitted.at.size(); ++c) {
+      const std::string& cell = fitted.rows[r][c];
+      const std::string& whole = wide.rows[r][c];
+      const auto is_free = [c](const FreeText& f) { return f.column == c; };
+      if (std::none_of(free.begin(), free.end(), is_free)) {
+        EXPECT_EQ(WithoutHint(cell), WithoutHint(whole)) << "row " << r << " column " << c;
+        continue;
+      }
+      EXPECT_LE(DisplayWidth(cell), ColumnWidth(fitted, c)) << cell;
+      if (cell == whole) continue;
+      EXPECT_TRUE(absl::EndsWith(cell, "...")) << cell << " is not " << whole;
+      EXPECT_TRUE(absl::StartsWith(whole, absl::StripSuffix(cell, "..."))) << cell;
+    }
+  }
+  const std::string table = absl::StrJoin(fitted.lines, "\n");
+  const int longest = LongestLine(fitted);
+  if (!at_minimum) {
+    EXPECT_LE(longest, width) << table;
+  }
+  // Narrowed just enough: a wide character may leave a column short by one.
+  if (narrowed && !at_minimum) {
+    EXPECT_GE(longest, width - static_cast<int>(free.size())) << table;
+  }
+  // Not narrowed at all when the whole table fits.
+  if (LongestLine(wide) <= width) {
+    EXPECT_FALSE(narrowed) << table;
+  }
+}
+
+class WidthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = (TestDir() / "amends.db").string();
+    ASSERT_EQ(Admin({"team", "add", "営業一課", "--tz", "Asia/Tokyo"}).exit_code, 0);
+    for (auto [name, role] : {std::pair{"sato", "member"}, {"tanaka", "manager"}}) {
+      RunResult r = Admin({"user", "add", name, "--team", "営業一課", "--role", role});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      tokens_[name] = std::string(absl::StripAsciiWhitespace(r.out));
+    }
+    server_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"});
+    ASSERT_TRUE(StartServer(*server_, &address_));
+
+    // DOMAIN.md cases 1 and 2: the forgotten meeting, and the late report to a client of
+    // many years.
+    Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
+                    "missed-appointment", "--severity", "high", "--summary", kAbcSummary});
+    Amends("sato", {"report", "--team", "営業一課", "--client", "株式会社ミドリ精機", "--kind",
+                    "late-deliverable", "--severity", "medium", "--summary", kMidoriSummary});
+    Amends("sato", {"escalate", "1", "--reason", kReason});
+    Amends("sato", {"note", "1", kNote});
+    Amends("sato", {"promise", "2", "--by",
+                    absl::FormatTime("%Y-%m-%d %H:%M", absl::Now() + absl::Hours(30),
+                                     absl::FixedTimeZone(9 * 3600)),
+                    "--text", kPromise});
+  }
+
+  RunResult Admin(std::vector<std::string> args) {
+    args.insert(args.begin(), {AMENDSD_PATH, "admin", "--db", db_});
+    return RunCommand(args);
+  }
+
+  // `amends ARGS` as `user`, its stdout a pipe and COLUMNS as given ("": not a width).
+  RunResult Amends(const std::string& user, std::vector<std::string> args,
+                   const std::string& columns = "") {
+    args.insert(args.begin(), AMENDS_PATH);
+    RunResult r = RunCommand(args, {{"AMENDS_SERVER", address_},
+                                    {"AMENDS_TOKEN", tokens_[user]},
+                                    {"COLUMNS", columns}});
+    EXPECT_EQ(r.exit_code, 0) << absl::StrJoin(args, " ") << "\n" << r.out << r.err;
+    return r;
+  }
+
+  // The view `args` printed at COLUMNS=`width`, and the same with --wide.
+  std::pair<Printed, Printed> Both(const std::string& user, const std::vector<std::string>& args,
+                                   const std::vector<std::string>& headers, int width) {
+    std::vector<std::string> wide_args = args;
+    wide_args.push_back("--wide");
+    return {Parse(Amends(user, args, absl::StrCat(width)).out, headers),
+            Parse(Amends(user, wide_args, absl::StrCat(width)).out, headers)};
+  }
+
+  std::string db_, address_;
+  std::map<std::string, std::string> tokens_;
+  std::unique_ptr<ChildProcess> server_;
+};
+
+const std::vector<std::string> kListHeaders = {"ID",    "STATE",    "SEVERITY", "KIND",
+                                               "CLIENT", "OWNER",   "NEXT DUE", "SUMMARY",
+                                               "UPDATED"};
+constexpr size_t kListSummary = 7;
+const std::vector<std::string> kInboxHeaders = {"DUE", "ID", "WHY", "WHAT", "CLIENT", "SUMMARY"};
+constexpr size_t kInboxWhat = 3;
+constexpr size_t kInboxSummary = 5;
+const std::vector<std::string> kTimelineHeaders = {"TIME", "ACTOR", "EVENT", "STATE", "TEXT"};
+constexpr size_t kTimelineText = 4;
+
+TEST_F(WidthTest, ListFitsEachWidthCuttingOnlyTheSummary) {
+  for (int width : {80, 100, 200}) {
+    SCOPED_TRACE(absl::StrCat("COLUMNS=", width));
+    auto [fitted, wide] = Both("sato", {"list"}, kListHeaders, width);
+    ASSERT_EQ(fitted.rows.size(), 2u);
+    ExpectFitted(fitted, wide, width, {{kListSummary, 40}});
+    EXPECT_EQ(fitted.rows[1][4], "ＡＢＣ商事");
+    EXPECT_EQ(fitted.rows[0][4], "株式会社ミドリ精機");
+  }
+  // On 200 columns the short summary is whole; the long one is cut at the column's own 40.
+  auto [fitted, wide] = Both("sato", {"list"}, kListHeaders, 200);
+  EXPECT_EQ(fitted.rows[1][kListSummary], kAbcSummary);
+  EXPECT_LE(DisplayWidth(fitted.rows[0][kListSummary]), 40);
+  EXPECT_TRUE(absl::EndsWith(fitted.rows[0][kListSummary], "...")) << fitted.rows[0][7];
+  EXPECT_LE(LongestLine(fitted), 200);
+}
+
+// The list's other columns (ID, STATE, SEVERITY, KIND, CLIENT, OWNER, NEXT DUE, UPDATED) take
+// about 110 columns with these clients: on 80 or 100 the summary keeps its minimum, cut, and
+// no column is dropped or cut.
+TEST_F(WidthTest, WhenTheOtherColumnsAloneAreTooWideTheSummaryKeepsItsMinimumAndNoneIsDropped) {
+  const Printed narrow = Parse(Amends("sato", {"list"}, "80").out, kListHeaders);
+  ASSERT_EQ(narrow.rows.size(), 2u);
+  EXPECT_EQ(narrow.at[kListSummary + 1] - narrow.at[kListSummary] - 2, kMinFreeText);
+  EXPECT_EQ(narrow.rows[1][kListSummary], "15時の...");
+  EXPECT_EQ(narrow.rows[0][3], "late-deliverable");
+  EXPECT_EQ(narrow.rows[1][3], "missed-appointment");
+  EXPECT_TRUE(absl::StartsWith(narrow.rows[1][8], "20")) << narrow.rows[1][8];
+  // Narrower than anything: the same, not an error.
+  const Printed tiny = Parse(Amends("sato", {"list"}, "20").out, kListHeaders);
+  EXPECT_EQ(tiny.rows[1][kListSummary], "15時の...");
+}
+
+TEST_F(WidthTest, InboxFitsEachWidthCuttingOnlyWhatAndSummary) {
+  for (const char* user : {"sato", "tanaka"}) {
+    for (int width : {80, 100, 200}) {
+      SCOPED_TRACE(absl::StrCat(user, " COLUMNS=", width));
+      auto [fitted, wide] = Both(user, {"inbox"}, kInboxHeaders, width);
+      ASSERT_FALSE(fitted.rows.empty());
+      ExpectFitted(fitted, wide, width, {{kInboxWhat, 30}, {kInboxSummary}});
+      if (width >= 100) {
+        EXPECT_LE(LongestLine(fitted), width);
+      }
+      for (const auto& row : fitted.rows) {
+        if (row[1] == "1") {
+          EXPECT_EQ(row[4], "ＡＢＣ商事");
+        }
+        if (row[1] == "2") {
+          EXPECT_EQ(row[4], "株式会社ミドリ精機");
+        }
+        if (row[1] == "1" && width == 200) {
+          EXPECT_EQ(row[5], kAbcSummary);
+        }
+      }
+    }
+  }
+}
+
+TEST_F(WidthTest, TimelineFitsEachWidthCuttingOnlyTheText) {
+  for (int width : {80, 100, 200}) {
+    SCOPED_TRACE(absl::StrCat("COLUMNS=", width));
+    auto [fitted, wide] = Both("sato", {"timeline", "1"}, kTimelineHeaders, width);
+    ASSERT_EQ(fitted.rows.size(), 3u);  // reported, escalated, note-added
+    ExpectFitted(fitted, wide, width, {{kTimelineText}});
+    if (width >= 100) {
+      EXPECT_LE(LongestLine(fitted), width);
+    }
+    EXPECT_EQ(fitted.rows[1][3], "reported -> escalated");
+    EXPECT_EQ(fitted.rows[1][2], "escalated");
+    if (width == 200) {
+      EXPECT_EQ(fitted.rows[0][kTimelineText], kAbcSummary);
+      EXPECT_EQ(fitted.rows[1][kTimelineText], kReason);
+      EXPECT_EQ(fitted.rows[2][kTimelineText], kNote);
+    } else {
+      EXPECT_TRUE(absl::EndsWith(fitted.rows[1][kTimelineText], "...")) << fitted.rows[1][4];
+    }
+  }
+}
+
+TEST_F(WidthTest, WideFlagPrintsEveryCellWhole) {
+  // The list's summary is whole beyond its column's own 40 columns, and so is the inbox's
+  // WHAT beyond its 30.
+  RunResult r = Amends("sato", {"list", "--wide"}, "80");
+  EXPECT_TRUE(absl::StrContains(r.out, kMidoriSummary)) << r.out;
+  EXPECT_FALSE(absl::StrContains(r.out, "...")) << r.out;
+  r = Amends("sato", {"--wide", "inbox"}, "80");  // a global flag, before or after the command
+  EXPECT_TRUE(absl::StrContains(r.out, kPromise)) << r.out;
+  EXPECT_FALSE(absl::StrContains(r.out, "...")) << r.out;
+  r = Amends("sato", {"timeline", "1", "--wide"}, "80");
+  EXPECT_TRUE(absl::StrContains(r.out, kReason)) << r.out;
+  EXPECT_TRUE(absl::StrContains(r.out, kNote)) << r.out;
+}
+
+TEST_F(WidthTest, OutputToAPipeWithoutColumnsIsNotCutToFit) {
+  for (const char* columns : {"", "0", "abc"}) {
+    SCOPED_TRACE(absl::StrCat("COLUMNS='", columns, "'"));
+    RunResult r = Amends("sato", {"timeline", "1"}, columns);
+    EXPECT_TRUE(absl::StrContains(r.out, kReason)) << r.out;
+    EXPECT_FALSE(absl::StrContains(r.out, "...")) << r.out;
+    r = Amends("sato", {"list"}, columns);
+    EXPECT_TRUE(absl::StrContains(r.out, kAbcSummary)) << r.out;
+  }
+}
+
+TEST_F(WidthTest, AlignedOutputHasNoCharacterOfAmbiguousWidth) {
+  for (const std::vector<std::string>& view : std::vector<std::vector<std::string>>{
+           {"list"}, {"inbox"}, {"timeline", "1"}, {"client", "ＡＢＣ商事"}, {"notifications", "1"}}) {
+    for (const char* columns : {"", "80"}) {
+      const std::string out = Amends("sato", view, columns).out;
+      for (const char* ambiguous : {"…", "—", "→", "–", "·"}) {
+        EXPECT_FALSE(absl::StrContains(out, ambiguous))
+            << absl::StrJoin(view, " ") << " shows " << ambiguous << ":\n" << out;
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace amends
