@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -10,6 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "client/correction_view.h"
 #include "client/enum_names.h"
 #include "client/exit_code.h"
 #include "client/inbox_view.h"
@@ -96,6 +99,21 @@ absl::Status Mutate(Session& s, Rpc<Request, Incident> rpc, Target t, Request re
   } else {
     return PrintIncident(s, incident, what);
   }
+}
+
+// The server names a request's fields ("severity: ..."); the user typed options. Renames the
+// field a message starts with to the option (or argument) `names` gives for it.
+absl::Status NamingOptions(
+    absl::Status status,
+    std::initializer_list<std::pair<absl::string_view, absl::string_view>> names) {
+  for (const auto& [field, option] : names) {
+    absl::string_view message = status.message();
+    const std::string prefix = absl::StrCat(field, ": ");
+    if (absl::ConsumePrefix(&message, prefix)) {
+      return absl::Status(status.code(), absl::StrCat(option, ": ", message));
+    }
+  }
+  return status;
 }
 
 absl::StatusOr<Incident> GetIncident(Session& s, int64_t id) {
@@ -402,6 +420,50 @@ absl::Status CompleteMeasure(Session& s, Target t, int32_t number) {
   request.set_number(number);
   return Mutate(s, &Stub::CompletePreventionMeasure, t, request,
                 absl::StrCat("measure ", number, " done"));
+}
+
+absl::Status AssignMeasure(Session& s, Target t, int32_t number, const std::string& new_owner,
+                           const std::string& note) {
+  amends::v1::AssignPreventionMeasureRequest request;
+  request.set_number(number);
+  request.set_new_owner(new_owner);
+  request.set_note(note);
+  return NamingOptions(
+      Mutate(s, &Stub::AssignPreventionMeasure, t, request,
+             absl::StrCat("measure ", number, " assigned to ", new_owner)),
+      {{"number", "N"}, {"new_owner", "USER"}, {"note", "--note"}});
+}
+
+absl::Status Edit(Session& s, Target t, const EditArgs& args) {
+  if (args.severity == amends::v1::SEVERITY_UNSPECIFIED && !args.summary && !args.details &&
+      !args.client && !args.contact && args.kind == amends::v1::KIND_UNSPECIFIED &&
+      !args.confidential) {
+    return absl::InvalidArgumentError(
+        "edit: give what to correct: --severity (with --reason), --summary, --details, "
+        "--client, --contact, --kind or --confidential");
+  }
+  absl::StatusOr<Incident> before = GetIncident(s, t.id);  // for "old -> new"
+  if (!before.ok()) return before.status();
+  amends::v1::EditIncidentRequest request;
+  request.set_severity(args.severity);
+  request.set_reason(args.reason);
+  if (args.summary) request.set_summary(*args.summary);
+  if (args.details) request.set_details(*args.details);
+  if (args.client) request.set_client(*args.client);
+  if (args.contact) request.set_contact(*args.contact);
+  request.set_kind(args.kind);
+  request.set_confidential(args.confidential);
+  return NamingOptions(
+      Mutate(s, &Stub::EditIncident, t, request,
+             [&](const Incident& after) { return CorrectionLine(request, *before, after); }),
+      {{"severity", "--severity"},
+       {"reason", "--reason"},
+       {"summary", "--summary"},
+       {"details", "--details"},
+       {"client", "--client"},
+       {"contact", "--contact"},
+       {"kind", "--kind"},
+       {"confidential", "--confidential"}});
 }
 
 absl::Status PresentPlan(Session& s, Target t) {
