@@ -10,6 +10,7 @@
 // hand-over (checklist; the visit is the introduction, then one follow-up):
 //   APOLOGY_VISIT --visit done--> FOLLOW_UP
 // any open state --close (manager, reason)--> CLOSED --reopen (manager)--> the kind's start
+// any open state --edit (owner or manager; correction.h)--> the same state
 //
 // The table in lifecycle.cc lists, for every action and playbook, the states that allow it,
 // the state it leads to and who may take it; the compiler checks that every action has exactly
