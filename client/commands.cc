@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/correction_view.h"
 #include "client/enum_names.h"
 #include "client/exit_code.h"
 #include "client/inbox_view.h"
@@ -455,6 +456,39 @@ absl::Status CompleteMeasure(Session& s, Target t, int32_t number) {
   request.set_number(number);
   return Mutate(s, &Stub::CompletePreventionMeasure, t, request,
                 absl::StrCat("measure ", number, " done"));
+}
+
+absl::Status AssignMeasure(Session& s, Target t, int32_t number, const std::string& new_owner,
+                           const std::string& note) {
+  amends::v1::AssignPreventionMeasureRequest request;
+  request.set_number(number);
+  request.set_new_owner(new_owner);
+  request.set_note(note);
+  return Mutate(s, &Stub::AssignPreventionMeasure, t, request,
+                absl::StrCat("measure ", number, " assigned to ", new_owner));
+}
+
+absl::Status Edit(Session& s, Target t, const EditArgs& args) {
+  if (args.severity == amends::v1::SEVERITY_UNSPECIFIED && !args.summary && !args.details &&
+      !args.client && !args.contact && args.kind == amends::v1::KIND_UNSPECIFIED &&
+      !args.confidential) {
+    return absl::InvalidArgumentError(
+        "edit: give what to correct: --severity (with --reason), --summary, --details, "
+        "--client, --contact, --kind or --confidential");
+  }
+  absl::StatusOr<Incident> before = GetIncident(s, t.id);  // for "old -> new"
+  if (!before.ok()) return before.status();
+  amends::v1::EditIncidentRequest request;
+  request.set_severity(args.severity);
+  request.set_reason(args.reason);
+  if (args.summary) request.set_summary(*args.summary);
+  if (args.details) request.set_details(*args.details);
+  if (args.client) request.set_client(*args.client);
+  if (args.contact) request.set_contact(*args.contact);
+  request.set_kind(args.kind);
+  request.set_confidential(args.confidential);
+  return Mutate(s, &Stub::EditIncident, t, request,
+                [&](const Incident& after) { return CorrectionLine(request, *before, after); });
 }
 
 absl::Status PresentPlan(Session& s, Target t) {

@@ -108,6 +108,22 @@ struct HandOverArgs {
 };
 absl::Status HandOver(Session& s, const HandOverArgs& args);
 
+// `amends edit`: corrections of what was reported; unset fields stay as they are.
+struct EditArgs {
+  amends::v1::Severity severity = amends::v1::SEVERITY_UNSPECIFIED;  // unspecified: unchanged
+  std::string reason;
+  std::optional<std::string> summary;
+  std::optional<std::string> details;
+  std::optional<std::string> client;
+  std::optional<std::string> contact;
+  amends::v1::Kind kind = amends::v1::KIND_UNSPECIFIED;  // unspecified: unchanged
+  bool confidential = false;
+};
+// Reads the incident first, so that the confirmation can say old -> new and what a change of
+// client did (recurrence, related incidents, a severity the policy raised). Errors name the
+// options (--severity, --reason, --client, ...), not the request's fields.
+absl::Status Edit(Session& s, Target t, const EditArgs& args);
+
 absl::Status AddNote(Session& s, Target t, const std::string& text);
 absl::Status Assign(Session& s, Target t, const std::string& new_owner, const std::string& note);
 absl::Status Apologize(Session& s, Target t, amends::v1::Channel channel,
@@ -126,6 +142,9 @@ absl::Status RecordVisit(Session& s, Target t, const std::string& outcome,
 absl::Status AddMeasure(Session& s, Target t, const std::string& text, const std::string& owner,
                         const std::string& due);
 absl::Status CompleteMeasure(Session& s, Target t, int32_t number);
+// Gives open measure `number` to `new_owner`; `note` may be empty.
+absl::Status AssignMeasure(Session& s, Target t, int32_t number, const std::string& new_owner,
+                           const std::string& note);
 absl::Status PresentPlan(Session& s, Target t);
 // Harassment: the company's response to the client.
 absl::Status DecideResponse(Session& s, Target t, amends::v1::Response decision,

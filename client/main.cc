@@ -511,6 +511,8 @@ class CommandLine {
     assign->add_option("--note", note_, "open promises, contacts, what the client expects next")
         ->required();
 
+    AddEdit();
+
     CLI::App* apologize = Mutation(
         &app_, "apologize", "Record the first apology to the client",
         "amends apologize 12 --channel call --note \"当日中に電話でお詫び\"",
@@ -566,12 +568,13 @@ class CommandLine {
         ->needs(held_at);
 
     CLI::App* measure = Group(
-        "measure", "Prevention measures: add them, mark them done",
+        "measure", "Prevention measures: add them, mark them done, give them to someone else",
         "amends measure add 12 --text \"共有スケジュールで予定を管理\" --owner tanaka "
         "--due \"2026-12-04 18:00\"\n"
         "amends measure add 12 --text \"前日夕方に上長とアポイントをダブルチェック\" "
         "--owner sato --due \"2026-12-04 18:00\"\n"
-        "amends measure done 12 1");
+        "amends measure done 12 1\n"
+        "amends measure assign 12 2 yamada --note \"佐藤の出張中は山田が担当\"");
     CLI::App* add = Mutation(
         measure, "add", "Add a prevention measure to the plan",
         "amends measure add 12 --text \"共有スケジュールで予定を管理しダブルチェック\" "
@@ -586,6 +589,20 @@ class CommandLine {
     measure_done->add_option("N", number_, "the measure's number, as `amends show` lists it")
         ->required()
         ->check(CLI::Validator(CheckPositive, ""));
+    CLI::App* measure_assign = Mutation(
+        measure, "assign",
+        "Give a measure to another member of the team (the incident's owner, a manager, or the "
+        "measure's owner)",
+        "amends measure assign 12 1 yamada --note \"佐藤の出張中は山田が担当\"",
+        [this](Session& s) { return AssignMeasure(s, target_, number_, user_, note_); });
+    measure_assign->add_option("N", number_, "the measure's number, as `amends show` lists it")
+        ->required()
+        ->check(CLI::Validator(CheckPositive, ""));
+    measure_assign->add_option("USER", user_,
+                               "the new owner: a member or manager of the team who may read the "
+                               "incident (a confidential one: its reporter, owner or a manager)")
+        ->required();
+    measure_assign->add_option("--note", note_, "why, or what the new owner should know");
 
     CLI::App* plan = Group(
         "plan", "The prevention plan",
@@ -668,6 +685,62 @@ class CommandLine {
              "Acknowledge the reminders about an incident that were sent to you (with none "
              "left, says so and succeeds)",
              "amends ack 12", [this](Session& s) { return AcknowledgeReminders(s, target_); });
+  }
+
+  // `edit ID` with what to correct; the options left out stay as they are.
+  void AddEdit() {
+    const std::string example =
+        "amends edit 12 --severity critical --reason \"先方社長も同席しており取引停止を示唆\"\n"
+        "AMENDS_TOKEN=$TANAKA amends edit 12 --severity medium --reason \"部長と電話で和解済み\"\n"
+        "amends edit 12 --client ＸＹＺ商事 --contact \"購買部 鈴木様\"\n"
+        "amends edit 12 --kind complaint --summary \"納品物の品質について部長から苦情\"";
+    CLI::App* edit = Mutation(
+        &app_, "edit",
+        "Correct what was reported: severity, summary, details, client, contact, kind, "
+        "confidentiality (the incident's owner or a manager)",
+        example, [this](Session& s) {
+          auto given = [](const EditText& t) {
+            return t.option->count() > 0 ? std::optional(t.value) : std::nullopt;
+          };
+          edit_.summary = given(edit_summary_);
+          edit_.details = given(edit_details_);
+          edit_.client = given(edit_client_);
+          edit_.contact = given(edit_contact_);
+          return Edit(s, target_, edit_);
+        });
+    edit->footer(absl::StrCat(
+        "Give only what changes: an option given with the value the incident already has is "
+        "refused (exit 2), and nothing is changed. The options given change together, as one "
+        "correction on the timeline saying old -> new (amends timeline ID).\n\n"
+        "--severity: raising it is the owner's right; lowering it needs a manager, since it "
+        "gives every deadline more time. Either way it needs --reason. The stage's running "
+        "deadlines are recomputed: a raised severity never gives one more time, a lowered one "
+        "never less.\n"
+        "--client: the incident is linked to that client's incidents as a report is: a "
+        "recurrence when the team closed one after presenting its prevention plan (then, as at "
+        "report, the policy raises the severity one level unless --severity is given), "
+        "related when one is open. An incident that stops being a recurrence keeps its "
+        "severity: lowering it is a manager's decision.\n"
+        "--kind: only to a kind of the same playbook (missed-appointment, late-deliverable, "
+        "delivery-delay, complaint, other); a harassment, conduct or hand-over case is closed "
+        "and reported anew.\n"
+        "--confidential: there is no way back.\n\n",
+        ExampleFooter(example)));
+    AddEnumOption(edit, "--severity", &edit_.severity,
+                  "the corrected severity (with --reason; lowering it: managers)");
+    edit->add_option("--reason", edit_.reason,
+                     "why (required with --severity), kept in the timeline");
+    edit_summary_.option =
+        edit->add_option("--summary", edit_summary_.value, "one line saying what happened");
+    edit_details_.option = edit->add_option("--details", edit_details_.value,
+                                            "everything else worth knowing (\"\": none)");
+    edit_client_.option = edit->add_option("--client", edit_client_.value, "the client company");
+    edit_contact_.option =
+        edit->add_option("--contact", edit_contact_.value, "the person at the client (\"\": none)");
+    AddEnumOption(edit, "--kind", &edit_.kind, "what happened, within the same playbook");
+    edit->add_flag("--confidential", edit_.confidential,
+                   "only the reporter, the owner and the team's managers see it from now on "
+                   "(for good: there is no way back)");
   }
 
   // `promise ID --by TIME --text TEXT` makes a promise; `promise done ID N` keeps one. The
@@ -847,6 +920,13 @@ class CommandLine {
   ReportArgs report_;
   bool confidential_ = false;
   HandOverArgs handover_;
+  // `edit`: a text option, given or not ("" is a value).
+  struct EditText {
+    CLI::Option* option = nullptr;
+    std::string value;
+  };
+  EditArgs edit_;
+  EditText edit_summary_, edit_details_, edit_client_, edit_contact_;
   CLI::Option* confidential_option_ = nullptr;
   ListArgs list_;
   amends::v1::Channel channel_ = amends::v1::CHANNEL_UNSPECIFIED;

@@ -1,6 +1,7 @@
 #include "server/incident_service.h"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -510,6 +511,50 @@ grpc::Status IncidentService::UpdateChecklist(Ctx* ctx, const v1::UpdateChecklis
         break;
     }
     return absl::InvalidArgumentError("change: give add (a new item) or done (its number)");
+  }, out);
+}
+
+grpc::Status IncidentService::EditIncident(Ctx* ctx, const v1::EditIncidentRequest* req,
+                                           v1::Incident* out) {
+  auto parse = [&](const v1::Incident& current) -> absl::StatusOr<Action> {
+    Correction c{.severity = req->severity(), .kind = req->kind(),
+                 .confidential = req->confidential()};
+    if (req->has_summary()) c.summary = req->summary();
+    if (req->has_details()) c.details = req->details();
+    if (req->has_client()) c.client = req->client();
+    if (req->has_contact()) c.contact = req->contact();
+    if (c.confidential) {
+      // Whoever holds open work in it: the core checks that they could still read it.
+      std::set<std::string> holders;
+      for (const v1::PreventionMeasure& m : current.measures()) {
+        if (!m.has_done_at()) holders.insert(m.owner());
+      }
+      for (const v1::Promise& p : current.promises()) {
+        if (!p.has_kept_at()) holders.insert(p.owner());
+      }
+      for (const std::string& name : holders) {
+        absl::StatusOr<Actor> holder = NamedUser("confidential", name);
+        if (holder.ok()) {
+          c.holders.push_back(*std::move(holder));
+        } else if (!absl::IsInvalidArgument(holder.status())) {  // unknown: cannot read it
+          return holder.status();
+        }
+      }
+    }
+    return Action{.type = ActionType::kEdit, .text = req->reason(), .correction = std::move(c)};
+  };
+  return MutateSeeing(ctx, req->id(), req->expected_version(), parse, out);
+}
+
+grpc::Status IncidentService::AssignPreventionMeasure(
+    Ctx* ctx, const v1::AssignPreventionMeasureRequest* req, v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    absl::StatusOr<Actor> owner = NamedUser("new_owner", req->new_owner());
+    if (!owner.ok()) return owner.status();
+    return Action{.type = ActionType::kAssignMeasure,
+                  .text = req->note(),
+                  .user = *owner,
+                  .number = req->number()};
   }, out);
 }
 

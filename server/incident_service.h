@@ -59,6 +59,9 @@ class IncidentService final : public v1::IncidentService::Service {
   grpc::Status HandOver(Ctx*, const v1::HandOverRequest*, v1::HandOverResponse*) override;
   grpc::Status DecideResponse(Ctx*, const v1::DecideResponseRequest*, v1::Incident*) override;
   grpc::Status UpdateChecklist(Ctx*, const v1::UpdateChecklistRequest*, v1::Incident*) override;
+  grpc::Status EditIncident(Ctx*, const v1::EditIncidentRequest*, v1::Incident*) override;
+  grpc::Status AssignPreventionMeasure(Ctx*, const v1::AssignPreventionMeasureRequest*,
+                                       v1::Incident*) override;
 
  private:
   // Authenticates, builds the action (which may look users up), applies it via the writer.

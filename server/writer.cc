@@ -191,13 +191,14 @@ absl::StatusOr<Committed> IncidentWriter::Write(Group& group, const v1::Incident
   return group.Write(write);
 }
 
-absl::StatusOr<std::vector<v1::Incident>> IncidentWriter::EarlierOf(
-    WriteTransaction& txn, const v1::ReportIncidentRequest& request) {
-  const std::string key = ClientKey(request.client().name());
+absl::StatusOr<std::vector<v1::Incident>> IncidentWriter::EarlierOf(WriteTransaction& txn,
+                                                                    absl::string_view team,
+                                                                    absl::string_view client) {
+  const std::string key = ClientKey(client);
   if (key.empty()) return std::vector<v1::Incident>();
   // Every one of the client's: the core decides what it may link.
   return txn.ListIncidents(
-      {.team = request.team(), .client_key = key, .limit = kMaxEarlierLinks});
+      {.team = std::string(team), .client_key = key, .limit = kMaxEarlierLinks});
 }
 
 absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequest& request,
@@ -225,7 +226,8 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
         absl::StatusOr<Rules> rules = RulesFor(*team);
         if (!rules.ok()) return rules.status();
 
-        absl::StatusOr<std::vector<v1::Incident>> earlier = EarlierOf(txn, request);
+        absl::StatusOr<std::vector<v1::Incident>> earlier =
+            EarlierOf(txn, request.team(), request.client().name());
         if (!earlier.ok()) return earlier.status();
         absl::StatusOr<Change> change = amends::Report(request, actor, team->time_zone,
                                                        clock_.Now(), *earlier, *rules, users);
@@ -258,8 +260,20 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
         }
         absl::StatusOr<Rules> rules = RulesForIncident(group.txn(), *current);
         if (!rules.ok()) return rules.status();
+        // A correction of the client links the incident to that client's incidents, read in
+        // this transaction.
+        const Action* decided = &action;
+        Action with_links;
+        if (action.type == ActionType::kEdit && action.correction.client) {
+          absl::StatusOr<std::vector<v1::Incident>> others =
+              EarlierOf(group.txn(), current->team(), *action.correction.client);
+          if (!others.ok()) return others.status();
+          with_links = action;
+          with_links.correction.client_incidents = *std::move(others);
+          decided = &with_links;
+        }
         absl::StatusOr<Change> change =
-            amends::Apply(*current, action, actor, clock_.Now(), *rules);
+            amends::Apply(*current, *decided, actor, clock_.Now(), *rules);
         if (!change.ok()) return change.status();
         absl::StatusOr<Committed> done = Write(group, *current, std::move(*change), *rules, "");
         if (!done.ok()) return done.status();
@@ -309,7 +323,8 @@ absl::StatusOr<IncidentWriter::HandedOver> IncidentWriter::HandOver(
             if (!team.ok()) return team.status();
             absl::StatusOr<Rules> rules = RulesFor(*team);
             if (!rules.ok()) return rules.status();
-            absl::StatusOr<std::vector<v1::Incident>> earlier = EarlierOf(txn, request);
+            absl::StatusOr<std::vector<v1::Incident>> earlier =
+            EarlierOf(txn, request.team(), request.client().name());
             if (!earlier.ok()) return earlier.status();
             absl::StatusOr<Change> change = amends::Report(
                 request, actor, team->time_zone, now, *earlier, *rules, {.owner = action.user});

@@ -161,9 +161,10 @@ class IncidentWriter {
                                   const Rules& rules, std::string request_id,
                                   const ExtraNotices& extra = nullptr)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
-  // The earlier incidents of the request's client in its team, for Report().
+  // The incidents of a client in a team, for Report() and a correction of the client.
   absl::StatusOr<std::vector<v1::Incident>> EarlierOf(WriteTransaction& txn,
-                                                      const v1::ReportIncidentRequest& request)
+                                                      absl::string_view team,
+                                                      absl::string_view client)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
 
   Store& store_;

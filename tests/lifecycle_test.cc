@@ -114,6 +114,11 @@ Action ValidAction(ActionType type) {
       break;
     case ActionType::kDecideResponse: a.decision = v1::RESPONSE_CHANGE_CONTACT; break;
     case ActionType::kCompleteChecklistItem: a.number = 1; break;
+    case ActionType::kEdit: a.correction.severity = v1::SEVERITY_CRITICAL; break;  // raised
+    case ActionType::kAssignMeasure:
+      a.number = 1;
+      a.user = kOtherManager;  // reads confidential cases too
+      break;
     default: break;
   }
   return a;
@@ -140,8 +145,8 @@ Spec SpecFor(v1::Kind kind) {
   // Every kind: open states take notes, hand-overs, promises, acknowledgements and closing;
   // the stages that can wait on the client can be held; follow-ups are logged in FOLLOW_UP.
   for (State s : kOpenStates) {
-    spec.allowed_in[s] = {A::kAddNote, A::kHandOver,   A::kAssign,     A::kClose,
-                          A::kMakePromise, A::kKeepPromise, A::kAcknowledge};
+    spec.allowed_in[s] = {A::kAddNote,     A::kHandOver,    A::kAssign,      A::kClose,
+                          A::kMakePromise, A::kKeepPromise, A::kAcknowledge, A::kEdit};
   }
   for (State s : {v1::STATE_APOLOGY_VISIT, v1::STATE_PREVENTION_PLAN, v1::STATE_FOLLOW_UP}) {
     spec.allowed_in[s].insert({A::kHold, A::kResume});
@@ -155,9 +160,11 @@ Spec SpecFor(v1::Kind kind) {
   switch (kind) {
     case v1::KIND_HARASSMENT:  // no apology, no visit; the managers decide the response
       in[v1::STATE_ESCALATED].insert(A::kApproveEscalation);
-      in[v1::STATE_PREVENTION_PLAN].insert(
-          {A::kAddMeasure, A::kCompleteMeasure, A::kPresentPlan, A::kDecideResponse});
-      in[v1::STATE_FOLLOW_UP].insert({A::kCompleteMeasure, A::kDecideResponse});
+      in[v1::STATE_PREVENTION_PLAN].insert({A::kAddMeasure, A::kCompleteMeasure,
+                                            A::kAssignMeasure, A::kPresentPlan,
+                                            A::kDecideResponse});
+      in[v1::STATE_FOLLOW_UP].insert(
+          {A::kCompleteMeasure, A::kAssignMeasure, A::kDecideResponse});
       spec.leads_to.insert({{A::kApproveEscalation, v1::STATE_PREVENTION_PLAN},
                             {A::kPresentPlan, v1::STATE_FOLLOW_UP},
                             {A::kReopen, v1::STATE_ESCALATED}});
@@ -166,8 +173,8 @@ Spec SpecFor(v1::Kind kind) {
       for (State s : kOpenStates) in[s].insert(A::kRecordFirstApology);
       in[v1::STATE_ESCALATED].insert(A::kApproveEscalation);
       in[v1::STATE_PREVENTION_PLAN].insert(
-          {A::kAddMeasure, A::kCompleteMeasure, A::kPresentPlan});
-      in[v1::STATE_FOLLOW_UP].insert(A::kCompleteMeasure);
+          {A::kAddMeasure, A::kCompleteMeasure, A::kAssignMeasure, A::kPresentPlan});
+      in[v1::STATE_FOLLOW_UP].insert({A::kCompleteMeasure, A::kAssignMeasure});
       spec.leads_to.insert({{A::kApproveEscalation, v1::STATE_PREVENTION_PLAN},
                             {A::kPresentPlan, v1::STATE_FOLLOW_UP},
                             {A::kReopen, v1::STATE_ESCALATED}});
@@ -186,8 +193,8 @@ Spec SpecFor(v1::Kind kind) {
       in[v1::STATE_ESCALATED].insert({A::kApproveEscalation, A::kDeclineEscalation});
       in[v1::STATE_APOLOGY_VISIT].insert({A::kScheduleVisit, A::kRecordVisit});
       in[v1::STATE_PREVENTION_PLAN].insert(
-          {A::kAddMeasure, A::kCompleteMeasure, A::kPresentPlan});
-      in[v1::STATE_FOLLOW_UP].insert(A::kCompleteMeasure);
+          {A::kAddMeasure, A::kCompleteMeasure, A::kAssignMeasure, A::kPresentPlan});
+      in[v1::STATE_FOLLOW_UP].insert({A::kCompleteMeasure, A::kAssignMeasure});
       spec.leads_to = {{A::kEscalate, v1::STATE_ESCALATED},
                        {A::kApproveEscalation, v1::STATE_APOLOGY_VISIT},
                        {A::kDeclineEscalation, v1::STATE_REPORTED},
@@ -200,10 +207,12 @@ Spec SpecFor(v1::Kind kind) {
   return spec;
 }
 
-// The owner may also hand over, hold and close, but closing early (every fixture is early: its
+// The owner may also hand over, hold, close, correct and give a measure to someone else (the
+// fixture's measure is the owner's too), but closing early (every fixture is early: its
 // measure or checklist item is open and no follow-up is logged) is a manager's call.
 const std::set<ActionType> kOwnerOrManager = {ActionType::kAssign, ActionType::kClose,
-                                              ActionType::kHold, ActionType::kResume};
+                                              ActionType::kHold,   ActionType::kResume,
+                                              ActionType::kEdit,   ActionType::kAssignMeasure};
 
 absl::StatusCode Expected(v1::Kind kind, State state, ActionType action, const Actor& actor) {
   const Spec spec = SpecFor(kind);
@@ -271,8 +280,8 @@ TEST(LifecycleTest, WrongStateNamesTheStateAndTheActionsItAllows) {
             kNow, TokyoRules());
   ASSERT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(c.status().message(),
-            "cannot approve incident 7 in state reported; allowed: note, assign, apologize, "
-            "escalate, close, promise, promise done, ack, handover");
+            "cannot approve incident 7 in state reported; allowed: note, assign, edit, "
+            "apologize, escalate, close, promise, promise done, ack, handover");
 }
 
 TEST(LifecycleTest, MemberApprovingIsDeniedNamingTheRole) {
@@ -923,6 +932,324 @@ TEST(LifecycleTest, VisitIsRecordedOnlyOnceScheduledOrWithTheTimeItTookPlace) {
             {.type = ActionType::kRecordVisit, .text = "訪問して謝罪", .at = kNow},
             kOwner, kNow, TokyoRules());
   EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// ---- Corrections (amends edit) and measure assign -------------------------------------------
+
+// A HIGH missed appointment with ＡＢＣ商事 reported by sato at kNow (Friday 16:50 in Tokyo),
+// with the deadlines its report set.
+v1::Incident Reported() {
+  v1::Incident i =
+      Report(MissedAppointment(), kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident;
+  i.set_id(7);
+  return i;
+}
+
+absl::Time DueOf(const v1::Incident& i, absl::string_view key) {
+  for (const v1::Deadline& d : i.deadlines()) {
+    if (d.key() == key) return FromProto(d.due());
+  }
+  ADD_FAILURE() << "no deadline " << key;
+  return absl::InfinitePast();
+}
+
+Action Edit(Correction correction, std::string reason = "") {
+  return {.type = ActionType::kEdit,
+          .text = std::move(reason),
+          .correction = std::move(correction)};
+}
+
+TEST(CorrectionTest, LoweringSeverityByAMemberIsDenied) {
+  const v1::Incident i = Reported();
+  absl::StatusOr<Change> c = Apply(i, Edit({.severity = v1::SEVERITY_MEDIUM}, "部長と電話で和解"),
+                                   kOwner, kNow, TokyoRules());
+  EXPECT_EQ(c.status(),
+            absl::PermissionDeniedError("lowering the severity (high -> medium) needs role "
+                                        "manager, since it gives every deadline more time; you "
+                                        "are member"));
+  EXPECT_TRUE(Apply(i, Edit({.severity = v1::SEVERITY_MEDIUM}, "部長と電話で和解"), kManager, kNow,
+                    TokyoRules())
+                  .ok());
+}
+
+TEST(CorrectionTest, RaisingSeverityIsTheOwnersRightWithAReason) {
+  const v1::Incident i = Reported();
+  EXPECT_EQ(Apply(i, Edit({.severity = v1::SEVERITY_CRITICAL}), kOwner, kNow, TokyoRules())
+                .status(),
+            absl::InvalidArgumentError("reason: required with severity: say why it changes"));
+  absl::StatusOr<Change> c = Apply(i, Edit({.severity = v1::SEVERITY_CRITICAL}, "先方社長も同席"),
+                                   kOwner, kNow, TokyoRules());
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->incident.severity(), v1::SEVERITY_CRITICAL);
+  EXPECT_EQ(c->event.type(), v1::EVENT_TYPE_CORRECTED);
+  EXPECT_EQ(c->event.text(), "severity high -> critical; reason: 先方社長も同席");
+  EXPECT_EQ(c->event.from_state(), v1::STATE_REPORTED);
+  EXPECT_EQ(c->event.to_state(), v1::STATE_REPORTED);
+  // A colleague is not the owner: corrections are the owner's and the managers'.
+  EXPECT_EQ(Apply(i, Edit({.severity = v1::SEVERITY_CRITICAL}, "x"), kColleague, kNow,
+                  TokyoRules())
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST(CorrectionTest, SeverityChangeRecomputesDeadlines) {
+  // HIGH, reported Friday 16:50: first apology 1 working hour (17:50), escalation 2 working
+  // hours (Monday 09:50).
+  const v1::Incident i = Reported();
+  ASSERT_EQ(DueOf(i, "first-apology"), TokyoTime(2026, 11, 27, 17, 50));
+  ASSERT_EQ(DueOf(i, "escalate"), TokyoTime(2026, 11, 30, 9, 50));
+  ASSERT_EQ(FromProto(i.deadlines(0).started_at()), kNow);
+
+  // Lowered to MEDIUM half an hour later: 2 and 4 working hours from the report.
+  Change lower = *Apply(i, Edit({.severity = v1::SEVERITY_MEDIUM}, "部長と電話で和解"), kManager,
+                        kNow + absl::Minutes(30), TokyoRules());
+  EXPECT_EQ(DueOf(lower.incident, "first-apology"), TokyoTime(2026, 11, 30, 9, 50));
+  EXPECT_EQ(DueOf(lower.incident, "escalate"), TokyoTime(2026, 11, 30, 11, 50));
+  for (const v1::Deadline& d : lower.incident.deadlines()) {
+    for (const auto& r : d.reminders()) EXPECT_GT(FromProto(r), kNow + absl::Minutes(30));
+  }
+
+  // Raised to CRITICAL: one hour around the clock from the report, not from the correction.
+  Change raise = *Apply(i, Edit({.severity = v1::SEVERITY_CRITICAL}, "先方社長も同席"), kOwner,
+                        kNow + absl::Minutes(30), TokyoRules());
+  EXPECT_EQ(DueOf(raise.incident, "first-apology"), TokyoTime(2026, 11, 27, 17, 50));
+  EXPECT_EQ(DueOf(raise.incident, "escalate"), TokyoTime(2026, 11, 27, 17, 50));
+  for (const v1::Deadline& d : raise.incident.deadlines()) EXPECT_TRUE(d.wall_clock());
+
+  // Deadlines stored before amends recorded when they started count from the correction, but
+  // a raised severity never gives a deadline more time (nor a lowered one less).
+  v1::Incident old = i;
+  for (v1::Deadline& d : *old.mutable_deadlines()) d.clear_started_at();
+  Change raise_old = *Apply(old, Edit({.severity = v1::SEVERITY_CRITICAL}, "先方社長も同席"),
+                            kOwner, kNow + absl::Minutes(50), TokyoRules());
+  EXPECT_EQ(DueOf(raise_old.incident, "first-apology"), TokyoTime(2026, 11, 27, 17, 50));
+  EXPECT_EQ(DueOf(raise_old.incident, "escalate"), TokyoTime(2026, 11, 27, 18, 40));
+}
+
+TEST(CorrectionTest, SeverityChangeKeepsTheTimeAHoldAdded) {
+  // In the visit stage of a HIGH case (2 working days from Friday 16:50: Tuesday 16:50), held.
+  v1::Incident i = Reported();
+  i.set_state(v1::STATE_APOLOGY_VISIT);
+  i.clear_deadlines();
+  i.mutable_first_apology()->set_channel(v1::CHANNEL_CALL);
+  const v1::Incident before_stage = [&] {
+    v1::Incident b = i;
+    b.set_state(v1::STATE_ESCALATED);
+    return b;
+  }();
+  UpdateDeadlines(i, before_stage, TokyoRules(), kNow);
+  ASSERT_EQ(DueOf(i, "visit"), TokyoTime(2026, 12, 1, 16, 50));
+  // Held on Monday at 09:00 for one working day, resumed Tuesday at 09:00: due Wednesday.
+  PauseStageDeadlines(i, TokyoRules(), TokyoTime(2026, 11, 30, 9, 0));
+  ResumeStageDeadlines(i, TokyoRules(), TokyoTime(2026, 12, 1, 9, 0));
+  ASSERT_EQ(DueOf(i, "visit"), TokyoTime(2026, 12, 2, 16, 50));
+  // Lowered to MEDIUM (3 working days): Wednesday 16:50 from the start, plus the day held.
+  Change c = *Apply(i, Edit({.severity = v1::SEVERITY_MEDIUM}, "先方と和解"), kManager,
+                    TokyoTime(2026, 12, 1, 10, 0), TokyoRules());
+  EXPECT_EQ(DueOf(c.incident, "visit"), TokyoTime(2026, 12, 3, 16, 50));
+}
+
+TEST(CorrectionTest, ConfidentialCannotBeUndone) {
+  v1::Incident i = InState(v1::STATE_PREVENTION_PLAN);  // sato's case and measure
+  Change c = *Apply(i, Edit({.confidential = true, .holders = {kOwner}},
+                            "先方担当者の個人的事情を含むため"),
+                    kOwner, kNow, TokyoRules());
+  EXPECT_TRUE(c.incident.confidential());
+  EXPECT_EQ(c.event.text(), "made confidential; reason: 先方担当者の個人的事情を含むため");
+  EXPECT_EQ(Apply(c.incident, ValidAction(ActionType::kAddNote), kColleague, kNow, TokyoRules())
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  // Asking again is refused; there is nothing that makes it public again.
+  EXPECT_EQ(Apply(c.incident, Edit({.confidential = true}), kManager, kNow, TokyoRules()).status(),
+            absl::InvalidArgumentError("confidential: incident 7 already is"));
+  EXPECT_EQ(Apply(c.incident, Edit({.confidential = false}), kManager, kNow, TokyoRules())
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  for (ActionType type : kAllActions) {
+    absl::StatusOr<Change> next =
+        Apply(c.incident, ValidAction(type), kManager, kNow, TokyoRules());
+    if (next.ok()) {
+      EXPECT_TRUE(next->incident.confidential()) << ActionName(type);
+    }
+  }
+
+  // Not while someone holding work in it could no longer read it.
+  i.mutable_measures(0)->set_owner("yamada");
+  Action hide = Edit({.confidential = true, .holders = {kOwner, kColleague}});
+  EXPECT_EQ(Apply(i, hide, kOwner, kNow, TokyoRules()).status(),
+            absl::FailedPreconditionError(
+                "confidential: yamada holds measure 1 and could not read incident 7 once "
+                "confidential (only its reporter, its owner and the managers of tokyo-sales "
+                "do): give it to someone who can first"));
+  i.mutable_measures(0)->set_owner("tanaka");
+  hide.correction.holders = {kOwner, kManager};
+  EXPECT_TRUE(Apply(i, hide, kOwner, kNow, TokyoRules()).ok());
+}
+
+TEST(CorrectionTest, KindOfAnotherPlaybookIsRefused) {
+  const v1::Incident i = Reported();
+  absl::StatusOr<Change> c = Apply(i, Edit({.kind = v1::KIND_HARASSMENT}), kManager, kNow,
+                                   TokyoRules());
+  EXPECT_EQ(c.status(),
+            absl::FailedPreconditionError(
+                "kind: incident 7 is a client-facing case and harassment would make it a "
+                "harassment case, which follows another playbook: close it with a reason and "
+                "report it anew"));
+  c = Apply(i, Edit({.kind = v1::KIND_COMPLAINT}), kOwner, kNow, TokyoRules());
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->incident.kind(), v1::KIND_COMPLAINT);
+  EXPECT_EQ(c->event.text(), "kind missed-appointment -> complaint");
+  v1::Incident hand_over = InStateOf(v1::KIND_HAND_OVER, v1::STATE_APOLOGY_VISIT);
+  EXPECT_EQ(Apply(hand_over, Edit({.kind = v1::KIND_COMPLAINT}), kManager, kNow, TokyoRules())
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(CorrectionTest, AFieldEqualToItsValueOrNothingAtAllIsRefused) {
+  const v1::Incident i = Reported();
+  EXPECT_EQ(Apply(i, Edit({}), kOwner, kNow, TokyoRules()).status(),
+            absl::InvalidArgumentError("nothing to correct: give severity, summary, details, "
+                                       "client, contact, kind or confidential"));
+  EXPECT_EQ(Apply(i, Edit({.severity = v1::SEVERITY_HIGH}, "x"), kOwner, kNow, TokyoRules())
+                .status(),
+            absl::InvalidArgumentError("severity: incident 7 is already high"));
+  // One field unchanged refuses the whole call: nothing is half done.
+  EXPECT_EQ(Apply(i, Edit({.summary = "新しい要約", .contact = "山田様"}), kOwner, kNow,
+                  TokyoRules())
+                .status(),
+            absl::InvalidArgumentError("contact: the same as now; give only what changes"));
+  EXPECT_EQ(Apply(i, Edit({.summary = "　"}), kOwner, kNow, TokyoRules()).status(),
+            absl::InvalidArgumentError("summary: required"));
+  EXPECT_EQ(Apply(i, Edit({.client = "\u200B"}), kOwner, kNow, TokyoRules()).status(),
+            absl::InvalidArgumentError("client: required"));
+}
+
+TEST(CorrectionTest, SeveralFieldsChangeAsOneEventSayingWhatChanged) {
+  const v1::Incident i = Reported();
+  Change c = *Apply(i,
+                    Edit({.summary = "15時の打ち合わせを失念",
+                          .details = "部長が立腹。「誠意を見せてほしい」",
+                          .contact = "総務部 山田様"}),
+                    kOwner, kNow, TokyoRules());
+  EXPECT_EQ(c.incident.summary(), "15時の打ち合わせを失念");
+  EXPECT_EQ(c.incident.details(), "部長が立腹。「誠意を見せてほしい」");
+  EXPECT_EQ(c.incident.client().contact(), "総務部 山田様");
+  EXPECT_EQ(c.incident.version(), i.version() + 1);
+  EXPECT_EQ(c.event.type(), v1::EVENT_TYPE_CORRECTED);
+  EXPECT_EQ(c.event.text(),
+            "summary \"15時のサンプル受け渡しの打ち合わせを失念\" -> \"15時の打ち合わせを失念\"; "
+            "details changed; contact 山田様 -> 総務部 山田様");
+  EXPECT_EQ(c.incident.deadlines_size(), i.deadlines_size());  // no new clock for text
+}
+
+TEST(CorrectionTest, ClientChangeMakesItARecurrenceOfTheClientsEarlierIncident) {
+  // XYZ商事's earlier case, closed after its plan was presented; this one was filed under
+  // ＡＢＣ商事 by mistake, as MEDIUM.
+  v1::Incident earlier = Earlier(3, v1::STATE_CLOSED, v1::KIND_DELIVERY_DELAY, true);
+  earlier.mutable_client()->set_name("XYZ商事");
+  v1::ReportIncidentRequest r = MissedAppointment();
+  r.set_severity(v1::SEVERITY_MEDIUM);
+  v1::Incident i = Report(r, kOwner, "Asia/Tokyo", kNow, {}, TokyoRules())->incident;
+  i.set_id(7);
+  Action to_xyz = Edit({.client = "ＸＹＺ商事", .client_incidents = {earlier, i}});
+  Change c = *Apply(i, to_xyz, kOwner, kNow, TokyoRules());
+  EXPECT_EQ(c.incident.client().name(), "ＸＹＺ商事");
+  EXPECT_TRUE(c.incident.recurrence());
+  ASSERT_EQ(c.incident.earlier_incidents_size(), 1);  // not itself
+  EXPECT_EQ(c.incident.earlier_incidents(0).id(), 3);
+  // As at report, the policy raises a recurrence's severity.
+  EXPECT_EQ(c.incident.severity(), v1::SEVERITY_HIGH);
+  EXPECT_EQ(c.event.text(),
+            "severity medium -> high (recurrence); client ＡＢＣ商事 -> ＸＹＺ商事 (a "
+            "recurrence of #3)");
+
+  // A severity given with it is the one wanted.
+  to_xyz.correction.severity = v1::SEVERITY_MEDIUM;
+  EXPECT_EQ(Apply(i, to_xyz, kOwner, kNow, TokyoRules()).status().code(),
+            absl::StatusCode::kInvalidArgument);  // medium is what it is
+  to_xyz.correction.severity = v1::SEVERITY_CRITICAL;
+  to_xyz.text = "取引停止の示唆あり";
+  EXPECT_EQ(Apply(i, to_xyz, kOwner, kNow, TokyoRules())->incident.severity(),
+            v1::SEVERITY_CRITICAL);
+
+  // Back to a client with no history: no longer a recurrence, and the severity stays.
+  Change back = *Apply(c.incident, Edit({.client = "ＡＢＣ商事"}), kOwner, kNow, TokyoRules());
+  EXPECT_FALSE(back.incident.recurrence());
+  EXPECT_EQ(back.incident.earlier_incidents_size(), 0);
+  EXPECT_EQ(back.incident.severity(), v1::SEVERITY_HIGH);
+  EXPECT_EQ(back.event.text(), "client ＸＹＺ商事 -> ＡＢＣ商事 (no longer a recurrence)");
+
+  // The same client written another way is a spelling: the links stay.
+  Change spelling = *Apply(c.incident, Edit({.client = "xyz商事"}), kOwner, kNow, TokyoRules());
+  EXPECT_TRUE(spelling.incident.recurrence());
+  EXPECT_EQ(spelling.event.text(), "client ＸＹＺ商事 -> xyz商事");
+}
+
+TEST(CorrectionTest, ClientChangeLinksTheClientsOpenIncidentAsRelated) {
+  v1::Incident open = Earlier(5, v1::STATE_APOLOGY_VISIT, v1::KIND_COMPLAINT, false);
+  Change c = *Apply(Reported(), Edit({.client = "XYZ商事", .client_incidents = {open}}), kOwner,
+                    kNow, TokyoRules());
+  EXPECT_FALSE(c.incident.recurrence());
+  ASSERT_EQ(c.incident.related_open_size(), 1);
+  EXPECT_EQ(c.incident.related_open(0).id(), 5);
+  EXPECT_EQ(c.incident.severity(), v1::SEVERITY_HIGH);
+  EXPECT_EQ(c.event.text(), "client ＡＢＣ商事 -> XYZ商事 (related, open: #5)");
+}
+
+TEST(MeasureAssignTest, MeasureGoesToAnotherMemberAndItsDeadlineWithIt) {
+  v1::Incident i = InState(v1::STATE_PREVENTION_PLAN);  // measure 1 is sato's
+  UpdateDeadlines(i, i, TokyoRules(), kNow);
+  const Action to_yamada{.type = ActionType::kAssignMeasure,
+                         .text = "佐藤の出張中は山田が担当",
+                         .user = kColleague,
+                         .number = 1};
+  Change c = *Apply(i, to_yamada, kOwner, kNow, TokyoRules());
+  EXPECT_EQ(c.incident.measures(0).owner(), "yamada");
+  EXPECT_EQ(c.event.type(), v1::EVENT_TYPE_MEASURE_ASSIGNED);
+  EXPECT_EQ(c.event.text(),
+            "1. 共有スケジュールで予定をダブルチェック (sato -> yamada): 佐藤の出張中は山田が担当");
+  for (const v1::Deadline& d : c.incident.deadlines()) {
+    if (d.key() == "measure-1") {
+      EXPECT_EQ(d.user(), "yamada");
+    }
+  }
+  EXPECT_EQ(Apply(c.incident, to_yamada, kOwner, kNow, TokyoRules()).status(),
+            absl::InvalidArgumentError("new_owner: yamada already owns measure 1"));
+  Action seventh = to_yamada;
+  seventh.number = 7;
+  EXPECT_EQ(Apply(i, seventh, kOwner, kNow, TokyoRules()).status(),
+            absl::InvalidArgumentError("number: incident 7 has measures 1 to 1, not 7"));
+}
+
+TEST(MeasureAssignTest, TheMeasuresOwnerTheIncidentsOwnerOrAManagerMayGiveIt) {
+  v1::Incident i = InState(v1::STATE_FOLLOW_UP);
+  i.set_owner("tanaka");                        // the incident is tanaka's
+  i.mutable_measures(0)->set_owner("yamada");  // the measure yamada's
+  const Action to_suzuki{.type = ActionType::kAssignMeasure, .user = kOtherManager, .number = 1};
+  EXPECT_TRUE(Apply(i, to_suzuki, kColleague, kNow, TokyoRules()).ok());  // its owner
+  EXPECT_TRUE(Apply(i, to_suzuki, kManager, kNow, TokyoRules()).ok());
+  EXPECT_EQ(Apply(i, to_suzuki, kOwner, kNow, TokyoRules()).status(),  // sato: neither
+            absl::PermissionDeniedError("measure assign needs the measure's owner, the "
+                                        "incident's owner (tanaka) or role manager"));
+  *i.mutable_measures(0)->mutable_done_at() = ToProto(kNow);
+  EXPECT_EQ(Apply(i, to_suzuki, kManager, kNow, TokyoRules()).status(),
+            absl::FailedPreconditionError("measure 1 is already done"));
+}
+
+TEST(MeasureAssignTest, AConfidentialCasesMeasureGoesOnlyToWhoMayReadIt) {
+  v1::Incident i = InStateOf(v1::KIND_HARASSMENT, v1::STATE_PREVENTION_PLAN);
+  const Action to_yamada{.type = ActionType::kAssignMeasure, .user = kColleague, .number = 1};
+  absl::StatusOr<Change> c = Apply(i, to_yamada, kManager, kNow, TokyoRules());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StartsWith(c.status().message(), "new_owner: yamada cannot read incident 7"))
+      << c.status();
+  const Action to_outsider{.type = ActionType::kAssignMeasure, .user = kOutsider, .number = 1};
+  EXPECT_EQ(Apply(i, to_outsider, kManager, kNow, TokyoRules()).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ClientKeyTest, FullWidthAndCaseVariantsAreOneClient) {

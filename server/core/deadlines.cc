@@ -6,8 +6,10 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "server/core/kinds.h"
 #include "server/core/time_proto.h"
 
@@ -67,6 +69,7 @@ Deadline MakeDeadline(absl::string_view key, std::string what, absl::Time start,
   d.set_key(std::string(key));
   d.set_what(std::move(what));
   *d.mutable_due() = ToProto(due);
+  *d.mutable_started_at() = ToProto(start);
   d.set_wall_clock(wall_clock);
   SetReminders(d, start, rules, severity);
   return d;
@@ -272,6 +275,7 @@ std::string Breach(Incident& next, int index, const Rules& rules, absl::Time now
     // Nobody decided: ask the next level, with a fresh clock of its own.
     *d.mutable_due() =
         ToProto(rules.calendar.Add(now, severity.approve_within, d.wall_clock()));
+    *d.mutable_started_at() = ToProto(now);
     SetReminders(d, now, rules, severity);
     return absl::StrCat(was, "; now asking ", Audience(d), ", due ",
                         LocalTime(FromProto(d.due()), rules));
@@ -351,6 +355,103 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
                                   return existing(n.deadline_key()) == nullptr;
                                 }),
                  notices->end());
+}
+
+namespace {
+
+// How long a stage deadline of `key` runs under a severity and a kind; nullopt when the kind
+// does not have it (no first apology owed, fewer follow-ups planned).
+std::optional<Span> WithinFor(absl::string_view key, const SeverityRules& s,
+                              const KindRules& kind) {
+  if (key == kFirstApology) {
+    return kind.first_apology_due ? std::optional(s.first_apology_within) : std::nullopt;
+  }
+  if (key == kEscalate) return s.escalate_within;
+  if (key == kApprove) return s.approve_within;
+  if (key == "visit") return s.visit_within;
+  if (key == "plan") return s.plan_within;
+  int n = 0;
+  if (absl::ConsumePrefix(&key, kFollowUpPrefix) && absl::SimpleAtoi(key, &n) && n >= 1) {
+    const size_t planned =
+        kind.follow_ups < 0 ? s.follow_up_after.size()
+                            : std::min<size_t>(kind.follow_ups, s.follow_up_after.size());
+    if (static_cast<size_t>(n) <= planned) return s.follow_up_after[n - 1];
+  }
+  return std::nullopt;
+}
+
+google::protobuf::Duration ToDurationProto(absl::Duration d) {
+  google::protobuf::Duration out;
+  const int64_t micros = absl::ToInt64Microseconds(d);
+  out.set_seconds(micros / 1000000);
+  out.set_nanos(static_cast<int32_t>(micros % 1000000) * 1000);
+  return out;
+}
+
+absl::Duration FromDurationProto(const google::protobuf::Duration& d) {
+  return absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
+}
+
+}  // namespace
+
+void RecomputeStageDeadlines(Incident& next, const Incident& before, const Rules& rules,
+                             absl::Time now) {
+  const SeverityRules& was = rules.policy.For(before.severity());
+  const SeverityRules& is = rules.policy.For(next.severity());
+  const KindRules& was_kind = rules.policy.ForKind(before.kind());
+  const KindRules& is_kind = rules.policy.ForKind(next.kind());
+  const int direction = next.severity() - before.severity();  // > 0: raised
+  std::vector<Deadline> kept;
+  for (const Deadline& old : next.deadlines()) {
+    if (!IsStageDeadline(old) || old.has_breached_at()) {
+      kept.push_back(old);
+      continue;
+    }
+    const std::optional<Span> old_within = WithinFor(old.key(), was, was_kind);
+    const std::optional<Span> new_within = WithinFor(old.key(), is, is_kind);
+    if (!new_within) continue;  // the corrected kind does not have it
+    if (!old_within) {
+      kept.push_back(old);
+      continue;
+    }
+    Deadline d = old;
+    const absl::Time start = old.has_started_at() ? FromProto(old.started_at()) : now;
+    const absl::Time old_end = rules.calendar.Add(start, *old_within, old.wall_clock());
+    const absl::Time new_end = rules.calendar.Add(start, *new_within, is.wall_clock);
+    d.set_wall_clock(is.wall_clock);
+    if (IsHeld(old)) {
+      // The time left moves by what the new span adds or takes away.
+      const absl::Duration shift = rules.calendar.Between(start, new_end, is.wall_clock) -
+                                   rules.calendar.Between(start, old_end, old.wall_clock());
+      const absl::Duration was_left = FromDurationProto(old.held_left());
+      absl::Duration left = std::max(absl::ZeroDuration(), was_left + shift);
+      if (direction > 0) left = std::min(left, was_left);
+      if (direction < 0) left = std::max(left, was_left);
+      *d.mutable_held_left() = ToDurationProto(left);
+      d.clear_held_reminders_left();
+      for (const auto& r : old.held_reminders_left()) {
+        const absl::Duration at = FromDurationProto(r) + (left - was_left);
+        if (at > absl::ZeroDuration()) *d.add_held_reminders_left() = ToDurationProto(at);
+      }
+      kept.push_back(std::move(d));
+      continue;
+    }
+    // The time a hold added to the old due time stays added.
+    const absl::Time old_due = FromProto(old.due());
+    const absl::Duration held = rules.calendar.Between(old_end, old_due, old.wall_clock());
+    absl::Time due = rules.calendar.AddTime(new_end, held, is.wall_clock);
+    if (direction > 0) due = std::min(due, old_due);
+    if (direction < 0) due = std::max(due, old_due);
+    *d.mutable_due() = ToProto(due);
+    SetReminders(d, start, rules, is);
+    auto* reminders = d.mutable_reminders();
+    reminders->erase(std::remove_if(reminders->begin(), reminders->end(),
+                                    [&](const auto& r) { return FromProto(r) <= now; }),
+                     reminders->end());
+    kept.push_back(std::move(d));
+  }
+  next.mutable_deadlines()->Assign(kept.begin(), kept.end());
+  SortDeadlines(next);
 }
 
 void PauseStageDeadlines(Incident& incident, const Rules& rules, absl::Time now) {

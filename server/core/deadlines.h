@@ -50,6 +50,16 @@ void UpdateDeadlines(v1::Incident& next, const v1::Incident& before, const Rules
 void PauseStageDeadlines(v1::Incident& incident, const Rules& rules, absl::Time now);
 void ResumeStageDeadlines(v1::Incident& incident, const Rules& rules, absl::Time now);
 
+// After a correction of the severity or the kind (`before` as it was): the stage's running
+// deadlines are what they would be had the incident been of the corrected severity and kind
+// since each started (Deadline.started_at; from `now` for one stored without it), keeping the
+// time a hold added. A raised severity never gives a deadline more time and a lowered one never
+// takes time away. A deadline the corrected kind does not have is dropped (none is added);
+// breached deadlines, measures and promises keep their times. Pending reminders are recomputed
+// and those already past dropped.
+void RecomputeStageDeadlines(v1::Incident& next, const v1::Incident& before, const Rules& rules,
+                             absl::Time now);
+
 // The earliest point that must fire, or nothing while none is pending.
 std::optional<absl::Time> NextWake(const v1::Incident& incident);
 // The earliest due time of an open deadline (breached ones included), for "list --overdue".

@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "server/core/client_name.h"
 #include "server/core/kinds.h"
+#include "server/core/recurrence.h"
 #include "server/core/text.h"
 #include "server/core/time_proto.h"
 #include "server/core/visibility.h"
@@ -26,6 +27,7 @@ enum class Who {
   kManager,         // a manager of the incident's team
   kApprover,        // a manager of its team, or of a team the escalation chain asks
   kAddressee,       // a member or manager of its team, or a manager the chain asks
+  kMeasureOwner,    // the owner of the measure the action names, or as kOwnerOrManager
 };
 
 constexpr uint32_t Bit(State s) { return 1u << static_cast<int>(s); }
@@ -74,6 +76,9 @@ constexpr Rule kRules[] = {
      kStays,                    kTeamMember,     v1::EVENT_TYPE_NOTE_ADDED},
     {kAssign,               kAll,            "assign",         kOpen,
      kStays,                    kOwnerOrManager, v1::EVENT_TYPE_ASSIGNED},
+    // Corrections of what was reported (correction.h); lowering the severity needs a manager.
+    {kEdit,                 kAll,            "edit",           kOpen,
+     kStays,                    kOwnerOrManager, v1::EVENT_TYPE_CORRECTED},
     // Owed across stages until recorded (Check refuses a second one).
     {kRecordFirstApology,   kCF,             "apologize",      kOpen,
      kStays,                    kTeamMember,     v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED},
@@ -133,6 +138,11 @@ constexpr Rule kRules[] = {
      kStays,                    kTeamMember,     v1::EVENT_TYPE_MEASURE_COMPLETED},
     {kCompleteMeasure,      kHO,             "measure done",   kNever,
      kStays,                    kTeamMember,     v1::EVENT_TYPE_MEASURE_COMPLETED,
+     "what must pass goes on its checklist"},
+    {kAssignMeasure,        kCF | kHA | kCO, "measure assign", kPlan | kFollowUp,
+     kStays,                    kMeasureOwner,   v1::EVENT_TYPE_MEASURE_ASSIGNED},
+    {kAssignMeasure,        kHO,             "measure assign", kNever,
+     kStays,                    kMeasureOwner,   v1::EVENT_TYPE_MEASURE_ASSIGNED,
      "what must pass goes on its checklist"},
     {kPresentPlan,          kCF | kHA | kCO, "plan present",   kPlan,
      v1::STATE_FOLLOW_UP,       kTeamMember,     v1::EVENT_TYPE_PLAN_PRESENTED},
@@ -236,7 +246,8 @@ std::string SeverityName(v1::Severity s) {
   return absl::AsciiStrToLower(absl::StripPrefix(v1::Severity_Name(s), "SEVERITY_"));
 }
 
-absl::Status CheckWho(const Rule& rule, const Incident& incident, const Actor& actor) {
+absl::Status CheckWho(const Rule& rule, const Incident& incident, const Actor& actor,
+                      const Action& action) {
   const bool manager = ManagesTeam(actor, incident.team());
   const bool member =
       manager || (actor.team == incident.team() && actor.role == Role::kMember);
@@ -262,6 +273,17 @@ absl::Status CheckWho(const Rule& rule, const Incident& incident, const Actor& a
       if (manager) return absl::OkStatus();
       return absl::PermissionDeniedError(absl::StrCat(rule.name, " needs role manager; you are ",
                                                       RoleName(actor.role)));
+    case Who::kMeasureOwner: {
+      if (manager || (member && actor.name == incident.owner())) return absl::OkStatus();
+      const int n = action.number;
+      if (member && n >= 1 && n <= incident.measures_size() &&
+          incident.measures(n - 1).owner() == actor.name) {
+        return absl::OkStatus();
+      }
+      return absl::PermissionDeniedError(absl::StrCat(
+          rule.name, " needs the measure's owner, the incident's owner (", incident.owner(),
+          ") or role manager"));
+    }
   }
   return absl::InternalError("unknown rule");
 }
@@ -523,6 +545,23 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       return CheckFuture("due", a.at, now, rules);
     case ActionType::kCompleteMeasure:
       return CheckOpen("measure", "done", a.number, incident.measures(), incident);
+    case ActionType::kAssignMeasure: {
+      if (auto s = CheckOpen("measure", "done", a.number, incident.measures(), incident);
+          !s.ok()) {
+        return s;
+      }
+      if (auto s = CheckTeamUser("new_owner", a.user, incident); !s.ok()) return s;
+      const v1::PreventionMeasure& m = incident.measures(a.number - 1);
+      if (a.user->name == m.owner()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("new_owner: ", m.owner(), " already owns measure ", a.number));
+      }
+      // Owning a measure means working on the case: a confidential one is not theirs to see.
+      if (auto s = CheckMayWorkOn("new_owner", *a.user, incident); !s.ok()) return s;
+      return CheckBytes("note", a.text, kMaxLongTextBytes);
+    }
+    case ActionType::kEdit:
+      return CheckCorrection(a.correction, a.text, incident, actor);
     case ActionType::kPresentPlan:
       if (incident.kind() == v1::KIND_HARASSMENT && !incident.has_response()) {
         return absl::FailedPreconditionError(
@@ -728,6 +767,12 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
       m->set_done_by(actor.name);
       return;
     }
+    case ActionType::kAssignMeasure:  // its deadline follows the owner (UpdateDeadlines)
+      incident.mutable_measures(a.number - 1)->set_owner(a.user->name);
+      return;
+    case ActionType::kEdit:
+      ApplyCorrection(a.correction, incident, rules, now);
+      return;
     case ActionType::kClose:
       incident.set_close_reason(a.text);
       return;
@@ -778,6 +823,12 @@ std::string EventText(const Action& a, const Incident& before, const Incident& a
                           before.measures(a.number - 1).text());
     case ActionType::kAddMeasure:
       return absl::StrCat(after.measures_size(), ". ", a.text, " (", a.user->name, ")");
+    case ActionType::kAssignMeasure:
+      return absl::StrCat(a.number, ". ", before.measures(a.number - 1).text(), " (",
+                          before.measures(a.number - 1).owner(), " -> ", a.user->name, ")",
+                          a.text.empty() ? "" : ": ", a.text);
+    case ActionType::kEdit:
+      return CorrectionText(a.correction, a.text, before, after);
     case ActionType::kDecideResponse:
       return absl::StrCat(ResponseName(a.decision), a.text.empty() ? "" : ": ", a.text);
     case ActionType::kAddChecklistItem:
@@ -905,7 +956,7 @@ absl::StatusOr<Change> Apply(const Incident& incident, const Action& action, con
                              absl::Time now, const Rules& rules) {
   const Rule& rule = RuleFor(action.type, incident);
   if (auto s = CheckCanRead(incident, actor); !s.ok()) return s;
-  if (auto s = CheckWho(rule, incident, actor); !s.ok()) return s;
+  if (auto s = CheckWho(rule, incident, actor, action); !s.ok()) return s;
   if (auto s = CheckState(rule, incident); !s.ok()) return s;
   if (auto s = Check(action, incident, actor, now, rules); !s.ok()) return s;
 
@@ -972,30 +1023,10 @@ absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Ac
     }
     for (int n = 0; n < i.checklist_size(); ++n) i.mutable_checklist(n)->set_number(n + 1);
   }
-  // Still open: related. Closed after its plan was presented, and the team's failure as this
-  // one is: that plan did not hold.
-  for (const Incident& e : earlier) {
-    if (e.confidential()) continue;
-    v1::RelatedIncident* r = nullptr;
-    if (e.state() != v1::STATE_CLOSED) {
-      r = i.add_related_open();
-    } else if (IsClientFacing(i.kind()) && IsClientFacing(e.kind()) &&
-               e.has_plan_presented_at()) {
-      r = i.add_earlier_incidents();
-    } else {
-      continue;
-    }
-    r->set_id(e.id());
-    r->set_summary(e.summary());
-    r->set_state(e.state());
-    *r->mutable_created_at() = e.created_at();
-  }
-  i.set_recurrence(i.earlier_incidents_size() > 0);
+  LinkClientIncidents(i, earlier);
   std::string text = request.summary();
   // The last plan with this client did not hold: the policy may treat it as more serious.
-  if (i.recurrence() && i.severity() != v1::SEVERITY_CRITICAL &&
-      rules.policy.For(i.severity()).raise_on_recurrence) {
-    i.set_severity(static_cast<v1::Severity>(i.severity() + 1));
+  if (i.recurrence() && RaiseOnRecurrence(i, rules.policy)) {
     absl::StrAppend(&text, " (severity raised to ", SeverityName(i.severity()),
                     ": recurrence)");
   }

@@ -10,6 +10,7 @@
 // hand-over (checklist; the visit is the introduction, then one follow-up):
 //   APOLOGY_VISIT --visit done--> FOLLOW_UP
 // any open state --close (manager, reason)--> CLOSED --reopen (manager)--> the kind's start
+// any open state --edit (owner or manager; correction.h)--> the same state
 //
 // The table in lifecycle.cc lists, for every action and playbook, the states that allow it,
 // the state it leads to and who may take it; the compiler checks that every action has exactly
@@ -41,6 +42,7 @@
 #include "amends/v1/amends.pb.h"
 #include "server/core/actor.h"
 #include "server/core/change.h"
+#include "server/core/correction.h"
 #include "server/core/deadlines.h"
 
 namespace amends {
@@ -71,6 +73,8 @@ enum class ActionType {
   kDecideResponse,         // harassment: the company's response (decision, text)
   kAddChecklistItem,       // hand-over: text
   kCompleteChecklistItem,  // hand-over: number
+  kEdit,                   // a correction of what was reported (correction.h); text: reason
+  kAssignMeasure,          // measure `number` goes to `user`; text: an optional note
 };
 
 inline constexpr ActionType kAllActions[] = {
@@ -82,7 +86,7 @@ inline constexpr ActionType kAllActions[] = {
     ActionType::kMakePromise,       ActionType::kKeepPromise,     ActionType::kHold,
     ActionType::kResume,            ActionType::kAcknowledge,     ActionType::kHandOver,
     ActionType::kDecideResponse,    ActionType::kAddChecklistItem,
-    ActionType::kCompleteChecklistItem,
+    ActionType::kCompleteChecklistItem, ActionType::kEdit,          ActionType::kAssignMeasure,
 };
 
 // The action as the CLI spells it ("escalate", "visit done", ...), for messages.
@@ -96,12 +100,14 @@ struct Action {
   // kRecordVisit: when an unscheduled visit took place (optional).
   std::optional<absl::Time> at;
   std::vector<std::string> attendees;  // kScheduleVisit, kRecordVisit
-  // kAssign, kHandOver: the new owner; kAddMeasure: the measure's owner; kMakePromise: the
-  // incident's owner as the caller saw it (checked only if still the owner).
+  // kAssign, kHandOver, kAssignMeasure: the new owner; kAddMeasure: the measure's owner;
+  // kMakePromise: the incident's owner as the caller saw it (checked only if still the owner).
   std::optional<Actor> user;
-  int number = 0;             // kCompleteMeasure, kKeepPromise, kCompleteChecklistItem: from 1
+  // kCompleteMeasure, kAssignMeasure, kKeepPromise, kCompleteChecklistItem: from 1
+  int number = 0;
   std::string from;           // kHandOver: whose work moves to `user`
   v1::Response decision = v1::RESPONSE_UNSPECIFIED;  // kDecideResponse
+  Correction correction;      // kEdit
 };
 
 // Whether `user` holds anything open in the incident: the incident itself, a measure not

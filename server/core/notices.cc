@@ -138,6 +138,10 @@ std::vector<Notice> NoticesFor(const Incident& before, const Change& change,
     case v1::EVENT_TYPE_RESPONSE_DECIDED:
     case v1::EVENT_TYPE_CHECKLIST_ITEM_ADDED:
     case v1::EVENT_TYPE_CHECKLIST_ITEM_DONE:
+    // A correction shows on the case; a measure's new owner finds it in their inbox, where its
+    // deadline now names them.
+    case v1::EVENT_TYPE_CORRECTED:
+    case v1::EVENT_TYPE_MEASURE_ASSIGNED:
     case v1::EventType_INT_MIN_SENTINEL_DO_NOT_USE_:
     case v1::EventType_INT_MAX_SENTINEL_DO_NOT_USE_:
       break;
@@ -202,6 +206,8 @@ std::optional<Notice> TeamChannelNotice(const Incident& before, const Change& ch
     case v1::EVENT_TYPE_CHECKLIST_ITEM_ADDED:
     case v1::EVENT_TYPE_CHECKLIST_ITEM_DONE:
     case v1::EVENT_TYPE_HANDED_OVER:
+    case v1::EVENT_TYPE_CORRECTED:
+    case v1::EVENT_TYPE_MEASURE_ASSIGNED:
     case v1::EventType_INT_MIN_SENTINEL_DO_NOT_USE_:
     case v1::EventType_INT_MAX_SENTINEL_DO_NOT_USE_:
       return std::nullopt;
