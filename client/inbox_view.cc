@@ -28,7 +28,7 @@ std::string InboxReasonName(amends::v1::InboxItem::Reason reason) {
 
 std::string RenderInbox(const InboxItems& items, absl::Time now) {
   if (items.empty()) return "Nothing needs you now.\n";
-  Table table({{"DUE"}, {"ID"}, {"WHY"}, {"WHAT", 30}, {"CLIENT", 20},
+  Table table({{"DUE", kTimeColumnWidth}, {"ID"}, {"WHY"}, {"WHAT", 30}, {"CLIENT", 20},
                {"SUMMARY", Table::kNoLimit}});
   std::string failed_notifications;  // one line each, after the table
   for (const amends::v1::InboxItem& item : items) {

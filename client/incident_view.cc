@@ -93,7 +93,7 @@ constexpr absl::string_view kIndent = "  ";
 
 void Deadlines(std::string& out, const Incident& incident, const Clock& clock) {
   absl::StrAppend(&out, "\nDeadlines:", incident.deadlines().empty() ? " none" : "", "\n");
-  Table table({{"WHAT"}, {"DUE"}, {"WHO"}, {"MARKS", Table::kNoLimit}});
+  Table table({{"WHAT"}, {"DUE", kTimeColumnWidth}, {"WHO"}, {"MARKS", Table::kNoLimit}});
   for (const amends::v1::Deadline& d : incident.deadlines()) {
     std::string due = clock.Due(d.due(), d.has_due());
     if (!d.has_due() && d.has_held_left()) {
@@ -110,7 +110,7 @@ void Deadlines(std::string& out, const Incident& incident, const Clock& clock) {
 
 void Promises(std::string& out, const Incident& incident, const Clock& clock) {
   absl::StrAppend(&out, "\nPromises:", incident.promises().empty() ? " none" : "", "\n");
-  Table table({{"PROMISE"}, {"BY"}, {"OWNER"}, {"TEXT", Table::kNoLimit}});
+  Table table({{"PROMISE"}, {"BY", kTimeColumnWidth}, {"OWNER"}, {"TEXT", Table::kNoLimit}});
   for (int i = 0; i < incident.promises_size(); ++i) {
     const amends::v1::Promise& p = incident.promises(i);
     const bool kept = p.has_kept_at();
@@ -134,7 +134,7 @@ void OnHold(std::string& out, const Incident& incident, const Clock& clock) {
 void Reminders(std::string& out, const Incident& incident, const Clock& clock) {
   if (incident.reminders().empty()) return;
   absl::StrAppend(&out, "\nReminders to acknowledge (amends ack ", incident.id(), "):\n");
-  Table table({{"FIRED"}, {"TO"}, {"WHAT"}, {"DUE", Table::kNoLimit}});
+  Table table({{"FIRED", kTimeColumnWidth}, {"TO"}, {"WHAT"}, {"DUE", Table::kNoLimit}});
   for (const amends::v1::ReminderNotice& r : incident.reminders()) {
     table.AddRow({clock(r.fired_at(), r.has_fired_at()),
                   absl::StrCat("to ", Addressee(r.user(), r.managers_of())),
@@ -269,7 +269,7 @@ std::string NextDue(const Incident& incident, absl::Time now) {
 
 std::string RenderIncidentList(const Incidents& incidents, absl::Time now) {
   Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"KIND"}, {"CLIENT", 20}, {"OWNER", 16},
-               {"NEXT DUE"}, {"SUMMARY", 40}, {"UPDATED"}});
+               {"NEXT DUE", kTimeColumnWidth}, {"SUMMARY", 40}, {"UPDATED", kTimeColumnWidth}});
   for (const Incident& i : incidents) {
     const Clock clock(TeamZone(i), now);
     table.AddRow({absl::StrCat(i.id()), CliName(i.state()), CliName(i.severity()),
@@ -281,7 +281,7 @@ std::string RenderIncidentList(const Incidents& incidents, absl::Time now) {
 
 std::string RenderClientIncidents(const Incidents& incidents, absl::Time now) {
   Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"SUMMARY", 30}, {"MEASURE", 36},
-               {"OWNER", 16}, {"DUE"}, {"DONE"}});
+               {"OWNER", 16}, {"DUE", kTimeColumnWidth}, {"DONE"}});
   for (const Incident& i : incidents) {
     const Clock clock(TeamZone(i), now);
     const std::vector<std::string> incident_cells = {
@@ -305,7 +305,7 @@ std::string RenderClientIncidents(const Incidents& incidents, absl::Time now) {
 
 std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now) {
   const Clock clock(zone, now);
-  Table table({{"TIME"}, {"ACTOR", 16}, {"EVENT"}, {"STATE", 36},
+  Table table({{"TIME", kTimeColumnWidth}, {"ACTOR", 16}, {"EVENT"}, {"STATE", 36},
                {"TEXT", Table::kNoLimit}});
   for (const amends::v1::Event& e : events) {
     std::string state = CliName(e.to_state());
