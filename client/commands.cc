@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/correction_view.h"
+#include "client/display.h"
 #include "client/enum_names.h"
 #include "client/exit_code.h"
 #include "client/inbox_view.h"
@@ -85,8 +86,17 @@ absl::Status PrintIncident(Session& s, const Incident& incident, absl::string_vi
   return absl::OkStatus();
 }
 
+// The server's warnings about a change just made ("... is not a working day for 営業一課"),
+// one line each on s.err, in either output form: the change succeeded all the same.
+void PrintWarnings(Session& s, const Incident& incident) {
+  for (const std::string& warning : incident.warnings()) {
+    *s.err << "amends: warning: " << TerminalSafe(OneLine(warning)) << "\n";
+  }
+}
+
 // Every mutating command: address the request to `t`, call, confirm with "#id <what> →
-// state ...". `what` is text, or a function of the answer (e.g. naming the new measure).
+// state ..." and print the server's warnings. `what` is text, or a function of the answer
+// (e.g. naming the new measure).
 template <typename Request, typename What>
 absl::Status Mutate(Session& s, Rpc<Request, Incident> rpc, Target t, Request request,
                     const What& what) {
@@ -94,11 +104,14 @@ absl::Status Mutate(Session& s, Rpc<Request, Incident> rpc, Target t, Request re
   request.set_expected_version(t.expected_version);
   Incident incident;
   if (absl::Status status = Call(s, rpc, request, &incident); !status.ok()) return status;
+  absl::Status printed;
   if constexpr (std::is_invocable_v<What, const Incident&>) {
-    return PrintIncident(s, incident, what(incident));
+    printed = PrintIncident(s, incident, what(incident));
   } else {
-    return PrintIncident(s, incident, what);
+    printed = PrintIncident(s, incident, what);
   }
+  PrintWarnings(s, incident);
+  return printed;
 }
 
 absl::StatusOr<Incident> GetIncident(Session& s, int64_t id) {
@@ -111,13 +124,15 @@ absl::StatusOr<Incident> GetIncident(Session& s, int64_t id) {
   return incident;
 }
 
-// A time option read in the team zone of incident `id` (fetched first).
+// A time option read in the team zone of incident `id` (fetched first), "today" being the
+// server's (the answer carries its clock).
 absl::StatusOr<google::protobuf::Timestamp> TeamTime(Session& s, int64_t id,
                                                      absl::string_view option,
                                                      absl::string_view text) {
   absl::StatusOr<Incident> incident = GetIncident(s, id);
   if (!incident.ok()) return incident.status();
-  absl::StatusOr<absl::Time> t = ParseTimeArg(option, text, incident->team_time_zone());
+  absl::StatusOr<absl::Time> t =
+      ParseTimeArg(option, text, incident->team_time_zone(), s.now());
   if (!t.ok()) return t.status();
   return ToProto(*t);
 }
@@ -586,8 +601,7 @@ absl::Status PutOnHold(Session& s, Target t, const std::string& reason,
   return Mutate(s, &Stub::Hold, t, request, [](const Incident& incident) {
     if (!incident.hold().has_until()) return std::string("put on hold");
     return absl::StrCat("put on hold until ",
-                        absl::FormatTime("%Y-%m-%d %H:%M", FromProto(incident.hold().until()),
-                                         TeamZone(incident)));
+                        FormatDateTime(FromProto(incident.hold().until()), TeamZone(incident)));
   });
 }
 

@@ -7,7 +7,12 @@
 //   // prints "#12 escalated → state escalated (version 3)"
 //
 // Errors are the server's status (code and message) or INVALID_ARGUMENT for input the
-// client can reject itself (a time it cannot read). Nothing is printed on error.
+// client can reject itself (a time it cannot read). Nothing is printed on error. A change
+// the server made but warns about (a visit on a day off of the team: Incident.warnings)
+// succeeds, and each warning goes to session.err as "amends: warning: ...".
+//
+// Time options (--at, --due, --by, --until, --held-at) take every form ParseTimeArg
+// (time_input.h) accepts; "today" and "tomorrow" are the server's, in the team's zone.
 //
 // Relative hints ("in 3h", "overdue by 2h") count from the server's clock, which every
 // answer carries in the metadata "amends-now" (Session::server_now), so that they agree
@@ -41,6 +46,7 @@ struct Session {
   // The display columns a table line may take (terminal_width.h): tables cut their free text
   // to fit. kUnlimitedWidth when output is not to a terminal; kWideOutput (--wide): no cuts.
   int width = kUnlimitedWidth;
+  std::ostream* err = &std::cerr;  // warnings about a change that was made all the same
   absl::Duration deadline = absl::Seconds(10);  // per call
   // The server's clock as of the latest answer that carried one ("amends-now"); a test with
   // a fake stub may set it beforehand.

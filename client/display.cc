@@ -1,12 +1,14 @@
 #include "client/display.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "client/utf8_text.h"
 
 namespace amends::cli {
@@ -107,8 +109,7 @@ std::string DueHint(absl::Duration left) {
 }
 
 std::string FormatDue(absl::Time due, absl::TimeZone zone, absl::Time now) {
-  return absl::StrCat(absl::FormatTime("%Y-%m-%d %H:%M", due, zone), " (", DueHint(due - now),
-                      ")");
+  return absl::StrCat(FormatDateTime(due, zone), " (", DueHint(due - now), ")");
 }
 
 std::string CompactDuration(absl::Duration d) {
@@ -126,9 +127,18 @@ std::string CompactDuration(absl::Duration d) {
   return absl::StrCat(mins, "m");
 }
 
+std::string FormatDateTime(absl::Time t, absl::TimeZone zone) {
+  // Not strftime's %a, which follows the locale: always three ASCII letters.
+  static constexpr std::array<absl::string_view, 7> kWeekdays = {"Mon", "Tue", "Wed", "Thu",
+                                                                 "Fri", "Sat", "Sun"};
+  const absl::CivilDay day = absl::ToCivilDay(t, zone);
+  return absl::StrCat(absl::FormatCivilTime(day), " (",
+                      kWeekdays[static_cast<int>(absl::GetWeekday(day))], ") ",
+                      absl::FormatTime("%H:%M", t, zone));
+}
+
 std::string FormatTime(absl::Time t, absl::TimeZone zone, absl::Time now) {
-  return absl::StrCat(absl::FormatTime("%Y-%m-%d %H:%M", t, zone), " (",
-                      RelativeHint(t - now), ")");
+  return absl::StrCat(FormatDateTime(t, zone), " (", RelativeHint(t - now), ")");
 }
 
 }  // namespace amends::cli

@@ -1,11 +1,14 @@
 // Output for people: tables whose columns stay aligned with Japanese text and fit the
-// terminal, and times in the team's zone with a hint relative to now.
+// terminal, and times in the team's zone with a hint relative to now. Every date-time the CLI
+// prints goes through FormatDateTime, so it always shows the weekday (three ASCII letters:
+// columns stay aligned).
 //
 //   Table table({{"ID"}, {"CLIENT", 20}, {"SUMMARY", 40, Table::kFreeText}}, /*width=*/80);
 //   table.AddRow({"12", "ＡＢＣ商事", "15時の打ち合わせを失念"});
 //   std::cout << table.Render();
-//   FormatTime(visit, tokyo, absl::Now())  // "2026-11-28 10:00 (in 3h)"
-//   FormatDue(due, tokyo, absl::Now())     // "2026-11-27 15:00 (overdue by 2h)"
+//   FormatDateTime(visit, tokyo)           // "2026-11-28 (Sat) 10:00"
+//   FormatTime(visit, tokyo, absl::Now())  // "2026-11-28 (Sat) 10:00 (in 3h)"
+//   FormatDue(due, tokyo, absl::Now())     // "2026-11-27 (Fri) 15:00 (overdue by 2h)"
 // Pure; thread-safe (a Table is not shared between threads).
 #ifndef AMENDS_CLIENT_DISPLAY_H_
 #define AMENDS_CLIENT_DISPLAY_H_
@@ -71,11 +74,18 @@ class Table {
   std::vector<std::vector<std::string>> rows_;  // cells already one-line and cut by Fit
 };
 
+// The max_width of a table column of times: room for the longest FormatDue after a short
+// word ("by 2026-11-27 (Fri) 15:00 (overdue by 1000d)"), so that a time is never cut.
+inline constexpr int kTimeColumnWidth = 48;
+
 // "just now" within a minute, else "in 5m" / "5m ago", hours below a day ("in 3h"), then
 // days ("2d ago"), each rounded to the nearest unit. `from_now` is the time minus now.
 std::string RelativeHint(absl::Duration from_now);
 
-// "2026-11-27 10:00 (in 3h)": `t` in `zone`, with RelativeHint(t - now).
+// "2026-11-27 (Fri) 10:00": `t` in `zone` to the minute, with the weekday in English.
+std::string FormatDateTime(absl::Time t, absl::TimeZone zone);
+
+// "2026-11-27 (Fri) 10:00 (in 3h)": FormatDateTime with RelativeHint(t - now).
 std::string FormatTime(absl::Time t, absl::TimeZone zone, absl::Time now);
 
 // The size of `d` (its sign ignored) rounded to its largest unit as in RelativeHint: "0m",
@@ -86,7 +96,7 @@ std::string RoundedDuration(absl::Duration d);
 // and "due now" within a minute either side. Units and rounding as in RelativeHint.
 std::string DueHint(absl::Duration left);
 
-// "2026-11-27 15:00 (overdue by 2h)": `due` in `zone`, with DueHint(due - now).
+// "2026-11-27 (Fri) 15:00 (overdue by 2h)": FormatDateTime with DueHint(due - now).
 std::string FormatDue(absl::Time due, absl::TimeZone zone, absl::Time now);
 
 // A length of time to the minute in at most two units, for time left on a paused clock:

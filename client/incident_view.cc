@@ -93,7 +93,7 @@ constexpr absl::string_view kIndent = "  ";
 
 void Deadlines(std::string& out, const Incident& incident, const Clock& clock) {
   absl::StrAppend(&out, "\nDeadlines:", incident.deadlines().empty() ? " none" : "", "\n");
-  Table table({{"WHAT"}, {"DUE"}, {"WHO"}, {"MARKS", Table::kNoLimit}});
+  Table table({{"WHAT"}, {"DUE", kTimeColumnWidth}, {"WHO"}, {"MARKS", Table::kNoLimit}});
   for (const amends::v1::Deadline& d : incident.deadlines()) {
     std::string due = clock.Due(d.due(), d.has_due());
     if (!d.has_due() && d.has_held_left()) {
@@ -110,7 +110,7 @@ void Deadlines(std::string& out, const Incident& incident, const Clock& clock) {
 
 void Promises(std::string& out, const Incident& incident, const Clock& clock) {
   absl::StrAppend(&out, "\nPromises:", incident.promises().empty() ? " none" : "", "\n");
-  Table table({{"PROMISE"}, {"BY"}, {"OWNER"}, {"TEXT", Table::kNoLimit}});
+  Table table({{"PROMISE"}, {"BY", kTimeColumnWidth}, {"OWNER"}, {"TEXT", Table::kNoLimit}});
   for (int i = 0; i < incident.promises_size(); ++i) {
     const amends::v1::Promise& p = incident.promises(i);
     const bool kept = p.has_kept_at();
@@ -134,7 +134,7 @@ void OnHold(std::string& out, const Incident& incident, const Clock& clock) {
 void Reminders(std::string& out, const Incident& incident, const Clock& clock) {
   if (incident.reminders().empty()) return;
   absl::StrAppend(&out, "\nReminders to acknowledge (amends ack ", incident.id(), "):\n");
-  Table table({{"FIRED"}, {"TO"}, {"WHAT"}, {"DUE", Table::kNoLimit}});
+  Table table({{"FIRED", kTimeColumnWidth}, {"TO"}, {"WHAT"}, {"DUE", Table::kNoLimit}});
   for (const amends::v1::ReminderNotice& r : incident.reminders()) {
     table.AddRow({clock(r.fired_at(), r.has_fired_at()),
                   absl::StrCat("to ", Addressee(r.user(), r.managers_of())),
@@ -287,7 +287,8 @@ std::string RenderNotes(const Events& events, int64_t id, absl::TimeZone zone, a
 
 std::string RenderIncidentList(const Incidents& incidents, absl::Time now, int width) {
   Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"KIND"}, {"CLIENT", 20}, {"OWNER", 16},
-               {"NEXT DUE"}, {"SUMMARY", 40, Table::kFreeText}, {"UPDATED"}},
+               {"NEXT DUE", kTimeColumnWidth}, {"SUMMARY", 40, Table::kFreeText},
+               {"UPDATED", kTimeColumnWidth}},
               width);
   for (const Incident& i : incidents) {
     const Clock clock(TeamZone(i), now);
@@ -300,7 +301,8 @@ std::string RenderIncidentList(const Incidents& incidents, absl::Time now, int w
 
 std::string RenderClientIncidents(const Incidents& incidents, absl::Time now, int width) {
   Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"SUMMARY", 30, Table::kFreeText},
-               {"MEASURE", 36, Table::kFreeText}, {"OWNER", 16}, {"DUE"}, {"DONE"}},
+               {"MEASURE", 36, Table::kFreeText}, {"OWNER", 16}, {"DUE", kTimeColumnWidth},
+               {"DONE"}},
               width);
   for (const Incident& i : incidents) {
     const Clock clock(TeamZone(i), now);
@@ -326,7 +328,7 @@ std::string RenderClientIncidents(const Incidents& incidents, absl::Time now, in
 std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now,
                            int width) {
   const Clock clock(zone, now);
-  Table table({{"TIME"}, {"ACTOR", 16}, {"EVENT"}, {"STATE", 36},
+  Table table({{"TIME", kTimeColumnWidth}, {"ACTOR", 16}, {"EVENT"}, {"STATE", 36},
                {"TEXT", Table::kNoLimit, Table::kFreeText}},
               width);
   for (const amends::v1::Event& e : events) {

@@ -182,6 +182,9 @@ class CommandLine {
     AddCompletion();
     app_.footer(absl::StrCat(
         "Run 'amends COMMAND --help' for a command's options and an example.\n\n"
+        "Times (--at, --due, --by, --until, --held-at) are read in the team's time zone: "
+        "'tomorrow 10:00', '+7d 18:00', 'mon 10:00' (the next Monday), '2026-12-07 10:00', or "
+        "RFC 3339.\n\n"
         "Defaults for --server, --ca and --token-file may be kept in ~/.config/amends/config\n"
         "($XDG_CONFIG_HOME/amends/config), mode 600, as lines such as\n"
         "  server = \"amends.example.co.jp:50051\"\n"
@@ -538,14 +541,15 @@ class CommandLine {
 
     CLI::App* visit = Group(
         "visit", "The apology visit: schedule it, then record it",
-        "amends visit schedule 12 --at \"2026-11-28 10:00\" --attendee tanaka --attendee sato\n"
+        "amends visit schedule 12 --at \"tomorrow 10:00\" --attendee tanaka --attendee sato\n"
         "amends visit done 12 --outcome \"佐藤課長と訪問し部長に直接謝罪。原因を説明し、"
         "再発防止策を来週提示すると約束\"");
     CLI::App* schedule = Mutation(
         visit, "schedule", "Schedule the apology visit",
-        "amends visit schedule 12 --at \"2026-11-28 10:00\" --attendee tanaka --attendee suzuki",
+        "amends visit schedule 12 --at \"tomorrow 10:00\" --attendee tanaka --attendee suzuki\n"
+        "amends visit schedule 12 --at \"月曜 10:00\" --attendee tanaka   # the next Monday",
         [this](Session& s) { return ScheduleVisit(s, target_, at_, attendees_); });
-    schedule->add_option("--at", at_, kTimeHelp)->required();
+    schedule->add_option("--at", at_, absl::StrCat(kTimeHelp, kDayOffHelp))->required();
     schedule->add_option("--attendee", attendees_, "who goes (repeat the option for each)")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
@@ -554,8 +558,8 @@ class CommandLine {
         visit, "done",
         "Record how the apology visit went (one not scheduled in amends: with --held-at)",
         "amends visit done 12 --outcome \"部長に直接謝罪。再発防止策を来週提示する\"\n"
-        "amends visit done 12 --held-at \"2026-11-27 18:00\" --attendee sato --outcome "
-        "\"当日夕方に急ぎ訪問し謝罪\"",
+        "amends visit done 12 --held-at \"today 09:30\" --attendee sato --outcome "
+        "\"今朝急ぎ訪問し謝罪\"",
         [this](Session& s) { return RecordVisit(s, target_, text_, at_, attendees_); });
     visit_done->add_option("--outcome", text_, "what was said and agreed")->required();
     CLI::Option* held_at = visit_done->add_option(
@@ -570,19 +574,19 @@ class CommandLine {
     CLI::App* measure = Group(
         "measure", "Prevention measures: add them, mark them done, give them to someone else",
         "amends measure add 12 --text \"共有スケジュールで予定を管理\" --owner tanaka "
-        "--due \"2026-12-04 18:00\"\n"
+        "--due \"+7d 18:00\"\n"
         "amends measure add 12 --text \"前日夕方に上長とアポイントをダブルチェック\" "
-        "--owner sato --due \"2026-12-04 18:00\"\n"
+        "--owner sato --due \"+7d 18:00\"\n"
         "amends measure done 12 1\n"
         "amends measure assign 12 2 yamada --note \"佐藤の出張中は山田が担当\"");
     CLI::App* add = Mutation(
         measure, "add", "Add a prevention measure to the plan",
         "amends measure add 12 --text \"共有スケジュールで予定を管理しダブルチェック\" "
-        "--owner tanaka --due \"2026-12-04 18:00\"",
+        "--owner tanaka --due \"fri 18:00\"",
         [this](Session& s) { return AddMeasure(s, target_, text_, user_, at_); });
     add->add_option("--text", text_, "what will be done")->required();
     add->add_option("--owner", user_, "who does it")->required();
-    add->add_option("--due", at_, kTimeHelp)->required();
+    add->add_option("--due", at_, absl::StrCat(kTimeHelp, kDayOffHelp))->required();
     CLI::App* measure_done =
         Mutation(measure, "done", "Mark a prevention measure done", "amends measure done 12 1",
                  [this](Session& s) { return CompleteMeasure(s, target_, number_); });
@@ -660,7 +664,7 @@ class CommandLine {
     AddPromise();
 
     const std::string hold_example =
-        "amends hold 12 --reason \"先方の社内確認待ち。12/1に回答予定\" --until \"2026-12-01 18:00\"";
+        "amends hold 12 --reason \"先方の社内確認待ち。月曜に回答予定\" --until \"mon 18:00\"";
     CLI::App* hold = Mutation(
         &app_, "hold", "Pause the stage's clock while you wait for the client", hold_example,
         [this](Session& s) {
@@ -753,13 +757,14 @@ class CommandLine {
         "Two forms:\n"
         "  amends promise ID --by TIME --text TEXT   make a promise (a deadline like any other)\n"
         "  amends promise done ID N                  mark promise N kept\n\n",
-        ExampleFooter("amends promise 12 --by \"2026-11-27 15:00\" "
+        ExampleFooter("amends promise 12 --by \"today 15:00\" "
                       "--text \"15時までに折り返しお電話する\"\n"
                       "amends promise done 12 1")));
     CLI::Option* id = promise->add_option("ID", target_.id, "the incident number");
     CLI::Option* by = promise->add_option(
         "--by", at_,
-        absl::StrCat("when it will be done (required to make a promise): ", kTimeHelp));
+        absl::StrCat("when it will be done (required to make a promise): ", kTimeHelp,
+                     kDayOffHelp));
     CLI::Option* text = promise->add_option(
         "--text", text_, "what you promised, as you told the client (required to make a promise)");
     promise->add_option("--expected-version", target_.expected_version,
@@ -891,8 +896,16 @@ class CommandLine {
                 ""));
   }
 
+  // The forms of time_input.h ParseTimeArg.
   static constexpr const char* kTimeHelp =
-      "'YYYY-MM-DD HH:MM' in the team's time zone, or RFC 3339 (2026-11-28T10:00:00+09:00)";
+      "a time in the team's time zone: 'YYYY-MM-DD HH:MM' or 'YYYY/MM/DD HH:MM'; 'today 15:00', "
+      "'tomorrow 10:00', '+3d 10:00' (3 days from today); a weekday, 'mon 10:00' (also monday, "
+      "月, 月曜, 月曜日): the next one after today, a week ahead when today is that day; or RFC "
+      "3339 (2026-11-28T10:00:00+09:00). Today is the server's date in the team's zone; a time "
+      "of day is required";
+  // For the times the server warns about when they fall on a day off (Incident.warnings).
+  static constexpr const char* kDayOffHelp =
+      ". One on a day the team does not work (its calendar) is set all the same, with a warning";
 
   // `amends completion bash`: a completion script made from the commands defined above.
   void AddCompletion() {

@@ -44,14 +44,14 @@ std::string RenderNotifications(const Notifications& notifications, absl::TimeZo
   if (notifications.empty()) return "no notifications\n";
   std::vector<Table::Column> columns = {{"ID"}};
   if (with_incident) columns.push_back({"INCIDENT"});
-  columns.insert(columns.end(), {{"CREATED"},
+  columns.insert(columns.end(), {{"CREATED", kTimeColumnWidth},
                                  {"RECIPIENT", 16},
                                  {"REASON"},
                                  {"CHANNEL"},
                                  {"STATE"},
                                  {"ATTEMPTS"},
                                  {"LAST ANSWER", kAnswerWidth, Table::kFreeText},
-                                 {"NEXT ATTEMPT"}});
+                                 {"NEXT ATTEMPT", kTimeColumnWidth}});
   Table table(std::move(columns), width);
   for (const Notification& n : notifications) {
     std::vector<std::string> row = {absl::StrCat(n.id())};

@@ -1,18 +1,90 @@
 #include "client/time_input.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 
 namespace amends::cli {
 namespace {
 
-constexpr absl::string_view kLocalFormat = "%Y-%m-%d %H:%M";
 constexpr absl::string_view kRfc3339Example = "2026-11-27T10:00:00+09:00";
+
+// Every accepted form, in one line, for the error that names none of them.
+std::string AcceptedForms(absl::string_view zone_name) {
+  return absl::StrCat("write YYYY-MM-DD HH:MM, YYYY/MM/DD HH:MM, today HH:MM, tomorrow HH:MM, "
+                      "+3d HH:MM or a weekday such as mon HH:MM (in ",
+                      zone_name.empty() ? "the team's time zone" : zone_name,
+                      "), or RFC 3339 such as ", kRfc3339Example);
+}
+
+struct WeekdayName {
+  absl::Weekday weekday;
+  absl::string_view english;   // in full, lower case; its first three letters also do
+  absl::string_view japanese;  // the kanji alone; also with 曜 or 曜日
+};
+constexpr std::array<WeekdayName, 7> kWeekdayNames = {{
+    {absl::Weekday::monday, "monday", "月"},
+    {absl::Weekday::tuesday, "tuesday", "火"},
+    {absl::Weekday::wednesday, "wednesday", "水"},
+    {absl::Weekday::thursday, "thursday", "木"},
+    {absl::Weekday::friday, "friday", "金"},
+    {absl::Weekday::saturday, "saturday", "土"},
+    {absl::Weekday::sunday, "sunday", "日"},
+}};
+
+// The day a word names: a date, a number of days after today, or the next such weekday.
+struct Day {
+  enum class Kind { kDate, kFromToday, kNextWeekday };
+  Kind kind = Kind::kDate;
+  absl::CivilDay date;                             // kDate
+  int days = 0;                                    // kFromToday
+  absl::Weekday weekday = absl::Weekday::monday;  // kNextWeekday
+};
+
+std::optional<Day> ParseDay(absl::string_view word) {
+  const std::string lower = absl::AsciiStrToLower(word);
+  if (lower == "today") return Day{.kind = Day::Kind::kFromToday, .days = 0};
+  if (lower == "tomorrow") return Day{.kind = Day::Kind::kFromToday, .days = 1};
+  if (absl::string_view n = word;
+      absl::ConsumePrefix(&n, "+") && absl::ConsumeSuffix(&n, "d") && !n.empty() &&
+      n.size() <= 4 && std::all_of(n.begin(), n.end(), absl::ascii_isdigit)) {
+    int days = 0;
+    if (absl::SimpleAtoi(n, &days)) return Day{.kind = Day::Kind::kFromToday, .days = days};
+  }
+  for (const WeekdayName& name : kWeekdayNames) {
+    absl::string_view rest = word;
+    if (lower == name.english || lower == name.english.substr(0, 3) ||
+        (absl::ConsumePrefix(&rest, name.japanese) &&
+         (rest.empty() || rest == "曜" || rest == "曜日"))) {
+      return Day{.kind = Day::Kind::kNextWeekday, .weekday = name.weekday};
+    }
+  }
+  for (const char* format : {"%Y-%m-%d", "%Y/%m/%d"}) {
+    absl::Time t;
+    std::string ignored;
+    if (absl::ParseTime(format, word, absl::UTCTimeZone(), &t, &ignored)) {
+      return Day{.kind = Day::Kind::kDate, .date = absl::ToCivilDay(t, absl::UTCTimeZone())};
+    }
+  }
+  return std::nullopt;
+}
+
+// "HH:MM" as the hour and minute of a CivilMinute (its date means nothing).
+std::optional<absl::CivilMinute> ParseTimeOfDay(absl::string_view word) {
+  absl::Time t;
+  std::string ignored;
+  if (!absl::ParseTime("%H:%M", word, absl::UTCTimeZone(), &t, &ignored)) return std::nullopt;
+  return absl::ToCivilMinute(t, absl::UTCTimeZone());
+}
 
 }  // namespace
 
@@ -27,16 +99,29 @@ absl::StatusOr<absl::TimeZone> LoadTeamZone(absl::string_view name) {
 }
 
 absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_view text,
-                                        absl::string_view zone_name) {
+                                        absl::string_view zone_name, absl::Time now) {
   absl::Time t;
   std::string ignored;
   if (absl::ParseTime(absl::RFC3339_full, text, &t, &ignored)) return t;
   // The form is checked first, needing no zone: a malformed time is the user's to fix.
-  if (!absl::ParseTime(kLocalFormat, text, absl::UTCTimeZone(), &t, &ignored)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        option, ": '", text, "' is not a time; write 'YYYY-MM-DD HH:MM' (in ",
-        zone_name.empty() ? "the team's time zone" : zone_name, ") or RFC 3339 such as ",
-        kRfc3339Example));
+  const std::vector<absl::string_view> words =
+      absl::StrSplit(text, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+  const std::optional<Day> day =
+      words.empty() || words.size() > 2 ? std::nullopt : ParseDay(words[0]);
+  if (!day.has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, ": '", text, "' is not a time; ", AcceptedForms(zone_name)));
+  }
+  if (words.size() == 1) {
+    return absl::InvalidArgumentError(absl::StrCat(option, ": '", text,
+                                                   "' has no time of day; add one, such as '",
+                                                   text, " 10:00'"));
+  }
+  const std::optional<absl::CivilMinute> clock = ParseTimeOfDay(words[1]);
+  if (!clock.has_value()) {
+    return absl::InvalidArgumentError(absl::StrCat(option, ": '", text, "': '", words[1],
+                                                   "' is not a time of day; write HH:MM, from "
+                                                   "00:00 to 23:59"));
   }
   absl::StatusOr<absl::TimeZone> zone = LoadTeamZone(zone_name);
   if (!zone.ok()) {
@@ -45,11 +130,22 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_v
                                             "; RFC 3339 times still work, such as ",
                                             kRfc3339Example));
   }
-  if (!absl::ParseTime(kLocalFormat, text, *zone, &t, &ignored)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(option, ": '", text, "' is not a time in ", zone_name));
+  const absl::CivilDay today = absl::ToCivilDay(now, *zone);
+  absl::CivilDay date;
+  switch (day->kind) {
+    case Day::Kind::kDate:
+      date = day->date;
+      break;
+    case Day::Kind::kFromToday:
+      date = today + day->days;
+      break;
+    case Day::Kind::kNextWeekday:
+      date = absl::NextWeekday(today, day->weekday);
+      break;
   }
-  return t;
+  return absl::FromCivil(absl::CivilMinute(date.year(), date.month(), date.day(), clock->hour(),
+                                           clock->minute()),
+                         *zone);
 }
 
 absl::StatusOr<absl::Duration> ParseDurationArg(absl::string_view option,

@@ -1,10 +1,19 @@
 // Times given on the command line, and their conversion to the API's Timestamp.
 //
-// A time is either RFC 3339 ("2026-11-27T10:00:00+09:00", "2026-11-27T01:00:00Z"), which
-// needs no zone, or local "YYYY-MM-DD HH:MM" read in the team's zone (the API tells the
-// client the zone in Incident.team_time_zone):
+// A time is RFC 3339 ("2026-11-27T10:00:00+09:00", "2026-11-27T01:00:00Z"), which needs no
+// zone, or a day and a time of day (HH:MM) read in the team's zone (the API tells the client
+// the zone in Incident.team_time_zone). The day is one of
+//   2026-11-27, 2026/11/27   that date
+//   today, tomorrow          "today" being `now`'s date in the team's zone (the server's clock)
+//   +3d                      3 days after today (+0d is today)
+//   mon, monday, 月, 月曜, 月曜日 (English case ignored; likewise for every weekday)
+//                            the next such day strictly after today: "mon" on a Monday is a
+//                            week later, never today (write "today" for today)
+// A day without a time of day ("tomorrow", "2026-11-27") is refused: a visit at midnight is a
+// slip, not a plan.
 //
-//   ParseTimeArg("--at", "2026-11-27 10:00", "Asia/Tokyo")  // == 2026-11-27T01:00:00Z
+//   ParseTimeArg("--at", "2026-11-27 10:00", "Asia/Tokyo", now)  // == 2026-11-27T01:00:00Z
+//   ParseTimeArg("--at", "tomorrow 10:00", "Asia/Tokyo", now)    // 10:00 the day after now's
 //
 // A length of time is Abseil's form ("90m", "24h", "1h30m") or days ("2d", "1d12h"):
 //
@@ -27,11 +36,13 @@ namespace amends::cli {
 // machine, not of the user's input) when the local tz database lacks it or the name is empty.
 absl::StatusOr<absl::TimeZone> LoadTeamZone(absl::string_view name);
 
-// The time `text` denotes: RFC 3339, or "YYYY-MM-DD HH:MM" in the zone named `zone_name`.
-// INVALID_ARGUMENT naming `option` and both accepted forms when it is neither; INTERNAL
-// naming `option` when it is local but the zone is unknown here (RFC 3339 still works).
+// The time `text` denotes (the forms above), a local one in the zone named `zone_name` with
+// `now` giving today. INVALID_ARGUMENT naming `option`: listing the accepted forms in one line
+// when it is none of them, saying that the time of day is missing when only a day is given,
+// or that the time of day is not HH:MM. INTERNAL naming `option` when it is local but the
+// zone is unknown here (RFC 3339 still works); the form is checked first.
 absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_view text,
-                                        absl::string_view zone_name);
+                                        absl::string_view zone_name, absl::Time now);
 
 // The length of time `text` denotes: absl::ParseDuration's form ("90m", "24h", "1h30m"),
 // optionally preceded by whole days ("2d", "1d12h"). INVALID_ARGUMENT naming `option` unless

@@ -20,9 +20,9 @@ namespace {
 
 // Display columns of each column but the last (TEXT). EVENT and STATE fit every name the
 // API has ("first-apology-recorded", "reminders-acknowledged", "prevention-plan").
-// Together with the gaps, 101 columns: the text has what is left of the line.
+// Together with the gaps, 107 columns: the text has what is left of the line.
 constexpr int kSeqWidth = 6;
-constexpr int kTimeWidth = 16;
+constexpr int kTimeWidth = 22;  // "2026-11-27 (Fri) 17:05"
 constexpr int kIdWidth = 4;
 constexpr int kEventWidth = 22;
 constexpr int kActorWidth = 10;
@@ -103,7 +103,7 @@ std::string RenderWatchLine(const amends::v1::IncidentChange& change, int line_w
   const amends::v1::Incident& incident = change.incident();
   const std::string time =
       event.has_time()
-          ? absl::FormatTime("%Y-%m-%d %H:%M", FromProto(event.time()), TeamZone(incident))
+          ? FormatDateTime(FromProto(event.time()), TeamZone(incident))
           : "-";
   const int64_t id = incident.id() != 0 ? incident.id() : event.incident_id();
   const amends::v1::State state =

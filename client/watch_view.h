@@ -4,8 +4,8 @@
 //   absl::StatusOr<WatchStart> from = ParseWatchFrom("--from", "123");  // after #123
 //   v1::WatchRequest request = BuildWatchRequest(args, /*resume_after=*/std::nullopt);
 //   std::cout << RenderWatchHeader() << RenderWatchLine(change, /*line_width=*/120);
-//   // SEQ     TIME              ID    EVENT      ...  STATE      CLIENT          TEXT
-//   // #3      2026-11-27 17:05  1     escalated  ...  escalated  ＡＢＣ商事      先方部長がお...
+//   // SEQ     TIME                    ID    EVENT      ...  STATE      CLIENT          TEXT
+//   // #3      2026-11-27 (Fri) 17:05  1     escalated  ...  escalated  ＡＢＣ商事      先方部長がお...
 //   std::cout << *WatchJsonLine(change);  // {"event":{...},"incident":{...}}\n
 //
 // The text form has fixed column widths, measured in display columns (Japanese text takes two

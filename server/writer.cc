@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "server/core/client_name.h"
+#include "server/core/day_off_warning.h"
 #include "server/core/deadlines.h"
 #include "server/core/hand_over.h"
 #include "server/core/visibility.h"
@@ -278,6 +280,10 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
         absl::StatusOr<Committed> done = Write(group, *current, std::move(*change), *rules, "");
         if (!done.ok()) return done.status();
         applied = std::move(done->incident);
+        // For the caller alone: the stored incident and the stream's never carry them.
+        for (std::string& warning : DayOffWarnings(action, rules->calendar, applied.team())) {
+          applied.add_warnings(std::move(warning));
+        }
         return absl::OkStatus();
       },
       /*urgent=*/false);

@@ -84,7 +84,8 @@ class IncidentWriter {
                                       const Actor& actor, const ReportUsers& users = {});
 
   // Applies the action to incident `id`. expected_version 0 means "whatever is current";
-  // any other value must match the stored version, or the call is ABORTED.
+  // any other value must match the stored version, or the call is ABORTED. The incident
+  // returned carries the change's day-off warnings (core/day_off_warning.h) in `warnings`.
   absl::StatusOr<v1::Incident> Apply(int64_t id, int64_t expected_version,
                                      const Action& action, const Actor& actor);
 

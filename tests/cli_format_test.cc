@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
 #include "client/display.h"
@@ -276,53 +278,10 @@ TEST(RelativeHint, FutureAndPastUseTheLargestFittingUnit) {
   EXPECT_EQ(RelativeHint(absl::Hours(24 * 7)), "in 7d");
 }
 
-TEST(FormatTime, ShowsTheTeamZoneWithAHint) {
+TEST(FormatTime, ShowsTheTeamZoneAndTheWeekdayWithAHint) {
   const absl::TimeZone tokyo = *LoadTeamZone("Asia/Tokyo");
   const absl::Time t = absl::FromCivil(absl::CivilMinute(2026, 11, 27, 1, 0), absl::UTCTimeZone());
-  EXPECT_EQ(FormatTime(t, tokyo, t - absl::Hours(3)), "2026-11-27 10:00 (in 3h)");
-}
-
-TEST(ParseTimeArg, LocalTimeIsReadInTheTeamZone) {
-  const absl::StatusOr<absl::Time> t = ParseTimeArg("--at", "2026-11-27 10:00", "Asia/Tokyo");
-  ASSERT_TRUE(t.ok()) << t.status();
-  EXPECT_EQ(absl::FormatTime(absl::RFC3339_full, *t, absl::UTCTimeZone()),
-            "2026-11-27T01:00:00+00:00");
-}
-
-TEST(ParseTimeArg, Rfc3339NeedsNoZone) {
-  for (const char* text : {"2026-11-27T10:00:00+09:00", "2026-11-27T01:00:00Z"}) {
-    const absl::StatusOr<absl::Time> t = ParseTimeArg("--at", text, "Asia/Tokyo");
-    ASSERT_TRUE(t.ok()) << text << ": " << t.status();
-    EXPECT_EQ(absl::ToUnixSeconds(*t), absl::ToUnixSeconds(absl::FromCivil(
-                                            absl::CivilMinute(2026, 11, 27, 1, 0),
-                                            absl::UTCTimeZone())));
-  }
-  EXPECT_TRUE(ParseTimeArg("--at", "2026-11-27T01:00:00Z", "No/Such_Zone").ok());
-}
-
-TEST(ParseTimeArg, InvalidTimesAreRejectedNamingTheOption) {
-  for (const char* text : {"tomorrow", "2026-11-27", "2026-13-01 10:00", "27.11.2026 10:00", ""}) {
-    const absl::StatusOr<absl::Time> t = ParseTimeArg("--due", text, "Asia/Tokyo");
-    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument) << text;
-    EXPECT_THAT(std::string(t.status().message()), StartsWith("--due: ")) << text;
-  }
-}
-
-TEST(ParseTimeArg, LocalTimeInAZoneUnknownHereIsALocalFailureNotAConflict) {
-  const absl::StatusOr<absl::Time> t = ParseTimeArg("--at", "2026-11-27 10:00", "No/Such_Zone");
-  EXPECT_EQ(ExitCodeFor(t.status().code()), kExitFailure);  // 1, not 5 (conflict) or 2 (usage)
-  const std::string message(t.status().message());
-  EXPECT_THAT(message, StartsWith("--at: "));
-  EXPECT_THAT(message, HasSubstr("time zone database on this machine lacks"));
-  EXPECT_THAT(message, HasSubstr("'No/Such_Zone'"));
-  EXPECT_THAT(message, HasSubstr("RFC 3339 times still work"));
-  EXPECT_EQ(ExitCodeFor(ParseTimeArg("--at", "2026-11-27 10:00", "").status().code()),
-            kExitFailure);
-}
-
-TEST(ParseTimeArg, AMalformedTimeIsAUsageErrorEvenWhenTheZoneIsUnknown) {
-  const absl::StatusOr<absl::Time> t = ParseTimeArg("--at", "tomorrow", "No/Such_Zone");
-  EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FormatTime(t, tokyo, t - absl::Hours(3)), "2026-11-27 (Fri) 10:00 (in 3h)");
 }
 
 TEST(TimeProto, RoundTripsSubSecondTimes) {
@@ -427,7 +386,7 @@ TEST(IncidentView, ShowPutsTheHandOverFirstAndNumbersMeasuresInTheTeamZone) {
                                 "Hand-over from tanaka: 山田様に金曜までに回答すると約束済み\n"));
   EXPECT_THAT(shown, HasSubstr("  state              prevention-plan\n"));
   EXPECT_THAT(shown, HasSubstr("1. [open] 共有スケジュールで予定を管理\n"
-                               "     owner tanaka, due 2026-12-04 18:00 ("));
+                               "     owner tanaka, due 2026-12-04 (Fri) 18:00 ("));
 }
 
 TEST(IncidentView, TimelinePrintsLongJapaneseTextWholeInAlignedColumns) {
@@ -485,6 +444,158 @@ absl::Time TokyoTime(int month, int day, int hour, int minute) {
 
 const absl::Time kNow = TokyoTime(11, 27, 10, 0);
 
+// Time input: every form ParseTimeArg accepts, read from kNow (Friday 2026-11-27 10:00 in
+// Tokyo) unless a case says otherwise.
+
+absl::Time Local(int year, int month, int day, int hour, int minute,
+                 absl::string_view zone = "Asia/Tokyo") {
+  return absl::FromCivil(absl::CivilMinute(year, month, day, hour, minute), *LoadTeamZone(zone));
+}
+
+// `text` as --at reads it in Tokyo at `now`; an error fails the test.
+absl::Time At(absl::string_view text, absl::Time now = kNow) {
+  const absl::StatusOr<absl::Time> t = ParseTimeArg("--at", text, "Asia/Tokyo", now);
+  EXPECT_TRUE(t.ok()) << text << ": " << t.status();
+  return t.value_or(absl::InfinitePast());
+}
+
+TEST(ParseTimeArg, ADateAndTimeIsReadInTheTeamZoneWithDashesOrSlashes) {
+  EXPECT_EQ(At("2026-12-07 10:00"), Local(2026, 12, 7, 10, 0));
+  EXPECT_EQ(At("2026/12/07 10:00"), Local(2026, 12, 7, 10, 0));
+  EXPECT_EQ(At("2026/12/7  9:30"), Local(2026, 12, 7, 9, 30));  // as people type it
+  EXPECT_EQ(absl::FormatTime(absl::RFC3339_full, At("2026-11-27 10:00"), absl::UTCTimeZone()),
+            "2026-11-27T01:00:00+00:00");
+}
+
+TEST(ParseTimeArg, Rfc3339NeedsNoZone) {
+  for (const char* text : {"2026-11-27T10:00:00+09:00", "2026-11-27T01:00:00Z"}) {
+    const absl::StatusOr<absl::Time> t = ParseTimeArg("--at", text, "Asia/Tokyo", kNow);
+    ASSERT_TRUE(t.ok()) << text << ": " << t.status();
+    EXPECT_EQ(*t, Local(2026, 11, 27, 10, 0));
+  }
+  EXPECT_TRUE(ParseTimeArg("--at", "2026-11-27T01:00:00Z", "No/Such_Zone", kNow).ok());
+}
+
+TEST(ParseTimeArg, TodayTomorrowAndDaysAheadCountFromNowsDateInTheTeamZone) {
+  EXPECT_EQ(At("today 15:00"), Local(2026, 11, 27, 15, 0));
+  EXPECT_EQ(At("tomorrow 10:00"), Local(2026, 11, 28, 10, 0));
+  EXPECT_EQ(At("Tomorrow 10:00"), Local(2026, 11, 28, 10, 0));
+  EXPECT_EQ(At("+3d 10:00"), Local(2026, 11, 30, 10, 0));
+  EXPECT_EQ(At("+0d 18:00"), Local(2026, 11, 27, 18, 0));
+  EXPECT_EQ(At("+7d 18:00"), Local(2026, 12, 4, 18, 0));
+  // 23:30 UTC on the 27th is already the 28th in Tokyo: today is Tokyo's.
+  const absl::Time late = absl::FromCivil(absl::CivilMinute(2026, 11, 27, 23, 30),
+                                          absl::UTCTimeZone());
+  EXPECT_EQ(At("today 15:00", late), Local(2026, 11, 28, 15, 0));
+  EXPECT_EQ(At("tomorrow 10:00", late), Local(2026, 11, 29, 10, 0));
+}
+
+TEST(ParseTimeArg, DaysRollOverTheEndOfTheMonthAndTheYear) {
+  const absl::Time last_of_november = Local(2026, 11, 30, 17, 0);
+  EXPECT_EQ(At("tomorrow 10:00", last_of_november), Local(2026, 12, 1, 10, 0));
+  EXPECT_EQ(At("+3d 10:00", last_of_november), Local(2026, 12, 3, 10, 0));
+  const absl::Time new_years_eve = Local(2026, 12, 31, 9, 0);
+  EXPECT_EQ(At("+2d 09:00", new_years_eve), Local(2027, 1, 2, 9, 0));
+  EXPECT_EQ(At("mon 10:00", new_years_eve), Local(2027, 1, 4, 10, 0));
+}
+
+TEST(ParseTimeArg, AWeekdayIsTheNextOneStrictlyAfterToday) {
+  // kNow is a Friday.
+  for (const char* monday : {"mon 10:00", "monday 10:00", "Mon 10:00", "MONDAY 10:00",
+                             "月 10:00", "月曜 10:00", "月曜日 10:00"}) {
+    EXPECT_EQ(At(monday), Local(2026, 11, 30, 10, 0)) << monday;
+  }
+  EXPECT_EQ(At("sat 10:00"), Local(2026, 11, 28, 10, 0));
+  EXPECT_EQ(At("日曜日 10:00"), Local(2026, 11, 29, 10, 0));
+  EXPECT_EQ(At("wed 10:00"), Local(2026, 12, 2, 10, 0));
+  EXPECT_EQ(At("木 10:00"), Local(2026, 12, 3, 10, 0));
+  // Today's weekday is next week's, even before that time today: today is "today".
+  EXPECT_EQ(At("fri 18:00"), Local(2026, 12, 4, 18, 0));
+  EXPECT_EQ(At("金曜 09:00"), Local(2026, 12, 4, 9, 0));
+  EXPECT_EQ(At("friday 11:00"), Local(2026, 12, 4, 11, 0));
+}
+
+TEST(ParseTimeArg, DaylightSavingTimeFollowsTheTeamZone) {
+  // New York springs forward on Sunday 2026-03-08: 10:00 that day is 14:00 UTC, not 15:00.
+  const absl::Time saturday = Local(2026, 3, 7, 12, 0, "America/New_York");
+  const absl::StatusOr<absl::Time> t =
+      ParseTimeArg("--at", "tomorrow 10:00", "America/New_York", saturday);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(absl::FormatTime(absl::RFC3339_full, *t, absl::UTCTimeZone()),
+            "2026-03-08T14:00:00+00:00");
+  EXPECT_EQ(*ParseTimeArg("--at", "sun 10:00", "America/New_York", saturday), *t);
+  EXPECT_EQ(*ParseTimeArg("--at", "today 10:00", "America/New_York", saturday),
+            absl::FromCivil(absl::CivilMinute(2026, 3, 7, 15, 0), absl::UTCTimeZone()));
+}
+
+TEST(ParseTimeArg, ADayWithoutATimeOfDayIsRefusedNamingWhatIsMissing) {
+  for (const char* text : {"tomorrow", "2026-12-07", "2026/12/07", "today", "+3d", "mon", "月曜"}) {
+    const absl::StatusOr<absl::Time> t = ParseTimeArg("--at", text, "Asia/Tokyo", kNow);
+    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_EQ(t.status().message(), absl::StrCat("--at: '", text, "' has no time of day; add "
+                                                 "one, such as '", text, " 10:00'"));
+  }
+}
+
+TEST(ParseTimeArg, AnythingElseIsRefusedNamingTheOptionAndListingTheForms) {
+  for (const char* text : {"next week", "2026-13-01 10:00", "2026-02-30 10:00",
+                           "27.11.2026 10:00", "", "tomorrow at 10:00", "+3 10:00", "mo 10:00",
+                           "10:00 tomorrow", "月曜日の 10:00"}) {
+    const absl::StatusOr<absl::Time> t = ParseTimeArg("--due", text, "Asia/Tokyo", kNow);
+    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_EQ(t.status().message(),
+              absl::StrCat("--due: '", text, "' is not a time; write YYYY-MM-DD HH:MM, "
+                           "YYYY/MM/DD HH:MM, today HH:MM, tomorrow HH:MM, +3d HH:MM or a "
+                           "weekday such as mon HH:MM (in Asia/Tokyo), or RFC 3339 such as "
+                           "2026-11-27T10:00:00+09:00"));
+  }
+}
+
+TEST(ParseTimeArg, ATimeOfDayThatIsNotHoursAndMinutesIsRefused) {
+  for (const char* clock : {"25:00", "10:60", "10", "10時"}) {
+    const std::string text = absl::StrCat("tomorrow ", clock);
+    const absl::StatusOr<absl::Time> t = ParseTimeArg("--by", text, "Asia/Tokyo", kNow);
+    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_EQ(t.status().message(), absl::StrCat("--by: '", text, "': '", clock, "' is not a "
+                                                 "time of day; write HH:MM, from 00:00 to 23:59"));
+  }
+}
+
+TEST(ParseTimeArg, LocalTimeInAZoneUnknownHereIsALocalFailureNotAConflict) {
+  for (const char* text : {"2026-11-27 10:00", "tomorrow 10:00"}) {
+    const absl::StatusOr<absl::Time> t = ParseTimeArg("--at", text, "No/Such_Zone", kNow);
+    EXPECT_EQ(ExitCodeFor(t.status().code()), kExitFailure);  // 1, not 5 (conflict) or 2
+    const std::string message(t.status().message());
+    EXPECT_THAT(message, StartsWith("--at: "));
+    EXPECT_THAT(message, HasSubstr("time zone database on this machine lacks"));
+    EXPECT_THAT(message, HasSubstr("'No/Such_Zone'"));
+    EXPECT_THAT(message, HasSubstr("RFC 3339 times still work"));
+  }
+  EXPECT_EQ(ExitCodeFor(ParseTimeArg("--at", "2026-11-27 10:00", "", kNow).status().code()),
+            kExitFailure);
+}
+
+TEST(ParseTimeArg, AMalformedTimeIsAUsageErrorEvenWhenTheZoneIsUnknown) {
+  for (const char* text : {"tomorrow", "tomorrow 25:00", "next week"}) {
+    EXPECT_EQ(ParseTimeArg("--at", text, "No/Such_Zone", kNow).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << text;
+  }
+}
+
+TEST(FormatDateTime, ShowsTheWeekdayOfTheTeamZoneInThreeLetters) {
+  // 16:00 UTC on Sunday is already Monday in Tokyo.
+  const absl::Time t = absl::FromCivil(absl::CivilMinute(2026, 12, 6, 16, 0),
+                                       absl::UTCTimeZone());
+  EXPECT_EQ(FormatDateTime(t, Tokyo()), "2026-12-07 (Mon) 01:00");
+  EXPECT_EQ(FormatDateTime(t, absl::UTCTimeZone()), "2026-12-06 (Sun) 16:00");
+  // Every weekday takes as many columns, so that tables stay aligned.
+  for (int day = 0; day < 7; ++day) {
+    EXPECT_EQ(DisplayWidth(FormatDateTime(t + absl::Hours(24 * day), Tokyo())), 22) << day;
+  }
+  EXPECT_EQ(FormatDateTime(TokyoTime(12, 12, 10, 0), Tokyo()), "2026-12-12 (Sat) 10:00");
+}
+
 // The lines of `text` from the one equal to `title` up to the next blank line.
 std::vector<std::string> Section(const std::string& text, const std::string& title) {
   const std::vector<std::string> lines = absl::StrSplit(text, '\n');
@@ -510,8 +621,9 @@ TEST(DueHint, SaysHowLongUntilOrHowLongOverdue) {
   EXPECT_EQ(DueHint(-absl::Hours(49)), "overdue by 2d");
   EXPECT_EQ(DueHint(absl::Seconds(30)), "due now");
   EXPECT_EQ(DueHint(-absl::Seconds(59)), "due now");
-  EXPECT_EQ(FormatDue(TokyoTime(11, 27, 8, 0), Tokyo(), kNow), "2026-11-27 08:00 (overdue by 2h)");
-  EXPECT_EQ(FormatDue(TokyoTime(11, 27, 13, 0), Tokyo(), kNow), "2026-11-27 13:00 (in 3h)");
+  EXPECT_EQ(FormatDue(TokyoTime(11, 27, 8, 0), Tokyo(), kNow),
+            "2026-11-27 (Fri) 08:00 (overdue by 2h)");
+  EXPECT_EQ(FormatDue(TokyoTime(11, 27, 13, 0), Tokyo(), kNow), "2026-11-27 (Fri) 13:00 (in 3h)");
 }
 
 TEST(CompactDuration, TwoUnitsAtMostToTheMinute) {
@@ -563,14 +675,14 @@ TEST(IncidentView, DeadlinesAreAlignedWithJapaneseTextAndSayWhoAndHowLate) {
   const std::vector<std::string> rows = Section(shown, "Deadlines:");
   ASSERT_EQ(rows.size(), 3u) << shown;
   EXPECT_THAT(rows[0], StartsWith("  上長承認  "));
-  EXPECT_THAT(rows[0], HasSubstr("2026-11-27 08:00 (overdue by 2h)"));
+  EXPECT_THAT(rows[0], HasSubstr("2026-11-27 (Fri) 08:00 (overdue by 2h)"));
   EXPECT_THAT(rows[0], HasSubstr("managers of 営業一課"));
   EXPECT_THAT(rows[0], HasSubstr("(breached)"));
-  EXPECT_THAT(rows[1], HasSubstr("2026-11-27 13:00 (in 3h)"));
+  EXPECT_THAT(rows[1], HasSubstr("2026-11-27 (Fri) 13:00 (in 3h)"));
   EXPECT_THAT(rows[1], HasSubstr("suzuki"));
   EXPECT_THAT(rows[1], HasSubstr("(wall clock)"));
   EXPECT_THAT(rows[1], Not(HasSubstr("(breached)")));
-  EXPECT_THAT(rows[2], HasSubstr("2026-12-04 18:00 (in 7d)"));
+  EXPECT_THAT(rows[2], HasSubstr("2026-12-04 (Fri) 18:00 (in 7d)"));
   for (const std::string& row : rows) {
     EXPECT_EQ(ColumnOf(row, "2026-"), ColumnOf(rows[0], "2026-")) << row;
     EXPECT_THAT(row, Not(HasSubstr("...")));
@@ -599,8 +711,8 @@ TEST(IncidentView, AHeldIncidentShowsTheTimeLeftAndTheHold) {
   EXPECT_THAT(rows[0], HasSubstr("held, 2h 10m left"));
   EXPECT_EQ(ColumnOf(rows[0], "held"), ColumnOf(rows[1], "2026-"));
   EXPECT_THAT(Section(shown, "On hold: 先方の社内確認待ち"),
-              ElementsAre("  since 2026-11-27 08:00 (2h ago) by tanaka, until "
-                          "2026-12-01 18:00 (in 4d)"));
+              ElementsAre("  since 2026-11-27 (Fri) 08:00 (2h ago) by tanaka, until "
+                          "2026-12-01 (Tue) 18:00 (in 4d)"));
 
   incident.mutable_hold()->clear_until();
   EXPECT_THAT(RenderIncident(incident, kNow), HasSubstr(", until resumed\n"));
@@ -623,8 +735,9 @@ TEST(IncidentView, PromisesAreNumberedWithTheirTimeAndKeptMark) {
 
   const std::vector<std::string> rows = Section(RenderIncident(incident, kNow), "Promises:");
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0], "  1. [kept]  by 2026-11-26 18:00 (16h ago)        owner suzuki  見積書を再送する");
-  EXPECT_EQ(rows[1], "  2. [open]  by 2026-11-27 09:00 (overdue by 1h)  owner 佐藤    "
+  EXPECT_EQ(rows[0], "  1. [kept]  by 2026-11-26 (Thu) 18:00 (16h ago)        owner suzuki  "
+                     "見積書を再送する");
+  EXPECT_EQ(rows[1], "  2. [open]  by 2026-11-27 (Fri) 09:00 (overdue by 1h)  owner 佐藤    "
                      "15時までに折り返しお電話する");
 }
 
@@ -646,10 +759,10 @@ TEST(IncidentView, RemindersToAcknowledgeNameTheAddresseeAndTheCommand) {
   const std::vector<std::string> rows =
       Section(RenderIncident(incident, kNow), "Reminders to acknowledge (amends ack 12):");
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_THAT(rows[0], StartsWith("  2026-11-27 09:00 (1h ago)  to suzuki  "));
-  EXPECT_THAT(rows[0], HasSubstr("due 2026-11-27 13:00 (in 3h)"));
+  EXPECT_THAT(rows[0], StartsWith("  2026-11-27 (Fri) 09:00 (1h ago)  to suzuki  "));
+  EXPECT_THAT(rows[0], HasSubstr("due 2026-11-27 (Fri) 13:00 (in 3h)"));
   EXPECT_THAT(rows[1], HasSubstr("to managers of 営業一課"));
-  EXPECT_THAT(rows[1], HasSubstr("due 2026-11-27 08:00 (overdue by 2h)"));
+  EXPECT_THAT(rows[1], HasSubstr("due 2026-11-27 (Fri) 08:00 (overdue by 2h)"));
   EXPECT_EQ(ColumnOf(rows[0], "promise 1"), ColumnOf(rows[1], "上長承認"));
   EXPECT_EQ(ColumnOf(rows[0], "due "), ColumnOf(rows[1], "due "));
 }
@@ -734,13 +847,13 @@ TEST(Inbox, KeepsTheServersOrderWithAlignedColumnsAndTheSummaryWhole) {
     EXPECT_LT(ColumnOf(lines[0], headers[i - 1]), ColumnOf(lines[0], headers[i]));
   }
   const std::vector<std::vector<std::string>> rows = {
-      {"2026-11-27 08:00 (overdue by 2h)", "12", "breach", "上長承認", "ＡＢＣ商事",
+      {"2026-11-27 (Fri) 08:00 (overdue by 2h)", "12", "breach", "上長承認", "ＡＢＣ商事",
        "15時の打ち合わせを失念"},
-      {"2026-11-27 09:30 (overdue by 30m)", "3", "approve", "approve", "XYZ Trading",
+      {"2026-11-27 (Fri) 09:30 (overdue by 30m)", "3", "approve", "approve", "XYZ Trading",
        "Shipment two days late"},
-      {"2026-11-27 13:00 (in 3h)", "14", "deadline", "promise 1: 折り返し電話",
+      {"2026-11-27 (Fri) 13:00 (in 3h)", "14", "deadline", "promise 1: 折り返し電話",
        "株式会社ＡＢＣ商...", "報告書の提出遅れ"},
-      {"2026-11-30 10:00 (in 3d)", "5", "reminder", "apology visit", "ｱｲｳ物産",
+      {"2026-11-30 (Mon) 10:00 (in 3d)", "5", "reminder", "apology visit", "ｱｲｳ物産",
        "納期遅延について先方部長より強い抗議。来週訪問予定"},
   };
   for (size_t r = 0; r < rows.size(); ++r) {
@@ -768,7 +881,7 @@ TEST(Inbox, AnItemWithoutADueTimeShowsADashInTheTeamZoneOfEachItem) {
       absl::StrSplit(RenderInbox(items, kNow), '\n', absl::SkipEmpty());
   ASSERT_EQ(lines.size(), 5u);
   EXPECT_THAT(lines[1], StartsWith("-  "));
-  EXPECT_THAT(lines[2], StartsWith("2026-11-27 01:30 (overdue by 30m)"));
+  EXPECT_THAT(lines[2], StartsWith("2026-11-27 (Fri) 01:30 (overdue by 30m)"));
 }
 
 TEST(Inbox, ReasonsHaveShortNames) {
@@ -881,7 +994,7 @@ TEST(WatchView, TextLinesAlignAndCutJapaneseByDisplayWidth) {
     EXPECT_LE(DisplayWidth(line.substr(0, line.size() - 1)), 130) << line;
   }
   EXPECT_THAT(lines[1], StartsWith("#7 "));
-  EXPECT_THAT(lines[1], HasSubstr("2026-11-27 17:05"));  // the event's time, in the team zone
+  EXPECT_THAT(lines[1], HasSubstr("2026-11-27 (Fri) 17:05"));  // the event's time, in the team zone
   EXPECT_THAT(lines[1], HasSubstr("短い理由\n"));        // short text whole
   EXPECT_THAT(lines[2], StartsWith("#123456789 "));
   EXPECT_THAT(lines[2], HasSubstr("株式会社ミ..."));  // cut by width, "..." added
@@ -890,15 +1003,15 @@ TEST(WatchView, TextLinesAlignAndCutJapaneseByDisplayWidth) {
   EXPECT_THAT(lines[2], HasSubstr("先方部長がお怒り"));
   EXPECT_THAT(lines[2], HasSubstr("...\n"));  // the text cut to fit the line
   // No text on the event: the incident's summary.
-  EXPECT_THAT(lines[3], HasSubstr("15時のサンプル受け渡し"));
+  EXPECT_THAT(lines[3], HasSubstr("15時のサンプル受け渡"));
 
   // Every column starts at the same display column on every line, its header above it.
   const std::vector<std::vector<std::string>> cells = {
-      {"#7", "2026-11-27 17:05", "12", "escalated", "佐藤", "escalated", "ＡＢＣ商事",
+      {"#7", "2026-11-27 (Fri) 17:05", "12", "escalated", "佐藤", "escalated", "ＡＢＣ商事",
        "短い理由"},
-      {"#123456789", "2026-11-27 16:58", "12", "first-apology-recorded", "tanaka-",
+      {"#123456789", "2026-11-27 (Fri) 16:58", "12", "first-apology-recorded", "tanaka-",
        "escalated", "株式会社ミ", "先方部長"},
-      {"#8", "2026-11-28 09:00", "12", "escalated", "ｻﾄｳ", "escalated", "XYZ Trading",
+      {"#8", "2026-11-28 (Sat) 09:00", "12", "escalated", "ｻﾄｳ", "escalated", "XYZ Trading",
        "15時の"},
   };
   const std::vector<std::string> headers = {"SEQ",   "TIME",  "ID",     "EVENT",
@@ -1062,7 +1175,7 @@ TEST(NotificationView, JapaneseRecipientNamesStayAligned) {
     EXPECT_EQ(ColumnOf(lines[r], "250 "), answer_column) << lines[r];
   }
   EXPECT_EQ(ColumnOf(lines[1], "佐藤"), ColumnOf(lines[0], "RECIPIENT"));
-  EXPECT_THAT(lines[1], HasSubstr("2026-11-27 09:00 (1h ago)"));  // in the team's zone
+  EXPECT_THAT(lines[1], HasSubstr("2026-11-27 (Fri) 09:00 (1h ago)"));  // in the team's zone
   EXPECT_THAT(rendered, Not(HasSubstr(" \n")));
 }
 
@@ -1111,8 +1224,8 @@ TEST(NotificationView, StatesAreNamedAndARetryShowsItsNextAttempt) {
   EXPECT_EQ(ColumnOf(lines[4], "pending"), state_column);
   EXPECT_EQ(ColumnOf(lines[5], "sent"), state_column);
   const int next_column = ColumnOf(lines[0], "NEXT ATTEMPT");
-  EXPECT_EQ(ColumnOf(lines[1], "2026-11-27 10:05 (in 5m)"), next_column);
-  EXPECT_EQ(ColumnOf(lines[4], "2026-11-30 09:00 (in 3d)"), next_column);
+  EXPECT_EQ(ColumnOf(lines[1], "2026-11-27 (Fri) 10:05 (in 5m)"), next_column);
+  EXPECT_EQ(ColumnOf(lines[4], "2026-11-30 (Mon) 09:00 (in 3d)"), next_column);
   EXPECT_THAT(lines[2], EndsWith("550 5.1.1 mailbox unavailable  -"));
   EXPECT_EQ(ColumnOf(lines[3], "no address"), ColumnOf(lines[0], "LAST ANSWER"));
 }
@@ -1202,7 +1315,7 @@ TEST(TestOutcome, AFailedMessageIsAnErrorWithTheAnswerAndANonZeroExit) {
   ASSERT_FALSE(outcome.ok());
   EXPECT_THAT(std::string(outcome.status().message()),
               HasSubstr("failed: 421 4.3.0 try again later (amends tries again 2026-11-27 "
-                        "10:05 (in 5m))"));
+                        "(Fri) 10:05 (in 5m))"));
   EXPECT_NE(ExitCodeFor(outcome.status().code()), kExitOk);
 }
 

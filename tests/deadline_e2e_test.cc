@@ -54,7 +54,8 @@ TEST_F(DeadlineE2eTest, FridayEveningComplaintIsEscalatedOnMondayMorningWithoutA
   // weekend does not swallow the deadline, and does not count against it either.
   r = Amends("yamada", {"show", "1"});
   ASSERT_EQ(Lines(r.out, "escalate to a manager").size(), 1u) << r.out;
-  EXPECT_TRUE(absl::StrContains(Lines(r.out, "escalate to a manager")[0], "2026-11-30 10:30"))
+  EXPECT_TRUE(absl::StrContains(Lines(r.out, "escalate to a manager")[0],
+                                "2026-11-30 (Mon) 10:30"))
       << r.out;
 
   // Nothing fires over the weekend: half of the time is gone only at Monday 09:30.
@@ -87,7 +88,7 @@ TEST_F(DeadlineE2eTest, FridayEveningComplaintIsEscalatedOnMondayMorningWithoutA
   // The managers are now asked to approve, due two working hours later.
   r = Amends("tanaka", {"inbox"});
   ASSERT_EQ(Lines(r.out, "approve").size(), 1u) << r.out;
-  EXPECT_TRUE(absl::StrContains(Lines(r.out, "approve")[0], "2026-11-30 12:31")) << r.out;
+  EXPECT_TRUE(absl::StrContains(Lines(r.out, "approve")[0], "2026-11-30 (Mon) 12:31")) << r.out;
   EXPECT_TRUE(absl::StrContains(Lines(r.out, "approve")[0], "ミドリ精機株式会社")) << r.out;
   r = Amends("yamada", {"inbox"});
   EXPECT_TRUE(Lines(r.out, "approve").empty()) << r.out;

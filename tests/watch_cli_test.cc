@@ -221,7 +221,7 @@ TEST_F(WatchCliTest, SigintAndSigtermExitWithCodeZero) {
     EXPECT_THAT(line, StartsWith(absl::StrCat("#", sequence, " ")));
     EXPECT_THAT(line, HasSubstr("ＡＢＣ商事"));
     EXPECT_THAT(line, HasSubstr("reported"));
-    EXPECT_THAT(line, HasSubstr("2026-11-27 16:50"));  // the event's time, in Tokyo
+    EXPECT_THAT(line, HasSubstr("2026-11-27 (Fri) 16:50"));  // the event's time, in Tokyo
     const RunResult r = Stop(*watcher, sig);
     EXPECT_THAT(r.err, Not(HasSubstr("connection lost")));
   }

@@ -183,6 +183,10 @@ std::optional<std::pair<absl::Time, absl::Time>> BusinessCalendar::WorkingInterv
   return std::make_pair(open, close);
 }
 
+bool BusinessCalendar::IsWorkingDay(absl::CivilDay day) const {
+  return WorkingInterval(day).has_value();
+}
+
 bool BusinessCalendar::IsWorkingTime(absl::Time t) const {
   if (!IsFinite(t)) return false;
   // The next day matters only where a fall-back crosses midnight: the clock can read the next

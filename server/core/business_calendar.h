@@ -51,6 +51,9 @@ class BusinessCalendar {
   const absl::TimeZone& zone() const { return zone_; }
 
   bool IsWorkingTime(absl::Time t) const;
+  // Whether `day` (a civil day in the zone) has working hours: a working weekday that is not
+  // a holiday.
+  bool IsWorkingDay(absl::CivilDay day) const;
   // t during working time; otherwise the next opening after it.
   absl::Time NextWorkingTime(absl::Time t) const;
 
