@@ -18,15 +18,20 @@
 
 namespace amends {
 
-absl::Status AddTeam(Store& store, absl::string_view name, absl::string_view time_zone,
-                     absl::string_view language) {
+absl::Status CheckNewTeam(absl::string_view name, absl::string_view time_zone,
+                          absl::string_view language) {
   if (auto s = CheckRequired("team", name, kMaxNameBytes); !s.ok()) return s;
   absl::TimeZone tz;
   if (!absl::LoadTimeZone(std::string(time_zone), &tz)) {
     return absl::InvalidArgumentError(
         absl::StrCat("tz: unknown time zone '", time_zone, "' (an IANA name like Asia/Tokyo)"));
   }
-  if (auto s = ValidateLanguage("--lang", language); !s.ok()) return s;
+  return ValidateLanguage("--lang", language);
+}
+
+absl::Status AddTeam(Store& store, absl::string_view name, absl::string_view time_zone,
+                     absl::string_view language) {
+  if (auto s = CheckNewTeam(name, time_zone, language); !s.ok()) return s;
   return store.CreateTeam({.name = std::string(name),
                            .time_zone = std::string(time_zone),
                            .language = std::string(language)});

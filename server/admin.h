@@ -18,7 +18,10 @@ namespace amends {
 
 // time_zone is an IANA name ("Asia/Tokyo"); INVALID_ARGUMENT if the zone database lacks it.
 // language ("ja", "en", or empty: English) is that of notifications to members without
-// their own (server/core/contact.h).
+// their own (server/core/contact.h). CheckNewTeam is AddTeam's validation alone, for a caller
+// that wants it before it creates the database to add the team to.
+absl::Status CheckNewTeam(absl::string_view name, absl::string_view time_zone,
+                          absl::string_view language = "");
 absl::Status AddTeam(Store& store, absl::string_view name, absl::string_view time_zone,
                      absl::string_view language = "");
 // Sets the team's language: "ja", "en", or empty (English). NOT_FOUND if there is no team.
