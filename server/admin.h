@@ -54,9 +54,7 @@ absl::Status RevokeToken(Store& store, absl::string_view user);
 // they did stays in the timelines under their name. Returns the ids of the open incidents they
 // still own, newest first, for someone to hand over. A deactivated user gets no new token.
 absl::StatusOr<std::vector<int64_t>> DeactivateUser(Store& store, absl::string_view name);
-// One line per user: name, team, role, mail address, language (their own, or the team's
-// marked as such), and whether they hold a token.
-absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store);
+// The lists of teams and users are server/admin_lists.h.
 
 // A change to a team's own calendar (policy.proto Calendar), which adds to the policy's.
 struct CalendarEdit {

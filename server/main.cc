@@ -4,6 +4,7 @@
 //           [--insecure] [--policy FILE] [--notify FILE] [--retention 30d] [--heartbeat 15s]
 //           [--demo]
 //   amendsd admin [--db PATH] team add NAME --tz ZONE [--lang ja|en] | team set NAME --lang ja|en
+//   amendsd admin [--db PATH] team list
 //   amendsd admin [--db PATH] team calendar NAME [--hours D=HH:MM-HH:MM]... [--holiday DATE]...
 //   amendsd admin [--db PATH] user add NAME --team T --role ROLE [--email ADDR] [--lang ja|en]
 //   amendsd admin [--db PATH] user set NAME [--email ADDR] [--lang ja|en] [--webhook NAME]
@@ -25,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "server/admin.h"
+#include "server/admin_lists.h"
 #include "server/amends_server.h"
 #include "server/core/clock.h"
 #include "server/core/loopback.h"
@@ -270,9 +272,11 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  amendsd --demo                                # serve ./var/amends.db on 127.0.0.1:50051\n"
       "  amendsd admin team add 営業一課 --tz Asia/Tokyo   # creates ./var/amends.db if missing\n"
+      "  amendsd admin team list\n"
       "  amendsd admin team calendar 営業一課 --hours mon-fri=09:00-18:00 --holiday 2026-12-29\n"
       "  amendsd admin user add tanaka --team 営業一課 --role manager   # prints the token\n"
       "  amendsd admin user set tanaka --email tanaka@example.co.jp --lang ja\n"
+      "  amendsd admin user list\n"
       "  amendsd admin token revoke sato\n"
       "  amendsd admin backup /backups/amends-2026-12-06.db   # while amendsd serves\n"
       "  amendsd check                                 # SQLite's full integrity check");
@@ -319,6 +323,7 @@ int main(int argc, char** argv) {
   admin->footer(
       "Examples:\n"
       "  amendsd admin --db /var/lib/amends/amends.db team add 営業一課 --tz Asia/Tokyo --lang ja\n"
+      "  amendsd admin --db /var/lib/amends/amends.db team list\n"
       "  amendsd admin --db /var/lib/amends/amends.db user add tanaka --team 営業一課 --role "
       "manager\n"
       "  amendsd admin --db /var/lib/amends/amends.db user list\n"
@@ -342,6 +347,9 @@ int main(int argc, char** argv) {
       "set", "set a team's language, for members without their own");
   team_set->add_option("NAME", name, "team name")->required();
   team_set->add_option("--lang", lang, team_lang_help)->required();
+  CLI::App* team_list = team_cmd->add_subcommand(
+      "list", "list teams: time zone, language, active users, and their own calendar if any");
+  team_list->footer("Example:\n  amendsd admin --db /var/lib/amends/amends.db team list");
   amends::CalendarEdit edit;
   CLI::App* team_calendar = team_cmd->add_subcommand(
       "calendar", "show or change a team's working hours and holidays (added to the policy's)");
@@ -372,8 +380,9 @@ int main(int argc, char** argv) {
   CLI::Option* set_webhook = user_set->add_option(
       "--webhook", webhook,
       "a personal chat webhook (its name in the --notify file), tried before mail; \"\" for none");
-  CLI::App* user_list =
-      user_cmd->add_subcommand("list", "list users with their mail address and language");
+  CLI::App* user_list = user_cmd->add_subcommand(
+      "list", "list users: role, team, mail address, webhook, language, and whether active");
+  user_list->footer("Example:\n  amendsd admin --db /var/lib/amends/amends.db user list");
   CLI::App* user_deactivate = user_cmd->add_subcommand(
       "deactivate", "for someone who has left: revoke their token for good; they can no "
                     "longer be given incidents, measures or promises, and are told nothing. "
@@ -409,7 +418,7 @@ int main(int argc, char** argv) {
   if (team_add->parsed()) {
     if (auto st = amends::CheckNewTeam(name, tz, lang); !st.ok()) return Fail(st);
   }
-  // stdout is for what the command prints (tokens).
+  // stdout is for what the command prints (tokens, lists).
   auto store = OpenStore(db, *is_new, std::cerr);
   if (!store.ok()) return Fail(store.status());
   amends::Store& s = **store;
@@ -441,10 +450,14 @@ int main(int argc, char** argv) {
     if (!token.ok()) return Fail(token.status());
     std::cerr << "token for " << name << " (shown only now):\n";
     std::cout << *token << "\n";
+  } else if (team_list->parsed()) {
+    auto text = amends::TeamList(s);
+    if (!text.ok()) return Fail(text.status());
+    std::cout << *text;
   } else if (user_list->parsed()) {
-    auto lines = amends::DescribeUsers(s);
-    if (!lines.ok()) return Fail(lines.status());
-    for (const std::string& line : *lines) std::cout << line << "\n";
+    auto text = amends::UserList(s);
+    if (!text.ok()) return Fail(text.status());
+    std::cout << *text;
   } else if (token_revoke->parsed()) {
     if (auto st = amends::RevokeToken(s, name); !st.ok()) return Fail(st);
     std::cerr << "token of " << name << " revoked\n";

@@ -100,6 +100,7 @@ TEST_F(DatabaseFilesTest, AdminOnAMissingDatabaseCreatesNothingAndSaysHowToMakeO
                                         " team add TEAM --tz ZONE'\n");
   const std::vector<std::vector<std::string>> commands = {
       {"user", "list"},
+      {"team", "list"},
       {"user", "add", "sato", "--team", "営業一課", "--role", "member"},
       {"user", "set", "sato", "--lang", "ja"},
       {"user", "deactivate", "yamada"},
@@ -158,6 +159,9 @@ TEST_F(DatabaseFilesTest, TeamAddCreatesANewDatabaseAndSaysSoOnce) {
   r = Admin({"team", "add", "osaka", "--tz", "Asia/Tokyo"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "team osaka added (Asia/Tokyo, en)\n");
+  r = Admin({"team", "list"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, "営業一課")) << r.out;
 }
 
 TEST_F(DatabaseFilesTest, ARejectedTeamAddCreatesNoDatabase) {
