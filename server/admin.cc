@@ -1,11 +1,9 @@
 #include "server/admin.h"
 
 #include <algorithm>
-#include <map>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "google/protobuf/text_format.h"
@@ -18,15 +16,20 @@
 
 namespace amends {
 
-absl::Status AddTeam(Store& store, absl::string_view name, absl::string_view time_zone,
-                     absl::string_view language) {
+absl::Status CheckNewTeam(absl::string_view name, absl::string_view time_zone,
+                          absl::string_view language) {
   if (auto s = CheckRequired("team", name, kMaxNameBytes); !s.ok()) return s;
   absl::TimeZone tz;
   if (!absl::LoadTimeZone(std::string(time_zone), &tz)) {
     return absl::InvalidArgumentError(
         absl::StrCat("tz: unknown time zone '", time_zone, "' (an IANA name like Asia/Tokyo)"));
   }
-  if (auto s = ValidateLanguage("--lang", language); !s.ok()) return s;
+  return ValidateLanguage("--lang", language);
+}
+
+absl::Status AddTeam(Store& store, absl::string_view name, absl::string_view time_zone,
+                     absl::string_view language) {
+  if (auto s = CheckNewTeam(name, time_zone, language); !s.ok()) return s;
   return store.CreateTeam({.name = std::string(name),
                            .time_zone = std::string(time_zone),
                            .language = std::string(language)});
@@ -124,28 +127,6 @@ absl::StatusOr<std::vector<int64_t>> DeactivateUser(Store& store, absl::string_v
     for (const v1::Incident& incident : *page) owned.push_back(incident.id());
     before = page->back().id();
   }
-}
-
-absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store) {
-  absl::StatusOr<std::vector<User>> users = store.ListUsers();
-  if (!users.ok()) return users.status();
-  std::map<std::string, std::string> team_language;  // team → its own language
-  std::vector<std::string> lines;
-  for (const User& u : *users) {
-    if (!team_language.contains(u.team)) {
-      absl::StatusOr<Team> team = store.GetTeam(u.team);
-      if (!team.ok()) return team.status();
-      team_language[u.team] = team->language;
-    }
-    std::string language = EffectiveLanguage(u.language, team_language[u.team]);
-    if (u.language.empty()) absl::StrAppend(&language, " (team's)");
-    lines.push_back(absl::StrFormat("%-20s team=%s role=%s email=%s lang=%s%s", u.name, u.team,
-                                    u.role, u.email.empty() ? "-" : u.email, language,
-                                    !u.active      ? " (deactivated)"
-                                    : u.has_token ? ""
-                                                  : " (token revoked)"));
-  }
-  return lines;
 }
 
 namespace {

@@ -18,7 +18,10 @@ namespace amends {
 
 // time_zone is an IANA name ("Asia/Tokyo"); INVALID_ARGUMENT if the zone database lacks it.
 // language ("ja", "en", or empty: English) is that of notifications to members without
-// their own (server/core/contact.h).
+// their own (server/core/contact.h). CheckNewTeam is AddTeam's validation alone, for a caller
+// that wants it before it creates the database to add the team to.
+absl::Status CheckNewTeam(absl::string_view name, absl::string_view time_zone,
+                          absl::string_view language = "");
 absl::Status AddTeam(Store& store, absl::string_view name, absl::string_view time_zone,
                      absl::string_view language = "");
 // Sets the team's language: "ja", "en", or empty (English). NOT_FOUND if there is no team.
@@ -51,9 +54,7 @@ absl::Status RevokeToken(Store& store, absl::string_view user);
 // they did stays in the timelines under their name. Returns the ids of the open incidents they
 // still own, newest first, for someone to hand over. A deactivated user gets no new token.
 absl::StatusOr<std::vector<int64_t>> DeactivateUser(Store& store, absl::string_view name);
-// One line per user: name, team, role, mail address, language (their own, or the team's
-// marked as such), and whether they hold a token.
-absl::StatusOr<std::vector<std::string>> DescribeUsers(Store& store);
+// The lists of teams and users are server/admin_lists.h.
 
 // A change to a team's own calendar (policy.proto Calendar), which adds to the policy's.
 struct CalendarEdit {

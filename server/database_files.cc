@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -14,6 +15,45 @@
 #include "absl/strings/strip.h"
 
 namespace amends {
+
+absl::StatusOr<bool> CheckDatabasePath(const std::string& db_path, NewDatabase new_database) {
+  struct stat st {};
+  if (stat(db_path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          db_path, " is a directory; --db names the database file in it, e.g. ",
+          (std::filesystem::path(db_path) / "amends.db").string()));
+    }
+    return false;
+  }
+  if (const int error = errno; error != ENOENT) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot inspect the database ", db_path, ": ", std::strerror(error)));
+  }
+  const std::filesystem::path parent = std::filesystem::path(db_path).parent_path();
+  const std::string dir = parent.empty() ? std::string(".") : parent.string();
+  const bool dir_missing = stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode);
+  const std::string no_dir = absl::StrCat("there is no directory ", dir);
+  switch (new_database) {
+    case NewDatabase::kRefuse:
+      if (dir_missing) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "no database at ", db_path, ": ", no_dir, " (check --db; amendsd creates no ",
+            "directories: a new database needs 'mkdir -m 700 ", dir, "' first)"));
+      }
+      return absl::FailedPreconditionError(
+          absl::StrCat("no database at ", db_path, "; create one with 'amendsd admin --db ",
+                       db_path, " team add TEAM --tz ZONE'"));
+    case NewDatabase::kAllow:
+      if (dir_missing) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "cannot create the database ", db_path, ": ", no_dir, " (check --db; amendsd ",
+            "creates no directories: 'mkdir -m 700 ", dir, "' makes a private one)"));
+      }
+      return true;
+  }
+  return absl::InternalError("unreachable");
+}
 
 absl::StatusOr<std::vector<std::string>> TightenDatabaseFiles(const std::string& db_path) {
   std::vector<std::string> said;

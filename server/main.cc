@@ -4,6 +4,7 @@
 //           [--insecure] [--policy FILE] [--notify FILE] [--retention 30d] [--heartbeat 15s]
 //           [--demo]
 //   amendsd admin [--db PATH] team add NAME --tz ZONE [--lang ja|en] | team set NAME --lang ja|en
+//   amendsd admin [--db PATH] team list
 //   amendsd admin [--db PATH] team calendar NAME [--hours D=HH:MM-HH:MM]... [--holiday DATE]...
 //   amendsd admin [--db PATH] user add NAME --team T --role ROLE [--email ADDR] [--lang ja|en]
 //   amendsd admin [--db PATH] user set NAME [--email ADDR] [--lang ja|en] [--webhook NAME]
@@ -12,10 +13,12 @@
 //   amendsd admin [--db PATH] token rotate USER | token revoke USER
 //   amendsd admin [--db PATH] backup FILE
 //   amendsd check [--db PATH]
+//
+// Nothing creates a directory. Serving and `admin team add` create a missing database file
+// (and say so); every other admin command refuses one (server/database_files.h).
 #include <signal.h>
 #include <sys/stat.h>
 
-#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -23,6 +26,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "server/admin.h"
+#include "server/admin_lists.h"
 #include "server/amends_server.h"
 #include "server/core/clock.h"
 #include "server/core/loopback.h"
@@ -46,26 +50,16 @@ int Fail(const absl::Status& status) {
   return absl::IsInvalidArgument(status) ? 2 : 1;
 }
 
-// Creates the directory of the database at `path` if missing (0700: the process runs under
-// umask 077).
-absl::Status MakeDatabaseDirectory(const std::string& path) {
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  std::error_code ec;
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec) {
-    return absl::FailedPreconditionError("cannot create " + parent.string() + ": " + ec.message());
-  }
-  return absl::OkStatus();
-}
-
-// Opens the database at `path` (its directory made), first making existing files private and
-// saying so on `log`.
+// Opens the database at `path`, which CheckDatabasePath has allowed, first making existing
+// files private; says both that and whether the file is new on `log`.
 absl::StatusOr<std::unique_ptr<amends::SqliteStore>> OpenStore(const std::string& path,
-                                                                std::ostream& log) {
+                                                                bool is_new, std::ostream& log) {
   absl::StatusOr<std::vector<std::string>> tightened = amends::TightenDatabaseFiles(path);
   if (!tightened.ok()) return tightened.status();
   for (const std::string& line : *tightened) log << "amendsd: " << line << std::endl;
-  return amends::SqliteStore::Open(path);
+  auto store = amends::SqliteStore::Open(path);
+  if (store.ok() && is_new) log << "amendsd: created a new database at " << path << std::endl;
+  return store;
 }
 
 // SQLite's quick check of the database at `path`, within kStartCheckBudget: DATA_LOSS naming the
@@ -207,10 +201,11 @@ int Serve(const ServeFlags& flags) {
                  "else encrypts them"
               << std::endl;
   }
-  if (absl::Status made = MakeDatabaseDirectory(db); !made.ok()) return Fail(made);
+  absl::StatusOr<bool> is_new = amends::CheckDatabasePath(db, amends::NewDatabase::kAllow);
+  if (!is_new.ok()) return Fail(is_new.status());
   absl::StatusOr<amends::ServerLock> lock = amends::ServerLock::Take(db);  // before opening
   if (!lock.ok()) return Fail(lock.status());
-  auto store = OpenStore(db, std::cout);
+  auto store = OpenStore(db, *is_new, std::cout);
   if (!store.ok()) return Fail(store.status());
   if (absl::Status sound = CheckAtStart(db, std::cout); !sound.ok()) return Fail(sound);
   absl::StatusOr<amends::Policy> policy = LoadPolicy(flags.policy, **store);
@@ -269,24 +264,27 @@ int Serve(const ServeFlags& flags) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Every file and directory amendsd creates (database, WAL, lock, parents) is private to its
-  // user: the cases are confidential.
+  // Every file amendsd creates (database, WAL, lock) is private to its user: the cases are
+  // confidential.
   umask(077);
   CLI::App app{"amendsd: the amends server for client-relationship incidents"};
   app.set_version_flag("--version", "amendsd " AMENDS_VERSION);
   app.footer(
       "Examples:\n"
       "  amendsd --demo                                # serve ./var/amends.db on 127.0.0.1:50051\n"
-      "  amendsd admin team add 営業一課 --tz Asia/Tokyo\n"
+      "  amendsd admin team add 営業一課 --tz Asia/Tokyo   # creates ./var/amends.db if missing\n"
+      "  amendsd admin team list\n"
       "  amendsd admin team calendar 営業一課 --hours mon-fri=09:00-18:00 --holiday 2026-12-29\n"
       "  amendsd admin user add tanaka --team 営業一課 --role manager   # prints the token\n"
       "  amendsd admin user set tanaka --email tanaka@example.co.jp --lang ja\n"
+      "  amendsd admin user list\n"
       "  amendsd admin token revoke sato\n"
       "  amendsd admin backup /backups/amends-2026-12-06.db   # while amendsd serves\n"
       "  amendsd check                                 # SQLite's full integrity check");
   ServeFlags serve;
   std::string& db = serve.db;
-  app.add_option("--db", db, "SQLite database file (created if missing)")->capture_default_str();
+  app.add_option("--db", db, "SQLite database file, created if missing (its directory must exist)")
+      ->capture_default_str();
   app.add_option("--listen", serve.listen, "address to serve gRPC on; port 0 picks a free port")
       ->capture_default_str();
   app.add_option("--tls-cert", serve.security.cert_file,
@@ -319,7 +317,20 @@ int main(int argc, char** argv) {
   app.add_flag("--demo", serve.demo, "with an empty database, create a demo team and print tokens");
 
   CLI::App* admin = app.add_subcommand("admin", "manage teams, users and tokens offline");
-  admin->add_option("--db", db, "SQLite database file")->capture_default_str();
+  admin->add_option("--db", db,
+                    "SQLite database file; it must exist, except for team add, which creates it "
+                    "if missing (never its directory)")
+      ->capture_default_str();
+  admin->footer(
+      "Examples:\n"
+      "  amendsd admin --db /var/lib/amends/amends.db team add 営業一課 --tz Asia/Tokyo --lang ja\n"
+      "  amendsd admin --db /var/lib/amends/amends.db team list\n"
+      "  amendsd admin --db /var/lib/amends/amends.db user add tanaka --team 営業一課 --role "
+      "manager\n"
+      "  amendsd admin --db /var/lib/amends/amends.db user list\n"
+      "  amendsd admin --db /var/lib/amends/amends.db token rotate tanaka\n"
+      "Only team add creates a missing database (in an existing directory, and says so); the "
+      "other commands refuse it, naming the path.");
   admin->require_subcommand(1);
   std::string name, tz, team, role, email, lang;
   const std::string lang_help = "language of the mail amends sends the user: ja or en (\"\": "
@@ -328,7 +339,8 @@ int main(int argc, char** argv) {
       "language of the mail to members without their own: ja or en (default: en)";
   const std::string email_help = "mail address for notifications (\"\": none, no mail is sent)";
   CLI::App* team_cmd = admin->add_subcommand("team", "manage teams")->require_subcommand(1);
-  CLI::App* team_add = team_cmd->add_subcommand("add", "add a team");
+  CLI::App* team_add = team_cmd->add_subcommand(
+      "add", "add a team; creates the database if missing (its directory must exist)");
   team_add->add_option("NAME", name, "team name")->required();
   team_add->add_option("--tz", tz, "IANA time zone, e.g. Asia/Tokyo")->required();
   team_add->add_option("--lang", lang, team_lang_help);
@@ -336,6 +348,9 @@ int main(int argc, char** argv) {
       "set", "set a team's language, for members without their own");
   team_set->add_option("NAME", name, "team name")->required();
   team_set->add_option("--lang", lang, team_lang_help)->required();
+  CLI::App* team_list = team_cmd->add_subcommand(
+      "list", "list teams: time zone, language, active users, and their own calendar if any");
+  team_list->footer("Example:\n  amendsd admin --db /var/lib/amends/amends.db team list");
   amends::CalendarEdit edit;
   CLI::App* team_calendar = team_cmd->add_subcommand(
       "calendar", "show or change a team's working hours and holidays (added to the policy's)");
@@ -366,8 +381,9 @@ int main(int argc, char** argv) {
   CLI::Option* set_webhook = user_set->add_option(
       "--webhook", webhook,
       "a personal chat webhook (its name in the --notify file), tried before mail; \"\" for none");
-  CLI::App* user_list =
-      user_cmd->add_subcommand("list", "list users with their mail address and language");
+  CLI::App* user_list = user_cmd->add_subcommand(
+      "list", "list users: role, team, mail address, webhook, language, and whether active");
+  user_list->footer("Example:\n  amendsd admin --db /var/lib/amends/amends.db user list");
   CLI::App* user_deactivate = user_cmd->add_subcommand(
       "deactivate", "for someone who has left: revoke their token for good; they can no "
                     "longer be given incidents, measures or promises, and are told nothing. "
@@ -396,8 +412,15 @@ int main(int argc, char** argv) {
   if (check->parsed()) return CheckCommand(db);
   if (!admin->parsed()) return Serve(serve);
 
-  if (absl::Status made = MakeDatabaseDirectory(db); !made.ok()) return Fail(made);
-  auto store = OpenStore(db, std::cerr);  // stdout is for what the command prints (tokens)
+  // Only team add may create the database; a rejected one creates nothing.
+  absl::StatusOr<bool> is_new = amends::CheckDatabasePath(
+      db, team_add->parsed() ? amends::NewDatabase::kAllow : amends::NewDatabase::kRefuse);
+  if (!is_new.ok()) return Fail(is_new.status());
+  if (team_add->parsed()) {
+    if (auto st = amends::CheckNewTeam(name, tz, lang); !st.ok()) return Fail(st);
+  }
+  // stdout is for what the command prints (tokens, lists).
+  auto store = OpenStore(db, *is_new, std::cerr);
   if (!store.ok()) return Fail(store.status());
   amends::Store& s = **store;
   if (team_add->parsed()) {
@@ -428,10 +451,14 @@ int main(int argc, char** argv) {
     if (!token.ok()) return Fail(token.status());
     std::cerr << "token for " << name << " (shown only now):\n";
     std::cout << *token << "\n";
+  } else if (team_list->parsed()) {
+    auto text = amends::TeamList(s);
+    if (!text.ok()) return Fail(text.status());
+    std::cout << *text;
   } else if (user_list->parsed()) {
-    auto lines = amends::DescribeUsers(s);
-    if (!lines.ok()) return Fail(lines.status());
-    for (const std::string& line : *lines) std::cout << line << "\n";
+    auto text = amends::UserList(s);
+    if (!text.ok()) return Fail(text.status());
+    std::cout << *text;
   } else if (token_revoke->parsed()) {
     if (auto st = amends::RevokeToken(s, name); !st.ok()) return Fail(st);
     std::cerr << "token of " << name << " revoked\n";

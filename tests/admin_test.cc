@@ -1,6 +1,7 @@
 // `amendsd admin ...` against a real SqliteStore in a fresh directory: teams and users with
 // their mail address and language, and the checks of server/core/contact.h that the admin
-// commands share with NotificationService.UpdateMe. A rejected call changes nothing.
+// commands share with NotificationService.UpdateMe. A rejected call changes nothing. The lists
+// as `amendsd admin team list` and `user list` print them, through the real binary.
 #include "server/admin.h"
 
 #include <unistd.h>
@@ -15,11 +16,11 @@
 #include "gtest/gtest.h"
 #include "server/core/contact.h"
 #include "storage/sqlite_store.h"
+#include "tests/process.h"
 
 namespace amends {
 namespace {
 
-using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -41,6 +42,12 @@ class AdminTest : public ::testing::Test {
   void TearDown() override {
     store_.reset();
     std::filesystem::remove_all(dir_);
+  }
+
+  // `amendsd admin --db <this test's database> ARGS...`, the real binary.
+  RunResult Admin(std::vector<std::string> args) {
+    args.insert(args.begin(), {AMENDSD_PATH, "admin", "--db", (dir_ / "amends.db").string()});
+    return RunCommand(args);
   }
 
   User GetUser(const std::string& name) {
@@ -148,21 +155,52 @@ TEST_F(AdminTest, ARejectedUserSetChangesNeitherField) {
   EXPECT_TRUE(absl::IsNotFound(EditUserContact(*store_, "nobody", {.language = "ja"}).status()));
 }
 
-TEST_F(AdminTest, UserListShowsTheAddressAndTheLanguageMarkingTheTeams) {
+// What `amendsd admin team list` prints, through the real binary: the Japanese team name takes
+// two columns a character, and the columns after it still line up; yamada has left, so
+// 営業一課 has two active users.
+TEST_F(AdminTest, TeamListShowsZoneCalendarAndActiveUsersAligned) {
+  ASSERT_TRUE(AddTeam(*store_, "osaka", "Asia/Tokyo").ok());
+  ASSERT_TRUE(EditTeamCalendar(*store_, "営業一課",
+                               {.hours = {"mon-fri=09:00-18:00"}, .add_holidays = {"2026-12-29"}})
+                  .ok());
+  for (const char* name : {"sato", "tanaka", "yamada"}) {
+    ASSERT_TRUE(AddUser(*store_, name, "営業一課", "member").ok());
+  }
+  ASSERT_TRUE(AddUser(*store_, "kobayashi", "osaka", "member").ok());
+  ASSERT_TRUE(DeactivateUser(*store_, "yamada").ok());
+
+  const RunResult r = Admin({"team", "list"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "TEAM      TIME ZONE   LANG  ACTIVE USERS  CALENDAR\n"
+            "osaka     Asia/Tokyo  en    1             -\n"
+            "営業一課  Asia/Tokyo  ja    2             mon-fri 09:00-18:00; 1 holiday\n");
+}
+
+// What `amendsd admin user list` prints, through the real binary: each user's role, team,
+// address, personal webhook, language (the team's marked) and state, aligned by display width.
+TEST_F(AdminTest, UserListShowsRoleTeamAddressWebhookAndStateAligned) {
   ASSERT_TRUE(AddTeam(*store_, "osaka", "Asia/Tokyo").ok());
   ASSERT_TRUE(AddUser(*store_, "sato", "営業一課", "member",
                       {.email = "sato@example.co.jp", .language = "en"})
                   .ok());
   ASSERT_TRUE(AddUser(*store_, "tanaka", "営業一課", "manager").ok());
-  ASSERT_TRUE(AddUser(*store_, "yamada", "osaka", "member").ok());
-  ASSERT_TRUE(RevokeToken(*store_, "yamada").ok());
-  absl::StatusOr<std::vector<std::string>> lines = DescribeUsers(*store_);
-  ASSERT_TRUE(lines.ok()) << lines.status();
-  EXPECT_THAT(*lines,
-              ElementsAre(HasSubstr("team=営業一課 role=member email=sato@example.co.jp lang=en"),
-                          HasSubstr("team=営業一課 role=manager email=- lang=ja (team's)"),
-                          HasSubstr("team=osaka role=member email=- lang=en (team's) (token "
-                                    "revoked)")));
+  ASSERT_TRUE(EditUserContact(*store_, "tanaka", {.webhook = "tanaka-dm"}).ok());
+  ASSERT_TRUE(AddUser(*store_, "yamada", "営業一課", "member").ok());
+  ASSERT_TRUE(DeactivateUser(*store_, "yamada").ok());
+  ASSERT_TRUE(AddUser(*store_, "kobayashi", "osaka", "member").ok());
+  ASSERT_TRUE(RevokeToken(*store_, "kobayashi").ok());
+
+  const RunResult r = Admin({"user", "list"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "NAME       ROLE     TEAM      EMAIL               WEBHOOK    LANG         STATE\n"
+            "kobayashi  member   osaka     -                   -          en (team's)  "
+            "active (token revoked)\n"
+            "sato       member   営業一課  sato@example.co.jp  -          en           active\n"
+            "tanaka     manager  営業一課  -                   tanaka-dm  ja (team's)  active\n"
+            "yamada     member   営業一課  -                   -          ja (team's)  "
+            "deactivated\n");
 }
 
 TEST(ValidateEmail, PlausibleAddressesAndNoneAreAccepted) {

@@ -212,7 +212,7 @@ TEST_F(CliTest, DeactivatedUserCanNoLongerActOrBeGivenWorkAndHistoryKeepsTheirNa
   r = Amends("sato", {"show", "1"});
   EXPECT_TRUE(absl::StrContains(r.out, "yamada")) << r.out;
 
-  EXPECT_TRUE(absl::StrContains(Admin({"user", "list"}).out, "(deactivated)"));
+  EXPECT_TRUE(absl::StrContains(Admin({"user", "list"}).out, "  deactivated\n"));
   RunResult rotate = Admin({"token", "rotate", "yamada"});
   EXPECT_EQ(rotate.exit_code, 1);
   EXPECT_EQ(rotate.err, "amendsd: yamada is deactivated: a deactivated user gets no token\n");

@@ -1,18 +1,21 @@
-// The database's files through the real binaries: private modes for new and existing
-// databases; one server per database while `amendsd admin` keeps working beside it; start-up
-// refusing a database it cannot write, another program's or a damaged one; `amendsd check`;
-// a backup taken while serving, restored and served.
+// The database's files through the real binaries: which command may create a database (none a
+// directory; only serving and `admin team add` a file) and that a refused one creates nothing;
+// private modes for new and existing databases; one server per database while `amendsd admin`
+// keeps working beside it; start-up refusing a database it cannot write, another program's or a
+// damaged one; `amendsd check`; a backup taken while serving, restored and served.
 #include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "gtest/gtest.h"
 #include "tests/process.h"
@@ -30,9 +33,13 @@ mode_t ModeOf(const std::string& path) {
 
 class DatabaseFilesTest : public ::testing::Test {
  protected:
+  // The state directory exists, as the installation made it (mkdir -m 700, or systemd's
+  // StateDirectory); the database does not yet.
   void SetUp() override {
     dir_ = (TestDir() / "state" / "amends").string();
     db_ = dir_ + "/amends.db";
+    ASSERT_TRUE(std::filesystem::create_directories(dir_));
+    std::filesystem::permissions(dir_, std::filesystem::perms::owner_all);
   }
 
   RunResult Admin(std::vector<std::string> args) {
@@ -58,6 +65,16 @@ class DatabaseFilesTest : public ::testing::Test {
   std::string dir_, db_;
 };
 
+// The names of the entries of `dir`, sorted; for "nothing was created".
+std::vector<std::string> Entries(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 // Runs SQL on the file at `path` as another program would.
 void Sql(const std::string& path, const char* sql) {
   sqlite3* db = nullptr;
@@ -77,9 +94,98 @@ void Damage(const std::string& path, int page) {
   WriteWholeFile(path, bytes);
 }
 
-TEST_F(DatabaseFilesTest, NewDatabaseItsDirectoryAndItsFilesArePrivate) {
+TEST_F(DatabaseFilesTest, AdminOnAMissingDatabaseCreatesNothingAndSaysHowToMakeOne) {
+  const std::string said = absl::StrCat("amendsd: no database at ", db_,
+                                        "; create one with 'amendsd admin --db ", db_,
+                                        " team add TEAM --tz ZONE'\n");
+  const std::vector<std::vector<std::string>> commands = {
+      {"user", "list"},
+      {"team", "list"},
+      {"user", "add", "sato", "--team", "営業一課", "--role", "member"},
+      {"user", "set", "sato", "--lang", "ja"},
+      {"user", "deactivate", "yamada"},
+      {"token", "rotate", "sato"},
+      {"token", "revoke", "sato"},
+      {"team", "set", "営業一課", "--lang", "ja"},
+      {"team", "calendar", "営業一課"},
+      {"backup", dir_ + "/../backup.db"},
+  };
+  for (const std::vector<std::string>& command : commands) {
+    const RunResult r = Admin(command);
+    const std::string named = absl::StrJoin(command, " ");
+    EXPECT_EQ(r.exit_code, 1) << named;
+    EXPECT_EQ(r.err, said) << named;
+    EXPECT_EQ(r.out, "") << named;
+    EXPECT_TRUE(Entries(dir_).empty()) << named << " created " << absl::StrJoin(Entries(dir_), " ");
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/../backup.db"));
+}
+
+TEST_F(DatabaseFilesTest, NoCommandCreatesAMissingDirectoryAndEachNamesIt) {
+  // /var/lib/amend for /var/lib/amends
+  const std::string typo = (std::filesystem::path(dir_).parent_path() / "amend").string();
+  const std::string db = typo + "/amends.db";
+  auto admin = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {AMENDSD_PATH, "admin", "--db", db});
+    return RunCommand(args);
+  };
+  RunResult r = admin({"user", "list"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, absl::StrCat("amendsd: no database at ", db, ": there is no directory ", typo,
+                                " (check --db; amendsd creates no directories: a new database "
+                                "needs 'mkdir -m 700 ",
+                                typo, "' first)\n"));
+  r = admin({"team", "add", "営業一課", "--tz", "Asia/Tokyo"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, absl::StrCat("amendsd: cannot create the database ", db,
+                                ": there is no directory ", typo,
+                                " (check --db; amendsd creates no directories: 'mkdir -m 700 ",
+                                typo, "' makes a private one)\n"));
+  // Nor does the server, which would otherwise create a new database there.
+  r = RunCommand({AMENDSD_PATH, "--db", db, "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(r.err, absl::StrCat("cannot create the database ", db,
+                                                    ": there is no directory ", typo)))
+      << r.err;
+  EXPECT_FALSE(absl::StrContains(r.out, "listening")) << r.out;
+  EXPECT_FALSE(std::filesystem::exists(typo));
+}
+
+TEST_F(DatabaseFilesTest, TeamAddCreatesANewDatabaseAndSaysSoOnce) {
+  RunResult r = Admin({"team", "add", "営業一課", "--tz", "Asia/Tokyo"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, absl::StrCat("amendsd: created a new database at ", db_,
+                                "\nteam 営業一課 added (Asia/Tokyo, en)\n"));
+  r = Admin({"team", "add", "osaka", "--tz", "Asia/Tokyo"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "team osaka added (Asia/Tokyo, en)\n");
+  r = Admin({"team", "list"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(absl::StrContains(r.out, "営業一課")) << r.out;
+}
+
+TEST_F(DatabaseFilesTest, ARejectedTeamAddCreatesNoDatabase) {
+  RunResult r = Admin({"team", "add", "営業一課", "--tz", "Asia/Tokio"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "amendsd: tz: unknown time zone 'Asia/Tokio' (an IANA name like Asia/Tokyo)\n");
+  EXPECT_TRUE(Entries(dir_).empty()) << absl::StrJoin(Entries(dir_), " ");
+}
+
+TEST_F(DatabaseFilesTest, ServerCreatesANewDatabaseInAnExistingDirectorySayingSo) {
+  std::string address, said;
+  std::unique_ptr<ChildProcess> first = Serve(&address, &said);
+  EXPECT_TRUE(absl::StrContains(said, absl::StrCat("amendsd: created a new database at ", db_,
+                                                   "\n")))
+      << said;
+  first->Signal(SIGTERM);
+  EXPECT_EQ(first->Wait().exit_code, 0);
+  said.clear();
+  std::unique_ptr<ChildProcess> again = Serve(&address, &said);
+  EXPECT_FALSE(absl::StrContains(said, "created")) << said;
+}
+
+TEST_F(DatabaseFilesTest, NewDatabaseAndItsFilesArePrivate) {
   ASSERT_EQ(Admin({"team", "add", "営業一課", "--tz", "Asia/Tokyo"}).exit_code, 0);
-  EXPECT_EQ(ModeOf(dir_), 0700u);
   EXPECT_EQ(ModeOf(db_), 0600u);
   std::string address;
   std::unique_ptr<ChildProcess> server = Serve(&address);
@@ -159,7 +265,6 @@ TEST_F(DatabaseFilesTest, DatabaseItCannotWriteIsRefusedAtStart) {
 }
 
 TEST_F(DatabaseFilesTest, AnotherProgramsDatabaseIsRefusedAndLeftAsItWas) {
-  std::filesystem::create_directories(dir_);
   Sql(db_, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT);"
            "INSERT INTO customers VALUES (1, 'ＡＢＣ商事');");
   const std::string before = ReadWholeFile(db_);
