@@ -167,6 +167,7 @@ TEST(TeamSummaryTest, OverdueDeadlinesAreCountedForThePersonTheyName) {
   plan.set_owner("yamada");
   AddDeadline(plan, "measure-1", "sato", "", At(12, 7, 9, 30));
   AddDeadline(plan, "plan", "yamada", "", At(12, 8, 18));  // not due yet
+  AddDeadline(plan, "measure-2", "yamada", "", kNow);        // due now: as good as overdue
   v1::Incident held = Incident(3, v1::STATE_APOLOGY_VISIT, v1::SEVERITY_LOW);
   v1::Deadline* visit = held.add_deadlines();  // on hold: no due time, not overdue
   visit->set_key("visit");
@@ -176,7 +177,8 @@ TEST(TeamSummaryTest, OverdueDeadlinesAreCountedForThePersonTheyName) {
 
   EXPECT_EQ(Overdue(Summarize(kTanaka, week)),
             (std::vector<std::string>{"sato: 3, oldest 2026-12-04 17:00",
-                                      "managers of 営業一課: 1, oldest 2026-12-07 09:45"}));
+                                      "managers of 営業一課: 1, oldest 2026-12-07 09:45",
+                                      "yamada: 1, oldest 2026-12-07 10:00"}));
 }
 
 TEST(TeamSummaryTest, ApprovalsWaitingAreThoseAskedOfTheTeamsManagersWhateverTheTeam) {

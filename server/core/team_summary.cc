@@ -121,7 +121,7 @@ v1::TeamSummary SummarizeTeam(const Actor& actor, const TeamSummaryInput& input)
       // Of another team's incident, only what asks this team's managers.
       if (!d.has_due() || (!own && d.managers_of() != input.team)) continue;
       const absl::Time due = FromProto(d.due());
-      if (due >= input.now) continue;
+      if (due > input.now) continue;  // due at now is due, as list --overdue has it
       Whom whom = d.user().empty() ? Whom{"", d.managers_of()} : Whom{d.user(), ""};
       if (whom.user.empty() && whom.managers_of.empty()) continue;  // names nobody
       Overdue& o = overdue[std::move(whom)];

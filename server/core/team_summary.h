@@ -12,7 +12,7 @@
 // counts for the person it is about, not even as a number; another's confidential case never
 // counts for an observer or an admin):
 // - the team's open incidents, by stage and severity;
-// - the open deadlines already past due, by the person they name (Deadline.user), or the
+// - the open deadlines due by now, by the person they name (Deadline.user), or the
 //   managers they ask (managers_of) when they name nobody: an approval. Of the team's own
 //   incidents every such deadline; of another team's incident, those asking the team's
 //   managers (an escalation chain's approval);
