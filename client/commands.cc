@@ -19,6 +19,7 @@
 #include "client/inbox_view.h"
 #include "client/incident_view.h"
 #include "client/notification_view.h"
+#include "client/summary_view.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
 #include "google/protobuf/util/json_util.h"
@@ -337,6 +338,18 @@ absl::Status Inbox(Session& s) {
   for (const amends::v1::InboxItem& item : inbox.items()) {
     if (absl::Status status = PrintJson(s, item); !status.ok()) return status;
   }
+  return absl::OkStatus();
+}
+
+absl::Status Summary(Session& s, const std::string& team) {
+  amends::v1::GetSummaryRequest request;
+  request.set_team(team);
+  amends::v1::TeamSummary summary;
+  if (absl::Status status = Call(s, &Stub::GetSummary, request, &summary); !status.ok()) {
+    return status;
+  }
+  if (s.json) return PrintJson(s, summary);
+  Print(s, RenderSummary(summary));
   return absl::OkStatus();
 }
 

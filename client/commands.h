@@ -103,6 +103,8 @@ absl::Status Show(Session& s, int64_t id);
 absl::Status Timeline(Session& s, int64_t id);
 // What needs the caller now, soonest due first; "Nothing needs you now." when nothing does.
 absl::Status Inbox(Session& s);
+// One team at a glance (managers and observers of the team, admins); "" is the caller's own.
+absl::Status Summary(Session& s, const std::string& team);
 
 // `amends handover`: every open incident, measure and promise of args.from goes to args.to.
 struct HandOverArgs {

@@ -433,6 +433,25 @@ class CommandLine {
         ExampleFooter("amends inbox")));
     inbox->add_flag("--json", json_flag_, "the same as --output json");
 
+    const std::string summary_example =
+        "amends summary\n"
+        "amends summary --team 営業一課 --output json";
+    CLI::App* summary = Command(
+        &app_, "summary",
+        "A team at a glance (its managers and observers): open incidents by stage and severity, "
+        "overdue deadlines by person, approvals waiting, the last 7 days",
+        summary_example, [this](Session& s) { return Summary(s, list_.team); });
+    summary->footer(absl::StrCat(
+        "Open incidents: a row per stage, a column per severity. Overdue deadlines: by the "
+        "person each names, or 'managers of TEAM' for an approval, with the oldest due time. "
+        "Approvals waiting: escalations the team's managers must approve or decline, soonest "
+        "due first (the team's own, and other teams' an escalation chain asks of them). Last 7 "
+        "days: deadlines breached, incidents amends escalated because nobody did in time, and "
+        "recurrences reported (the client's last prevention plan did not hold). Only what you "
+        "may read is counted: a confidential case only if you may see it.\n\n",
+        ExampleFooter(summary_example)));
+    summary->add_option("--team", list_.team, "the team (default: yours; another team: admins)");
+
     CLI::App* show = Command(&app_, "show", "Show every detail of one incident", "amends show 12",
                              [this](Session& s) { return Show(s, target_.id); });
     show->add_option("ID", target_.id, "the incident number")->required();

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/core/client_name.h"
 #include "server/core/inbox.h"
+#include "server/core/team_summary.h"
 #include "server/core/text.h"
 #include "server/core/time_proto.h"
 #include "server/core/visibility.h"
@@ -34,6 +35,38 @@ absl::StatusOr<std::optional<absl::Time>> ParseTime(absl::string_view field, boo
     return absl::InvalidArgumentError(absl::StrCat(field, ": malformed timestamp"));
   }
   return FromProto(ts);
+}
+
+// Every incident `q` matches, page by page.
+absl::Status ReadAll(Store& store, IncidentQuery q, std::vector<v1::Incident>& out) {
+  for (;;) {
+    absl::StatusOr<std::vector<v1::Incident>> found = store.ListIncidents(q);
+    if (!found.ok()) return found.status();
+    const bool more = static_cast<int>(found->size()) == q.limit;
+    if (more) q.before_id = found->back().id();
+    for (v1::Incident& i : *found) out.push_back(std::move(i));
+    if (!more) return absl::OkStatus();
+  }
+}
+
+// The open incidents of `team` and those an escalation chain asks its managers about, each
+// once. The team's are read stage by stage: each stage straight from the index on (team,
+// state, id), never through the team's closed incidents, however many.
+absl::StatusOr<std::vector<v1::Incident>> OpenIncidentsOf(Store& store, const std::string& team) {
+  std::vector<v1::Incident> incidents;
+  for (v1::State state : SummaryStages()) {
+    absl::Status s = ReadAll(store, {.team = team, .state = state, .limit = kMaxPageSize},
+                             incidents);
+    if (!s.ok()) return s;
+  }
+  std::vector<v1::Incident> asked;
+  absl::Status s = ReadAll(
+      store, {.open_only = true, .asked_team = team, .limit = kMaxPageSize}, asked);
+  if (!s.ok()) return s;
+  for (v1::Incident& i : asked) {
+    if (i.team() != team) incidents.push_back(std::move(i));  // else read with the team's
+  }
+  return incidents;
 }
 
 absl::Status CheckId(int64_t id) {
@@ -437,6 +470,30 @@ grpc::Status IncidentService::GetInbox(Ctx* ctx, const v1::GetInboxRequest*,
   for (v1::InboxItem& item : InboxFor(incidents, *actor, failed)) {
     *out->add_items() = std::move(item);
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status IncidentService::GetSummary(Ctx* ctx, const v1::GetSummaryRequest* req,
+                                         v1::TeamSummary* out) {
+  absl::StatusOr<Actor> actor = Caller(ctx);
+  if (!actor.ok()) return ToGrpc(actor.status());
+  const std::string team = req->team().empty() ? actor->team : req->team();
+  if (auto s = CheckMaySummarize(*actor, team); !s.ok()) return ToGrpc(s);
+  absl::StatusOr<Team> found = store_.GetTeam(team);
+  if (!found.ok()) return ToGrpc(found.status());
+  // What the summary may count; the core keeps what the caller may read.
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<std::vector<v1::Incident>> open = OpenIncidentsOf(store_, team);
+  if (!open.ok()) return ToGrpc(open.status());
+  absl::StatusOr<TeamEvents> recent =
+      store_.ListEventsSince(team, SummaryPeriodStart(now), SummaryEventTypes());
+  if (!recent.ok()) return ToGrpc(recent.status());
+  *out = SummarizeTeam(*actor, {.team = team,
+                                .time_zone = found->time_zone,
+                                .open = *open,
+                                .recent = recent->events,
+                                .recent_incidents = recent->incidents,
+                                .now = now});
   return grpc::Status::OK;
 }
 

@@ -56,6 +56,7 @@ class IncidentService final : public v1::IncidentService::Service {
   grpc::Status AcknowledgeReminders(Ctx*, const v1::AcknowledgeRemindersRequest*,
                                     v1::Incident*) override;
   grpc::Status GetInbox(Ctx*, const v1::GetInboxRequest*, v1::GetInboxResponse*) override;
+  grpc::Status GetSummary(Ctx*, const v1::GetSummaryRequest*, v1::TeamSummary*) override;
   grpc::Status HandOver(Ctx*, const v1::HandOverRequest*, v1::HandOverResponse*) override;
   grpc::Status DecideResponse(Ctx*, const v1::DecideResponseRequest*, v1::Incident*) override;
   grpc::Status UpdateChecklist(Ctx*, const v1::UpdateChecklistRequest*, v1::Incident*) override;

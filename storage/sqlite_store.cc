@@ -12,6 +12,7 @@
 #include <map>
 #include <system_error>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 
@@ -1121,6 +1122,46 @@ absl::StatusOr<std::vector<v1::Event>> SqliteStore::GetTimeline(int64_t incident
     return absl::NotFoundError(absl::StrCat("incident ", incident_id, " not found"));
   }
   return events;
+}
+
+absl::StatusOr<TeamEvents> SqliteStore::ListEventsSince(absl::string_view team, absl::Time since,
+                                                        const std::vector<v1::EventType>& types) {
+  AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
+  return InReadTransaction(*conn, [&]() -> absl::StatusOr<TeamEvents> {
+    TeamEvents found;
+    std::vector<int64_t> ids;  // of found.incidents, in the order first seen
+    std::unordered_set<int64_t> seen;
+    {
+      // CROSS JOIN keeps the events the outer loop, walked down their primary key (newest
+      // first, no sort), each joined to its incident's team through the incidents' primary
+      // key; only the team is read of the incident, not its blob.
+      AMENDS_ASSIGN_OR_RETURN(
+          Statement stmt,
+          conn->Prepare("SELECT e.time_unix_micros, i.team = ?, e.data FROM events e "
+                        "CROSS JOIN incidents i ON i.id = e.incident_id "
+                        "ORDER BY e.sequence DESC"));
+      stmt.Bind(team);
+      for (;;) {
+        AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
+        // Compared as absl::Time: converting `since` to microseconds would round it.
+        if (!row || absl::FromUnixMicros(stmt.Int64(0)) < since) break;
+        if (stmt.Int64(1) == 0) continue;  // another team's
+        v1::Event event;
+        AMENDS_RETURN_IF_ERROR(stmt.Parse(2, event));
+        if (!types.empty() && std::find(types.begin(), types.end(), event.type()) == types.end()) {
+          continue;
+        }
+        if (seen.insert(event.incident_id()).second) ids.push_back(event.incident_id());
+        found.events.push_back(std::move(event));
+      }
+    }
+    found.incidents.reserve(ids.size());
+    for (int64_t id : ids) {
+      AMENDS_ASSIGN_OR_RETURN(v1::Incident incident, GetIncidentOn(*conn, id));
+      found.incidents.push_back(std::move(incident));
+    }
+    return found;
+  });
 }
 
 // A write transaction on the writer connection. Each Write runs in a savepoint, so that a

@@ -100,6 +100,8 @@ class SqliteStore final : public Store {
       absl::string_view reporter, absl::string_view request_id) override;
   absl::StatusOr<std::vector<v1::Incident>> ListIncidents(const IncidentQuery& query) override;
   absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id) override;
+  absl::StatusOr<TeamEvents> ListEventsSince(absl::string_view team, absl::Time since,
+                                             const std::vector<v1::EventType>& types) override;
 
   absl::Status Transact(absl::FunctionRef<absl::Status(WriteTransaction&)> fn) override;
   absl::StatusOr<StreamPage> ReadStream(int64_t after, int limit) override;

@@ -117,6 +117,12 @@ struct StreamPage {
   int64_t pruned_through = 0;
 };
 
+// The events of one team's incidents over a period (Store::ListEventsSince).
+struct TeamEvents {
+  std::vector<v1::Event> events;        // newest first
+  std::vector<v1::Incident> incidents;  // each incident an event is on, once, as it is now
+};
+
 // The reads and writes of one write transaction (Store::Transact). Reads see the transaction's
 // own earlier writes, so a change can be decided on the one before it in the same group.
 // Valid only inside the Transact call that created it; used by that thread only.
@@ -182,6 +188,14 @@ class Store {
       const IncidentQuery& query) = 0;
   // Every event of the incident in sequence order.
   virtual absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id) = 0;
+  // The events of `team`'s incidents dated at or after `since`, newest first, of the `types`
+  // given (empty: every type), with the incidents they are on, from one snapshot. Reads the
+  // timelines backwards from the newest event of any team and stops at the first one dated
+  // before `since`: its cost is the events of every team since then, never the whole history.
+  // Events are committed in time order, but for a clock step, which may hide a few near
+  // `since`.
+  virtual absl::StatusOr<TeamEvents> ListEventsSince(absl::string_view team, absl::Time since,
+                                                     const std::vector<v1::EventType>& types) = 0;
 
   // Runs fn in one write transaction, then makes all it wrote durable with one sync. If fn
   // returns an error, or the commit fails, nothing of it is kept and that error is returned;

@@ -1054,6 +1054,78 @@ TEST_F(SqliteStoreTest, PruneStreamStopsAtFirstEntryNotOlderEvenIfLaterOnesAre) 
   EXPECT_EQ(Sequences(page), (IdList{sequences[1], sequences[2]}));
 }
 
+// Commits `w` with its event dated `day` days after Monday 15:00; the committed change.
+Committed CommitOn(Store& store, IncidentWrite w, int day) {
+  *w.event.mutable_time() = At(kMonday1500 + day * 86400);
+  absl::StatusOr<Committed> c = store.Commit(w);
+  EXPECT_TRUE(c.ok()) << c.status();
+  return c.ok() ? *std::move(c) : Committed{};
+}
+
+IdList EventSequences(const TeamEvents& found) {
+  IdList sequences;
+  for (const v1::Event& e : found.events) sequences.push_back(e.sequence());
+  return sequences;
+}
+
+TEST_F(SqliteStoreTest, EventsSinceAreTheTeamsOfThePeriodNewestFirstWithTheirIncidentsAsNow) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  Committed a = CommitOn(*store, NewIncident("営業一課", "sato", "ＡＢＣ商事", "打ち合わせを失念"), 0);
+  Committed b = CommitOn(*store, NewIncident("営業二課", "kato", "東京物流", "納品遅延"), 2);
+  Committed a2 = CommitOn(*store, NextChange(a.incident, "sato", "お詫びの電話"), 2);
+  Committed c = CommitOn(*store, NewIncident("営業一課", "sato", "XYZ Trading", "見積遅延"), 3);
+  CommitOn(*store, NextChange(b.incident, "kato", "先方と協議"), 3);
+  Committed a3 = CommitOn(*store, NextChange(a2.incident, "tanaka", "同行訪問を調整"), 3);
+
+  // From Wednesday 15:00: 営業一課's events of Wednesday and Thursday, not its Monday's nor
+  // 営業二課's.
+  absl::StatusOr<TeamEvents> found =
+      store->ListEventsSince("営業一課", absl::FromUnixSeconds(kMonday1500 + 2 * 86400), {});
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(EventSequences(*found),
+            (IdList{a3.event.sequence(), c.event.sequence(), a2.event.sequence()}));
+  ASSERT_EQ(found->incidents.size(), 2u);
+  EXPECT_EQ(found->incidents[0].id(), a.incident.id());
+  EXPECT_EQ(found->incidents[0].version(), 3);  // as it is now, not as that event left it
+  EXPECT_EQ(found->incidents[1].id(), c.incident.id());
+  EXPECT_EQ(found->events[0].text(), "同行訪問を調整");
+
+  // Only the types asked for.
+  found = store->ListEventsSince("営業一課", absl::FromUnixSeconds(kMonday1500 + 2 * 86400),
+                                 {v1::EVENT_TYPE_REPORTED});
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(EventSequences(*found), (IdList{c.event.sequence()}));
+  ASSERT_EQ(found->incidents.size(), 1u);
+  EXPECT_EQ(found->incidents[0].summary(), "見積遅延");
+
+  // Nothing since a time after the newest event, nor for a team without incidents.
+  found = store->ListEventsSince("営業一課", absl::FromUnixSeconds(kMonday1500 + 4 * 86400), {});
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(found->events.empty());
+  EXPECT_TRUE(found->incidents.empty());
+  found = store->ListEventsSince("営業三課", absl::FromUnixSeconds(kMonday1500), {});
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(found->events.empty());
+}
+
+TEST_F(SqliteStoreTest, EventsSinceStopAtTheFirstOlderEventReadingBackwards) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  // Event times out of order, as after a clock step: Monday, Wednesday, Monday, Wednesday.
+  IdList sequences;
+  for (int day : {0, 2, 0, 2}) {
+    sequences.push_back(
+        CommitOn(*store, NewIncident("営業一課", "sato", "ＡＢＣ商事", "納品遅延"), day)
+            .event.sequence());
+  }
+  absl::StatusOr<TeamEvents> found =
+      store->ListEventsSince("営業一課", absl::FromUnixSeconds(kMonday1500 + 86400), {});
+  ASSERT_TRUE(found.ok()) << found.status();
+  // The newest, then the Monday behind it ends the read: the history before is not read.
+  EXPECT_EQ(EventSequences(*found), (IdList{sequences[3]}));
+}
+
 TEST_F(SqliteStoreTest, PruneStreamWorksThroughMoreEntriesThanOneBatch) {
   auto store = OpenStore();
   ASSERT_NE(store, nullptr);
