@@ -105,7 +105,7 @@ std::string Period(const TeamSummary& summary, const absl::TimeZone& zone) {
   Table table({{"", Table::kNoLimit}, {"", Table::kNoLimit}});
   for (auto& row : rows) table.AddRow(std::move(row));
   return absl::StrCat("Last 7 days, since ",
-                      absl::FormatTime("%Y-%m-%d %H:%M %Z", FromProto(summary.since()), zone),
+                      FormatDateTime(FromProto(summary.since()), zone),
                       "\n", table.RenderRows("  "),
                       "Open recurrences: ", CountCell(summary.open_recurrences()), "\n");
 }
@@ -117,7 +117,7 @@ std::string RenderSummary(const TeamSummary& summary) {
       LoadTeamZone(summary.team_time_zone()).value_or(absl::UTCTimeZone());
   const absl::Time now = FromProto(summary.as_of());
   return absl::StrCat("Team ", summary.team(), " (", summary.team_time_zone(), "), ",
-                      absl::FormatTime("%Y-%m-%d %H:%M %Z", now, zone), "\n\n",
+                      FormatDateTime(now, zone), "\n\n",
                       OpenIncidents(summary), "\n", Overdue(summary, zone, now), "\n",
                       Approvals(summary, zone, now), "\n", Period(summary, zone));
 }

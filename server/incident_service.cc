@@ -55,7 +55,7 @@ absl::Status ReadAll(Store& store, IncidentQuery q, std::vector<v1::Incident>& o
 absl::StatusOr<std::vector<v1::Incident>> OpenIncidentsOf(Store& store, const std::string& team) {
   std::vector<v1::Incident> incidents;
   for (v1::State state : SummaryStages()) {
-    absl::Status s = ReadAll(store, {.team = team, .state = state, .limit = kMaxPageSize},
+    absl::Status s = ReadAll(store, {.team = team, .states = {state}, .limit = kMaxPageSize},
                              incidents);
     if (!s.ok()) return s;
   }

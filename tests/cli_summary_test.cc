@@ -173,8 +173,10 @@ TEST_F(CliSummaryTest, ManagerSeesTheTeamsOpenIncidentsApprovalsAndRecurrencesAt
                                 "  recurrences reported  1\n"
                                 "Open recurrences: 1\n"))
       << r.out;
-  EXPECT_TRUE(absl::StrContains(r.out, "Last 7 days, since ")) << r.out;
-  EXPECT_TRUE(absl::StrContains(r.out, " JST\n")) << r.out;
+  // "Last 7 days, since 2026-11-30 (Mon) 11:30": the date with its weekday.
+  const size_t since = r.out.find("Last 7 days, since ");
+  ASSERT_NE(since, std::string::npos) << r.out;
+  EXPECT_EQ(r.out.substr(since + 29, 2), " (") << r.out;
   // Nothing of another width than its own: no ellipsis, dash or arrow.
   for (const char* ambiguous : {"…", "—", "→"}) {
     EXPECT_FALSE(absl::StrContains(r.out, ambiguous)) << r.out;
@@ -231,7 +233,7 @@ TEST_F(CliSummaryTest, ManagerSeesTheirOwnTeamByDefaultAndNoOtherTeam) {
   EXPECT_TRUE(absl::StrContains(r.out, "\n\nOpen incidents: none\n\n")) << r.out;
   EXPECT_TRUE(absl::StrContains(r.out, "\nApprovals waiting: none\n")) << r.out;
   r = Amends("kato", {"summary", "--team", "営業一課"}, 4);
-  EXPECT_EQ(r.err, "amends: team: you may see the summary of your own team only (営業二課)\n");
+  EXPECT_EQ(r.err, "amends: --team: you may see the summary of your own team only (営業二課)\n");
 }
 
 // DOMAIN.md case 2 through the real `amends` against amendsd's code in process, whose clock
@@ -263,16 +265,16 @@ TEST_F(ClockedSummaryTest, BreachesAutomaticEscalationAndOverdueDeadlinesShowByM
   At(30, 10, 31);
   At(30, 12, 0);
   RunResult r = Amends("tanaka", {"summary"});
-  EXPECT_TRUE(absl::StartsWith(r.out, "Team tokyo-sales (Asia/Tokyo), 2026-11-30 12:00 JST\n"))
+  EXPECT_TRUE(absl::StartsWith(r.out, "Team tokyo-sales (Asia/Tokyo), 2026-11-30 (Mon) 12:00\n"))
       << r.out;
   EXPECT_EQ(Section(r.out, "Overdue deadlines"),
             "Overdue deadlines\n"
             "WHO     DEADLINES  OLDEST DUE\n"
-            "yamada          1  2026-11-30 09:30 (overdue by 3h)\n")
+            "yamada          1  2026-11-30 (Mon) 09:30 (overdue by 3h)\n")
       << r.out;
   EXPECT_TRUE(absl::StrContains(r.out, "\nApprovals waiting: 1\n")) << r.out;
   EXPECT_TRUE(absl::StrContains(r.out,
-                                "Last 7 days, since 2026-11-23 12:00 JST\n"
+                                "Last 7 days, since 2026-11-23 (Mon) 12:00\n"
                                 "  deadlines breached    2\n"
                                 "  escalated by amends   1\n"
                                 "  recurrences reported  -\n"))
@@ -283,8 +285,8 @@ TEST_F(ClockedSummaryTest, BreachesAutomaticEscalationAndOverdueDeadlinesShowByM
   EXPECT_EQ(Section(r.out, "Overdue deadlines"),
             "Overdue deadlines\n"
             "WHO                      DEADLINES  OLDEST DUE\n"
-            "yamada                           1  2026-11-30 09:30 (overdue by 4h)\n"
-            "managers of tokyo-sales          1  2026-11-30 12:31 (overdue by 29m)\n")
+            "yamada                           1  2026-11-30 (Mon) 09:30 (overdue by 4h)\n"
+            "managers of tokyo-sales          1  2026-11-30 (Mon) 12:31 (overdue by 29m)\n")
       << r.out;
   EXPECT_TRUE(absl::StrContains(r.out, "  deadlines breached    3\n")) << r.out;
 }
