@@ -46,8 +46,10 @@ std::string Table::Render(bool with_header, absl::string_view indent) const {
   for (const auto& row : rows_) {
     for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
   }
+  std::vector<bool> shown(widths.size(), true);
   if (width_ > 0) {
-    // Narrow the free-text columns, the widest first, until the longest line fits.
+    // Narrow the free-text columns, the widest first, until the longest line fits; when they
+    // cannot give enough, leave out the columns that may go, in their order, first.
     std::vector<int> least(widths.size());
     for (size_t i = 0; i < columns_.size(); ++i) {
       const int header_width = with_header ? DisplayWidth(header[i]) : 0;
@@ -55,12 +57,28 @@ std::string Table::Render(bool with_header, absl::string_view indent) const {
                      ? std::min(widths[i], std::max(kMinFreeTextWidth, header_width))
                      : widths[i];
     }
-    int excess = DisplayWidth(indent) - width_;
-    for (size_t i = 0; i < widths.size(); ++i) excess += widths[i] + (i > 0 ? 2 : 0);
+    auto excess_with = [&](const std::vector<int>& w) {
+      int excess = DisplayWidth(indent) - width_ - 2;
+      for (size_t i = 0; i < w.size(); ++i) excess += shown[i] ? w[i] + 2 : 0;
+      return excess;
+    };
+    for (int order = 1; excess_with(least) > 0; ++order) {
+      bool any = false, left = false;
+      for (size_t i = 0; i < columns_.size(); ++i) {
+        if (columns_[i].drop_order == order) {
+          shown[i] = false;
+          any = true;
+        }
+        left = left || columns_[i].drop_order > order;
+      }
+      if (!any && !left) break;  // nothing more may go
+    }
+    int excess = excess_with(widths);
     while (excess > 0) {
       size_t widest = widths.size();
       for (size_t i = 0; i < widths.size(); ++i) {
-        if (widths[i] > least[i] && (widest == widths.size() || widths[i] > widths[widest])) {
+        if (shown[i] && widths[i] > least[i] &&
+            (widest == widths.size() || widths[i] > widths[widest])) {
           widest = i;
         }
       }
@@ -72,8 +90,10 @@ std::string Table::Render(bool with_header, absl::string_view indent) const {
   std::string out;
   auto render_line = [&](const std::vector<std::string>& cells) {
     std::string line(indent);
+    bool first = true;
     for (size_t i = 0; i < cells.size(); ++i) {
-      if (i > 0) line.append(2, ' ');
+      if (!shown[i]) continue;
+      if (!std::exchange(first, false)) line.append(2, ' ');
       const std::string cell =
           columns_[i].free_text ? TruncateToWidth(cells[i], widths[i]) : cells[i];
       line += cell;

@@ -40,12 +40,17 @@ class Table {
     // when a line is too long for the table's width. Identifiers, times, states and names
     // never do.
     bool free_text = false;
+    // 0: always shown. 1, 2, ...: when a line is still too long with the free text at its
+    // least, the table leaves this column out, those numbered 1 first, until lines fit (only
+    // columns a reader can do without, such as when a row was last updated).
+    int drop_order = 0;
   };
 
   // `width`: the display columns a line may take (terminal_width.h). When a line would be
   // longer, the free-text columns are narrowed, the widest first, down to
-  // kMinFreeTextWidth; no other column is, so a table whose other columns alone are too wide
-  // is as narrow as it can be, but still wider. kUnlimitedWidth: only max_width cuts;
+  // kMinFreeTextWidth; no other column is cut. When that is not enough, the columns with a
+  // drop_order are left out, in that order; a table whose remaining columns alone are too
+  // wide is as narrow as it can be, but still wider. kUnlimitedWidth: only max_width cuts;
   // kWideOutput: nothing is cut, max_width neither.
   explicit Table(std::vector<Column> columns, int width = kUnlimitedWidth);
 

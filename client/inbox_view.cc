@@ -29,7 +29,8 @@ std::string InboxReasonName(amends::v1::InboxItem::Reason reason) {
 std::string RenderInbox(const InboxItems& items, absl::Time now, int width) {
   if (items.empty()) return "Nothing needs you now.\n";
   Table table({{"DUE", kTimeColumnWidth}, {"ID"}, {"WHY"}, {"WHAT", 30, Table::kFreeText},
-               {"CLIENT", 20}, {"SUMMARY", Table::kNoLimit, Table::kFreeText}},
+               {"CLIENT", 20},
+               {"SUMMARY", Table::kNoLimit, Table::kFreeText, /*drop_order=*/1}},
               width);
   std::string failed_notifications;  // one line each, after the table
   for (const amends::v1::InboxItem& item : items) {

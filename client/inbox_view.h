@@ -33,6 +33,7 @@ std::string InboxReasonName(amends::v1::InboxItem::Reason reason);
 // now.\n" when `items` is empty. An item without a due time shows "-" as DUE. WHAT and
 // SUMMARY are free text, cut with kCutMark so that lines fit in `width` display columns
 // (terminal_width.h); SUMMARY is whole when `width` is unlimited, and both with kWideOutput.
+// Too narrow for them all, SUMMARY is left out.
 // Each failed notification is then told whole below the table, with the command that sends
 // it again.
 std::string RenderInbox(const InboxItems& items, absl::Time now, int width = kUnlimitedWidth);

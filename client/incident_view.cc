@@ -286,9 +286,11 @@ std::string RenderNotes(const Events& events, int64_t id, absl::TimeZone zone, a
 }
 
 std::string RenderIncidentList(const Incidents& incidents, absl::Time now, int width) {
-  Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"KIND"}, {"CLIENT", 20}, {"OWNER", 16},
+  // On a narrow terminal UPDATED goes first, then KIND: never the ID, state or next due.
+  Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"KIND", 40, false, /*drop_order=*/2},
+               {"CLIENT", 20}, {"OWNER", 16},
                {"NEXT DUE", kTimeColumnWidth}, {"SUMMARY", 40, Table::kFreeText},
-               {"UPDATED", kTimeColumnWidth}},
+               {"UPDATED", kTimeColumnWidth, false, /*drop_order=*/1}},
               width);
   for (const Incident& i : incidents) {
     const Clock clock(TeamZone(i), now);
@@ -328,7 +330,8 @@ std::string RenderClientIncidents(const Incidents& incidents, absl::Time now, in
 std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now,
                            int width) {
   const Clock clock(zone, now);
-  Table table({{"TIME", kTimeColumnWidth}, {"ACTOR", 16}, {"EVENT"}, {"STATE", 36},
+  Table table({{"TIME", kTimeColumnWidth}, {"ACTOR", 16}, {"EVENT"},
+               {"STATE", 36, false, /*drop_order=*/1},
                {"TEXT", Table::kNoLimit, Table::kFreeText}},
               width);
   for (const amends::v1::Event& e : events) {

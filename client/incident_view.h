@@ -57,7 +57,7 @@ std::string ChecklistLines(const amends::v1::Incident& incident);
 // ids, times, states or names; kWideOutput cuts nothing.
 
 // One row per incident: ID, STATE, SEVERITY, KIND, CLIENT, OWNER, NEXT DUE (as NextDue),
-// SUMMARY (free text), UPDATED.
+// SUMMARY (free text), UPDATED. Too narrow for them all, it leaves out UPDATED, then KIND.
 std::string RenderIncidentList(const Incidents& incidents, absl::Time now,
                                int width = kUnlimitedWidth);
 
@@ -68,7 +68,8 @@ std::string RenderClientIncidents(const Incidents& incidents, absl::Time now,
                                   int width = kUnlimitedWidth);
 
 // One row per event: TIME, ACTOR, EVENT, STATE ("reported -> escalated"), TEXT (notes,
-// hand-over notes and reasons on one line: whole unless cut to fit `width`).
+// hand-over notes and reasons on one line: whole unless cut to fit `width`). Too narrow for
+// them all, it leaves out STATE.
 std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now,
                            int width = kUnlimitedWidth);
 
