@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "client/utf8_text.h"
 #include "gtest/gtest.h"
+#include "tests/cli_fixture.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
 #include "tests/test_certificates.h"
@@ -24,51 +25,7 @@
 namespace amends {
 namespace {
 
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    db_ = (TestDir() / "amends.db").string();
-    ASSERT_EQ(Admin({"team", "add", "営業一課", "--tz", "Asia/Tokyo"}).exit_code, 0);
-    for (auto [name, role] : {std::pair{"sato", "member"}, {"tanaka", "manager"}}) {
-      RunResult r = Admin({"user", "add", name, "--team", "営業一課", "--role", role});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      tokens_[name] = std::string(absl::StripAsciiWhitespace(r.out));
-    }
-    server_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"});
-    ASSERT_TRUE(StartServer(*server_, &address_));
-  }
-
-  RunResult Admin(std::vector<std::string> args) {
-    args.insert(args.begin(), {AMENDSD_PATH, "admin", "--db", db_});
-    return RunCommand(args);
-  }
-
-  // Adds `name` to 営業一課 as a member (or `role`), keeping their token for Amends().
-  void AddMember(const std::string& name, const std::string& role = "member") {
-    RunResult added = Admin({"user", "add", name, "--team", "営業一課", "--role", role});
-    ASSERT_EQ(added.exit_code, 0) << added.err;
-    tokens_[name] = std::string(absl::StripAsciiWhitespace(added.out));
-  }
-
-  // Runs `amends ARGS` as `user`; expects exit code `want` and returns the result.
-  RunResult Amends(const std::string& user, std::vector<std::string> args, int want = 0) {
-    args.insert(args.begin(), AMENDS_PATH);
-    RunResult r = RunCommand(args, {{"AMENDS_SERVER", address_}, {"AMENDS_TOKEN", tokens_[user]}});
-    EXPECT_EQ(r.exit_code, want) << absl::StrJoin(args, " ") << "\n" << r.out << r.err;
-    return r;
-  }
-
-  // A local time in Tokyo `days` from now, as people type it: "2026-11-28 10:00".
-  static std::string InDays(int days) {
-    return absl::FormatTime("%Y-%m-%d %H:%M", absl::Now() + absl::Hours(24 * days),
-                            absl::FixedTimeZone(9 * 3600));
-  }
-
-  std::string db_, address_;
-  std::map<std::string, std::string> tokens_;
-  std::unique_ptr<ChildProcess> server_;
-};
+class CliTest : public CliFixture {};
 
 // DOMAIN.md: harassment is not the team's failure toward the client. Nobody apologises to the
 // harasser; the managers take it on at once and decide the company's response.

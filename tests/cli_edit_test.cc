@@ -17,39 +17,18 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "server/core/time_proto.h"
+#include "tests/cli_fixture.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
 
 namespace amends {
 namespace {
 
-class CliEditTest : public ::testing::Test {
+class CliEditTest : public CliFixture {
  protected:
   void SetUp() override {
-    db_ = (TestDir() / "amends.db").string();
-    ASSERT_EQ(Admin({"team", "add", "営業一課", "--tz", "Asia/Tokyo"}).exit_code, 0);
-    for (auto [name, role] :
-         {std::pair{"sato", "member"}, {"yamada", "member"}, {"tanaka", "manager"}}) {
-      RunResult r = Admin({"user", "add", name, "--team", "営業一課", "--role", role});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      tokens_[name] = std::string(absl::StripAsciiWhitespace(r.out));
-    }
-    server_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"});
-    ASSERT_TRUE(StartServer(*server_, &address_));
-  }
-
-  RunResult Admin(std::vector<std::string> args) {
-    args.insert(args.begin(), {AMENDSD_PATH, "admin", "--db", db_});
-    return RunCommand(args);
-  }
-
-  // Runs `amends ARGS` as `user`; expects exit code `want` and returns the result.
-  RunResult Amends(const std::string& user, std::vector<std::string> args, int want = 0) {
-    args.insert(args.begin(), AMENDS_PATH);
-    RunResult r = RunCommand(args, {{"AMENDS_SERVER", address_}, {"AMENDS_TOKEN", tokens_[user]}});
-    EXPECT_EQ(r.exit_code, want) << absl::StrJoin(args, " ") << "\n" << r.out << r.err;
-    return r;
+    CliFixture::SetUp();
+    AddMember("yamada");
   }
 
   // The incident as `amends show ID --output json` prints it.
@@ -77,11 +56,6 @@ class CliEditTest : public ::testing::Test {
     return rows;
   }
 
-  // A local time in Tokyo `days` from now, as people type it.
-  static std::string InDays(int days) {
-    return absl::FormatTime("%Y-%m-%d %H:%M", absl::Now() + absl::Hours(24 * days),
-                            absl::FixedTimeZone(9 * 3600));
-  }
 
   // sato's missed appointment with `client`, as incident #N.
   void ReportMissedAppointment(const std::string& client, const std::string& severity) {
@@ -89,10 +63,6 @@ class CliEditTest : public ::testing::Test {
                     "--kind", "missed-appointment", "--severity", severity, "--summary",
                     "15時の打ち合わせを失念"});
   }
-
-  std::string db_, address_;
-  std::map<std::string, std::string> tokens_;
-  std::unique_ptr<ChildProcess> server_;
 };
 
 TEST_F(CliEditTest, EachCorrectionIsOneTimelineEventSayingWhatChanged) {

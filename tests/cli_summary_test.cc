@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "client/utf8_text.h"
 #include "gtest/gtest.h"
+#include "tests/cli_fixture.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
 
@@ -51,39 +52,15 @@ int ColumnOf(const std::string& line, absl::string_view text) {
   return cli::DisplayWidth(absl::string_view(line).substr(0, at));
 }
 
-class CliSummaryTest : public ::testing::Test {
+class CliSummaryTest : public CliFixture {
  protected:
   void SetUp() override {
-    db_ = (TestDir() / "amends.db").string();
-    for (const char* team : {"営業一課", "営業二課"}) {
-      ASSERT_EQ(Admin({"team", "add", team, "--tz", "Asia/Tokyo"}).exit_code, 0);
-    }
-    for (auto [name, team, role] : {std::tuple{"sato", "営業一課", "member"},
-                                    {"yamada", "営業一課", "member"},
-                                    {"tanaka", "営業一課", "manager"},
-                                    {"suzuki", "営業一課", "manager"},
-                                    {"crm-sync", "営業一課", "observer"},
-                                    {"kato", "営業二課", "manager"}}) {
-      RunResult r = Admin({"user", "add", name, "--team", team, "--role", role});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      tokens_[name] = std::string(absl::StripAsciiWhitespace(r.out));
-    }
-    server_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"});
-    ASSERT_TRUE(StartServer(*server_, &address_));
-  }
-
-  RunResult Admin(std::vector<std::string> args) {
-    args.insert(args.begin(), {AMENDSD_PATH, "admin", "--db", db_});
-    return RunCommand(args);
-  }
-
-  // Runs `amends ARGS` as `user`; expects exit code `want` and returns the result.
-  RunResult Amends(const std::string& user, std::vector<std::string> args, int want = 0) {
-    args.insert(args.begin(), AMENDS_PATH);
-    RunResult r = RunCommand(args, {{"AMENDS_SERVER", address_}, {"AMENDS_TOKEN", tokens_[user]}});
-    EXPECT_EQ(r.exit_code, want) << absl::StrJoin(args, " ") << "\n" << r.out << r.err;
-    return r;
+    CliFixture::SetUp();
+    ASSERT_EQ(Admin({"team", "add", "営業二課", "--tz", "Asia/Tokyo"}).exit_code, 0);
+    AddMember("yamada");
+    AddMember("suzuki", "manager");
+    AddMember("crm-sync", "observer");
+    AddMember("kato", "manager", "営業二課");
   }
 
   RunResult Report(const std::string& user, const std::string& client, const std::string& kind,
@@ -96,11 +73,6 @@ class CliSummaryTest : public ::testing::Test {
     return Amends(user, args);
   }
 
-  // A local time in Tokyo `days` from now, as people type it: "2026-11-28 10:00".
-  static std::string InDays(int days) {
-    return absl::FormatTime("%Y-%m-%d %H:%M", absl::Now() + absl::Hours(24 * days),
-                            absl::FixedTimeZone(9 * 3600));
-  }
 
   // 営業一課 this week: six incidents in four stages, one of them a recurrence of a client
   // whose prevention plan did not hold, and a conduct case about suzuki that tanaka recorded.
@@ -130,10 +102,6 @@ class CliSummaryTest : public ::testing::Test {
     Report("tanaka", "ＡＢＣ商事", "conduct", "high", "担当者と先方との利益相反の懸念",
            {"--subject", "suzuki"});                                                 // #6
   }
-
-  std::string db_, address_;
-  std::map<std::string, std::string> tokens_;
-  std::unique_ptr<ChildProcess> server_;
 };
 
 TEST_F(CliSummaryTest, ManagerSeesTheTeamsOpenIncidentsApprovalsAndRecurrencesAtAGlance) {

@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/cli_fixture.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
 
@@ -76,34 +77,8 @@ absl::CivilDay NextWorkingDay() {
   return day;
 }
 
-class CliTimeTest : public ::testing::Test {
+class CliTimeTest : public CliFixture {
  protected:
-  void SetUp() override {
-    db_ = (TestDir() / "amends.db").string();
-    ASSERT_EQ(Admin({"team", "add", "営業一課", "--tz", "Asia/Tokyo"}).exit_code, 0);
-    for (auto [name, role] : {std::pair{"sato", "member"}, {"tanaka", "manager"}}) {
-      RunResult r = Admin({"user", "add", name, "--team", "営業一課", "--role", role});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      tokens_[name] = std::string(absl::StripAsciiWhitespace(r.out));
-    }
-    server_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"});
-    ASSERT_TRUE(StartServer(*server_, &address_));
-  }
-
-  RunResult Admin(std::vector<std::string> args) {
-    args.insert(args.begin(), {AMENDSD_PATH, "admin", "--db", db_});
-    return RunCommand(args);
-  }
-
-  // Runs `amends ARGS` as `user`; expects exit code `want` and returns the result.
-  RunResult Amends(const std::string& user, std::vector<std::string> args, int want = 0) {
-    args.insert(args.begin(), AMENDS_PATH);
-    RunResult r = RunCommand(args, {{"AMENDS_SERVER", address_}, {"AMENDS_TOKEN", tokens_[user]}});
-    EXPECT_EQ(r.exit_code, want) << absl::StrJoin(args, " ") << "\n" << r.out << r.err;
-    return r;
-  }
-
   // Incident 1: sato forgot the 15:00 meeting with ＡＢＣ商事; tanaka approved the escalation,
   // so the apology visit is next.
   void ReportAndApprove() {
@@ -113,10 +88,6 @@ class CliTimeTest : public ::testing::Test {
     Amends("sato", {"escalate", "1", "--reason", "先方部長がお怒り。上長同行での訪問が必要"});
     Amends("tanaka", {"approve", "1", "--note", "明日午前に同行します"});
   }
-
-  std::string db_, address_;
-  std::map<std::string, std::string> tokens_;
-  std::unique_ptr<ChildProcess> server_;
 };
 
 TEST_F(CliTimeTest, VisitScheduledForTomorrowAtTenIsShownWithItsWeekday) {

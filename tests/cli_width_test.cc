@@ -18,6 +18,7 @@
 #include "absl/time/clock.h"
 #include "client/utf8_text.h"
 #include "gtest/gtest.h"
+#include "tests/cli_fixture.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
 
@@ -206,20 +207,10 @@ void ExpectFitted(const Printed& fitted, const Printed& wide, int width,
   }
 }
 
-class WidthTest : public ::testing::Test {
+class WidthTest : public CliFixture {
  protected:
   void SetUp() override {
-    db_ = (TestDir() / "amends.db").string();
-    ASSERT_EQ(Admin({"team", "add", "営業一課", "--tz", "Asia/Tokyo"}).exit_code, 0);
-    for (auto [name, role] : {std::pair{"sato", "member"}, {"tanaka", "manager"}}) {
-      RunResult r = Admin({"user", "add", name, "--team", "営業一課", "--role", role});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
-      tokens_[name] = std::string(absl::StripAsciiWhitespace(r.out));
-    }
-    server_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{AMENDSD_PATH, "--db", db_, "--listen", "127.0.0.1:0"});
-    ASSERT_TRUE(StartServer(*server_, &address_));
-
+    CliFixture::SetUp();
     // DOMAIN.md cases 1 and 2: the forgotten meeting, and the late report to a client of
     // many years.
     Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
@@ -228,26 +219,13 @@ class WidthTest : public ::testing::Test {
                     "late-deliverable", "--severity", "medium", "--summary", kMidoriSummary});
     Amends("sato", {"escalate", "1", "--reason", kReason});
     Amends("sato", {"note", "1", kNote});
-    Amends("sato", {"promise", "2", "--by",
-                    absl::FormatTime("%Y-%m-%d %H:%M", absl::Now() + absl::Hours(30),
-                                     absl::FixedTimeZone(9 * 3600)),
-                    "--text", kPromise});
-  }
-
-  RunResult Admin(std::vector<std::string> args) {
-    args.insert(args.begin(), {AMENDSD_PATH, "admin", "--db", db_});
-    return RunCommand(args);
+    Amends("sato", {"promise", "2", "--by", InDays(1), "--text", kPromise});
   }
 
   // `amends ARGS` as `user`, its stdout a pipe and COLUMNS as given ("": not a width).
   RunResult Amends(const std::string& user, std::vector<std::string> args,
                    const std::string& columns = "") {
-    args.insert(args.begin(), AMENDS_PATH);
-    RunResult r = RunCommand(args, {{"AMENDS_SERVER", address_},
-                                    {"AMENDS_TOKEN", tokens_[user]},
-                                    {"COLUMNS", columns}});
-    EXPECT_EQ(r.exit_code, 0) << absl::StrJoin(args, " ") << "\n" << r.out << r.err;
-    return r;
+    return CliFixture::Amends(user, std::move(args), 0, {{"COLUMNS", columns}});
   }
 
   // The view `args` printed at COLUMNS=`width`, and the same with --wide.
@@ -258,10 +236,6 @@ class WidthTest : public ::testing::Test {
     return {Parse(Amends(user, args, absl::StrCat(width)).out, headers),
             Parse(Amends(user, wide_args, absl::StrCat(width)).out, headers)};
   }
-
-  std::string db_, address_;
-  std::map<std::string, std::string> tokens_;
-  std::unique_ptr<ChildProcess> server_;
 };
 
 const std::vector<std::string> kListHeaders = {"ID",    "STATE",    "SEVERITY", "KIND",
