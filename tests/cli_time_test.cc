@@ -169,6 +169,44 @@ TEST_F(CliTimeTest, MeasureAndPromiseDueOnASundayAreSetWithAWarning) {
   EXPECT_EQ(r.err, "");
 }
 
+// Every form a person may type, through the real binaries: each promise lands on the day
+// and time the form means in the team's zone, as `show` prints it.
+TEST_F(CliTimeTest, EveryTimeFormIsReadInTheTeamZone) {
+  Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
+                  "late-deliverable", "--severity", "medium", "--summary",
+                  "月次報告書の提出遅れ"});
+  const absl::CivilDay today = TodayInTokyo();
+  const absl::CivilDay in_ten = today + 10;
+  const absl::CivilDay monday = absl::NextWeekday(today, absl::Weekday::monday);
+  const absl::CivilDay friday = absl::NextWeekday(today, absl::Weekday::friday);
+  const std::string iso = absl::FormatCivilTime(in_ten);  // 2026-12-16
+  std::string slashed = iso;
+  std::replace(slashed.begin(), slashed.end(), '-', '/');
+  const std::vector<std::pair<std::string, std::string>> forms = {
+      {"today 23:59", absl::StrCat(ShownDay(today), " 23:59")},
+      {"tomorrow 10:00", absl::StrCat(ShownDay(today + 1), " 10:00")},
+      {"+3d 11:00", absl::StrCat(ShownDay(today + 3), " 11:00")},
+      {"mon 12:00", absl::StrCat(ShownDay(monday), " 12:00")},
+      {"金曜日 13:00", absl::StrCat(ShownDay(friday), " 13:00")},
+      {absl::StrCat(iso, " 14:00"), absl::StrCat(ShownDay(in_ten), " 14:00")},
+      {absl::StrCat(slashed, " 15:00"), absl::StrCat(ShownDay(in_ten), " 15:00")},
+      {absl::StrCat(iso, "T07:00:00Z"), absl::StrCat(ShownDay(in_ten), " 16:00")},
+  };
+  for (size_t n = 0; n < forms.size(); ++n) {
+    SCOPED_TRACE(forms[n].first);
+    // "today 23:59" is in the past only in the last minute of a Tokyo day.
+    Amends("sato", {"promise", "1", "--by", forms[n].first, "--text",
+                    absl::StrCat("約束", n + 1)});
+    // "  2. [open]  by 2026-12-08 (Tue) 10:00 (in 1d)   owner sato  約束2"
+    const std::string shown = Amends("sato", {"show", "1"}).out;
+    const size_t line = shown.find(absl::StrCat("  ", n + 1, ". [open]  by "));
+    ASSERT_NE(line, std::string::npos) << shown;
+    const std::string promise = shown.substr(line, shown.find('\n', line) - line);
+    EXPECT_THAT(promise, HasSubstr(absl::StrCat("by ", forms[n].second, " (")));
+    EXPECT_THAT(promise, HasSubstr(absl::StrCat("owner sato  約束", n + 1)));
+  }
+}
+
 TEST_F(CliTimeTest, ADayWithoutATimeOfDayIsRefusedAndNothingChanges) {
   ReportAndApprove();
   RunResult r = Amends("tanaka", {"visit", "schedule", "1", "--at", "tomorrow"}, 2);
