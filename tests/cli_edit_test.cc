@@ -227,7 +227,8 @@ TEST_F(CliEditTest, WatchShowsCorrectionsAndFiltersOnThem) {
   Amends("sato", {"edit", "1", "--contact", "総務部 山田様"});
   ChildProcess watch({AMENDS_PATH, "watch", "--from", "oldest", "--type", "corrected", "--type",
                       "measure-assigned"},
-                     {{"AMENDS_SERVER", address_}, {"AMENDS_TOKEN", tokens_["tanaka"]}});
+                     {{"AMENDS_SERVER", address_}, {"AMENDS_TOKEN", tokens_["tanaka"]},
+                      {"COLUMNS", ""}});
   std::vector<std::string> lines;
   std::string line;
   while (lines.size() < 2 && watch.ReadLineWithin(&line, std::chrono::seconds(30))) {
