@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "bench/bench_rules.h"
+#include "bench/support/domain_cases.h"
 #include "server/admin.h"
 #include "server/core/actor.h"
 #include "server/core/deadlines.h"
@@ -31,29 +32,6 @@ constexpr int64_t kStreamKept = 10'000;   // the replay window, as in prefill.cc
 constexpr absl::Duration kStep = absl::Minutes(10);
 constexpr absl::Duration kWeek = absl::Hours(7 * 24);
 constexpr int kStuckPercent = 1;          // of the settled incidents, left open
-
-struct Case {
-  v1::Kind kind;
-  const char* summary;
-  const char* details;
-};
-
-// DOMAIN.md's client-facing cases, as in prefill.cc.
-constexpr Case kCases[] = {
-    {v1::KIND_MISSED_APPOINTMENT, "15時のサンプル受け渡しの打ち合わせを失念",
-     "17時前に先方から電話。部長が立腹、「誠意を見せてほしい」とのこと。"},
-    {v1::KIND_LATE_DELIVERABLE, "会議前に必要だった報告書を納品できず、経過報告もしなかった",
-     "長年のお取引先。普段は穏やかな担当者から厳しい文面の苦情メール。金曜夕方の受信。"},
-    {v1::KIND_DELIVERY_DELAY, "製品の出荷が3日遅れ、先方の生産計画に影響",
-     "原因は出荷前検査の滞留。損害分の補償を提案予定。"},
-    {v1::KIND_COMPLAINT, "請求金額の誤りについて強い口調のクレーム",
-     "最後までお話を伺い、15時までに折り返すとお約束した。"},
-    {v1::KIND_OTHER, "担当交代時に未完了の約束が引き継がれていなかった",
-     "前任者が約束した見積り再提出の期限を過ぎていた。"},
-};
-
-constexpr const char* kClientStems[] = {"ＡＢＣ商事", "山田製作所", "東京物流", "さくら食品",
-                                        "北斗システム", "青葉建設", "みなと銀行", "富士精機"};
 
 enum class Step {
   kApologise,
