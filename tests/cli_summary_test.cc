@@ -16,6 +16,7 @@
 #include "client/utf8_text.h"
 #include "gtest/gtest.h"
 #include "tests/cli_fixture.h"
+#include "tests/clocked_cli_fixture.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
 
@@ -207,22 +208,7 @@ TEST_F(CliSummaryTest, ManagerSeesTheirOwnTeamByDefaultAndNoOtherTeam) {
 // DOMAIN.md case 2 through the real `amends` against amendsd's code in process, whose clock
 // the test moves: on Friday evening yamada answers a sharp complaint with a mail and tells
 // nobody; by Monday noon amends has escalated it itself, and the summary says so.
-class ClockedSummaryTest : public ServiceTest {
- protected:
-  RunResult Amends(const std::string& user, std::vector<std::string> args, int want = 0) {
-    args.insert(args.begin(), AMENDS_PATH);
-    RunResult r = RunCommand(args, {{"AMENDS_SERVER", absl::StrCat("127.0.0.1:", server_->port())},
-                                    {"AMENDS_TOKEN", tokens_.at(user)}});
-    EXPECT_EQ(r.exit_code, want) << absl::StrJoin(args, " ") << "\n" << r.out << r.err;
-    return r;
-  }
-
-  // Moves the fake clock to a Tokyo local time and fires what is due, as the server would.
-  void At(int day, int hour, int minute) {
-    clock_.Set(TokyoTime(2026, 11, day, hour, minute));
-    server_->scheduler().RunDue();
-  }
-};
+class ClockedSummaryTest : public ClockedCliTest {};
 
 TEST_F(ClockedSummaryTest, BreachesAutomaticEscalationAndOverdueDeadlinesShowByMondayNoon) {
   At(27, 17, 30);  // Friday 17:30

@@ -9,29 +9,15 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
+#include "tests/clocked_cli_fixture.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
 
 namespace amends {
 namespace {
 
-class DeadlineE2eTest : public ServiceTest {
+class DeadlineE2eTest : public ClockedCliTest {
  protected:
-  // Runs `amends ARGS` as `user`; expects exit code `want` and returns the result.
-  RunResult Amends(const std::string& user, std::vector<std::string> args, int want = 0) {
-    args.insert(args.begin(), AMENDS_PATH);
-    RunResult r = RunCommand(args, {{"AMENDS_SERVER", absl::StrCat("127.0.0.1:", server_->port())},
-                                    {"AMENDS_TOKEN", tokens_.at(user)}});
-    EXPECT_EQ(r.exit_code, want) << absl::StrJoin(args, " ") << "\n" << r.out << r.err;
-    return r;
-  }
-
-  // Moves the fake clock to a Tokyo local time and fires what is due, as the server would.
-  int At(int day, int hour, int minute) {
-    clock_.Set(TokyoTime(2026, 11, day, hour, minute));
-    return server_->scheduler().RunDue();
-  }
-
   // The lines of `text` that contain `needle`.
   static std::vector<std::string> Lines(const std::string& text, absl::string_view needle) {
     std::vector<std::string> out;
