@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/cause_view.h"
 #include "client/correction_view.h"
 #include "client/display.h"
 #include "client/enum_names.h"
@@ -19,6 +20,7 @@
 #include "client/inbox_view.h"
 #include "client/incident_view.h"
 #include "client/notification_view.h"
+#include "client/offer_view.h"
 #include "client/summary_view.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
@@ -568,6 +570,99 @@ absl::Status LogFollowUp(Session& s, Target t, const std::string& note) {
   amends::v1::LogFollowUpRequest request;
   request.set_note(note);
   return Mutate(s, &Stub::LogFollowUp, t, request, "follow-up logged");
+}
+
+absl::Status RecordExpectation(Session& s, Target t, const std::string& text) {
+  amends::v1::RecordExpectationRequest request;
+  request.set_text(text);
+  return Mutate(s, &Stub::RecordExpectation, t, request, "expectation recorded");
+}
+
+absl::Status RecordCause(Session& s, Target t, const std::string& what,
+                         const std::string& why_missed, const std::string& category) {
+  amends::v1::RecordCauseRequest request;
+  request.set_what(what);
+  request.set_why_missed(why_missed);
+  request.set_category(category);
+  return Mutate(s, &Stub::RecordCause, t, request, [](const Incident& incident) {
+    std::string what = "cause recorded";
+    if (!incident.cause().category().empty()) {
+      absl::StrAppend(&what, " (", incident.cause().category(), ")");
+    }
+    if (const std::string same = SameCategory(incident.cause()); !same.empty()) {
+      absl::StrAppend(&what, ", ", same);
+    }
+    return what;
+  });
+}
+
+absl::Status ManagerApologize(Session& s, Target t, amends::v1::Channel channel,
+                              const std::string& note) {
+  amends::v1::RecordManagerApologyRequest request;
+  request.set_channel(channel);
+  request.set_note(note);
+  return Mutate(s, &Stub::RecordManagerApology, t, request, "manager's apology recorded");
+}
+
+absl::Status MakeOffer(Session& s, Target t, amends::v1::OfferKind kind, int64_t amount_yen,
+                       const std::string& text) {
+  amends::v1::MakeOfferRequest request;
+  request.set_kind(kind);
+  request.set_amount_yen(amount_yen);
+  request.set_text(text);
+  return Mutate(s, &Stub::MakeOffer, t, request, &OfferMade);
+}
+
+absl::Status ApproveOffer(Session& s, Target t, int32_t number, const std::string& note) {
+  amends::v1::ApproveOfferRequest request;
+  request.set_number(number);
+  request.set_note(note);
+  return Mutate(s, &Stub::ApproveOffer, t, request, absl::StrCat("offer ", number, " approved"));
+}
+
+absl::Status DeclineOffer(Session& s, Target t, int32_t number, const std::string& reason) {
+  amends::v1::DeclineOfferRequest request;
+  request.set_number(number);
+  request.set_reason(reason);
+  return Mutate(s, &Stub::DeclineOffer, t, request, absl::StrCat("offer ", number, " declined"));
+}
+
+absl::Status DeliverOffer(Session& s, Target t, int32_t number, const std::string& note) {
+  amends::v1::DeliverOfferRequest request;
+  request.set_number(number);
+  request.set_note(note);
+  return Mutate(s, &Stub::DeliverOffer, t, request, absl::StrCat("offer ", number, " delivered"));
+}
+
+absl::Status LogClientUpdate(Session& s, Target t, amends::v1::Channel channel,
+                             const std::string& note) {
+  amends::v1::LogClientUpdateRequest request;
+  request.set_channel(channel);
+  request.set_note(note);
+  return Mutate(s, &Stub::LogClientUpdate, t, request, "client update logged");
+}
+
+absl::Status VerifyMeasure(Session& s, Target t, int32_t number, const std::string& note,
+                           bool failed, const std::optional<std::string>& due) {
+  amends::v1::VerifyPreventionMeasureRequest request;
+  request.set_number(number);
+  request.set_note(note);
+  request.set_failed(failed);
+  if (due.has_value()) {
+    absl::StatusOr<google::protobuf::Timestamp> due_at = TeamTime(s, t.id, "--due", *due);
+    if (!due_at.ok()) return due_at.status();
+    *request.mutable_due() = *due_at;
+  }
+  return Mutate(s, &Stub::VerifyPreventionMeasure, t, request, [&](const Incident& incident) {
+    if (!failed) return absl::StrCat("measure ", number, " verified");
+    std::string what = absl::StrCat("measure ", number, " failed verification: open again");
+    for (const amends::v1::PreventionMeasure& m : incident.measures()) {
+      if (m.number() == number && m.has_due()) {
+        absl::StrAppend(&what, ", due ", FormatDateTime(FromProto(m.due()), TeamZone(incident)));
+      }
+    }
+    return what;
+  });
 }
 
 absl::Status Close(Session& s, Target t, const std::string& reason) {

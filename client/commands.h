@@ -162,6 +162,30 @@ absl::Status ShowChecklist(Session& s, int64_t id);
 absl::Status AddChecklistItem(Session& s, Target t, const std::string& text);
 absl::Status CompleteChecklistItem(Session& s, Target t, int32_t number);
 absl::Status LogFollowUp(Session& s, Target t, const std::string& note);
+
+// Sincerity (DOMAIN.md "What sincerity is made of"): what the client expects, the cause, the
+// manager's own apology, compensation offered, updates to the client and measures verified.
+absl::Status RecordExpectation(Session& s, Target t, const std::string& text);
+// `category` "": the server's "other". The confirmation names the earlier incidents of the
+// client with the same category, when there are any.
+absl::Status RecordCause(Session& s, Target t, const std::string& what,
+                         const std::string& why_missed, const std::string& category);
+// The manager's apology in their own name (a manager); `note` may be empty.
+absl::Status ManagerApologize(Session& s, Target t, amends::v1::Channel channel,
+                              const std::string& note);
+// The confirmation says whose approval the offer waits for ("managers of TEAM", "an admin").
+absl::Status MakeOffer(Session& s, Target t, amends::v1::OfferKind kind, int64_t amount_yen,
+                       const std::string& text);
+absl::Status ApproveOffer(Session& s, Target t, int32_t number, const std::string& note);
+absl::Status DeclineOffer(Session& s, Target t, int32_t number, const std::string& reason);
+absl::Status DeliverOffer(Session& s, Target t, int32_t number, const std::string& note);
+absl::Status LogClientUpdate(Session& s, Target t, amends::v1::Channel channel,
+                             const std::string& note);
+// Done measure `number` checked by someone other than its owner. `failed`: it did not work
+// and is open again (`note` says what did not), due at `due` (as accepted by ParseTimeArg,
+// read in the incident's team zone) when given.
+absl::Status VerifyMeasure(Session& s, Target t, int32_t number, const std::string& note,
+                           bool failed, const std::optional<std::string>& due);
 absl::Status Close(Session& s, Target t, const std::string& reason);
 absl::Status Reopen(Session& s, Target t, const std::string& reason);
 // `by` as accepted by ParseTimeArg, read in the incident's team zone.

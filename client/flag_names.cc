@@ -11,8 +11,10 @@ namespace {
 
 // Request fields the CLI fills, and the flag or argument each comes from.
 constexpr std::pair<absl::string_view, absl::string_view> kFlagOfField[] = {
+    {"amount_yen", "--amount"},
     {"attendees", "--attendee"},
     {"by", "--by"},
+    {"category", "--category"},
     {"channel", "--channel"},
     {"checklist", "--check"},
     {"client", "--client"},
@@ -23,6 +25,7 @@ constexpr std::pair<absl::string_view, absl::string_view> kFlagOfField[] = {
     {"due", "--due"},
     {"due_within", "--due-within"},
     {"expected_version", "--expected-version"},
+    {"failed", "--failed"},
     {"held_at", "--held-at"},
     {"kind", "--kind"},
     {"new_owner", "USER"},
@@ -42,6 +45,8 @@ constexpr std::pair<absl::string_view, absl::string_view> kFlagOfField[] = {
     {"text", "--text"},
     {"to", "--to"},
     {"until", "--until"},
+    {"what", "--what"},
+    {"why_missed", "--why-missed"},
 };
 
 }  // namespace

@@ -8,8 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "client/cause_view.h"
+#include "client/contact_log_view.h"
 #include "client/display.h"
 #include "client/enum_names.h"
+#include "client/offer_view.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
 
@@ -76,6 +79,40 @@ std::string Visit(const Incident& incident, const Clock& clock) {
   return text;
 }
 
+// Whether the team let the client down (DOMAIN.md): only then is there a client to apologise
+// to, whose expectation, cause, compensation and updates `show` tracks.
+bool ClientFacing(amends::v1::Kind kind) {
+  switch (kind) {
+    case amends::v1::KIND_MISSED_APPOINTMENT:
+    case amends::v1::KIND_LATE_DELIVERABLE:
+    case amends::v1::KIND_DELIVERY_DELAY:
+    case amends::v1::KIND_COMPLAINT:
+    case amends::v1::KIND_OTHER:
+      return true;
+    case amends::v1::KIND_HARASSMENT:
+    case amends::v1::KIND_CONDUCT:
+    case amends::v1::KIND_HAND_OVER:
+    case amends::v1::KIND_UNSPECIFIED:
+    case amends::v1::Kind_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case amends::v1::Kind_INT_MAX_SENTINEL_DO_NOT_USE_:
+      break;
+  }
+  return false;
+}
+
+// "Client expects: ...", under the title: what the whole response is for.
+void Expectation(std::string& out, const Incident& incident, const Clock& clock) {
+  if (!incident.has_expectation()) {
+    absl::StrAppend(&out, "Client expects: not asked yet (amends expect ", incident.id(),
+                    " --text TEXT)\n");
+    return;
+  }
+  const amends::v1::ClientExpectation& e = incident.expectation();
+  absl::StrAppend(&out, "Client expects: ",
+                  absl::StrReplaceAll(OrDash(e.text()), {{"\n", "\n  "}}), "\n  (",
+                  OrDash(e.recorded_by()), ", ", clock(e.recorded_at(), e.has_recorded_at()), ")\n");
+}
+
 int MeasureNumber(const amends::v1::PreventionMeasure& m, int index) {
   return m.number() > 0 ? m.number() : index + 1;
 }
@@ -86,6 +123,40 @@ std::string Addressee(absl::string_view user, absl::string_view managers_of) {
   if (!user.empty()) who.emplace_back(user);
   if (!managers_of.empty()) who.push_back(absl::StrCat("managers of ", managers_of));
   return who.empty() ? "-" : absl::StrJoin(who, ", ");
+}
+
+// The manager's own apology: given, owed (while its deadline runs), or not yet.
+std::string ManagerApology(const Incident& incident, const Clock& clock) {
+  const amends::v1::FirstApology& a = incident.manager_apology();
+  if (incident.has_manager_apology() && a.channel() != amends::v1::CHANNEL_UNSPECIFIED) {
+    std::string text = absl::StrCat(CliName(a.channel()), " by ", OrDash(a.recorded_by()), ", ",
+                                    clock(a.recorded_at(), a.has_recorded_at()));
+    if (!a.note().empty()) absl::StrAppend(&text, ": ", a.note());
+    return text;
+  }
+  for (const amends::v1::Deadline& d : incident.deadlines()) {
+    if (d.key() != "manager-apology") continue;
+    return absl::StrCat("owed by ", Addressee(d.user(), d.managers_of()), ", due ",
+                        d.has_due() ? clock.Due(d.due()) : "-",
+                        " (amends apologize ", incident.id(), " --as-manager)");
+  }
+  return "not yet";
+}
+
+// A done measure's check by someone other than its owner, or an open one's failed check.
+std::string Verification(const amends::v1::PreventionMeasure& m, const Clock& clock) {
+  if (m.has_done_at()) {
+    if (!m.has_verified_at()) return "not verified";
+    std::string text = absl::StrCat("verified by ", OrDash(m.verified_by()), ", ",
+                                    clock(m.verified_at()));
+    if (!m.verification_note().empty()) absl::StrAppend(&text, ": ", m.verification_note());
+    return text;
+  }
+  if (m.verified_by().empty() && m.verification_note().empty()) return "";
+  std::string text = absl::StrCat("failed verification by ", OrDash(m.verified_by()));
+  if (m.has_verified_at()) absl::StrAppend(&text, ", ", clock(m.verified_at()));
+  if (!m.verification_note().empty()) absl::StrAppend(&text, ": ", m.verification_note());
+  return text;
 }
 
 // Every section of `show` indents its lines by this much.
@@ -158,6 +229,9 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
     absl::StrAppend(&out, "Hand-over from ", OrDash(h.from_owner()), ": ", Continued(OrDash(h.note())),
                     "\n  handed to ", OrDash(h.to_owner()), ", ", clock(h.at(), h.has_at()), "\n");
   }
+  const amends::v1::Kind kind = incident.kind();
+  const bool client_facing = ClientFacing(kind);
+  if (client_facing) Expectation(out, incident, clock);
   absl::StrAppend(&out, "\n");
   Field(out, "team", absl::StrCat(incident.team(), " (", OrDash(incident.team_time_zone()), ")"));
   std::string client = OrDash(incident.client().name());
@@ -191,10 +265,10 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
   Field(out, "details", OrDash(incident.details()));
   // What the kind's playbook has: nobody apologises to a harasser nor for a hand-over; a
   // hand-over's visit introduces the successor.
-  const amends::v1::Kind kind = incident.kind();
   if (kind != amends::v1::KIND_HARASSMENT && kind != amends::v1::KIND_HAND_OVER) {
     Field(out, "first apology", Apology(incident, clock));
   }
+  if (client_facing) Field(out, "manager's apology", ManagerApology(incident, clock));
   if (kind == amends::v1::KIND_HAND_OVER) {
     Field(out, "introduction", Visit(incident, clock));
   } else if (kind != amends::v1::KIND_HARASSMENT && kind != amends::v1::KIND_CONDUCT) {
@@ -215,6 +289,7 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
   Field(out, "updated", clock(incident.updated_at(), incident.has_updated_at()));
   Field(out, "version", absl::StrCat(incident.version()));
 
+  if (client_facing) absl::StrAppend(&out, RenderCause(incident, TeamZone(incident), now));
   if (kind != amends::v1::KIND_HAND_OVER) {  // what passes goes on its checklist instead
     absl::StrAppend(&out, "\nPrevention measures:", incident.measures().empty() ? " none" : "",
                     "\n");
@@ -228,11 +303,20 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
       absl::StrAppend(&out, ", done ", clock(m.done_at()), " by ", OrDash(m.done_by()));
     }
     absl::StrAppend(&out, "\n");
+    if (const std::string verification = Verification(m, clock); !verification.empty()) {
+      absl::StrAppend(&out, "     ", Continued(verification), "\n");
+    }
   }
-  absl::StrAppend(&out, "\nFollow-ups:", incident.follow_ups().empty() ? " none" : "", "\n");
-  for (const amends::v1::FollowUp& f : incident.follow_ups()) {
-    absl::StrAppend(&out, "  ", clock(f.logged_at(), f.has_logged_at()), " ",
-                    OrDash(f.logged_by()), ": ", Continued(f.note()), "\n");
+  if (client_facing) {
+    // Follow-ups are contacts with the client: the log has them among the others.
+    absl::StrAppend(&out, RenderOffers(incident),
+                    RenderClientContacts(incident, TeamZone(incident), now));
+  } else {
+    absl::StrAppend(&out, "\nFollow-ups:", incident.follow_ups().empty() ? " none" : "", "\n");
+    for (const amends::v1::FollowUp& f : incident.follow_ups()) {
+      absl::StrAppend(&out, "  ", clock(f.logged_at(), f.has_logged_at()), " ",
+                      OrDash(f.logged_by()), ": ", Continued(f.note()), "\n");
+    }
   }
   if (!incident.checklist().empty()) absl::StrAppend(&out, "\n", ChecklistLines(incident));
   Deadlines(out, incident, clock);
@@ -302,14 +386,15 @@ std::string RenderIncidentList(const Incidents& incidents, absl::Time now, int w
 }
 
 std::string RenderClientIncidents(const Incidents& incidents, absl::Time now, int width) {
-  Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"SUMMARY", 30, Table::kFreeText},
-               {"MEASURE", 36, Table::kFreeText}, {"OWNER", 16}, {"DUE", kTimeColumnWidth},
-               {"DONE"}},
+  Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"CAUSE", 20, false, /*drop_order=*/1},
+               {"SUMMARY", 30, Table::kFreeText}, {"MEASURE", 36, Table::kFreeText},
+               {"OWNER", 16}, {"DUE", kTimeColumnWidth}, {"DONE"}},
               width);
   for (const Incident& i : incidents) {
     const Clock clock(TeamZone(i), now);
     const std::vector<std::string> incident_cells = {
-        absl::StrCat(i.id()), CliName(i.state()), CliName(i.severity()), i.summary()};
+        absl::StrCat(i.id()), CliName(i.state()), CliName(i.severity()),
+        i.has_cause() ? OrDash(i.cause().category()) : "-", i.summary()};
     if (i.measures().empty()) {
       std::vector<std::string> row = incident_cells;
       row.push_back("-");
@@ -324,7 +409,10 @@ std::string RenderClientIncidents(const Incidents& incidents, absl::Time now, in
       table.AddRow(std::move(row));
     }
   }
-  return table.Render();
+  // The same kind of failure again with this client: the last prevention plans did not reach
+  // it.
+  const std::string repeats = CauseRepeats(incidents);
+  return repeats.empty() ? table.Render() : absl::StrCat(table.Render(), "\n", repeats);
 }
 
 std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time now,

@@ -25,9 +25,22 @@ using Events = google::protobuf::RepeatedPtrField<amends::v1::Event>;
 absl::TimeZone TeamZone(const amends::v1::Incident& incident);
 
 // Every field of one incident: title, the latest hand-over note (first, so the new owner
-// sees it), the fields one per line, then the numbered prevention measures, follow-ups,
-// open deadlines and promises, and — only when there are any — the hold and the reminders
-// not acknowledged yet:
+// sees it), for a client-facing kind what the client expects, the fields one per line (the
+// manager's own apology among them: given, owed, or not yet), then for a client-facing kind
+// the cause (cause_view.h), the numbered prevention measures (a done one verified or not),
+// then for a client-facing kind the offers (offer_view.h) and the client-communication log
+// (contact_log_view.h: the follow-ups among the other contacts), for other kinds the
+// follow-ups, open deadlines and promises, and — only when there are any — the hold and the
+// reminders not acknowledged yet:
+//
+//   #12  15時の打ち合わせを失念
+//   Client expects: 再発防止策を書面で示してほしい
+//     (sato, 2026-11-27 (Fri) 17:20 (2h ago))
+//
+//   Prevention measures:
+//     1. [done] 共有スケジュールで予定を管理
+//        owner sato, due 2026-12-04 (Fri) 18:00 (in 7d), done 2026-11-30 (Mon) 09:00 by sato
+//        verified by yamada, 2026-12-01 (Tue) 10:00 (1h ago): 2週間分の登録を確認
 //
 //   Deadlines:
 //     approve          2026-11-27 08:00 (overdue by 2h)  managers of 営業一課  (breached)
@@ -62,8 +75,9 @@ std::string RenderIncidentList(const Incidents& incidents, absl::Time now,
                                int width = kUnlimitedWidth);
 
 // One client's incidents with their prevention measures: a row per measure (the incident's
-// columns filled on its first row only) — ID, STATE, SEVERITY, SUMMARY, MEASURE (both free
-// text), OWNER, DUE, DONE.
+// columns filled on its first row only) — ID, STATE, SEVERITY, CAUSE (the cause's category;
+// left out first when too narrow), SUMMARY, MEASURE (both free text), OWNER, DUE, DONE; then,
+// after a blank line, a line per cause category that repeats (cause_view.h CauseRepeats).
 std::string RenderClientIncidents(const Incidents& incidents, absl::Time now,
                                   int width = kUnlimitedWidth);
 

@@ -36,6 +36,7 @@
 #include "client/utf8_text.h"
 #include "client/watch.h"
 #include "client/watch_view.h"
+#include "client/yen.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 
@@ -535,12 +536,21 @@ class CommandLine {
 
     AddEdit();
 
-    CLI::App* apologize = Mutation(
-        &app_, "apologize", "Record the first apology to the client",
-        "amends apologize 12 --channel call --note \"当日中に電話でお詫び\"",
-        [this](Session& s) { return Apologize(s, target_, channel_, note_); });
-    AddEnumOption(apologize, "--channel", &channel_, "how you apologised")->required();
-    apologize->add_option("--note", note_, "what was said")->required();
+    AddApologize();
+
+    const std::string expect_example =
+        "amends expect 12 --text \"部長は、同じことが二度と起きない仕組みを書面で示すことと、"
+        "サンプルを今週中に届けることを求めている\"";
+    CLI::App* expect = Mutation(
+        &app_, "expect",
+        "Record what the client expects of the team, in their words (replaces the last)",
+        expect_example, [this](Session& s) { return RecordExpectation(s, target_, text_); });
+    expect->footer(absl::StrCat(
+        "When a client's director asks you to \"show sincerity\", find out what they actually "
+        "expect before answering: `amends show` prints it at the top, so that everyone working "
+        "on the case answers that.\n\n",
+        ExampleFooter(expect_example)));
+    expect->add_option("--text", text_, "what the client expects, as they said it")->required();
 
     CLI::App* escalate = Mutation(
         &app_, "escalate", "Tell your manager and ask for approval of the response",
@@ -590,14 +600,39 @@ class CommandLine {
         ->allow_extra_args(false)
         ->needs(held_at);
 
+    const std::string cause_example =
+        "amends cause 12 --what \"15時のアポイントを個人の手帳にだけ記入し、当日の確認で見落とした\" "
+        "--why-missed \"予定をチームで共有しておらず、上長も誰も気づける仕組みがなかった\" "
+        "--category schedule";
+    CLI::App* cause = Mutation(
+        &app_, "cause",
+        "Record the cause: what happened and why nobody noticed in time (replaces the last; "
+        "presenting the plan needs one)",
+        cause_example, [this](Session& s) {
+          return RecordCause(s, target_, text_, why_missed_, category_);
+        });
+    cause->footer(absl::StrCat(
+        "The client's director will ask why it happened and why nobody caught it: answer both. "
+        "When another incident of the same client had a cause of the same category, amends "
+        "says so: the same kind of failure again.\n\n",
+        ExampleFooter(cause_example)));
+    cause->add_option("--what", text_, "what happened")->required();
+    cause->add_option("--why-missed", why_missed_, "why nobody noticed in time")->required();
+    cause->add_option("--category", category_,
+                      "one of the team's cause categories (by default schedule, communication, "
+                      "hand-over, capacity, quality, process, other); left out: other");
+
     CLI::App* measure = Group(
-        "measure", "Prevention measures: add them, mark them done, give them to someone else",
+        "measure",
+        "Prevention measures: add them, mark them done, give them to someone else, verify them",
         "amends measure add 12 --text \"共有スケジュールで予定を管理\" --owner tanaka "
         "--due \"+7d 18:00\"\n"
         "amends measure add 12 --text \"前日夕方に上長とアポイントをダブルチェック\" "
         "--owner sato --due \"+7d 18:00\"\n"
         "amends measure done 12 1\n"
-        "amends measure assign 12 2 yamada --note \"佐藤の出張中は山田が担当\"");
+        "amends measure assign 12 2 yamada --note \"佐藤の出張中は山田が担当\"\n"
+        "AMENDS_TOKEN=$SUZUKI amends measure verify 12 1 --note \"2週間分の全アポイントが共有"
+        "スケジュールにあることを確認\"");
     CLI::App* add = Mutation(
         measure, "add", "Add a prevention measure to the plan",
         "amends measure add 12 --text \"共有スケジュールで予定を管理しダブルチェック\" "
@@ -626,6 +661,7 @@ class CommandLine {
                                "incident (a confidential one: its reporter, owner or a manager)")
         ->required();
     measure_assign->add_option("--note", note_, "why, or what the new owner should know");
+    AddMeasureVerify(measure);
 
     CLI::App* plan = Group(
         "plan", "The prevention plan",
@@ -633,6 +669,24 @@ class CommandLine {
         "amends plan present 12   # after explaining them to the client's director");
     Mutation(plan, "present", "Record that the plan was presented to the client",
              "amends plan present 12", [this](Session& s) { return PresentPlan(s, target_); });
+
+    AddOffer();
+
+    const std::string update_example =
+        "amends update 12 --channel call --note \"山田製作所の山田様へ電話。再発防止策は金曜までに"
+        "書面でお送りすると報告\"";
+    CLI::App* update = Mutation(
+        &app_, "update", "Log an update to the client while the case takes time",
+        update_example,
+        [this](Session& s) { return LogClientUpdate(s, target_, channel_, note_); });
+    update->footer(absl::StrCat(
+        "From the report until the plan is presented, the client is owed an update at a steady "
+        "rhythm (the severity's update_every: 2 days for high by default); each one starts the "
+        "clock again, and a missed one shows in 'amends inbox'. Keep the promise of when you "
+        "will report back.\n\n",
+        ExampleFooter(update_example)));
+    AddEnumOption(update, "--channel", &channel_, "how you told the client")->required();
+    update->add_option("--note", note_, "what you told the client")->required();
 
     CLI::App* response = Mutation(
         &app_, "response",
@@ -708,6 +762,184 @@ class CommandLine {
              "Acknowledge the reminders about an incident that were sent to you (with none "
              "left, says so and succeeds)",
              "amends ack 12", [this](Session& s) { return AcknowledgeReminders(s, target_); });
+  }
+
+  // `apologize ID`: the first apology; with --as-manager the manager's own. --note is
+  // required for the first apology only, so it is checked here once the command line is
+  // parsed.
+  void AddApologize() {
+    const std::string example =
+        "amends apologize 12 --channel call --note \"当日中に山田製作所の山田様へ電話でお詫び\"\n"
+        "AMENDS_TOKEN=$TANAKA amends apologize 12 --as-manager --channel visit --note "
+        "\"田中課長が部長を訪問し、自らの名前でお詫び\"";
+    CLI::App* apologize = Mutation(
+        &app_, "apologize",
+        "Record the first apology to the client, or with --as-manager the manager's own "
+        "apology in their own name",
+        example, nullptr);
+    apologize->footer(absl::StrCat(
+        "The first apology comes fast, by call or mail, the same day. After approving an "
+        "escalation the manager owes the client an apology in their own name where the "
+        "severity's policy says so (high and critical by default), in person where it "
+        "matters: 'amends show' says by when, and --as-manager records it (a manager).\n\n",
+        ExampleFooter(example)));
+    AddEnumOption(apologize, "--channel", &channel_, "how you apologised")->required();
+    CLI::Option* note = apologize->add_option(
+        "--note", note_,
+        "what was said (required for the first apology; optional with --as-manager)");
+    apologize->add_flag("--as-manager", as_manager_,
+                        "the manager's own apology, in their own name (managers)");
+    // Replaces the callback Mutation set: it runs once the options are known.
+    apologize->callback([this, note] {
+      if (as_manager_) {
+        action_ = [this](Session& s) { return ManagerApologize(s, target_, channel_, note_); };
+        return;
+      }
+      if (note->count() == 0) {
+        throw CLI::ValidationError(
+            "--note is required for the first apology (only the manager's, --as-manager, may "
+            "go without)");
+      }
+      action_ = [this](Session& s) { return Apologize(s, target_, channel_, note_); };
+    });
+  }
+
+  // `offer ID --kind KIND --amount YEN --text TEXT` makes an offer; `offer approve|decline|
+  // delivered ID N` decides or delivers one. As for `promise`, the first form's ID and options
+  // are optional to CLI11 (they must not be asked for with a subcommand) and checked here once
+  // the command line is parsed.
+  void AddOffer() {
+    const std::string example =
+        "amends offer 12 --kind discount --amount ¥50,000 --text \"次回ご注文分から5万円お値引き\"\n"
+        "AMENDS_TOKEN=$TANAKA amends offer approve 12 1 --note \"課長決裁の範囲内\"\n"
+        "amends offer delivered 12 1 --note \"11月分の請求書で値引き済み\"\n"
+        "amends offer 12 --kind free-service --amount 300000円 --text \"3か月分の保守を無償で提供\"\n"
+        "AMENDS_TOKEN=$BUCHO amends offer decline 12 2 --reason \"値引きで合意済み。上乗せは不要\"   "
+        "# 営業部長: the chain's second level";
+    CLI::App* offer = app_.add_subcommand(
+        "offer", "Offer the client compensation (a discount, a refund, free work), approved at "
+                 "the right level, then delivered");
+    offer->footer(absl::StrCat(
+        "Four forms:\n"
+        "  amends offer ID --kind KIND --amount YEN --text TEXT   make an offer (a team member)\n"
+        "  amends offer approve ID N [--note TEXT]                approve offer N\n"
+        "  amends offer decline ID N --reason TEXT                decline offer N\n"
+        "  amends offer delivered ID N [--note TEXT]              offer N was given to the "
+        "client\n\n"
+        "An offer is asked of the lowest level of the escalation chain whose limit covers the "
+        "amount (the policy's offer_limit_yen: by default up to ¥100,000 the team's managers, "
+        "up to ¥1,000,000 the chain's second level); above every level's limit, an admin's. A "
+        "manager of that level or above, or an admin, approves or declines it; never the one "
+        "who made it. 'amends show' says whose approval each offer waits for.\n\n",
+        ExampleFooter(example)));
+    CLI::Option* id = offer->add_option("ID", target_.id, "the incident number");
+    CLI::Option* kind = AddEnumOption(offer, "--kind", &offer_kind_,
+                                      "what is offered (required to make an offer)");
+    CLI::Option* amount =
+        offer->add_option("--amount", amount_text_,
+                          "how much, in yen: 50000, 50,000, ¥50,000 or 50000円 (required to make "
+                          "an offer; 0 for free work of no stated value)")
+            ->type_name("YEN")
+            ->check(CLI::Validator(
+                [this](const std::string& text) -> std::string {
+                  absl::StatusOr<int64_t> yen = ParseYenArg("--amount", text);
+                  if (!yen.ok()) {
+                    return std::string(absl::StripPrefix(yen.status().message(), "--amount: "));
+                  }
+                  amount_yen_ = *yen;
+                  return "";
+                },
+                ""));
+    CLI::Option* text = offer->add_option(
+        "--text", text_, "what is offered, as the client will hear it (required to make an offer)");
+    offer->add_option("--expected-version", target_.expected_version,
+                      "change nothing and exit 5 unless the incident is at this version")
+        ->check(CLI::Validator(CheckPositive, ""));
+
+    auto number = [this](CLI::App* sub) {
+      sub->add_option("N", number_, "the offer's number, as `amends show` lists it")
+          ->required()
+          ->check(CLI::Validator(CheckPositive, ""));
+    };
+    CLI::App* approve = Mutation(
+        offer, "approve",
+        "Approve an offer (a manager of the level it is asked of or above, or an admin; not the "
+        "one who made it)",
+        "AMENDS_TOKEN=$TANAKA amends offer approve 12 1 --note \"課長決裁の範囲内\"",
+        [this](Session& s) { return ApproveOffer(s, target_, number_, note_); });
+    number(approve);
+    approve->add_option("--note", note_, "the company's position, kept in the timeline");
+    CLI::App* decline = Mutation(
+        offer, "decline", "Decline an offer (who may approve it), with the reason",
+        "AMENDS_TOKEN=$BUCHO amends offer decline 12 2 --reason \"値引きで合意済み。上乗せは不要\"",
+        [this](Session& s) { return DeclineOffer(s, target_, number_, reason_); });
+    number(decline);
+    decline->add_option("--reason", reason_, "why, kept in the timeline")->required();
+    CLI::App* delivered = Mutation(
+        offer, "delivered", "Record that an approved offer was given to the client",
+        "amends offer delivered 12 1 --note \"11月分の請求書で5万円値引き済み\"",
+        [this](Session& s) { return DeliverOffer(s, target_, number_, note_); });
+    number(delivered);
+    delivered->add_option("--note", note_, "how it was given, kept in the timeline");
+
+    // Runs after the subcommands' callbacks (CLI11 calls a subcommand's callback before its
+    // parent's).
+    offer->callback([this, id, kind, amount, text, approve, decline, delivered] {
+      if (approve->parsed() || decline->parsed() || delivered->parsed()) {
+        if (id->count() > 0 || kind->count() > 0 || amount->count() > 0 || text->count() > 0) {
+          throw CLI::ValidationError(
+              "offer", "approve, decline and delivered take ID and N: 'amends offer approve ID "
+                       "N'; --kind, --amount and --text only make an offer");
+        }
+        return;
+      }
+      for (const CLI::Option* option : {id, kind, amount, text}) {
+        if (option->count() == 0) {
+          throw CLI::ValidationError(
+              absl::StrCat(option->get_name(), " is required to make an offer"));
+        }
+      }
+      action_ = [this](Session& s) {
+        return MakeOffer(s, target_, offer_kind_, amount_yen_, text_);
+      };
+    });
+  }
+
+  // `measure verify ID N`: someone other than the owner checks that a done measure worked.
+  void AddMeasureVerify(CLI::App* measure) {
+    const std::string example =
+        "AMENDS_TOKEN=$SUZUKI amends measure verify 12 1 --note \"2週間分の全アポイントが共有"
+        "スケジュールにあることを確認\"\n"
+        "AMENDS_TOKEN=$SUZUKI amends measure verify 12 2 --failed --note \"前日のダブルチェックが"
+        "3回中1回抜けていた\" --due \"fri 18:00\"";
+    CLI::App* verify = Mutation(
+        measure, "verify",
+        "Check that a done measure worked (not its owner nor who marked it done); --failed "
+        "opens it again",
+        example, [this](Session& s) {
+          return VerifyMeasure(s, target_, number_, note_, failed_,
+                               due_option_->count() > 0 ? std::optional(at_) : std::nullopt);
+        });
+    verify->footer(absl::StrCat(
+        "A measure is only as good as its check: someone other than its owner and the one who "
+        "marked it done looks whether it worked. Closing needs the round's measures verified "
+        "where the severity's policy says so (medium and above by default). --failed opens "
+        "the measure again, due at --due, or when it was due if that is still ahead.\n\n",
+        ExampleFooter(example)));
+    verify->add_option("N", number_, "the measure's number, as `amends show` lists it")
+        ->required()
+        ->check(CLI::Validator(CheckPositive, ""));
+    CLI::Option* note = verify->add_option(
+        "--note", note_, "what you checked; with --failed (required), what did not work");
+    CLI::Option* failed =
+        verify->add_flag("--failed", failed_, "the measure did not work: it is open again")
+            ->needs(note);
+    due_option_ = verify
+                      ->add_option("--due", at_,
+                                   absl::StrCat("with --failed: when the measure is due again "
+                                                "(needed when its due time has passed); ",
+                                                kTimeHelp, kDayOffHelp))
+                      ->needs(failed);
   }
 
   // `edit ID` with what to correct; the options left out stay as they are.
@@ -983,6 +1215,13 @@ class CommandLine {
   bool completion_requested_ = false;
   WatchArgs watch_;
   std::string from_;  // checked and converted into watch_.from
+  bool as_manager_ = false;  // apologize --as-manager
+  amends::v1::OfferKind offer_kind_ = amends::v1::OFFER_KIND_UNSPECIFIED;
+  std::string amount_text_;  // checked and converted into amount_yen_
+  int64_t amount_yen_ = 0;
+  std::string why_missed_;
+  std::string category_;
+  CLI::Option* due_option_ = nullptr;  // measure verify --due
 };
 
 }  // namespace

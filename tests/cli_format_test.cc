@@ -775,7 +775,7 @@ TEST(IncidentView, WithoutDeadlinesOrPromisesTheSectionsSayNoneAndHoldAndReminde
   EXPECT_THAT(shown, Not(HasSubstr("On hold")));
   EXPECT_THAT(shown, Not(HasSubstr("Reminders")));
   EXPECT_THAT(shown, HasSubstr("  state              prevention-plan\n"));
-  EXPECT_LT(shown.find("Follow-ups:"), shown.find("Deadlines:"));
+  EXPECT_LT(shown.find("Client communication:"), shown.find("Deadlines:"));
   EXPECT_LT(shown.find("Deadlines:"), shown.find("Promises:"));
 }
 
