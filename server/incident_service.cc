@@ -615,4 +615,85 @@ grpc::Status IncidentService::AssignPreventionMeasure(
   }, out);
 }
 
+grpc::Status IncidentService::RecordExpectation(Ctx* ctx, const v1::RecordExpectationRequest* req,
+                                                v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kRecordExpectation, .text = req->text()};
+  }, out);
+}
+
+grpc::Status IncidentService::RecordCause(Ctx* ctx, const v1::RecordCauseRequest* req,
+                                          v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    // The writer adds the client's other incidents, read in its transaction.
+    return Action{.type = ActionType::kRecordCause,
+                  .text = req->what(),
+                  .why_missed = req->why_missed(),
+                  .category = req->category()};
+  }, out);
+}
+
+grpc::Status IncidentService::RecordManagerApology(Ctx* ctx,
+                                                   const v1::RecordManagerApologyRequest* req,
+                                                   v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kRecordManagerApology,
+                  .text = req->note(),
+                  .channel = req->channel()};
+  }, out);
+}
+
+grpc::Status IncidentService::MakeOffer(Ctx* ctx, const v1::MakeOfferRequest* req,
+                                        v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kMakeOffer,
+                  .text = req->text(),
+                  .offer_kind = req->kind(),
+                  .amount_yen = req->amount_yen()};
+  }, out);
+}
+
+grpc::Status IncidentService::ApproveOffer(Ctx* ctx, const v1::ApproveOfferRequest* req,
+                                           v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kApproveOffer, .text = req->note(), .number = req->number()};
+  }, out);
+}
+
+grpc::Status IncidentService::DeclineOffer(Ctx* ctx, const v1::DeclineOfferRequest* req,
+                                           v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{
+        .type = ActionType::kDeclineOffer, .text = req->reason(), .number = req->number()};
+  }, out);
+}
+
+grpc::Status IncidentService::DeliverOffer(Ctx* ctx, const v1::DeliverOfferRequest* req,
+                                           v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{.type = ActionType::kDeliverOffer, .text = req->note(), .number = req->number()};
+  }, out);
+}
+
+grpc::Status IncidentService::LogClientUpdate(Ctx* ctx, const v1::LogClientUpdateRequest* req,
+                                              v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    return Action{
+        .type = ActionType::kLogClientUpdate, .text = req->note(), .channel = req->channel()};
+  }, out);
+}
+
+grpc::Status IncidentService::VerifyPreventionMeasure(
+    Ctx* ctx, const v1::VerifyPreventionMeasureRequest* req, v1::Incident* out) {
+  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+    absl::StatusOr<std::optional<absl::Time>> due = ParseTime("due", req->has_due(), req->due());
+    if (!due.ok()) return due.status();
+    return Action{.type = ActionType::kVerifyMeasure,
+                  .text = req->note(),
+                  .at = *due,
+                  .number = req->number(),
+                  .failed = req->failed()};
+  }, out);
+}
+
 }  // namespace amends

@@ -63,6 +63,18 @@ class IncidentService final : public v1::IncidentService::Service {
   grpc::Status EditIncident(Ctx*, const v1::EditIncidentRequest*, v1::Incident*) override;
   grpc::Status AssignPreventionMeasure(Ctx*, const v1::AssignPreventionMeasureRequest*,
                                        v1::Incident*) override;
+  grpc::Status RecordExpectation(Ctx*, const v1::RecordExpectationRequest*,
+                                 v1::Incident*) override;
+  grpc::Status RecordCause(Ctx*, const v1::RecordCauseRequest*, v1::Incident*) override;
+  grpc::Status RecordManagerApology(Ctx*, const v1::RecordManagerApologyRequest*,
+                                    v1::Incident*) override;
+  grpc::Status MakeOffer(Ctx*, const v1::MakeOfferRequest*, v1::Incident*) override;
+  grpc::Status ApproveOffer(Ctx*, const v1::ApproveOfferRequest*, v1::Incident*) override;
+  grpc::Status DeclineOffer(Ctx*, const v1::DeclineOfferRequest*, v1::Incident*) override;
+  grpc::Status DeliverOffer(Ctx*, const v1::DeliverOfferRequest*, v1::Incident*) override;
+  grpc::Status LogClientUpdate(Ctx*, const v1::LogClientUpdateRequest*, v1::Incident*) override;
+  grpc::Status VerifyPreventionMeasure(Ctx*, const v1::VerifyPreventionMeasureRequest*,
+                                       v1::Incident*) override;
 
  private:
   // Authenticates, builds the action (which may look users up), applies it via the writer.

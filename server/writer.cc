@@ -263,7 +263,7 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
         absl::StatusOr<Rules> rules = RulesForIncident(group.txn(), *current);
         if (!rules.ok()) return rules.status();
         // A correction of the client links the incident to that client's incidents, read in
-        // this transaction.
+        // this transaction; a cause is compared with theirs.
         const Action* decided = &action;
         Action with_links;
         if (action.type == ActionType::kEdit && action.correction.client) {
@@ -272,6 +272,14 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
           if (!others.ok()) return others.status();
           with_links = action;
           with_links.correction.client_incidents = *std::move(others);
+          decided = &with_links;
+        }
+        if (action.type == ActionType::kRecordCause) {
+          absl::StatusOr<std::vector<v1::Incident>> others =
+              EarlierOf(group.txn(), current->team(), current->client().name());
+          if (!others.ok()) return others.status();
+          with_links = action;
+          with_links.client_incidents = *std::move(others);
           decided = &with_links;
         }
         absl::StatusOr<Change> change =

@@ -68,9 +68,10 @@ TEST(DayOffWarning, TheDayIsTheTeamZones) {
             "2026-12-12 (Sat) 05:00 is not a working day for 営業一課");
 }
 
-TEST(DayOffWarnings, AVisitAMeasureAndAPromiseOnADayOffWarn) {
+TEST(DayOffWarnings, AVisitAMeasureAPromiseAndAFailedMeasuresNewDueOnADayOffWarn) {
   for (const ActionType type :
-       {ActionType::kScheduleVisit, ActionType::kAddMeasure, ActionType::kMakePromise}) {
+       {ActionType::kScheduleVisit, ActionType::kAddMeasure, ActionType::kMakePromise,
+        ActionType::kVerifyMeasure}) {  // a failed measure's new due time
     EXPECT_THAT(DayOffWarnings({.type = type, .at = Tokyo(12, 12, 10)}, Calendar(), "営業一課"),
                 ElementsAre("2026-12-12 (Sat) 10:00 is not a working day for 営業一課"));
     EXPECT_THAT(DayOffWarnings({.type = type, .at = Tokyo(12, 14, 10)}, Calendar(), "営業一課"),
@@ -81,7 +82,7 @@ TEST(DayOffWarnings, AVisitAMeasureAndAPromiseOnADayOffWarn) {
 TEST(DayOffWarnings, APastVisitAHoldAndEveryOtherActionNeverWarn) {
   for (const ActionType type : kAllActions) {
     if (type == ActionType::kScheduleVisit || type == ActionType::kAddMeasure ||
-        type == ActionType::kMakePromise) {
+        type == ActionType::kMakePromise || type == ActionType::kVerifyMeasure) {
       continue;
     }
     EXPECT_THAT(DayOffWarnings({.type = type, .at = Tokyo(12, 12, 10)}, Calendar(), "営業一課"),

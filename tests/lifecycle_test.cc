@@ -77,6 +77,19 @@ v1::Incident InStateOf(v1::Kind kind, State state, bool held = false) {
     i.mutable_hold()->set_reason("先方部長の日程待ち");
     *i.mutable_hold()->mutable_since() = ToProto(kNow);
   }
+  i.mutable_cause()->set_what("15時の打ち合わせを手帳にだけ記入し、共有カレンダーに入れていなかった");
+  i.mutable_cause()->set_category("schedule");
+  // Offer 1 waits for the team's managers; offer 2 (sato's too) was approved.
+  for (auto state : {v1::Offer::STATE_ASKED, v1::Offer::STATE_APPROVED}) {
+    v1::Offer* o = i.add_offers();
+    o->set_number(i.offers_size());
+    o->set_kind(v1::OFFER_KIND_DISCOUNT);
+    o->set_amount_yen(50'000);
+    o->set_offered_by("sato");
+    o->set_state(state);
+    o->set_approver_level(1);
+    o->set_approver_team("tokyo-sales");
+  }
   if (state == v1::STATE_PREVENTION_PLAN || state == v1::STATE_FOLLOW_UP) {
     v1::PreventionMeasure* m = i.add_measures();
     m->set_number(1);
@@ -84,6 +97,13 @@ v1::Incident InStateOf(v1::Kind kind, State state, bool held = false) {
     m->set_owner("sato");
     m->set_round(1);
     *m->mutable_due() = ToProto(kNow + absl::Hours(24 * 7));
+    // Measure 2 is sato's and done, waiting for someone else to verify it.
+    v1::PreventionMeasure* done = i.add_measures();
+    *done = *m;
+    done->set_number(2);
+    done->set_text("前日夕方に上長とアポイントを確認");
+    *done->mutable_done_at() = ToProto(kNow - absl::Hours(1));
+    done->set_done_by("sato");
     if (kind == v1::KIND_HARASSMENT) i.mutable_response()->set_decision(v1::RESPONSE_WARN_CLIENT);
   }
   return i;
@@ -119,6 +139,17 @@ Action ValidAction(ActionType type) {
       a.number = 1;
       a.user = kOtherManager;  // reads confidential cases too
       break;
+    case ActionType::kRecordCause: a.why_missed = "手帳だけで管理し、誰も気づけなかった"; break;
+    case ActionType::kRecordManagerApology: a.channel = v1::CHANNEL_VISIT; break;
+    case ActionType::kLogClientUpdate: a.channel = v1::CHANNEL_MAIL; break;
+    case ActionType::kMakeOffer:
+      a.offer_kind = v1::OFFER_KIND_DISCOUNT;
+      a.amount_yen = 50'000;
+      break;
+    case ActionType::kApproveOffer: a.number = 1; break;
+    case ActionType::kDeclineOffer: a.number = 1; break;
+    case ActionType::kDeliverOffer: a.number = 2; break;
+    case ActionType::kVerifyMeasure: a.number = 2; break;
     default: break;
   }
   return a;
@@ -154,8 +185,15 @@ Spec SpecFor(v1::Kind kind) {
   spec.allowed_in[v1::STATE_FOLLOW_UP].insert(A::kLogFollowUp);
   spec.allowed_in[v1::STATE_CLOSED] = {A::kReopen};
   spec.leads_to = {{A::kClose, v1::STATE_CLOSED}};
-  spec.manager_only = {A::kApproveEscalation, A::kDeclineEscalation, A::kReopen, A::kHandOver,
-                       A::kDecideResponse};
+  spec.manager_only = {A::kApproveEscalation,    A::kDeclineEscalation, A::kReopen,
+                       A::kHandOver,             A::kDecideResponse,    A::kRecordManagerApology,
+                       A::kApproveOffer,         A::kDeclineOffer};
+  // Measures are verified wherever they are worked on, by someone other than their owner.
+  if (kind != v1::KIND_HAND_OVER) {
+    for (State s : {v1::STATE_PREVENTION_PLAN, v1::STATE_FOLLOW_UP}) {
+      spec.allowed_in[s].insert(A::kVerifyMeasure);
+    }
+  }
   auto& in = spec.allowed_in;
   switch (kind) {
     case v1::KIND_HARASSMENT:  // no apology, no visit; the managers decide the response
@@ -187,8 +225,13 @@ Spec SpecFor(v1::Kind kind) {
                             {A::kReopen, v1::STATE_APOLOGY_VISIT}});
       break;
     default:  // client-facing: apology, escalation, apology visit, plan, follow-ups
-      // The first apology is owed across stages until recorded.
-      for (State s : kOpenStates) in[s].insert(A::kRecordFirstApology);
+      // The first apology is owed across stages until recorded; what sincerity is made of
+      // (DOMAIN.md) is recorded whenever it happens.
+      for (State s : kOpenStates) {
+        in[s].insert({A::kRecordFirstApology, A::kRecordExpectation, A::kRecordCause,
+                      A::kRecordManagerApology, A::kMakeOffer, A::kApproveOffer,
+                      A::kDeclineOffer, A::kDeliverOffer, A::kLogClientUpdate});
+      }
       in[v1::STATE_REPORTED].insert(A::kEscalate);
       in[v1::STATE_ESCALATED].insert({A::kApproveEscalation, A::kDeclineEscalation});
       in[v1::STATE_APOLOGY_VISIT].insert({A::kScheduleVisit, A::kRecordVisit});
@@ -232,6 +275,12 @@ absl::StatusCode Expected(v1::Kind kind, State state, ActionType action, const A
                                                    : member;
   if (!may) return absl::StatusCode::kPermissionDenied;
   if (!spec.allowed_in.at(state).count(action)) return absl::StatusCode::kFailedPrecondition;
+  // sato made the offers and owns the measures: someone else decides and verifies them.
+  if ((action == ActionType::kVerifyMeasure || action == ActionType::kApproveOffer ||
+       action == ActionType::kDeclineOffer) &&
+      actor.name == kOwner.name) {
+    return absl::StatusCode::kPermissionDenied;
+  }
   if (action == ActionType::kClose && !manager) return absl::StatusCode::kPermissionDenied;
   return absl::StatusCode::kOk;
 }

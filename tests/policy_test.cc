@@ -110,7 +110,7 @@ TEST(PolicyTest, ShippedDefaultParsesWithDocumentedValues) {
 TEST(PolicyTest, ShippedExampleErrorIsTrue) {
   // The file's header shows the error for a typo in MEDIUM's escalate_within.
   const std::string expected =
-      "policy.textproto:58: severity[1].escalate_within: \"4x\" is not a duration like 30m, "
+      "policy.textproto:70: severity[1].escalate_within: \"4x\" is not a duration like 30m, "
       "4h or 3d";
   std::string text = ShippedPolicy();
   EXPECT_THAT(text, HasSubstr(expected));

@@ -45,8 +45,10 @@ enum class Step {
   kScheduleVisit,
   kRecordVisit,
   kAddMeasure,
+  kRecordCause,
   kPresentPlan,
   kCompleteMeasure,
+  kVerifyMeasure,  // by the manager: the measure's owner may not
   kLogFollowUp,
   kClose,       // by the owner, once the round is complete
   kCloseEarly,  // by a manager, with a reason
@@ -55,8 +57,8 @@ enum class Step {
 // The whole way from a report to an ordinary close.
 constexpr Step kFullPath[] = {Step::kApologise,     Step::kEscalate,        Step::kApprove,
                               Step::kScheduleVisit, Step::kRecordVisit,     Step::kAddMeasure,
-                              Step::kPresentPlan,   Step::kCompleteMeasure, Step::kLogFollowUp,
-                              Step::kClose};
+                              Step::kRecordCause,   Step::kPresentPlan,     Step::kCompleteMeasure,
+                              Step::kVerifyMeasure, Step::kLogFollowUp,     Step::kClose};
 
 // How far incidents get: the first `steps` of kFullPath, then a manager's early close if
 // `close_early`. 30% closed; the rest spread over the open stages.
@@ -68,8 +70,8 @@ struct Fate {
 constexpr Fate kFates[] = {
     {0, false, 7},  {1, false, 8},   {2, false, 9},   // reported, apologised, escalated
     {3, false, 9},  {4, false, 9},                    // approved, visit scheduled
-    {6, false, 14}, {8, false, 14},                   // prevention plan, follow-up
-    {10, false, 15},                                  // closed after a follow-up
+    {7, false, 14}, {10, false, 14},                  // prevention plan, follow-up
+    {12, false, 15},                                  // closed after a follow-up
     {1, true, 5},   {2, true, 5},    {4, true, 5},    // closed early by a manager
 };
 
@@ -130,6 +132,16 @@ std::pair<Action, const Actor*> MakeAction(Step step, const TeamActors& team, ab
               member};
     case Step::kPresentPlan:
       return {{.type = ActionType::kPresentPlan, .text = "再発防止策を先方に提示"}, member};
+    case Step::kRecordCause:
+      return {{.type = ActionType::kRecordCause,
+               .text = "予定を個人の手帳だけで管理していた",
+               .why_missed = "共有スケジュールになく、前日の確認もなかった",
+               .category = "schedule"},
+              member};
+    case Step::kVerifyMeasure:
+      return {{.type = ActionType::kVerifyMeasure, .text = "2週間、全アポが共有スケジュールにある",
+               .number = 1},
+              &team.manager};
     case Step::kCompleteMeasure:
       return {{.type = ActionType::kCompleteMeasure, .number = 1}, member};
     case Step::kLogFollowUp:

@@ -40,8 +40,10 @@ enum class Step {
   kScheduleVisit,
   kRecordVisit,
   kAddMeasure,
+  kRecordCause,
   kPresentPlan,
   kCompleteMeasure,
+  kVerifyMeasure,  // by the manager: the measure's owner may not
   kLogFollowUp,
   kClose,       // by the owner, once the round is complete
   kCloseEarly,  // by the manager, with a reason
@@ -49,8 +51,8 @@ enum class Step {
 
 constexpr Step kFullPath[] = {Step::kApologise,     Step::kEscalate,        Step::kApprove,
                               Step::kScheduleVisit, Step::kRecordVisit,     Step::kAddMeasure,
-                              Step::kPresentPlan,   Step::kCompleteMeasure, Step::kLogFollowUp,
-                              Step::kClose};
+                              Step::kRecordCause,   Step::kPresentPlan,     Step::kCompleteMeasure,
+                              Step::kVerifyMeasure, Step::kLogFollowUp,     Step::kClose};
 
 // How far an incident gets: the first `steps` of kFullPath, then the manager's early close.
 struct Fate {
@@ -61,13 +63,13 @@ struct Fate {
 // Recent incidents: prefill.cc's mix, 30% closed.
 constexpr Fate kRecentFates[] = {
     {0, false, 7},  {1, false, 8},  {2, false, 9}, {3, false, 9}, {4, false, 9},
-    {6, false, 14}, {8, false, 14}, {10, false, 15}, {1, true, 5}, {2, true, 5}, {4, true, 5},
+    {7, false, 14}, {10, false, 14}, {12, false, 15}, {1, true, 5}, {2, true, 5}, {4, true, 5},
 };
 // Settled incidents that were closed: most through the whole path.
-constexpr Fate kSettledFates[] = {{10, false, 80}, {1, true, 8}, {2, true, 6}, {4, true, 6}};
+constexpr Fate kSettledFates[] = {{12, false, 80}, {1, true, 8}, {2, true, 6}, {4, true, 6}};
 // Settled incidents still open: stuck where they stood.
 constexpr Fate kStuckFates[] = {{0, false, 20}, {2, false, 20}, {4, false, 20},
-                                {6, false, 20}, {8, false, 20}};
+                                {7, false, 20}, {10, false, 20}};
 
 std::vector<Step> Pick(std::span<const Fate> fates, std::mt19937_64& rng) {
   int r = std::uniform_int_distribution<int>(0, 99)(rng);
@@ -119,6 +121,16 @@ std::pair<Action, const Actor*> MakeAction(Step step, const Actor& member, const
               &member};
     case Step::kPresentPlan:
       return {{.type = ActionType::kPresentPlan}, &member};
+    case Step::kRecordCause:
+      return {{.type = ActionType::kRecordCause,
+               .text = "予定を個人の手帳だけで管理していた",
+               .why_missed = "共有スケジュールになく、前日の確認もなかった",
+               .category = "schedule"},
+              &member};
+    case Step::kVerifyMeasure:
+      return {{.type = ActionType::kVerifyMeasure, .text = "2週間、全アポが共有スケジュールにある",
+               .number = 1},
+              &manager};
     case Step::kCompleteMeasure:
       return {{.type = ActionType::kCompleteMeasure, .number = 1}, &member};
     case Step::kLogFollowUp:

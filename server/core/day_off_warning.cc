@@ -34,6 +34,7 @@ std::vector<std::string> DayOffWarnings(const Action& action, const BusinessCale
     case ActionType::kScheduleVisit:
     case ActionType::kAddMeasure:
     case ActionType::kMakePromise:
+    case ActionType::kVerifyMeasure:  // a failed measure's new due time
       if (std::optional<std::string> w = DayOffWarning(*action.at, calendar, team)) {
         warnings.push_back(*std::move(w));
       }
@@ -60,6 +61,14 @@ std::vector<std::string> DayOffWarnings(const Action& action, const BusinessCale
     case ActionType::kCompleteChecklistItem:
     case ActionType::kEdit:
     case ActionType::kAssignMeasure:
+    case ActionType::kRecordExpectation:
+    case ActionType::kRecordCause:
+    case ActionType::kRecordManagerApology:
+    case ActionType::kMakeOffer:
+    case ActionType::kApproveOffer:
+    case ActionType::kDeclineOffer:
+    case ActionType::kDeliverOffer:
+    case ActionType::kLogClientUpdate:
       break;
   }
   return warnings;

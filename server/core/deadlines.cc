@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "server/core/kinds.h"
+#include "server/core/offers.h"
 #include "server/core/time_proto.h"
 
 namespace amends {
@@ -23,6 +24,9 @@ using v1::Incident;
 constexpr int kMaxNotices = 50;
 
 constexpr absl::string_view kFirstApology = "first-apology";
+constexpr absl::string_view kManagerApology = "manager-apology";
+constexpr absl::string_view kUpdate = "update";
+constexpr absl::string_view kOfferPrefix = "offer-";
 constexpr absl::string_view kEscalate = "escalate";
 constexpr absl::string_view kApprove = "approve";
 constexpr absl::string_view kFollowUpPrefix = "follow-up-";
@@ -30,7 +34,37 @@ constexpr absl::string_view kFollowUpPrefix = "follow-up-";
 // The stage's own deadlines, as opposed to measures and promises: the ones a hold pauses and
 // a change of stage replaces.
 bool IsStageDeadline(const Deadline& d) {
-  return !absl::StartsWith(d.key(), "measure-") && !absl::StartsWith(d.key(), "promise-");
+  return !absl::StartsWith(d.key(), "measure-") && !absl::StartsWith(d.key(), "promise-") &&
+         !absl::StartsWith(d.key(), kOfferPrefix);
+}
+
+// Owed to the client across stages until met, not replaced when the incident moves on.
+bool IsCarried(const Deadline& d) {
+  return d.key() == kFirstApology || d.key() == kManagerApology || d.key() == kUpdate;
+}
+
+// Owed to the client whatever the client is doing: a hold never pauses them.
+bool NeverWaits(const Deadline& d) {
+  return d.key() == kFirstApology || d.key() == kManagerApology;
+}
+
+// Whether the client is owed updates (amends update): a client-facing case from its report
+// until its plan is presented.
+bool OwesUpdates(const Incident& incident) {
+  switch (incident.state()) {
+    case v1::STATE_REPORTED:
+    case v1::STATE_ESCALATED:
+    case v1::STATE_APOLOGY_VISIT:
+    case v1::STATE_PREVENTION_PLAN:
+      return IsClientFacing(incident.kind());
+    case v1::STATE_FOLLOW_UP:
+    case v1::STATE_CLOSED:
+    case v1::STATE_UNSPECIFIED:
+    case v1::State_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::State_INT_MAX_SENTINEL_DO_NOT_USE_:
+      break;
+  }
+  return false;
 }
 
 bool IsHeld(const Deadline& d) { return d.has_held_left(); }
@@ -125,6 +159,14 @@ void EnterStage(Incident& incident, v1::State from, const Rules& rules, absl::Ti
     case v1::STATE_APOLOGY_VISIT:
       add("visit", WhatFor(incident, {"apology visit", "", "", "introduction of the successor"}),
           s.visit_within);
+      // The approving manager apologises in their own name (DOMAIN.md case 2).
+      if (from == v1::STATE_ESCALATED && s.manager_apology_due &&
+          IsClientFacing(incident.kind()) && !incident.has_manager_apology()) {
+        Deadline d = StageDeadline(kManagerApology, "the manager's own apology to the client",
+                                   s.manager_apology_within, incident, rules, now);
+        if (!incident.manager().empty()) d.set_user(incident.manager());
+        out.push_back(std::move(d));
+      }
       return;
     case v1::STATE_PREVENTION_PLAN:
       add("plan",
@@ -156,8 +198,14 @@ void EnterStage(Incident& incident, v1::State from, const Rules& rules, absl::Ti
 }
 
 // Whether a stage deadline that already exists has been met by the change.
-bool Met(const Deadline& d, const Incident& incident) {
+bool Met(const Deadline& d, const Incident& before, const Incident& incident) {
   if (d.key() == kFirstApology) return incident.has_first_apology();
+  if (d.key() == kManagerApology) return incident.has_manager_apology();
+  // An update was given (the next one is due from it), or none is owed any more.
+  if (d.key() == kUpdate) {
+    return incident.client_updates_size() != before.client_updates_size() ||
+           !OwesUpdates(incident);
+  }
   if (absl::StartsWith(d.key(), kFollowUpPrefix)) {
     const int logged = std::count_if(
         incident.follow_ups().begin(), incident.follow_ups().end(),
@@ -174,19 +222,6 @@ void SortDeadlines(Incident& incident) {
     if (a.has_due() != b.has_due()) return a.has_due();
     return FromProto(a.due()) < FromProto(b.due());
   });
-}
-
-// The audience of a chain level: the team whose managers are told, or "" for the owner.
-std::string TeamOf(const ChainLevel& level, const Incident& incident) {
-  switch (level.kind) {
-    case ChainLevel::Kind::kOwner:
-      return "";
-    case ChainLevel::Kind::kManagers:
-      return incident.team();
-    case ChainLevel::Kind::kTeam:
-      return level.team;
-  }
-  return "";
 }
 
 std::string Audience(const Deadline& d) {
@@ -267,7 +302,7 @@ std::string Breach(Incident& next, int index, const Rules& rules, absl::Time now
   const size_t level = d.level() + 1;
   if (level < severity.chain.size()) {
     d.set_level(level);
-    if (std::string team = TeamOf(severity.chain[level], next); !team.empty()) {
+    if (std::string team = ManagersAt(severity.chain[level], next); !team.empty()) {
       d.set_managers_of(team);
     }
   }
@@ -303,13 +338,22 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
   for (const Deadline& d : next.deadlines()) {
     if (!IsStageDeadline(d)) continue;  // rebuilt below from the measures and promises
     // The first apology is owed until it is made, whatever stage the incident has reached.
-    if ((entered && d.key() != kFirstApology) || Met(d, next)) continue;
+    if ((entered && !IsCarried(d)) || Met(d, before, next)) continue;
     kept.push_back(d);
-    if (kept.back().user() == before.owner()) kept.back().set_user(next.owner());
+    // The owner's deadlines go with the case; the manager's own apology stays theirs.
+    if (kept.back().user() == before.owner() && d.key() != kManagerApology) {
+      kept.back().set_user(next.owner());
+    }
   }
   if (entered) {
     next.clear_hold();  // a hold is for the stage the team was waiting in
     EnterStage(next, before.state(), rules, now, kept);
+  }
+  if (OwesUpdates(next) && std::none_of(kept.begin(), kept.end(), [](const Deadline& d) {
+        return d.key() == kUpdate;
+      })) {
+    kept.push_back(StageDeadline(kUpdate, "an update to the client",
+                                 SeverityOf(next, rules).update_every, next, rules, now));
   }
 
   // Open measures of this round and open promises, each keeping what it has fired so far.
@@ -346,6 +390,29 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
           /*wall_clock=*/true);
   }
 
+  // Offers waiting for approval, asked of the level the amount needs (offers.h); one above
+  // every level's limit is an admin's, which the chain's top level is asked to obtain.
+  for (const v1::Offer& o : next.offers()) {
+    if (o.state() != v1::Offer::STATE_ASKED) continue;
+    const std::string key = absl::StrCat(kOfferPrefix, o.number());
+    if (const Deadline* d = existing(key)) {
+      kept.push_back(*d);
+      continue;
+    }
+    const SeverityRules& s = SeverityOf(next, rules);
+    const std::string what = absl::StrCat(
+        o.approver_level() == 0 ? "have an admin approve or decline offer "
+                                : "approve or decline offer ",
+        o.number(), ": ", OfferKindName(o.kind()), " ", FormatYen(o.amount_yen()));
+    Deadline d = StageDeadline(key, what, s.approve_within, next, rules, now);
+    d.clear_user();
+    const int level = o.approver_level() > 0 ? o.approver_level()
+                                             : static_cast<int>(s.chain.size()) - 1;
+    d.set_level(level);
+    d.set_managers_of(level > 0 ? ManagersAt(s.chain[level], next) : next.team());
+    kept.push_back(std::move(d));
+  }
+
   next.mutable_deadlines()->Assign(kept.begin(), kept.end());
   SortDeadlines(next);
   // A reminder of a deadline that is met no longer needs anyone.
@@ -366,6 +433,11 @@ std::optional<Span> WithinFor(absl::string_view key, const SeverityRules& s,
   if (key == kFirstApology) {
     return kind.first_apology_due ? std::optional(s.first_apology_within) : std::nullopt;
   }
+  // Both are client-facing only, and a kind correction stays within the playbook.
+  if (key == kManagerApology) {
+    return s.manager_apology_due ? std::optional(s.manager_apology_within) : std::nullopt;
+  }
+  if (key == kUpdate) return s.update_every;
   if (key == kEscalate) return s.escalate_within;
   if (key == kApprove) return s.approve_within;
   if (key == "visit") return s.visit_within;
@@ -456,8 +528,7 @@ void RecomputeStageDeadlines(Incident& next, const Incident& before, const Rules
 
 void PauseStageDeadlines(Incident& incident, const Rules& rules, absl::Time now) {
   for (Deadline& d : *incident.mutable_deadlines()) {
-    // The first apology is owed to the client whatever the client is doing: it never waits.
-    if (!IsStageDeadline(d) || d.key() == kFirstApology || d.has_breached_at() || IsHeld(d)) {
+    if (!IsStageDeadline(d) || NeverWaits(d) || d.has_breached_at() || IsHeld(d)) {
       continue;
     }
     const auto left = [&](const google::protobuf::Timestamp& t) {
@@ -510,6 +581,13 @@ std::optional<absl::Time> NextDue(const Incident& incident) {
 std::string AskedTeam(const Incident& incident) {
   for (const Deadline& d : incident.deadlines()) {
     if (d.key() == kApprove && d.managers_of() != incident.team()) return d.managers_of();
+  }
+  // An offer above the team's managers' limit.
+  for (const Deadline& d : incident.deadlines()) {
+    if (absl::StartsWith(d.key(), kOfferPrefix) && !d.managers_of().empty() &&
+        d.managers_of() != incident.team()) {
+      return d.managers_of();
+    }
   }
   return "";
 }

@@ -4,12 +4,14 @@
 #include <cstdint>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "server/core/client_name.h"
 #include "server/core/kinds.h"
+#include "server/core/offers.h"
 #include "server/core/recurrence.h"
 #include "server/core/text.h"
 #include "server/core/time_proto.h"
@@ -28,6 +30,8 @@ enum class Who {
   kApprover,        // a manager of its team, or of a team the escalation chain asks
   kAddressee,       // a member or manager of its team, or a manager the chain asks
   kMeasureOwner,    // the owner of the measure the action names, or as kOwnerOrManager
+  kCaseManager,     // as kApprover, or the manager who approved the escalation
+  kOfferApprover,   // a manager who may read it, or an admin; Check() asks for the level
 };
 
 constexpr uint32_t Bit(State s) { return 1u << static_cast<int>(s); }
@@ -44,6 +48,7 @@ constexpr uint32_t kNever = 0;
 constexpr uint32_t kHoldable = kVisit | kPlan | kFollowUp;
 constexpr State kStays = v1::STATE_UNSPECIFIED;
 constexpr int kMaxChecklistItems = 100;
+constexpr int kMaxOffers = 50;
 
 constexpr uint32_t Of(Playbook p) { return 1u << static_cast<int>(p); }
 constexpr uint32_t kCF = Of(Playbook::kClientFacing);
@@ -187,6 +192,55 @@ constexpr Rule kRules[] = {
     {kCompleteChecklistItem,kCF | kHA | kCO, "checklist done", kNever,
      kStays,                    kTeamMember,     v1::EVENT_TYPE_CHECKLIST_ITEM_DONE,
      "only a hand-over has a checklist"},
+    // Sincerity: what a client's "show sincerity" is answered with (DOMAIN.md).
+    {kRecordExpectation,    kCF,             "expect",         kOpen,
+     kStays,                    kTeamMember,     v1::EVENT_TYPE_EXPECTATION_RECORDED},
+    {kRecordExpectation,    kHA | kCO | kHO, "expect",         kNever,
+     kStays,                    kTeamMember,     v1::EVENT_TYPE_EXPECTATION_RECORDED,
+     "only a client-facing case answers a client's expectation"},
+    {kRecordCause,          kCF,             "cause",          kOpen,
+     kStays,                    kTeamMember,     v1::EVENT_TYPE_CAUSE_RECORDED},
+    {kRecordCause,          kHA | kCO | kHO, "cause",          kNever,
+     kStays,                    kTeamMember,     v1::EVENT_TYPE_CAUSE_RECORDED,
+     "only a client-facing case explains a failure to the client"},
+    // Owed from the approval where the policy says so; a manager may apologise before it.
+    {kRecordManagerApology, kCF,             "apologize --as-manager", kOpen,
+     kStays,                    kCaseManager,    v1::EVENT_TYPE_MANAGER_APOLOGY_RECORDED},
+    {kRecordManagerApology, kHA | kCO | kHO, "apologize --as-manager", kNever,
+     kStays,                    kCaseManager,    v1::EVENT_TYPE_MANAGER_APOLOGY_RECORDED,
+     "only a client-facing case apologises to the client"},
+    {kMakeOffer,            kCF,             "offer",          kOpen,
+     kStays,                    kTeamMember,     v1::EVENT_TYPE_OFFER_MADE},
+    {kMakeOffer,            kHA | kCO | kHO, "offer",          kNever,
+     kStays,                    kTeamMember,     v1::EVENT_TYPE_OFFER_MADE,
+     "only a client-facing case compensates the client"},
+    // Who may decide depends on the amount (offers.h): Check() asks.
+    {kApproveOffer,         kCF,             "offer approve",  kOpen,
+     kStays,                    kOfferApprover,  v1::EVENT_TYPE_OFFER_APPROVED},
+    {kApproveOffer,         kHA | kCO | kHO, "offer approve",  kNever,
+     kStays,                    kOfferApprover,  v1::EVENT_TYPE_OFFER_APPROVED,
+     "only a client-facing case compensates the client"},
+    {kDeclineOffer,         kCF,             "offer decline",  kOpen,
+     kStays,                    kOfferApprover,  v1::EVENT_TYPE_OFFER_DECLINED},
+    {kDeclineOffer,         kHA | kCO | kHO, "offer decline",  kNever,
+     kStays,                    kOfferApprover,  v1::EVENT_TYPE_OFFER_DECLINED,
+     "only a client-facing case compensates the client"},
+    {kDeliverOffer,         kCF,             "offer delivered", kOpen,
+     kStays,                    kTeamMember,     v1::EVENT_TYPE_OFFER_DELIVERED},
+    {kDeliverOffer,         kHA | kCO | kHO, "offer delivered", kNever,
+     kStays,                    kTeamMember,     v1::EVENT_TYPE_OFFER_DELIVERED,
+     "only a client-facing case compensates the client"},
+    {kLogClientUpdate,      kCF,             "update",         kOpen,
+     kStays,                    kTeamMember,     v1::EVENT_TYPE_CLIENT_UPDATE_LOGGED},
+    {kLogClientUpdate,      kHA | kCO | kHO, "update",         kNever,
+     kStays,                    kTeamMember,     v1::EVENT_TYPE_CLIENT_UPDATE_LOGGED,
+     "only a client-facing case reports to the client"},
+    // By someone other than the measure's owner; a failed check opens the measure again.
+    {kVerifyMeasure,        kCF | kHA | kCO, "measure verify", kPlan | kFollowUp,
+     kStays,                    kTeamMember,     v1::EVENT_TYPE_MEASURE_VERIFIED},
+    {kVerifyMeasure,        kHO,             "measure verify", kNever,
+     kStays,                    kTeamMember,     v1::EVENT_TYPE_MEASURE_VERIFIED,
+     "what must pass goes on its checklist"},
 };
 
 // The table is complete: every action has exactly one row for each playbook, and every row
@@ -273,6 +327,16 @@ absl::Status CheckWho(const Rule& rule, const Incident& incident, const Actor& a
       if (manager) return absl::OkStatus();
       return absl::PermissionDeniedError(absl::StrCat(rule.name, " needs role manager; you are ",
                                                       RoleName(actor.role)));
+    case Who::kCaseManager:
+      if (manager || asked || (actor.role == Role::kManager && actor.name == incident.manager())) {
+        return absl::OkStatus();
+      }
+      return absl::PermissionDeniedError(absl::StrCat(rule.name, " needs role manager; you are ",
+                                                      RoleName(actor.role)));
+    case Who::kOfferApprover:
+      if (actor.role == Role::kManager || actor.role == Role::kAdmin) return absl::OkStatus();
+      return absl::PermissionDeniedError(absl::StrCat(rule.name, " needs role manager; you are ",
+                                                      RoleName(actor.role)));
     case Who::kMeasureOwner: {
       if (manager || (member && actor.name == incident.owner())) return absl::OkStatus();
       const int n = action.number;
@@ -313,11 +377,23 @@ int CurrentMeasures(const Incident& incident) {
                        [&](const auto& m) { return m.round() == incident.round(); });
 }
 
-bool CurrentRoundComplete(const Incident& incident) {
+// The round's measures that the policy wants verified and are not: "2, 3".
+std::string UnverifiedMeasures(const Incident& incident, const Rules& rules) {
+  std::vector<int> numbers;
+  if (rules.policy.For(incident.severity()).verify_measures) {
+    for (const v1::PreventionMeasure& m : incident.measures()) {
+      if (m.round() == incident.round() && !m.has_verified_at()) numbers.push_back(m.number());
+    }
+  }
+  return absl::StrJoin(numbers, ", ");
+}
+
+bool CurrentRoundComplete(const Incident& incident, const Rules& rules) {
   const auto current = [&](const auto& x) { return x.round() == incident.round(); };
   return incident.state() == v1::STATE_FOLLOW_UP &&
          std::none_of(incident.measures().begin(), incident.measures().end(),
                       [&](const auto& m) { return current(m) && !m.has_done_at(); }) &&
+         UnverifiedMeasures(incident, rules).empty() &&
          std::all_of(incident.checklist().begin(), incident.checklist().end(),
                      [](const v1::ChecklistItem& c) { return c.has_done_at(); }) &&
          std::any_of(incident.follow_ups().begin(), incident.follow_ups().end(), current);
@@ -439,6 +515,111 @@ absl::Status CheckHold(const Action& a, const Incident& incident, const Actor& a
   return absl::OkStatus();
 }
 
+absl::Status CheckChannel(v1::Channel channel) {
+  if (channel == v1::CHANNEL_UNSPECIFIED || !v1::Channel_IsValid(channel)) {
+    return absl::InvalidArgumentError("channel: required: call, mail or visit");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCause(const Action& a, const Rules& rules) {
+  if (auto s = CheckRequired("what", a.text, kMaxLongTextBytes); !s.ok()) return s;
+  if (auto s = CheckRequired("why_missed", a.why_missed, kMaxLongTextBytes); !s.ok()) return s;
+  const std::vector<std::string>& known = rules.policy.cause_categories();
+  if (!a.category.empty() && std::find(known.begin(), known.end(), a.category) == known.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("category: \"", absl::CHexEscape(a.category.substr(0, kMaxNameBytes)),
+                     "\" is not one of the policy's: ", absl::StrJoin(known, ", ")));
+  }
+  return absl::OkStatus();
+}
+
+absl::string_view OfferStateName(v1::Offer::State state) {
+  switch (state) {
+    case v1::Offer::STATE_ASKED:
+      return "waiting for approval";
+    case v1::Offer::STATE_APPROVED:
+      return "approved";
+    case v1::Offer::STATE_DECLINED:
+      return "declined";
+    case v1::Offer::STATE_DELIVERED:
+      return "delivered";
+    case v1::Offer::STATE_UNSPECIFIED:
+    case v1::Offer_State_Offer_State_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case v1::Offer_State_Offer_State_INT_MAX_SENTINEL_DO_NOT_USE_:
+      break;
+  }
+  return "?";
+}
+
+absl::Status CheckOfferDecision(const Action& a, const Incident& incident, const Actor& actor,
+                                const Rules& rules) {
+  const absl::string_view name = ActionName(a.type);
+  if (auto s = CheckNumber("offers", a.number, incident.offers_size(), incident); !s.ok()) {
+    return s;
+  }
+  const v1::Offer& o = incident.offers(a.number - 1);
+  if (!MayDecideOffer(actor, o, incident, rules.policy)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        name, " of offer ", a.number, " (", FormatYen(o.amount_yen()), ") needs ",
+        o.approver_level() == 0 ? std::string("an admin: it is above every level's limit")
+                                : absl::StrCat("role manager of ", o.approver_team(),
+                                               " or of a level above it, or an admin")));
+  }
+  if (actor.name == o.offered_by()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "you made offer ", a.number, ": someone else with the authority must decide it"));
+  }
+  if (o.state() != v1::Offer::STATE_ASKED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("offer ", a.number, " is already ", OfferStateName(o.state())));
+  }
+  if (a.type == ActionType::kDeclineOffer) {
+    return CheckRequired("reason", a.text, kMaxLongTextBytes);
+  }
+  return CheckBytes("note", a.text, kMaxLongTextBytes);
+}
+
+absl::Status CheckVerification(const Action& a, const Incident& incident, const Actor& actor,
+                               absl::Time now, const Rules& rules) {
+  if (auto s = CheckNumber("measures", a.number, incident.measures_size(), incident); !s.ok()) {
+    return s;
+  }
+  const v1::PreventionMeasure& m = incident.measures(a.number - 1);
+  if (m.round() != incident.round()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "measure ", a.number, " belongs to round ", m.round(), ", whose plan did not hold"));
+  }
+  if (!m.has_done_at()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("measure ", a.number, " is not done yet: measure done first"));
+  }
+  if (m.has_verified_at()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("measure ", a.number, " is already verified by ", m.verified_by()));
+  }
+  // An effectiveness check means a second pair of eyes.
+  if (actor.name == m.owner() || actor.name == m.done_by()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "measure ", a.number, " is ", actor.name == m.owner() ? "yours" : "marked done by you",
+        ": someone other than its owner and the one who marked it done verifies it"));
+  }
+  if (!a.failed) {
+    if (a.at) return absl::InvalidArgumentError("due: only a failed check sets a new due time");
+    return CheckBytes("note", a.text, kMaxLongTextBytes);
+  }
+  if (auto s = CheckRequired("note", a.text, kMaxLongTextBytes); !s.ok()) {
+    return absl::InvalidArgumentError("note: required with failed: what did not work");
+  }
+  if (a.at) return CheckFuture("due", a.at, now, rules);
+  if (FromProto(m.due()) <= now) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("due: measure ", a.number, " was due ", LocalTime(FromProto(m.due()), rules),
+                     ": give it a new due time"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Check(const Action& a, const Incident& incident, const Actor& actor,
                    absl::Time now, const Rules& rules) {
   switch (a.type) {
@@ -489,9 +670,7 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
         return absl::FailedPreconditionError(absl::StrCat(
             "the first apology for incident ", incident.id(), " is already recorded"));
       }
-      if (a.channel == v1::CHANNEL_UNSPECIFIED || !v1::Channel_IsValid(a.channel)) {
-        return absl::InvalidArgumentError("channel: required: call, mail or visit");
-      }
+      if (auto s = CheckChannel(a.channel); !s.ok()) return s;
       return CheckBytes("note", a.text, kMaxLongTextBytes);
     case ActionType::kEscalate:
     case ActionType::kReopen:
@@ -571,6 +750,12 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
         return absl::FailedPreconditionError(
             "a prevention plan needs at least one measure: measure add first");
       }
+      // The client is told why it happened and why nobody noticed, not only what changes.
+      if (IsClientFacing(incident.kind()) && !incident.has_cause()) {
+        return absl::FailedPreconditionError(
+            "a prevention plan needs the cause: what happened and why nobody noticed in time "
+            "(cause first)");
+      }
       return absl::OkStatus();
     case ActionType::kLogFollowUp:
       return CheckRequired("note", a.text, kMaxLongTextBytes);
@@ -602,16 +787,88 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       }
       return absl::OkStatus();
     case ActionType::kClose: {
-      if (CurrentRoundComplete(incident)) return CheckBytes("reason", a.text, kMaxLongTextBytes);
+      if (CurrentRoundComplete(incident, rules)) {
+        return CheckBytes("reason", a.text, kMaxLongTextBytes);
+      }
       if (!ManagesTeam(actor, incident.team())) {
-        return absl::PermissionDeniedError(
-            "closing before every measure and checklist item is done and a follow-up is logged "
-            "needs role manager");
+        const std::string unverified = UnverifiedMeasures(incident, rules);
+        return absl::PermissionDeniedError(absl::StrCat(
+            "closing before every measure and checklist item is done",
+            unverified.empty() ? "" : " and verified",
+            " and a follow-up is logged needs role manager",
+            unverified.empty() ? ""
+                               : absl::StrCat(" (measures not verified by someone other than "
+                                              "their owner: ", unverified, ")")));
       }
       return CheckRequired("reason", a.text, kMaxLongTextBytes);
     }
+    case ActionType::kRecordExpectation:
+      return CheckRequired("text", a.text, kMaxLongTextBytes);
+    case ActionType::kRecordCause:
+      return CheckCause(a, rules);
+    case ActionType::kRecordManagerApology:
+      if (incident.has_manager_apology()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the manager's own apology for incident ", incident.id(), " is already recorded (",
+            incident.manager_apology().recorded_by(), ")"));
+      }
+      if (auto s = CheckChannel(a.channel); !s.ok()) return s;
+      return CheckBytes("note", a.text, kMaxLongTextBytes);
+    case ActionType::kLogClientUpdate:
+      if (auto s = CheckChannel(a.channel); !s.ok()) return s;
+      return CheckRequired("note", a.text, kMaxLongTextBytes);
+    case ActionType::kMakeOffer:
+      if (a.offer_kind == v1::OFFER_KIND_UNSPECIFIED || !v1::OfferKind_IsValid(a.offer_kind)) {
+        return absl::InvalidArgumentError(
+            "kind: required: discount, refund, free-service or other");
+      }
+      if (a.amount_yen < 0 || a.amount_yen > kMaxOfferYen) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("amount_yen: must be between 0 and ", FormatYen(kMaxOfferYen)));
+      }
+      if (incident.offers_size() >= kMaxOffers) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("incident ", incident.id(), " already has ", kMaxOffers, " offers"));
+      }
+      return CheckRequired("text", a.text, kMaxLongTextBytes);
+    case ActionType::kApproveOffer:
+    case ActionType::kDeclineOffer:
+      return CheckOfferDecision(a, incident, actor, rules);
+    case ActionType::kDeliverOffer: {
+      if (auto s = CheckNumber("offers", a.number, incident.offers_size(), incident); !s.ok()) {
+        return s;
+      }
+      const v1::Offer& o = incident.offers(a.number - 1);
+      if (o.state() != v1::Offer::STATE_APPROVED) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "offer ", a.number, " is ", OfferStateName(o.state()), ": only an approved offer "
+            "is delivered"));
+      }
+      return CheckBytes("note", a.text, kMaxLongTextBytes);
+    }
+    case ActionType::kVerifyMeasure:
+      return CheckVerification(a, incident, actor, now, rules);
   }
   return absl::InternalError("unknown action");
+}
+
+void RecordCause(const Action& a, Incident& incident, const Actor& actor, absl::Time now) {
+  v1::Cause* c = incident.mutable_cause();
+  c->Clear();
+  c->set_what(a.text);
+  c->set_why_missed(a.why_missed);
+  c->set_category(a.category.empty() ? "other" : a.category);
+  c->set_recorded_by(actor.name);
+  *c->mutable_recorded_at() = ToProto(now);
+  // As a report links them (recurrence.h): never through a confidential case.
+  if (incident.confidential()) return;
+  for (const Incident& other : a.client_incidents) {
+    if (other.id() != incident.id() && !other.confidential() && other.has_cause() &&
+        other.cause().category() == c->category()) {
+      c->add_same_category(other.id());
+    }
+  }
+  std::sort(c->mutable_same_category()->begin(), c->mutable_same_category()->end());
 }
 
 // Records the action on the incident. REQUIRES: Check() passed.
@@ -776,6 +1033,77 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
     case ActionType::kClose:
       incident.set_close_reason(a.text);
       return;
+    case ActionType::kRecordExpectation: {
+      v1::ClientExpectation* e = incident.mutable_expectation();
+      e->set_text(a.text);
+      e->set_recorded_by(actor.name);
+      *e->mutable_recorded_at() = ToProto(now);
+      return;
+    }
+    case ActionType::kRecordCause:
+      RecordCause(a, incident, actor, now);
+      return;
+    case ActionType::kRecordManagerApology: {
+      v1::FirstApology* f = incident.mutable_manager_apology();
+      f->set_channel(a.channel);
+      f->set_note(a.text);
+      f->set_recorded_by(actor.name);
+      *f->mutable_recorded_at() = ToProto(now);
+      return;
+    }
+    case ActionType::kLogClientUpdate: {
+      v1::ClientUpdate* u = incident.add_client_updates();
+      u->set_channel(a.channel);
+      u->set_note(a.text);
+      u->set_logged_by(actor.name);
+      *u->mutable_logged_at() = ToProto(now);
+      u->set_round(incident.round());
+      return;
+    }
+    case ActionType::kMakeOffer: {
+      v1::Offer* o = incident.add_offers();
+      o->set_number(incident.offers_size());
+      o->set_kind(a.offer_kind);
+      o->set_amount_yen(a.amount_yen);
+      o->set_text(a.text);
+      o->set_offered_by(actor.name);
+      *o->mutable_offered_at() = ToProto(now);
+      o->set_state(v1::Offer::STATE_ASKED);
+      const OfferApprover approver = ApproverFor(a.amount_yen, incident, rules.policy);
+      o->set_approver_level(approver.level);
+      o->set_approver_team(approver.team);
+      return;
+    }
+    case ActionType::kApproveOffer:
+    case ActionType::kDeclineOffer: {
+      v1::Offer* o = incident.mutable_offers(a.number - 1);
+      o->set_state(a.type == ActionType::kApproveOffer ? v1::Offer::STATE_APPROVED
+                                                       : v1::Offer::STATE_DECLINED);
+      o->set_decided_by(actor.name);
+      *o->mutable_decided_at() = ToProto(now);
+      o->set_decision_note(a.text);
+      return;
+    }
+    case ActionType::kDeliverOffer: {
+      v1::Offer* o = incident.mutable_offers(a.number - 1);
+      o->set_state(v1::Offer::STATE_DELIVERED);
+      o->set_delivered_by(actor.name);
+      *o->mutable_delivered_at() = ToProto(now);
+      return;
+    }
+    case ActionType::kVerifyMeasure: {
+      v1::PreventionMeasure* m = incident.mutable_measures(a.number - 1);
+      if (a.failed) {  // open again; its deadline comes back (UpdateDeadlines)
+        m->clear_done_at();
+        m->clear_done_by();
+        if (a.at) *m->mutable_due() = ToProto(*a.at);
+        return;
+      }
+      *m->mutable_verified_at() = ToProto(now);
+      m->set_verified_by(actor.name);
+      m->set_verification_note(a.text);
+      return;
+    }
     case ActionType::kReopen:
       // A new round: apology, escalation, visit, plan and follow-ups start over. The old
       // measures stay in view, marked with their round; the timeline keeps everything.
@@ -786,8 +1114,24 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
       incident.clear_escalation_reason();
       incident.clear_close_reason();
       incident.clear_response();
+      incident.clear_expectation();
+      incident.clear_cause();
+      incident.clear_manager_apology();
       return;
   }
+}
+
+// "call: 部長に電話でお詫び".
+std::string ChannelText(const Action& a) {
+  return absl::StrCat(absl::AsciiStrToLower(absl::StripPrefix(v1::Channel_Name(a.channel),
+                                                              "CHANNEL_")),
+                      a.text.empty() ? "" : ": ", a.text);
+}
+
+// "offer 2, discount ¥300,000".
+std::string OfferText(const v1::Offer& o) {
+  return absl::StrCat("offer ", o.number(), ", ", OfferKindName(o.kind()), " ",
+                      FormatYen(o.amount_yen()));
 }
 
 // The text the timeline keeps for the action.
@@ -815,9 +1159,7 @@ std::string EventText(const Action& a, const Incident& before, const Incident& a
       return absl::StrCat(before.reminders_size() - after.reminders_size(),
                           " reminder(s) acknowledged");
     case ActionType::kRecordFirstApology:
-      return absl::StrCat(absl::AsciiStrToLower(absl::StripPrefix(
-                              v1::Channel_Name(a.channel), "CHANNEL_")),
-                          a.text.empty() ? "" : ": ", a.text);
+      return ChannelText(a);
     case ActionType::kCompleteMeasure:
       return absl::StrCat(a.number, ". ",
                           before.measures(a.number - 1).text());
@@ -835,6 +1177,56 @@ std::string EventText(const Action& a, const Incident& before, const Incident& a
       return absl::StrCat(after.checklist_size(), ". ", a.text);
     case ActionType::kCompleteChecklistItem:
       return absl::StrCat(a.number, ". ", before.checklist(a.number - 1).text());
+    case ActionType::kRecordManagerApology:
+    case ActionType::kLogClientUpdate:
+      return ChannelText(a);
+    case ActionType::kRecordCause: {
+      const v1::Cause& c = after.cause();
+      std::string text = absl::StrCat("[", c.category(), "] ", c.what(),
+                                      "; not noticed in time because: ", c.why_missed());
+      if (c.same_category_size() > 0) {
+        absl::StrAppend(&text, " (the same category as #",
+                        absl::StrJoin(c.same_category(), ", #"), ")");
+      }
+      return text;
+    }
+    case ActionType::kMakeOffer: {
+      const v1::Offer& o = after.offers(after.offers_size() - 1);
+      return absl::StrCat(OfferText(o), ": ", a.text, " (asks ",
+                          o.approver_level() == 0 ? std::string("an admin")
+                                                  : absl::StrCat("managers of ", o.approver_team()),
+                          ")");
+    }
+    case ActionType::kApproveOffer:
+    case ActionType::kDeclineOffer:
+    case ActionType::kDeliverOffer:
+      return absl::StrCat(OfferText(before.offers(a.number - 1)), a.text.empty() ? "" : ": ",
+                          a.text);
+    case ActionType::kVerifyMeasure: {
+      std::string text = absl::StrCat(a.number, ". ", before.measures(a.number - 1).text(),
+                                      a.text.empty() ? "" : ": ", a.text);
+      if (a.failed) {
+        absl::StrAppend(&text, " (did not work: open again, due ",
+                        LocalTime(FromProto(after.measures(a.number - 1).due()), rules), ")");
+      }
+      return text;
+    }
+    case ActionType::kClose: {
+      // Closing is a manager's call, but what was still owed stays on the record.
+      std::string text = a.text;
+      if (std::any_of(before.deadlines().begin(), before.deadlines().end(),
+                      [](const v1::Deadline& d) { return d.key() == "manager-apology"; })) {
+        absl::StrAppend(&text, text.empty() ? "" : " ",
+                        "(closed with the manager's own apology to the client still owed)");
+      }
+      if (const std::string unverified = UnverifiedMeasures(before, rules);
+          !unverified.empty()) {
+        absl::StrAppend(&text, text.empty() ? "" : " ", "(closed with measures not verified: ",
+                        unverified, ")");
+      }
+      return text;
+    }
+    case ActionType::kRecordExpectation:
     case ActionType::kAddNote:
     case ActionType::kEscalate:
     case ActionType::kApproveEscalation:
@@ -842,7 +1234,6 @@ std::string EventText(const Action& a, const Incident& before, const Incident& a
     case ActionType::kRecordVisit:
     case ActionType::kPresentPlan:
     case ActionType::kLogFollowUp:
-    case ActionType::kClose:
     case ActionType::kReopen:
       return a.text;
   }
@@ -967,7 +1358,10 @@ absl::StatusOr<Change> Apply(const Incident& incident, const Action& action, con
   UpdateDeadlines(next, incident, rules, now);
   next.set_version(incident.version() + 1);
   *next.mutable_updated_at() = ToProto(now);
-  change.event = MakeEvent(next, rule.event, actor, now, incident.state(),
+  const v1::EventType event = action.type == ActionType::kVerifyMeasure && action.failed
+                                  ? v1::EVENT_TYPE_MEASURE_VERIFICATION_FAILED
+                                  : rule.event;
+  change.event = MakeEvent(next, event, actor, now, incident.state(),
                            EventText(action, incident, next, rules));
   return change;
 }

@@ -9,6 +9,10 @@
 //   ESCALATED --approve--> PREVENTION_PLAN (response, measures) --plan present--> FOLLOW_UP
 // hand-over (checklist; the visit is the introduction, then one follow-up):
 //   APOLOGY_VISIT --visit done--> FOLLOW_UP
+// client-facing, in any open state and in the same state: the client's expectation, the cause
+// (the plan needs one), the manager's own apology, offers of compensation (offers.h), updates
+// to the client; in prevention-plan and follow-up, the verification of a done measure by
+// someone other than its owner (a failed one opens it again)
 // any open state --close (manager, reason)--> CLOSED --reopen (manager)--> the kind's start
 // any open state --edit (owner or manager; correction.h)--> the same state
 //
@@ -31,6 +35,7 @@
 #ifndef AMENDS_SERVER_CORE_LIFECYCLE_H_
 #define AMENDS_SERVER_CORE_LIFECYCLE_H_
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -75,6 +80,16 @@ enum class ActionType {
   kCompleteChecklistItem,  // hand-over: number
   kEdit,                   // a correction of what was reported (correction.h); text: reason
   kAssignMeasure,          // measure `number` goes to `user`; text: an optional note
+  // Sincerity (client-facing kinds).
+  kRecordExpectation,      // text: what the client expects
+  kRecordCause,            // text: what happened; why_missed; category (empty: "other")
+  kRecordManagerApology,   // channel, text: an optional note
+  kMakeOffer,              // offer_kind, amount_yen, text
+  kApproveOffer,           // number; text: an optional note
+  kDeclineOffer,           // number; text: the reason
+  kDeliverOffer,           // number; text: an optional note
+  kLogClientUpdate,        // channel, text: the note
+  kVerifyMeasure,          // number; text: a note (required if failed); failed; at: a new due
 };
 
 inline constexpr ActionType kAllActions[] = {
@@ -87,6 +102,9 @@ inline constexpr ActionType kAllActions[] = {
     ActionType::kResume,            ActionType::kAcknowledge,     ActionType::kHandOver,
     ActionType::kDecideResponse,    ActionType::kAddChecklistItem,
     ActionType::kCompleteChecklistItem, ActionType::kEdit,          ActionType::kAssignMeasure,
+    ActionType::kRecordExpectation, ActionType::kRecordCause,   ActionType::kRecordManagerApology,
+    ActionType::kMakeOffer,         ActionType::kApproveOffer,  ActionType::kDeclineOffer,
+    ActionType::kDeliverOffer,      ActionType::kLogClientUpdate, ActionType::kVerifyMeasure,
 };
 
 // The action as the CLI spells it ("escalate", "visit done", ...), for messages.
@@ -95,7 +113,8 @@ absl::string_view ActionName(ActionType type);
 struct Action {
   ActionType type = ActionType::kAddNote;
   std::string text;  // note, reason, outcome, measure or promise text
-  v1::Channel channel = v1::CHANNEL_UNSPECIFIED;  // kRecordFirstApology
+  // kRecordFirstApology, kRecordManagerApology, kLogClientUpdate
+  v1::Channel channel = v1::CHANNEL_UNSPECIFIED;
   // kScheduleVisit: planned; kAddMeasure: due; kMakePromise: by; kHold: until (optional);
   // kRecordVisit: when an unscheduled visit took place (optional).
   std::optional<absl::Time> at;
@@ -103,11 +122,20 @@ struct Action {
   // kAssign, kHandOver, kAssignMeasure: the new owner; kAddMeasure: the measure's owner;
   // kMakePromise: the incident's owner as the caller saw it (checked only if still the owner).
   std::optional<Actor> user;
-  // kCompleteMeasure, kAssignMeasure, kKeepPromise, kCompleteChecklistItem: from 1
+  // kCompleteMeasure, kAssignMeasure, kVerifyMeasure, kKeepPromise, kCompleteChecklistItem,
+  // kApproveOffer, kDeclineOffer, kDeliverOffer: from 1
   int number = 0;
   std::string from;           // kHandOver: whose work moves to `user`
   v1::Response decision = v1::RESPONSE_UNSPECIFIED;  // kDecideResponse
   Correction correction;      // kEdit
+  std::string why_missed;     // kRecordCause
+  std::string category;       // kRecordCause
+  // kRecordCause: the client's incidents in the team (as for a report), to find the same
+  // category of cause again.
+  std::vector<v1::Incident> client_incidents;
+  v1::OfferKind offer_kind = v1::OFFER_KIND_UNSPECIFIED;  // kMakeOffer
+  int64_t amount_yen = 0;                                 // kMakeOffer
+  bool failed = false;                                    // kVerifyMeasure
 };
 
 // Whether `user` holds anything open in the incident: the incident itself, a measure not

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "server/core/time_proto.h"
 
 namespace amends {
@@ -119,7 +120,49 @@ std::vector<Notice> NoticesFor(const Incident& before, const Change& change,
         if (!asked_again && d->has_breached_at()) out.back().due = FromProto(d->breached_at());
       }
       break;
+    case v1::EVENT_TYPE_OFFER_MADE: {
+      const v1::Offer& o = next.offers(next.offers_size() - 1);
+      if (const Deadline* d = FindDeadline(next, absl::StrCat("offer-", o.number()))) {
+        out.push_back(AboutDeadline(Notification::REASON_APPROVAL_ASKED, *d, critical));
+      }
+      break;
+    }
+    case v1::EVENT_TYPE_OFFER_APPROVED:
+    case v1::EVENT_TYPE_OFFER_DECLINED:
+      for (int i = 0; i < next.offers_size(); ++i) {
+        if (i < before.offers_size() && before.offers(i).state() != next.offers(i).state()) {
+          out.push_back({.reason = Notification::REASON_OFFER_DECIDED,
+                         .user = next.offers(i).offered_by(),
+                         .urgent = critical,
+                         .deadline_key = absl::StrCat("offer-", next.offers(i).number())});
+        }
+      }
+      break;
+    case v1::EVENT_TYPE_MEASURE_VERIFICATION_FAILED:
+      for (int i = 0; i < next.measures_size() && i < before.measures_size(); ++i) {
+        if (before.measures(i).has_done_at() && !next.measures(i).has_done_at()) {
+          const std::string key = absl::StrCat("measure-", next.measures(i).number());
+          Notice n{.reason = Notification::REASON_MEASURE_REOPENED,
+                   .user = next.measures(i).owner(),
+                   .urgent = critical,
+                   .deadline_key = key};
+          if (const Deadline* d = FindDeadline(next, key)) {
+            n.what = d->what();
+            n.due = FromProto(d->due());
+          }
+          out.push_back(std::move(n));
+        }
+      }
+      break;
     // Notes, apologies, measures, plans, follow-ups, holds, checklists: nobody needs a message.
+    // The client's expectation, the cause, the manager's apology, updates to the client and
+    // delivered offers show on the case; a verified measure needs nobody.
+    case v1::EVENT_TYPE_EXPECTATION_RECORDED:
+    case v1::EVENT_TYPE_CAUSE_RECORDED:
+    case v1::EVENT_TYPE_MANAGER_APOLOGY_RECORDED:
+    case v1::EVENT_TYPE_OFFER_DELIVERED:
+    case v1::EVENT_TYPE_CLIENT_UPDATE_LOGGED:
+    case v1::EVENT_TYPE_MEASURE_VERIFIED:
     case v1::EVENT_TYPE_UNSPECIFIED:
     case v1::EVENT_TYPE_NOTE_ADDED:
     case v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED:
@@ -208,6 +251,17 @@ std::optional<Notice> TeamChannelNotice(const Incident& before, const Change& ch
     case v1::EVENT_TYPE_HANDED_OVER:
     case v1::EVENT_TYPE_CORRECTED:
     case v1::EVENT_TYPE_MEASURE_ASSIGNED:
+    // Compensation and the client's words are not for a channel.
+    case v1::EVENT_TYPE_EXPECTATION_RECORDED:
+    case v1::EVENT_TYPE_CAUSE_RECORDED:
+    case v1::EVENT_TYPE_MANAGER_APOLOGY_RECORDED:
+    case v1::EVENT_TYPE_OFFER_MADE:
+    case v1::EVENT_TYPE_OFFER_APPROVED:
+    case v1::EVENT_TYPE_OFFER_DECLINED:
+    case v1::EVENT_TYPE_OFFER_DELIVERED:
+    case v1::EVENT_TYPE_CLIENT_UPDATE_LOGGED:
+    case v1::EVENT_TYPE_MEASURE_VERIFIED:
+    case v1::EVENT_TYPE_MEASURE_VERIFICATION_FAILED:
     case v1::EventType_INT_MIN_SENTINEL_DO_NOT_USE_:
     case v1::EventType_INT_MAX_SENTINEL_DO_NOT_USE_:
       return std::nullopt;

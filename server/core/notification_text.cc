@@ -747,6 +747,8 @@ MessageText RenderNotice(const Notice& notice, const v1::Incident& incident, con
     case Notification::REASON_CLOSED:
       Closed(c, body);
       break;
+    case Notification::REASON_OFFER_DECIDED:
+    case Notification::REASON_MEASURE_REOPENED:
     case Notification::REASON_UNSPECIFIED:
     case Notification::REASON_TEST:
     case Notification::REASON_DIGEST:

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -16,6 +17,9 @@ namespace {
 
 namespace pb = google::protobuf;
 using pb::TextFormat;
+
+// A cause category is a short word ("schedule", "hand-over").
+constexpr size_t kMaxCategoryBytes = 40;
 
 constexpr absl::string_view kNotADuration = "is not a duration like 30m, 4h or 3d";
 
@@ -128,6 +132,28 @@ absl::StatusOr<SeverityRules> CompileSeverity(const TextprotoChecker& check,
     if (!span.ok()) return span.status();
     *stage.span = *span;
   }
+
+  // Sincerity (issue 17): optional, with defaults by severity, so older policy files still
+  // parse.
+  rules.manager_apology_due = s.has_manager_apology_due() ? s.manager_apology_due()
+                                                          : s.severity() >= v1::SEVERITY_HIGH;
+  rules.manager_apology_within = rules.visit_within;
+  if (!s.manager_apology_within().empty()) {
+    absl::StatusOr<Span> span =
+        SpanAt(check, at + ".manager_apology_within", s.manager_apology_within());
+    if (!span.ok()) return span.status();
+    rules.manager_apology_within = *span;
+  }
+  static constexpr int kDefaultUpdateDays[] = {5, 3, 2, 1};  // LOW..CRITICAL
+  static_assert(std::size(kDefaultUpdateDays) == v1::SEVERITY_CRITICAL);
+  rules.update_every = Span{.days = kDefaultUpdateDays[s.severity() - 1]};
+  if (!s.update_every().empty()) {
+    absl::StatusOr<Span> span = SpanAt(check, at + ".update_every", s.update_every());
+    if (!span.ok()) return span.status();
+    rules.update_every = *span;
+  }
+  rules.verify_measures =
+      s.has_verify_measures() ? s.verify_measures() : s.severity() >= v1::SEVERITY_MEDIUM;
 
   for (int i = 0; i < s.follow_up_after_size(); ++i) {
     absl::StatusOr<Span> span =
@@ -292,6 +318,43 @@ absl::StatusOr<Policy> Policy::Parse(absl::string_view text, absl::string_view s
     first = i;
     if (absl::Status s = CompileKind(check, k, at, policy.kinds_[k.kind()]); !s.ok()) return s;
   }
+
+  for (int i = 0; i < proto.cause_categories_size(); ++i) {
+    const std::string path = absl::StrCat("cause_categories[", i, "]");
+    const std::string& name = proto.cause_categories(i);
+    if (name.empty() || name.size() > kMaxCategoryBytes ||
+        name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != name.npos) {
+      return check.Error(path,
+                         absl::StrCat(path, ": \"", absl::CHexEscape(name),
+                                      "\" is not a name of lowercase letters, digits and '-'"));
+    }
+    if (std::find(policy.cause_categories_.begin(), policy.cause_categories_.end(), name) !=
+        policy.cause_categories_.end()) {
+      return check.Error(path,
+                         absl::StrCat(path, ": \"", name, "\" is listed twice"));
+    }
+    policy.cause_categories_.push_back(name);
+  }
+  if (policy.cause_categories_.empty()) {
+    policy.cause_categories_ = {"schedule", "communication", "hand-over", "capacity",
+                                "quality",  "process"};
+  }
+  if (std::find(policy.cause_categories_.begin(), policy.cause_categories_.end(), "other") ==
+      policy.cause_categories_.end()) {
+    policy.cause_categories_.push_back("other");
+  }
+  for (int i = 0; i < proto.offer_limit_yen_size(); ++i) {
+    const int64_t limit = proto.offer_limit_yen(i);
+    const int64_t below = i == 0 ? 0 : proto.offer_limit_yen(i - 1);
+    if (limit <= below || limit > kMaxOfferYen) {
+      return check.Error(
+          absl::StrCat("offer_limit_yen[", i, "]"),
+          absl::StrCat("offer_limit_yen[", i, "]: ", limit, " must be above ", below,
+                       i == 0 ? "" : " (the level below's)", " and at most ", kMaxOfferYen));
+    }
+    policy.offer_limits_.push_back(limit);
+  }
+  if (policy.offer_limits_.empty()) policy.offer_limits_ = {100'000, 1'000'000};
 
   if (proto.max_hold().empty()) return check.Error("max_hold", "max_hold: required");
   absl::StatusOr<Span> max_hold = SpanAt(check, "max_hold", proto.max_hold());

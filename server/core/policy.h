@@ -12,6 +12,7 @@
 #define AMENDS_SERVER_CORE_POLICY_H_
 
 #include <array>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@
 #include "server/core/business_calendar.h"
 
 namespace amends {
+
+// The most an offer of compensation may be, and any approval limit.
+inline constexpr int64_t kMaxOfferYen = 1'000'000'000;
 
 struct ReminderLead {
   double fraction_gone = 0;                        // > 0: when this share of the time is gone
@@ -48,6 +52,14 @@ struct SeverityRules {
   bool raise_on_recurrence = false;
   // The team's managers are told of a new incident at once (default: HIGH and CRITICAL).
   bool tell_managers_on_report = false;
+  // Client-facing kinds: the approving manager's own apology, owed from the approval (default:
+  // HIGH and CRITICAL, within visit_within); an update to the client at least this often from
+  // the report until the plan is presented.
+  bool manager_apology_due = false;
+  Span manager_apology_within;
+  Span update_every;
+  // Closing without a manager's reason needs the round's measures verified (MEDIUM and up).
+  bool verify_measures = false;
 };
 
 // Parses "30m", "4h", "1h30m" (absl::ParseDuration) or "3d"; must be positive.
@@ -76,6 +88,11 @@ class Policy {
   // Who is told at once of a new incident of `kind` and `severity`, each level once.
   std::vector<ChainLevel> TellOnReport(v1::Kind kind, v1::Severity severity) const;
   const v1::Calendar& calendar() const { return calendar_; }
+  // The categories a cause may have, "other" among them.
+  const std::vector<std::string>& cause_categories() const { return cause_categories_; }
+  // What chain level L (from 1) may approve in compensation: offer_limits()[L - 1] yen;
+  // levels past the end may approve nothing (an admin's). Increasing.
+  const std::vector<int64_t>& offer_limits() const { return offer_limits_; }
   absl::Duration max_hold() const { return max_hold_; }
   // Teams named in any chain or tell_on_report, for the server to check that they exist.
   std::vector<std::string> ChainTeams() const;
@@ -86,6 +103,8 @@ class Policy {
   std::array<SeverityRules, 4> rules_;  // LOW..CRITICAL
   std::array<KindRules, v1::Kind_ARRAYSIZE> kinds_;  // by Kind value
   v1::Calendar calendar_;
+  std::vector<std::string> cause_categories_;
+  std::vector<int64_t> offer_limits_;
   absl::Duration max_hold_ = absl::ZeroDuration();
 };
 
