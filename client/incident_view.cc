@@ -164,7 +164,10 @@ constexpr absl::string_view kIndent = "  ";
 
 void Deadlines(std::string& out, const Incident& incident, const Clock& clock) {
   absl::StrAppend(&out, "\nDeadlines:", incident.deadlines().empty() ? " none" : "", "\n");
-  Table table({{"WHAT"}, {"DUE", kTimeColumnWidth}, {"WHO"}, {"MARKS", Table::kNoLimit}});
+  // Room for what an offer waiting for approval says ("have an admin approve or decline offer
+  // 3: refund ¥1,500,000"): the amount must not be cut.
+  Table table(
+      {{"WHAT", 64}, {"DUE", kTimeColumnWidth}, {"WHO"}, {"MARKS", Table::kNoLimit}});
   for (const amends::v1::Deadline& d : incident.deadlines()) {
     std::string due = clock.Due(d.due(), d.has_due());
     if (!d.has_due() && d.has_held_left()) {
