@@ -42,18 +42,21 @@ inline v1::ReportIncidentRequest LateReport(v1::Severity severity = v1::SEVERITY
 
 // The default policy with a third level for HIGH: the managers of sales-directors (the
 // department heads) are asked once tokyo-sales' managers let the approval lapse.
+inline std::string DirectorsPolicyText() {
+  const std::string high_chain =
+      "  reminder { before: \"30m\" }\n  chain { owner: true }\n  chain { managers: true }\n";
+  std::string text = ReadSourceFile("deploy/policy.textproto");
+  if (text.find(high_chain) == std::string::npos) {
+    std::fprintf(stderr, "deploy/policy.textproto: HIGH's chain not found\n");
+    std::abort();
+  }
+  return absl::StrReplaceAll(
+      text, {{high_chain, absl::StrCat(high_chain, "  chain { team: \"sales-directors\" }\n")}});
+}
+
 inline const Policy& DirectorsPolicy() {
   static const Policy* policy = [] {
-    const std::string high_chain =
-        "  reminder { before: \"30m\" }\n  chain { owner: true }\n  chain { managers: true }\n";
-    std::string text = ReadSourceFile("deploy/policy.textproto");
-    if (text.find(high_chain) == std::string::npos) {
-      std::fprintf(stderr, "deploy/policy.textproto: HIGH's chain not found\n");
-      std::abort();
-    }
-    text = absl::StrReplaceAll(
-        text, {{high_chain, absl::StrCat(high_chain, "  chain { team: \"sales-directors\" }\n")}});
-    absl::StatusOr<Policy> p = Policy::Parse(text, "directors.textproto");
+    absl::StatusOr<Policy> p = Policy::Parse(DirectorsPolicyText(), "directors.textproto");
     if (!p.ok()) {
       std::fprintf(stderr, "directors policy: %s\n", std::string(p.status().message()).c_str());
       std::abort();

@@ -55,7 +55,9 @@ TEST_F(DeadlineE2eTest, FridayEveningComplaintIsEscalatedOnMondayMorningWithoutA
       << r.out;
   r = Amends("yamada", {"inbox"});
   EXPECT_EQ(Lines(r.out, "reminder").size(), 1u) << r.out;
-  EXPECT_EQ(Lines(r.out, "deadline").size(), 1u) << r.out;
+  // The escalation, and the update the client is owed within two working days.
+  EXPECT_EQ(Lines(r.out, "deadline").size(), 2u) << r.out;
+  EXPECT_EQ(Lines(r.out, "an update to the client").size(), 1u) << r.out;
   Amends("yamada", {"ack", "1"});
   r = Amends("yamada", {"inbox"});
   EXPECT_TRUE(Lines(r.out, "reminder").empty()) << r.out;

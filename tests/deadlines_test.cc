@@ -29,7 +29,12 @@ namespace {
 const Actor kDirector{"ito", "sales-directors", Role::kManager};
 const Actor kOsakaMember{"kobayashi", "osaka-sales", Role::kMember};
 
-Rules DirectorsRules() { return Rules{DirectorsPolicy(), TokyoCalendar()}; }
+// The stages' own deadlines, with the department heads as HIGH's third level.
+Rules DirectorsRules() {
+  static const Policy* policy =
+      new Policy(*Policy::Parse(WithoutSincerity(DirectorsPolicyText()), "directors.textproto"));
+  return Rules{*policy, TokyoCalendar()};
+}
 
 // A Tokyo wall-clock time as people read it: "2026-11-27 17:50".
 std::string Local(absl::Time t) { return absl::FormatTime("%Y-%m-%d %H:%M", t, Tokyo()); }
@@ -79,7 +84,7 @@ std::vector<std::string> ReminderTimes(const v1::Incident& incident, absl::strin
 // Case 2's report: a long-standing client did not get the report it needed for a meeting.
 
 v1::Incident Reported(v1::Severity severity = v1::SEVERITY_HIGH, absl::Time at = kFriday1650,
-                      const Rules& rules = TokyoRules()) {
+                      const Rules& rules = StagesOnlyRules()) {
   absl::StatusOr<Change> c = Report(LateReport(severity), kOwner, "Asia/Tokyo", at, {}, rules);
   if (!c.ok()) {
     ADD_FAILURE() << "report: " << c.status();
@@ -91,7 +96,7 @@ v1::Incident Reported(v1::Severity severity = v1::SEVERITY_HIGH, absl::Time at =
 
 // Applies an action that must be accepted; the incident moves on and the event is returned.
 v1::Event Act(v1::Incident& incident, const Action& action, const Actor& actor, absl::Time at,
-              const Rules& rules = TokyoRules()) {
+              const Rules& rules = StagesOnlyRules()) {
   absl::StatusOr<Change> c = Apply(incident, action, actor, at, rules);
   if (!c.ok()) {
     ADD_FAILURE() << ActionName(action.type) << " by " << actor.name << " at " << Local(at)
@@ -103,7 +108,7 @@ v1::Event Act(v1::Incident& incident, const Action& action, const Actor& actor, 
 }
 
 // Commits the point Fire() says is due at `at`; there must be one.
-v1::Event FireAt(v1::Incident& incident, absl::Time at, const Rules& rules = TokyoRules()) {
+v1::Event FireAt(v1::Incident& incident, absl::Time at, const Rules& rules = StagesOnlyRules()) {
   std::optional<Change> c = Fire(incident, rules, at);
   if (!c) {
     ADD_FAILURE() << "nothing fired at " << Local(at);
@@ -117,7 +122,7 @@ v1::Event FireAt(v1::Incident& incident, absl::Time at, const Rules& rules = Tok
 // Everything the scheduler does at `at`, committed one point at a time, as
 // "TYPE by actor: text".
 std::vector<std::string> FireAllDue(v1::Incident& incident, absl::Time at,
-                                    const Rules& rules = TokyoRules()) {
+                                    const Rules& rules = StagesOnlyRules()) {
   std::vector<std::string> out;
   for (int i = 0; i < 20; ++i) {
     std::optional<Change> c = Fire(incident, rules, at);
@@ -133,7 +138,7 @@ std::vector<std::string> FireAllDue(v1::Incident& incident, absl::Time at,
 // A scheduler that never misses a point: fires each at its own time (NextWake), up to and
 // including `until`, as "date time TYPE by actor: text".
 std::vector<std::string> RunUntil(v1::Incident& incident, absl::Time until,
-                                  const Rules& rules = TokyoRules()) {
+                                  const Rules& rules = StagesOnlyRules()) {
   std::vector<std::string> out;
   for (int i = 0; i < 50; ++i) {
     const std::optional<absl::Time> wake = NextWake(incident);
@@ -159,7 +164,7 @@ v1::Incident Apologized() {
   return i;
 }
 
-v1::Incident Escalated(const Rules& rules = TokyoRules()) {
+v1::Incident Escalated(const Rules& rules = StagesOnlyRules()) {
   v1::Incident i = Reported(v1::SEVERITY_HIGH, kFriday1650, rules);
   Act(i, {.type = ActionType::kRecordFirstApology, .text = "電話で謝罪", .channel = v1::CHANNEL_CALL},
       kOwner, TokyoTime(2026, 11, 27, 17, 0), rules);
@@ -184,6 +189,12 @@ v1::Incident Visited() {
       {.type = ActionType::kRecordVisit,
        .text = "部長に直接謝罪し、再発防止策を約束",
        .at = TokyoTime(2026, 12, 1, 15, 0)},
+      kOwner, TokyoTime(2026, 12, 1, 15, 0));
+  Act(i,
+      {.type = ActionType::kRecordCause,
+       .text = "提出期限を担当者一人で管理していた",
+       .why_missed = "進捗の報告も確認もなく、誰も遅れに気づけなかった",
+       .category = "process"},
       kOwner, TokyoTime(2026, 12, 1, 15, 0));
   return i;
 }
@@ -305,7 +316,7 @@ TEST(StageDeadlinesTest, CloseClearsEveryDeadlineAndReopenStartsTheReportingCloc
   EXPECT_EQ(i.reminders_size(), 0);
   EXPECT_EQ(NextDue(i), std::nullopt);
   EXPECT_EQ(NextWake(i), std::nullopt);
-  EXPECT_EQ(Fire(i, TokyoRules(), TokyoTime(2027, 6, 1, 9, 0)), std::nullopt);
+  EXPECT_EQ(Fire(i, StagesOnlyRules(), TokyoTime(2027, 6, 1, 9, 0)), std::nullopt);
 
   // The same client complains again a week later: the old measure belongs to round 1.
   Act(i, {.type = ActionType::kReopen, .text = "同じ遅延が再発"}, kManager,
@@ -384,7 +395,7 @@ TEST(StageDeadlinesTest, CriticalCountsWallTimeThroughTheWeekend) {
 
 TEST(ReminderTest, OwnerIsRemindedHalfWayAndThirtyMinutesBeforeInOrder) {
   v1::Incident i = Apologized();
-  EXPECT_EQ(Fire(i, TokyoRules(), TokyoTime(2026, 11, 27, 17, 49)), std::nullopt);
+  EXPECT_EQ(Fire(i, StagesOnlyRules(), TokyoTime(2026, 11, 27, 17, 49)), std::nullopt);
 
   v1::Event first = FireAt(i, TokyoTime(2026, 11, 27, 17, 50));
   EXPECT_EQ(first.type(), v1::EVENT_TYPE_REMINDER);
@@ -393,7 +404,7 @@ TEST(ReminderTest, OwnerIsRemindedHalfWayAndThirtyMinutesBeforeInOrder) {
   EXPECT_EQ(first.from_state(), v1::STATE_REPORTED);
   EXPECT_EQ(first.to_state(), v1::STATE_REPORTED);
   EXPECT_EQ(Local(FromProto(first.time())), "2026-11-27 17:50");
-  EXPECT_EQ(Fire(i, TokyoRules(), TokyoTime(2026, 11, 30, 9, 19)), std::nullopt);
+  EXPECT_EQ(Fire(i, StagesOnlyRules(), TokyoTime(2026, 11, 30, 9, 19)), std::nullopt);
   EXPECT_EQ(Local(NextWake(i)), "2026-11-30 09:20");
 
   v1::Event second = FireAt(i, TokyoTime(2026, 11, 30, 9, 20));
@@ -419,7 +430,7 @@ TEST(ReminderTest, FiredReminderWaitsForItsAddresseeToAcknowledge) {
   // Only sato was reminded, so only sato can acknowledge it.
   for (const Actor& other : {kColleague, kManager}) {
     EXPECT_EQ(Apply(i, {.type = ActionType::kAcknowledge}, other, TokyoTime(2026, 11, 27, 17, 55),
-                    TokyoRules())
+                    StagesOnlyRules())
                   .status(),
               absl::FailedPreconditionError("incident 1 has no reminders for you"))
         << other.name;
@@ -447,7 +458,7 @@ TEST(ReminderTest, ApprovalRemindersGoToTheTeamsManagersAndAnyOfThemAcknowledges
   // Escalated at 17:05, due Monday 10:05: 55 minutes on Friday, so half-way is Monday 09:05.
   EXPECT_EQ(ReminderTimes(i, "approve"),
             (std::vector<std::string>{"2026-11-30 09:05", "2026-11-30 09:35"}));
-  EXPECT_EQ(Fire(i, TokyoRules(), TokyoTime(2026, 11, 29, 12, 0)), std::nullopt);
+  EXPECT_EQ(Fire(i, StagesOnlyRules(), TokyoTime(2026, 11, 29, 12, 0)), std::nullopt);
   v1::Event e = FireAt(i, TokyoTime(2026, 11, 30, 9, 5));
   EXPECT_EQ(e.text(),
             "reminder to managers of tokyo-sales: approve or decline the escalation, due "
@@ -456,7 +467,7 @@ TEST(ReminderTest, ApprovalRemindersGoToTheTeamsManagersAndAnyOfThemAcknowledges
   EXPECT_EQ(i.reminders(0).user(), "");
   EXPECT_EQ(i.reminders(0).managers_of(), "tokyo-sales");
   EXPECT_EQ(Apply(i, {.type = ActionType::kAcknowledge}, kOwner, TokyoTime(2026, 11, 30, 9, 10),
-                  TokyoRules())
+                  StagesOnlyRules())
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);
@@ -635,20 +646,20 @@ TEST(ExactlyOnceTest, CommittedPointNeverFiresAgain) {
   v1::Incident i = Apologized();
   const absl::Time t = TokyoTime(2026, 11, 27, 17, 50);
   FireAt(i, t);  // the half-way reminder
-  EXPECT_EQ(Fire(i, TokyoRules(), t), std::nullopt);
+  EXPECT_EQ(Fire(i, StagesOnlyRules(), t), std::nullopt);
 
   const absl::Time monday = TokyoTime(2026, 11, 30, 9, 20);
   FireAt(i, monday);  // the last reminder
-  EXPECT_EQ(Fire(i, TokyoRules(), monday), std::nullopt);
+  EXPECT_EQ(Fire(i, StagesOnlyRules(), monday), std::nullopt);
   EXPECT_EQ(i.reminders_size(), 2);  // one notice per reminder, not more
 }
 
 TEST(ExactlyOnceTest, PointWhoseChangeWasNotCommittedFiresAgain) {
   const v1::Incident i = Apologized();
   const absl::Time t = TokyoTime(2026, 11, 27, 17, 50);
-  std::optional<Change> lost = Fire(i, TokyoRules(), t);  // crashed before the commit
+  std::optional<Change> lost = Fire(i, StagesOnlyRules(), t);  // crashed before the commit
   ASSERT_TRUE(lost.has_value());
-  std::optional<Change> again = Fire(i, TokyoRules(), TokyoTime(2026, 11, 27, 17, 51));
+  std::optional<Change> again = Fire(i, StagesOnlyRules(), TokyoTime(2026, 11, 27, 17, 51));
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->event.type(), v1::EVENT_TYPE_REMINDER);
   EXPECT_EQ(again->event.text(), lost->event.text());
@@ -671,7 +682,7 @@ TEST(ExactlyOnceTest, CommittedBreachWithItsEscalationOwedEscalatesAfterARestart
   EXPECT_EQ(e.actor(), "amends");
   EXPECT_EQ(i.state(), v1::STATE_ESCALATED);
   // Not twice, and the managers' clock starts when they are told.
-  EXPECT_EQ(Fire(i, TokyoRules(), restart), std::nullopt);
+  EXPECT_EQ(Fire(i, StagesOnlyRules(), restart), std::nullopt);
   EXPECT_EQ(Deadlines(i),
             (std::vector<std::string>{"approve: managers of tokyo-sales by 2026-11-30 12:30"}));
   EXPECT_EQ(Local(NextWake(i)), "2026-11-30 11:30");
@@ -711,7 +722,7 @@ TEST(PromiseTest, PromiseIsADeadlineForTheOwnerWithRemindersUntilKept) {
   EXPECT_EQ(i.reminders_size(), 0);  // the promise's reminder went with it
 
   EXPECT_EQ(Apply(i, {.type = ActionType::kKeepPromise, .number = 1}, kOwner,
-                  TokyoTime(2026, 11, 30, 14, 5), TokyoRules())
+                  TokyoTime(2026, 11, 30, 14, 5), StagesOnlyRules())
                 .status(),
             absl::FailedPreconditionError("promise 1 is already kept"));
 }
@@ -754,7 +765,7 @@ TEST(PromiseTest, PromiseInThePastOrWithoutATimeIsRejectedNamingBy) {
                                       {.type = ActionType::kMakePromise,
                                        .text = "9時までに折り返し電話",
                                        .at = TokyoTime(2026, 11, 30, 9, 0)},
-                                      kOwner, TokyoTime(2026, 11, 30, 10, 0), TokyoRules());
+                                      kOwner, TokyoTime(2026, 11, 30, 10, 0), StagesOnlyRules());
   ASSERT_EQ(past.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StartsWith(past.status().message(), "by: 2026-11-30 09:00 JST"))
       << past.status();
@@ -762,7 +773,7 @@ TEST(PromiseTest, PromiseInThePastOrWithoutATimeIsRejectedNamingBy) {
 
   absl::StatusOr<Change> none =
       Apply(i, {.type = ActionType::kMakePromise, .text = "折り返し電話"}, kOwner,
-            TokyoTime(2026, 11, 30, 10, 0), TokyoRules());
+            TokyoTime(2026, 11, 30, 10, 0), StagesOnlyRules());
   EXPECT_EQ(none.status(), absl::InvalidArgumentError("by: required"));
 }
 
@@ -777,11 +788,11 @@ Action HoldUntil(std::optional<absl::Time> until) {
 }
 
 TEST(HoldTest, ReportingAndEscalationNeverWait) {
-  EXPECT_EQ(Apply(Apologized(), HoldUntil(kWednesday1000), kManager, kMonday1000, TokyoRules())
+  EXPECT_EQ(Apply(Apologized(), HoldUntil(kWednesday1000), kManager, kMonday1000, StagesOnlyRules())
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Apply(Escalated(), HoldUntil(kWednesday1000), kManager, kMonday1000, TokyoRules())
+  EXPECT_EQ(Apply(Escalated(), HoldUntil(kWednesday1000), kManager, kMonday1000, StagesOnlyRules())
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);
@@ -813,7 +824,7 @@ TEST(HoldTest, HoldWithAnEndIsEndedByAmends) {
   v1::Incident i = Approved();
   Act(i, HoldUntil(kWednesday1000), kOwner, kMonday1000);
   EXPECT_EQ(Local(NextWake(i)), "2026-12-02 10:00");
-  EXPECT_EQ(Fire(i, TokyoRules(), TokyoTime(2026, 12, 2, 9, 59)), std::nullopt);
+  EXPECT_EQ(Fire(i, StagesOnlyRules(), TokyoTime(2026, 12, 2, 9, 59)), std::nullopt);
 
   v1::Event e = FireAt(i, kWednesday1000);
   EXPECT_EQ(e.type(), v1::EVENT_TYPE_RESUMED);
@@ -822,7 +833,7 @@ TEST(HoldTest, HoldWithAnEndIsEndedByAmends) {
             "the hold until 2026-12-02 10:00 JST ended: 先方部長が出張中で訪問日程が決まらない");
   EXPECT_FALSE(i.has_hold());
   EXPECT_EQ(Deadlines(i), (std::vector<std::string>{"visit: sato by 2026-12-03 17:10"}));
-  EXPECT_EQ(Fire(i, TokyoRules(), kWednesday1000), std::nullopt);
+  EXPECT_EQ(Fire(i, StagesOnlyRules(), kWednesday1000), std::nullopt);
 }
 
 TEST(HoldTest, HoldThatEndedWhileTheSchedulerWasDownCountsFromItsEnd) {
@@ -886,31 +897,31 @@ TEST(HoldTest, MemberMayHoldOnlyBrieflyAndWithAnEnd) {
   const v1::Incident i = Approved();
   // Exactly max_hold (72 hours) is still the owner's call.
   EXPECT_TRUE(Apply(i, HoldUntil(kMonday1000 + absl::Hours(72)), kOwner, kMonday1000,
-                    TokyoRules())
+                    StagesOnlyRules())
                   .ok());
-  EXPECT_EQ(Apply(i, HoldUntil(kMonday1000 + absl::Hours(73)), kOwner, kMonday1000, TokyoRules())
+  EXPECT_EQ(Apply(i, HoldUntil(kMonday1000 + absl::Hours(73)), kOwner, kMonday1000, StagesOnlyRules())
                 .status(),
             absl::PermissionDeniedError("a hold longer than 72h needs role manager"));
-  EXPECT_EQ(Apply(i, HoldUntil(std::nullopt), kOwner, kMonday1000, TokyoRules()).status(),
+  EXPECT_EQ(Apply(i, HoldUntil(std::nullopt), kOwner, kMonday1000, StagesOnlyRules()).status(),
             absl::PermissionDeniedError(
                 "a hold without an end (until) or longer than 72h needs role manager"));
   EXPECT_TRUE(Apply(i, HoldUntil(kMonday1000 + absl::Hours(24 * 14)), kManager, kMonday1000,
-                    TokyoRules())
+                    StagesOnlyRules())
                   .ok());
-  EXPECT_TRUE(Apply(i, HoldUntil(std::nullopt), kManager, kMonday1000, TokyoRules()).ok());
+  EXPECT_TRUE(Apply(i, HoldUntil(std::nullopt), kManager, kMonday1000, StagesOnlyRules()).ok());
   // A colleague who does not own the incident may not stop its clock.
   absl::StatusOr<Change> colleague =
-      Apply(i, HoldUntil(kWednesday1000), kColleague, kMonday1000, TokyoRules());
+      Apply(i, HoldUntil(kWednesday1000), kColleague, kMonday1000, StagesOnlyRules());
   EXPECT_EQ(colleague.status(),
             absl::PermissionDeniedError("hold needs the incident's owner (sato) or role manager"));
 }
 
 TEST(HoldTest, ResumingWhatIsNotHeldAndHoldingTwiceAreRefused) {
   v1::Incident i = Approved();
-  EXPECT_EQ(Apply(i, {.type = ActionType::kResume}, kOwner, kMonday1000, TokyoRules()).status(),
+  EXPECT_EQ(Apply(i, {.type = ActionType::kResume}, kOwner, kMonday1000, StagesOnlyRules()).status(),
             absl::FailedPreconditionError("incident 1 is not on hold"));
   Act(i, HoldUntil(kWednesday1000), kOwner, kMonday1000);
-  EXPECT_EQ(Apply(i, HoldUntil(kWednesday1000), kManager, kMonday1000, TokyoRules())
+  EXPECT_EQ(Apply(i, HoldUntil(kWednesday1000), kManager, kMonday1000, StagesOnlyRules())
                 .status()
                 .code(),
             absl::StatusCode::kFailedPrecondition);
@@ -943,7 +954,7 @@ TEST(InboxTest, EachPersonSeesWhatTheyMustDoSoonestFirst) {
   Act(promised, {.type = ActionType::kEscalate, .text = "納期遅延で先方が困っている"}, kOwner,
       TokyoTime(2026, 11, 27, 16, 30));
   absl::StatusOr<Change> osaka = Report(LateReport(v1::SEVERITY_HIGH, "osaka-sales"),
-                                        kOsakaMember, "Asia/Tokyo", kFriday1650, {}, TokyoRules());
+                                        kOsakaMember, "Asia/Tokyo", kFriday1650, {}, StagesOnlyRules());
   ASSERT_TRUE(osaka.ok()) << osaka.status();
   osaka->incident.set_id(3);
   FireAt(late, TokyoTime(2026, 11, 27, 17, 20));  // sato's apology reminder
@@ -1003,7 +1014,7 @@ TEST(RecurrenceTest, SecondIncidentWithTheSameClientIsOneSeverityHigher) {
   const std::vector<v1::Incident> history = {earlier};
 
   absl::StatusOr<Change> c = Report(LateReport(v1::SEVERITY_MEDIUM), kOwner, "Asia/Tokyo",
-                                    kFriday1650, history, TokyoRules());
+                                    kFriday1650, history, StagesOnlyRules());
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->incident.severity(), v1::SEVERITY_HIGH);
   EXPECT_TRUE(c->incident.recurrence());
@@ -1017,7 +1028,7 @@ TEST(RecurrenceTest, SecondIncidentWithTheSameClientIsOneSeverityHigher) {
 
   // A recurring HIGH becomes CRITICAL: the weekend no longer waits.
   absl::StatusOr<Change> critical = Report(LateReport(v1::SEVERITY_HIGH), kOwner, "Asia/Tokyo",
-                                           kFriday1650, history, TokyoRules());
+                                           kFriday1650, history, StagesOnlyRules());
   ASSERT_TRUE(critical.ok());
   EXPECT_EQ(critical->incident.severity(), v1::SEVERITY_CRITICAL);
   EXPECT_EQ(Local(NextDue(critical->incident)), "2026-11-27 17:50");
@@ -1030,7 +1041,7 @@ TEST(RecurrenceTest, ConfidentialEarlierIncidentDoesNotRaiseTheSeverity) {
   conduct.set_confidential(true);
   const std::vector<v1::Incident> history = {conduct};
   absl::StatusOr<Change> c = Report(LateReport(v1::SEVERITY_MEDIUM), kOwner, "Asia/Tokyo",
-                                    kFriday1650, history, TokyoRules());
+                                    kFriday1650, history, StagesOnlyRules());
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->incident.severity(), v1::SEVERITY_MEDIUM);
   // MEDIUM: two working hours for the apology, half a working day to escalate.

@@ -413,7 +413,8 @@ TEST_F(IncidentServiceTest, InboxReachesTheOldestOfManyOpenIncidents) {
   for (int n = 0; n < 1001; ++n) ASSERT_TRUE(writer.Report(MissedAppointment(), sato).ok());
   v1::GetInboxResponse inbox;
   ASSERT_TRUE(stub_->GetInbox(As("sato").get(), {}, &inbox).ok());
-  EXPECT_EQ(inbox.items_size(), 2 * 1001);  // first apology and escalation of each
+  // The first apology, the escalation and the update to the client of each.
+  EXPECT_EQ(inbox.items_size(), 3 * 1001);
   EXPECT_TRUE(std::any_of(inbox.items().begin(), inbox.items().end(),
                           [](const v1::InboxItem& item) { return item.incident_id() == 1; }));
 }

@@ -330,7 +330,9 @@ TEST(LifecycleTest, WrongStateNamesTheStateAndTheActionsItAllows) {
   ASSERT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(c.status().message(),
             "cannot approve incident 7 in state reported; allowed: note, assign, edit, "
-            "apologize, escalate, close, promise, promise done, ack, handover");
+            "apologize, escalate, close, promise, promise done, ack, handover, expect, cause, "
+            "apologize --as-manager, offer, offer approve, offer decline, offer delivered, "
+            "update");
 }
 
 TEST(LifecycleTest, MemberApprovingIsDeniedNamingTheRole) {
@@ -477,6 +479,18 @@ TEST(LifecycleTest, MeasuresAreNumberedAndNeedOwnerAndFutureDueDate) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+// Every done measure of the round verified by yamada, who owns none of them.
+v1::Incident Verified(v1::Incident i) {
+  const v1::Incident before = i;
+  for (const v1::PreventionMeasure& m : before.measures()) {
+    if (m.round() != i.round() || !m.has_done_at()) continue;
+    i = Apply(i, {.type = ActionType::kVerifyMeasure, .number = m.number()}, kColleague, kNow,
+              TokyoRules())
+            ->incident;
+  }
+  return i;
+}
+
 TEST(LifecycleTest, OwnerClosesOnlyOnceMeasuresAreDoneAndAFollowUpIsLogged) {
   v1::Incident i = InState(v1::STATE_FOLLOW_UP);
   EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kOwner, kNow, TokyoRules()).status().code(),
@@ -487,6 +501,10 @@ TEST(LifecycleTest, OwnerClosesOnlyOnceMeasuresAreDoneAndAFollowUpIsLogged) {
             absl::StatusCode::kPermissionDenied);  // no follow-up yet
   i = Apply(i, {.type = ActionType::kLogFollowUp, .text = "1週間後に電話、関係良好"}, kOwner, kNow, TokyoRules())
           ->incident;
+  // HIGH: someone other than their owner checks that the measures worked.
+  EXPECT_EQ(Apply(i, {.type = ActionType::kClose}, kOwner, kNow, TokyoRules()).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  i = Verified(i);
   absl::StatusOr<Change> c = Apply(i, {.type = ActionType::kClose}, kOwner, kNow, TokyoRules());
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->incident.state(), v1::STATE_CLOSED);
@@ -508,7 +526,7 @@ TEST(LifecycleTest, ReopenStartsANewRoundThatNeedsItsOwnPlanAndFollowUp) {
   i = Apply(i, {.type = ActionType::kCompleteMeasure, .number = 1}, kOwner, kNow, TokyoRules())
           ->incident;
   i = Apply(i, {.type = ActionType::kLogFollowUp, .text = "関係良好"}, kOwner, kNow, TokyoRules())->incident;
-  i = Apply(i, {.type = ActionType::kClose}, kOwner, kNow, TokyoRules())->incident;
+  i = Apply(Verified(i), {.type = ActionType::kClose}, kOwner, kNow, TokyoRules())->incident;
   ASSERT_EQ(i.state(), v1::STATE_CLOSED);
 
   EXPECT_EQ(Apply(i, {.type = ActionType::kReopen}, kManager, kNow, TokyoRules()).status(),
@@ -518,7 +536,7 @@ TEST(LifecycleTest, ReopenStartsANewRoundThatNeedsItsOwnPlanAndFollowUp) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->incident.state(), v1::STATE_REPORTED);
   EXPECT_EQ(c->incident.round(), 2);
-  EXPECT_EQ(c->incident.measures_size(), 1);  // the plan that did not hold stays in view
+  EXPECT_EQ(c->incident.measures_size(), 2);  // the plan that did not hold stays in view
   EXPECT_EQ(c->event.type(), v1::EVENT_TYPE_REOPENED);
 
   // The old measure and follow-up prove nothing for the new round.
@@ -527,9 +545,13 @@ TEST(LifecycleTest, ReopenStartsANewRoundThatNeedsItsOwnPlanAndFollowUp) {
   EXPECT_EQ(Apply(again, {.type = ActionType::kPresentPlan}, kOwner, kNow, TokyoRules()).status().code(),
             absl::StatusCode::kFailedPrecondition);
   again = Apply(again, ValidAction(ActionType::kAddMeasure), kOwner, kNow, TokyoRules())->incident;
-  EXPECT_EQ(again.measures(1).round(), 2);
+  EXPECT_EQ(again.measures(2).round(), 2);
+  // The cause of the first round is cleared with it: this round's is recorded anew.
+  EXPECT_EQ(Apply(again, {.type = ActionType::kPresentPlan}, kOwner, kNow, TokyoRules()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  again = Apply(again, ValidAction(ActionType::kRecordCause), kOwner, kNow, TokyoRules())->incident;
   again = Apply(again, {.type = ActionType::kPresentPlan}, kOwner, kNow, TokyoRules())->incident;
-  again = Apply(again, {.type = ActionType::kCompleteMeasure, .number = 2}, kOwner, kNow, TokyoRules())
+  again = Apply(again, {.type = ActionType::kCompleteMeasure, .number = 3}, kOwner, kNow, TokyoRules())
               ->incident;
   EXPECT_EQ(Apply(again, {.type = ActionType::kClose}, kOwner, kNow, TokyoRules()).status().code(),
             absl::StatusCode::kPermissionDenied);  // no follow-up in this round yet
@@ -903,11 +925,7 @@ TEST(RecurrenceTest, HandOverIsNeverARecurrence) {
 
 TEST(LifecycleTest, HandOverMovesTheIncidentAndWhatIsStillOpenButNotWhatIsDone) {
   v1::Incident i = InState(v1::STATE_FOLLOW_UP);  // owned by sato, with sato's promise
-  i.mutable_measures(0)->set_owner("sato");
-  v1::PreventionMeasure* done = i.add_measures();
-  done->set_number(2);
-  done->set_owner("sato");
-  *done->mutable_done_at() = ToProto(kNow - absl::Hours(1));
+  i.mutable_measures(0)->set_owner("sato");  // measure 2 is sato's and done
   v1::PreventionMeasure* other = i.add_measures();
   other->set_number(3);
   other->set_owner("tanaka");
@@ -1271,7 +1289,7 @@ TEST(MeasureAssignTest, MeasureGoesToAnotherMemberAndItsDeadlineWithIt) {
   Action seventh = to_yamada;
   seventh.number = 7;
   EXPECT_EQ(Apply(i, seventh, kOwner, kNow, TokyoRules()).status(),
-            absl::InvalidArgumentError("number: incident 7 has measures 1 to 1, not 7"));
+            absl::InvalidArgumentError("number: incident 7 has measures 1 to 2, not 7"));
 }
 
 TEST(MeasureAssignTest, TheMeasuresOwnerTheIncidentsOwnerOrAManagerMayGiveIt) {

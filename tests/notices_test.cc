@@ -343,6 +343,12 @@ TEST(ReminderNoticeTest, MeasureReminderGoesToTheMeasuresOwnerNotTheIncidentsOwn
        .at = TokyoTime(2026, 12, 11, 18, 0),
        .user = kColleague},
       kOwner, TokyoTime(2026, 12, 1, 15, 30));
+  Act(i,
+      {.type = ActionType::kRecordCause,
+       .text = "提出期限を担当者一人で管理していた",
+       .why_missed = "進捗を誰も確認していなかった",
+       .category = "process"},
+      kOwner, TokyoTime(2026, 12, 1, 15, 40));
   Act(i, {.type = ActionType::kPresentPlan}, kOwner, TokyoTime(2026, 12, 2, 11, 0));
   Lines measure;
   for (const std::string& line : RunUntil(i, TokyoTime(2026, 12, 11, 17, 59))) {

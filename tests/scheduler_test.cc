@@ -188,13 +188,17 @@ TEST_F(SchedulerTest, IncidentFromBeforeTheUpgradeGetsItsStageDeadlinesAtStartUp
   Server s(path_, TokyoTime(2026, 11, 30, 9, 0));  // Monday morning, after the upgrade
   EXPECT_EQ(s.scheduler.RunDue(), 1);
   const v1::Incident i = *s.store->GetIncident(id);
-  ASSERT_EQ(i.deadlines_size(), 1);
+  ASSERT_EQ(i.deadlines_size(), 2);
   EXPECT_EQ(i.deadlines(0).key(), "escalate");
   EXPECT_EQ(FromProto(i.deadlines(0).due()), TokyoTime(2026, 11, 30, 11, 0));
+  // HIGH: the client hears from the team within 2 working days, by Tuesday's close.
+  EXPECT_EQ(i.deadlines(1).key(), "update");
+  EXPECT_EQ(FromProto(i.deadlines(1).due()), TokyoTime(2026, 12, 1, 18, 0));
   const v1::Event last = s.store->GetTimeline(id)->back();
   EXPECT_EQ(last.actor(), "amends");
   EXPECT_EQ(last.text(),
-            "deadlines set from the policy: escalate to a manager by 2026-11-30 11:00 JST");
+            "deadlines set from the policy: escalate to a manager by 2026-11-30 11:00 JST; an "
+            "update to the client by 2026-12-01 18:00 JST");
   EXPECT_EQ(s.scheduler.NextWake(), TokyoTime(2026, 11, 30, 10, 0));
   EXPECT_EQ(s.scheduler.RunDue(), 0);
 }
@@ -219,8 +223,11 @@ TEST_F(SchedulerTest, TeamHolidaySetByAdminIsSkippedByTheNextDeadline) {
   // Monday is the team's day off: the 90 minutes left fall on Tuesday.
   Server s(path_, TokyoTime(2026, 11, 27, 17, 31));
   const v1::Incident i = *s.store->GetIncident(id);
-  ASSERT_EQ(i.deadlines_size(), 1);
+  ASSERT_EQ(i.deadlines_size(), 2);
   EXPECT_EQ(FromProto(i.deadlines(0).due()), TokyoTime(2026, 12, 1, 10, 30));
+  // The update to the client too: two working days from Friday 17:30 are Wednesday's.
+  EXPECT_EQ(i.deadlines(1).key(), "update");
+  EXPECT_EQ(FromProto(i.deadlines(1).due()), TokyoTime(2026, 12, 2, 17, 30));
 }
 
 TEST_F(SchedulerTest, ServerWithABrokenPolicyFileRefusesToStartNamingLineAndField) {

@@ -49,6 +49,32 @@ inline const BusinessCalendar& TokyoCalendar() {
 
 inline Rules TokyoRules() { return Rules{DefaultPolicy(), TokyoCalendar()}; }
 
+// A policy text without what sincerity adds to every client-facing case (updates to the
+// client, the manager's own apology, verified measures), for tests of the stages' own
+// deadlines; tests/sincerity_test.cc tests those.
+inline std::string WithoutSincerity(std::string text) {
+  for (const char* every : {"\"5d\"", "\"3d\"", "\"2d\"", "\"1d\""}) {
+    const std::string field = std::string("update_every: ") + every;
+    const size_t at = text.find(field);
+    if (at == std::string::npos) std::abort();
+    text.replace(at, field.size(),
+                 "update_every: \"none\" manager_apology_due: false verify_measures: false");
+  }
+  return text;
+}
+
+inline const Policy& StagesOnlyPolicy() {
+  static const Policy* policy = [] {
+    absl::StatusOr<Policy> p = Policy::Parse(
+        WithoutSincerity(ReadSourceFile("deploy/policy.textproto")), "deploy/policy.textproto");
+    if (!p.ok()) std::abort();
+    return new Policy(*std::move(p));
+  }();
+  return *policy;
+}
+
+inline Rules StagesOnlyRules() { return Rules{StagesOnlyPolicy(), TokyoCalendar()}; }
+
 // A local time in Tokyo.
 inline absl::Time TokyoTime(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), Tokyo());

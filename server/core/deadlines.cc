@@ -349,7 +349,7 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
     next.clear_hold();  // a hold is for the stage the team was waiting in
     EnterStage(next, before.state(), rules, now, kept);
   }
-  if (OwesUpdates(next) && std::none_of(kept.begin(), kept.end(), [](const Deadline& d) {
+  if (OwesUpdates(next) && SeverityOf(next, rules).updates_due && std::none_of(kept.begin(), kept.end(), [](const Deadline& d) {
         return d.key() == kUpdate;
       })) {
     kept.push_back(StageDeadline(kUpdate, "an update to the client",
@@ -437,7 +437,7 @@ std::optional<Span> WithinFor(absl::string_view key, const SeverityRules& s,
   if (key == kManagerApology) {
     return s.manager_apology_due ? std::optional(s.manager_apology_within) : std::nullopt;
   }
-  if (key == kUpdate) return s.update_every;
+  if (key == kUpdate) return s.updates_due ? std::optional(s.update_every) : std::nullopt;
   if (key == kEscalate) return s.escalate_within;
   if (key == kApprove) return s.approve_within;
   if (key == "visit") return s.visit_within;

@@ -16,6 +16,7 @@
 #include "absl/strings/substitute.h"
 #include "absl/time/civil_time.h"
 #include "server/core/lifecycle.h"
+#include "server/core/offers.h"
 #include "server/core/time_proto.h"
 #include "server/core/visibility.h"
 #include "utf8proc.h"
@@ -124,6 +125,13 @@ constexpr std::array<Name, 7> kStates = {{
     {"フォローアップ", "follow-up"},
     {"完了", "closed"},
 }};
+constexpr std::array<Name, 5> kOfferKinds = {{
+    {"その他", "other"},
+    {"値引き", "discount"},
+    {"返金", "refund"},
+    {"無償対応", "free service"},
+    {"その他", "other"},
+}};
 
 template <size_t N>
 absl::string_view NameOf(const std::array<Name, N>& names, int value, Tr tr) {
@@ -161,8 +169,10 @@ struct DeadlineName {
   absl::string_view ja;  // $0: N
   absl::string_view en;
 };
-constexpr std::array<DeadlineName, 8> kDeadlines = {{
+constexpr std::array<DeadlineName, 11> kDeadlines = {{
     {"first-apology", false, "お客様への一次謝罪", "first apology to the client"},
+    {"manager-apology", false, "上長ご本人からのお詫び", "the manager's own apology to the client"},
+    {"update", false, "お客様への途中経過のご報告", "an update to the client"},
     {"escalate", false, "上長への報告", "escalation to a manager"},
     {"approve", false, "エスカレーションの承認", "approval of the escalation"},
     {"visit", false, "謝罪訪問", "apology visit"},
@@ -170,6 +180,7 @@ constexpr std::array<DeadlineName, 8> kDeadlines = {{
     {"follow-up-", true, "$0回目のフォローアップ連絡", "follow-up contact $0"},
     {"measure-", true, "再発防止策 $0", "prevention measure $0"},
     {"promise-", true, "お約束 $0", "promise $0"},
+    {"offer-", true, "補償のご提案 $0 の承認", "approval of offer $0"},
 }};
 
 struct DeadlineRef {
@@ -193,8 +204,34 @@ DeadlineRef ParseKey(absl::string_view key) {
   return {};
 }
 
+const v1::Offer* FindOffer(const v1::Incident& incident, int number) {
+  for (const v1::Offer& o : incident.offers()) {
+    if (o.number() == number) return &o;
+  }
+  return nullptr;
+}
+
+const v1::PreventionMeasure* FindMeasure(const v1::Incident& incident, int number) {
+  for (const v1::PreventionMeasure& m : incident.measures()) {
+    if (m.number() == number) return &m;
+  }
+  return nullptr;
+}
+
+// "値引き ¥50,000", "discount ¥50,000": what an offer gives the client. Never for a confidential
+// incident.
+std::string OfferSummary(const v1::Offer& o, Tr tr) {
+  return absl::StrCat(NameOf(kOfferKinds, o.kind(), tr), " ", FormatYen(o.amount_yen()));
+}
+
+// Whether offer `number` is above every level's limit, so that only an admin may decide it.
+bool IsAdminsOffer(const v1::Incident& incident, int number) {
+  const v1::Offer* o = FindOffer(incident, number);
+  return o != nullptr && o->approver_level() == 0;
+}
+
 // What a deadline asks, in the reader's language. With `with_text`, a measure's or promise's own
-// text follows, unless the incident is confidential.
+// text, or an offer's kind and amount, follows, unless the incident is confidential.
 std::string DeadlinePhrase(absl::string_view key, absl::string_view what,
                            const v1::Incident& incident, Tr tr, bool with_text) {
   const DeadlineRef ref = ParseKey(key);
@@ -206,10 +243,14 @@ std::string DeadlinePhrase(absl::string_view key, absl::string_view what,
   std::string phrase = absl::Substitute(tr(ref.name->ja, ref.name->en), ref.number);
   if (!with_text || incident.confidential()) return phrase;
   std::string text;
+  if (ref.name->key == "offer-") {
+    const v1::Offer* o = FindOffer(incident, ref.number);
+    if (o == nullptr) return phrase;
+    return absl::StrCat(phrase, tr("（", " ("), OfferSummary(*o, tr), tr("）", ")"));
+  }
   if (ref.name->key == "measure-") {
-    for (const v1::PreventionMeasure& m : incident.measures()) {
-      if (m.number() == ref.number) text = OneLine(m.text());
-    }
+    const v1::PreventionMeasure* m = FindMeasure(incident, ref.number);
+    if (m != nullptr) text = OneLine(m->text());
   } else if (ref.name->key == "promise-") {
     for (const v1::Promise& p : incident.promises()) {
       if (p.number() == ref.number) text = OneLine(p.text());
@@ -235,6 +276,18 @@ std::vector<Command> CommandsFor(absl::string_view key, const v1::Incident& inci
                             "Record the first apology (--channel call, mail or visit)")),
              absl::StrCat("amends apologize ", id, " --channel call --note \"",
                           tr("お詫びした内容", "what you said"), "\"")}};
+  }
+  if (k == "manager-apology") {
+    return {{std::string(tr("上長ご本人からのお詫びの記録（--channel は call / mail / visit）",
+                            "Record your own apology (--channel call, mail or visit)")),
+             absl::StrCat("amends apologize ", id, " --as-manager --channel call --note \"",
+                          tr("お詫びした内容", "what you said"), "\"")}};
+  }
+  if (k == "update") {
+    return {{std::string(tr("お客様へのご報告の記録（--channel は call / mail / visit）",
+                            "Log the update you gave the client (--channel call, mail or visit)")),
+             absl::StrCat("amends update ", id, " --channel mail --note \"",
+                          tr("ご報告した内容", "what you reported"), "\"")}};
   }
   if (k == "escalate") {
     return {{std::string(tr("上長へのエスカレーション", "Escalate to your manager")),
@@ -282,6 +335,20 @@ std::vector<Command> CommandsFor(absl::string_view key, const v1::Incident& inci
   if (k == "promise-") {
     return {{std::string(tr("お約束を果たした後の記録", "Once kept, mark it kept")),
              absl::StrCat("amends promise done ", id, " ", ref.number)}};
+  }
+  if (k == "offer-") {
+    const std::string offer = absl::StrCat(id, " ", ref.number);
+    // One above every level's limit is decided by an admin, whom its managers ask.
+    const bool admin = IsAdminsOffer(incident, ref.number);
+    return {{std::string(admin ? tr("システム管理者が承認する場合", "For an admin to approve")
+                               : tr("承認する場合", "To approve")),
+             absl::StrCat("amends offer approve ", offer)},
+            {std::string(admin ? tr("システム管理者が承認しない場合（理由を添えてください）",
+                                    "For an admin to decline (give the reason)")
+                               : tr("承認しない場合（理由を添えてください）",
+                                    "To decline (give the reason)")),
+             absl::StrCat("amends offer decline ", offer, " --reason \"", tr("理由", "why"),
+                          "\"")}};
   }
   return {};
 }
@@ -340,30 +407,41 @@ class Body {
   std::string text_;
 };
 
-// What the subject says after "[amends #12] ", by reason.
+// What the subject says after "[amends #12] ", by reason and, where one reason covers several
+// cases, by case: the deadline asked about ("offer-") or the offer's decision ("approved",
+// "declined"). The first row that matches wins; an empty case matches any.
 struct ReasonText {
   Notification::Reason reason;
+  absl::string_view variant;
   absl::string_view ja;
   absl::string_view en;
 };
-constexpr std::array<ReasonText, 11> kSubjects = {{
-    {Notification::REASON_REPORTED, "新規案件のご報告", "New incident reported"},
-    {Notification::REASON_APPROVAL_ASKED, "エスカレーション承認のお願い", "Approval needed"},
-    {Notification::REASON_APPROVED, "エスカレーションが承認されました", "Escalation approved"},
-    {Notification::REASON_DECLINED, "エスカレーションが承認されませんでした",
+constexpr std::array<ReasonText, 15> kSubjects = {{
+    {Notification::REASON_REPORTED, "", "新規案件のご報告", "New incident reported"},
+    {Notification::REASON_APPROVAL_ASKED, "offer-", "補償のご提案の承認のお願い",
+     "Offer approval needed"},
+    {Notification::REASON_APPROVAL_ASKED, "", "エスカレーション承認のお願い", "Approval needed"},
+    {Notification::REASON_APPROVED, "", "エスカレーションが承認されました", "Escalation approved"},
+    {Notification::REASON_DECLINED, "", "エスカレーションが承認されませんでした",
      "Escalation declined"},
-    {Notification::REASON_HANDED_OVER, "案件の引き継ぎ", "Incident handed over to you"},
-    {Notification::REASON_VISIT_SCHEDULED, "謝罪訪問の日程", "Apology visit scheduled"},
-    {Notification::REASON_REMINDER, "リマインド", "Reminder"},
-    {Notification::REASON_BREACH, "期限超過", "Overdue"},
-    {Notification::REASON_TEST, "テストメール", "Test message"},
-    {Notification::REASON_CLOSED, "案件のクローズ", "Incident closed"},
-    {Notification::REASON_DIGEST, "本日の確認事項", "Your morning digest"},
+    {Notification::REASON_HANDED_OVER, "", "案件の引き継ぎ", "Incident handed over to you"},
+    {Notification::REASON_VISIT_SCHEDULED, "", "謝罪訪問の日程", "Apology visit scheduled"},
+    {Notification::REASON_REMINDER, "", "リマインド", "Reminder"},
+    {Notification::REASON_BREACH, "", "期限超過", "Overdue"},
+    {Notification::REASON_TEST, "", "テストメール", "Test message"},
+    {Notification::REASON_CLOSED, "", "案件のクローズ", "Incident closed"},
+    {Notification::REASON_DIGEST, "", "本日の確認事項", "Your morning digest"},
+    {Notification::REASON_OFFER_DECIDED, "approved", "補償のご提案が承認されました",
+     "Offer approved"},
+    {Notification::REASON_OFFER_DECIDED, "declined", "補償のご提案が承認されませんでした",
+     "Offer declined"},
+    {Notification::REASON_MEASURE_REOPENED, "", "再発防止策の見直しのお願い",
+     "Prevention measure reopened"},
 }};
 
-absl::string_view SubjectText(Notification::Reason reason, Tr tr) {
+absl::string_view SubjectText(Notification::Reason reason, absl::string_view variant, Tr tr) {
   for (const ReasonText& r : kSubjects) {
-    if (r.reason == reason) return tr(r.ja, r.en);
+    if (r.reason == reason && (r.variant.empty() || r.variant == variant)) return tr(r.ja, r.en);
   }
   return tr("案件の更新", "Incident updated");
 }
@@ -383,6 +461,11 @@ struct Context {
   // The owner's name for a sentence, or empty when confidential.
   std::string Owner() const { return confidential ? "" : OneLine(incident.owner()); }
   std::string Actor() const { return confidential ? "" : OneLine(event.actor()); }
+  // N of the notice's numbered deadline when it is a `prefix` one ("offer-", "measure-"), else 0.
+  int Numbered(absl::string_view prefix) const {
+    const DeadlineRef ref = ParseKey(notice.deadline_key);
+    return ref.name != nullptr && ref.name->key == prefix ? ref.number : 0;
+  }
 };
 
 // "(sato)" / "（sato）" around a name, or nothing for an empty one.
@@ -441,9 +524,13 @@ void IncidentFields(const Context& c, Body& body) {
 }
 
 // The commands that meet the notice's deadline. Managers told of someone else's deadline act
-// through the owner, so they get only the approval commands, which are theirs.
+// through the owner, so they get only the commands of approvals (an escalation's, an offer's),
+// which are theirs.
 std::vector<Command> ActionCommands(const Context& c) {
-  if (!c.notice.managers_of.empty() && c.notice.deadline_key != "approve") return {};
+  if (!c.notice.managers_of.empty() && c.notice.deadline_key != "approve" &&
+      c.Numbered("offer-") == 0) {
+    return {};
+  }
   return CommandsFor(c.notice.deadline_key, c.incident, c.tr);
 }
 
@@ -462,11 +549,26 @@ void DeadlineFields(const Context& c, Body& body, absl::string_view what_label,
   if (c.notice.due) body.Field(due_label, c.When(*c.notice.due));
 }
 
+// The case of kSubjects the notice is: see there.
+absl::string_view SubjectVariant(const Context& c) {
+  if (c.notice.reason == Notification::REASON_APPROVAL_ASKED) {
+    const DeadlineRef ref = ParseKey(c.notice.deadline_key);
+    return ref.name == nullptr ? "" : ref.name->key;
+  }
+  if (c.notice.reason == Notification::REASON_OFFER_DECIDED) {
+    const v1::Offer* o = FindOffer(c.incident, c.Numbered("offer-"));
+    if (o == nullptr) return "";
+    if (o->state() == v1::Offer::STATE_APPROVED) return "approved";
+    if (o->state() == v1::Offer::STATE_DECLINED) return "declined";
+  }
+  return "";
+}
+
 std::string Subject(const Context& c) {
   const Tr tr = c.tr;
   std::string subject = absl::StrCat("[amends ", c.number, "] ");
   if (c.notice.urgent) absl::StrAppend(&subject, tr("【至急】", "URGENT: "));
-  absl::StrAppend(&subject, SubjectText(c.notice.reason, tr));
+  absl::StrAppend(&subject, SubjectText(c.notice.reason, SubjectVariant(c), tr));
   const Notification::Reason r = c.notice.reason;
   if (r == Notification::REASON_REMINDER || r == Notification::REASON_BREACH) {
     absl::StrAppend(&subject, tr("：", ": "),
@@ -481,6 +583,14 @@ std::string Subject(const Context& c) {
     absl::StrAppend(&subject, tr("（", " - "), client, tr("）", ""));
   }
   return subject;
+}
+
+// Any change without a message of its own.
+void Other(const Context& c, Body& body) {
+  body.Line(c.tr.ja ? absl::StrCat(c.number, " に更新があります。")
+                    : absl::StrCat(c.number, " has changed."));
+  IncidentFields(c, body);
+  ShowCommand(c, body);
 }
 
 void Reported(const Context& c, Body& body) {
@@ -506,7 +616,62 @@ void Reported(const Context& c, Body& body) {
   ShowCommand(c, body);
 }
 
+// An offer of compensation waiting for the recipients' approval (deadline "offer-N"): what it
+// gives the client, who made it, and whether an admin must decide it.
+void OfferApprovalAsked(const Context& c, Body& body, int n) {
+  const Tr tr = c.tr;
+  const v1::Offer* o = FindOffer(c.incident, n);
+  const bool admin = o != nullptr && o->approver_level() == 0;
+  if (tr.ja) {
+    if (admin) {
+      body.Line(absl::StrCat(c.number, " の補償のご提案 ", n,
+                             " は、金額がいずれの承認者の上限も超えるため、システム管理者の承認が"
+                             "必要です。"));
+      body.Line(absl::StrCat(c.confidential ? "amends で" : "",
+                             "内容をご確認のうえ、システム管理者に承認の可否の判断をご依頼ください。"));
+    } else {
+      body.Line(absl::StrCat(c.number, " のお客様への補償のご提案 ", n,
+                             " について、ご承認をお願いします。"));
+      body.Line(absl::StrCat(c.confidential ? "amends で" : "",
+                             "内容をご確認のうえ、承認の可否をご判断ください。"));
+    }
+    if (o != nullptr && o->approver_level() > 1) {
+      body.Line("金額が担当チームの上長の承認上限を超えるため、上位の皆さまにお願いしています。");
+    }
+  } else {
+    if (admin) {
+      body.Line(absl::StrCat("Offer ", n, " of compensation to the client on ", c.number,
+                             " is above every approval limit: an admin must approve or "
+                             "decline it."));
+      body.Line(c.confidential ? "Please review it in amends and ask an admin to decide."
+                               : "Please review it and ask an admin to decide.");
+    } else {
+      body.Line(absl::StrCat("An offer of compensation to the client on ", c.number, " (offer ",
+                             n, ") is waiting for your approval."));
+      body.Line(c.confidential ? "Please review it in amends and approve or decline it."
+                               : "Please review it and approve or decline it.");
+    }
+    if (o != nullptr && o->approver_level() > 1) {
+      body.Line("The amount is above what the managers of the incident's team may approve, "
+                "so it is asked of you.");
+    }
+  }
+  std::optional<absl::Time> due = c.notice.due;
+  if (!due) due = DueOf(c.incident, c.notice.deadline_key);
+  if (due) body.Field(tr("回答期限", "Answer by"), c.When(*due));
+  if (o != nullptr && !c.confidential) {
+    body.Line();
+    body.Field(tr("補償", "Offer"), OfferSummary(*o, tr));
+    body.Field(tr("提案者", "Offered by"), OneLine(o->offered_by()));
+    body.Block(tr("ご提案の内容", "What is offered"), o->text());
+  }
+  IncidentFields(c, body);
+  body.Commands(CommandsFor(c.notice.deadline_key, c.incident, tr));
+  ShowCommand(c, body);
+}
+
 void ApprovalAsked(const Context& c, Body& body) {
+  if (const int n = c.Numbered("offer-"); n > 0) return OfferApprovalAsked(c, body, n);
   const Tr tr = c.tr;
   body.Line(tr.ja ? absl::StrCat(c.number,
                                  " のエスカレーションについて、対応方針のご承認をお願いします。")
@@ -571,6 +736,106 @@ void Declined(const Context& c, Body& body) {
   }
   ShowCommand(c, body);
   body.Commands(CommandsFor("escalate", c.incident, tr));
+}
+
+// An offer the recipient made was approved or declined (deadline key "offer-N").
+void OfferDecided(const Context& c, Body& body) {
+  const Tr tr = c.tr;
+  const int n = c.Numbered("offer-");
+  const v1::Offer* o = FindOffer(c.incident, n);
+  if (o == nullptr || (o->state() != v1::Offer::STATE_APPROVED &&
+                       o->state() != v1::Offer::STATE_DECLINED)) {
+    return Other(c, body);
+  }
+  const bool approved = o->state() == v1::Offer::STATE_APPROVED;
+  const std::string by = c.confidential ? "" : OneLine(o->decided_by());
+  if (approved) {
+    body.Line(tr.ja ? absl::StrCat(c.number, " の補償のご提案 ", n, " が承認されました",
+                                   Parens("承認者", by, tr), "。")
+                    : absl::StrCat("Your offer ", n, " of compensation on ", c.number,
+                                   " was approved", by.empty() ? "" : " by ", by, "."));
+    body.Line(tr("お客様にお伝えしたら、その旨を記録してください。",
+                 "Once you have made the offer to the client, record it as delivered."));
+  } else {
+    body.Line(tr.ja ? absl::StrCat(c.number, " の補償のご提案 ", n, " は承認されませんでした",
+                                   Parens("判断", by, tr), "。")
+                    : absl::StrCat("Your offer ", n, " of compensation on ", c.number,
+                                   " was declined", by.empty() ? "" : " by ", by, "."));
+    body.Line(c.confidential
+                  ? tr("amends で理由をご確認のうえ、お客様へのご提案を見直してください。",
+                       "Please read the reason in amends and review what to offer the client.")
+                  : tr("理由をご確認のうえ、お客様へのご提案を見直してください。",
+                       "Please read the reason and review what to offer the client."));
+  }
+  if (!c.confidential) {
+    body.Line();
+    body.Field(tr("補償", "Offer"), OfferSummary(*o, tr));
+  }
+  IncidentFields(c, body);
+  if (!c.confidential) {
+    body.Line();
+    body.Block(approved ? tr("承認者からのコメント", "The approver's note") : tr("理由", "Reason"),
+               o->decision_note());
+  }
+  if (approved) {
+    body.Commands({{std::string(tr("お客様にお伝えした後の記録", "Once made to the client")),
+                    absl::StrCat("amends offer delivered ", c.id, " ", n)}});
+  }
+  ShowCommand(c, body);
+}
+
+// What a failed check of measure `number` found, from the event's text (lifecycle.cc, EventText:
+// "2. <measure text>: <note> (did not work: open again, due ...)"); the measure keeps no note of
+// a failed check.
+std::string VerificationFindings(const v1::Event& event, const v1::PreventionMeasure* m,
+                                 int number) {
+  absl::string_view text = event.text();
+  if (const size_t tail = text.rfind(" (did not work: "); tail != absl::string_view::npos) {
+    text = text.substr(0, tail);
+  }
+  if (m != nullptr) absl::ConsumePrefix(&text, absl::StrCat(number, ". ", m->text(), ": "));
+  return std::string(text);
+}
+
+// A check by someone other than the owner found that the recipient's measure did not work
+// (deadline key "measure-N"): it is open again, with a new due time.
+void MeasureReopened(const Context& c, Body& body) {
+  const Tr tr = c.tr;
+  const int n = c.Numbered("measure-");
+  if (n == 0) return Other(c, body);
+  const v1::PreventionMeasure* m = FindMeasure(c.incident, n);
+  const std::string by = c.Actor();
+  if (tr.ja) {
+    body.Line(absl::StrCat(c.number, " の再発防止策 ", n,
+                           " の効果を確認したところ、十分に機能していないことがわかりました",
+                           Parens("確認者", by, tr), "。"));
+    body.Line(c.confidential
+                  ? "この施策は未完了に戻りました。amends で確認結果をご確認のうえ見直し、新しい"
+                    "期限までに改めて実施してください。"
+                  : "この施策は未完了に戻りました。確認結果を踏まえて見直し、新しい期限までに"
+                    "改めて実施してください。");
+  } else {
+    body.Line(absl::StrCat("A check of prevention measure ", n, " on ", c.number,
+                           " found that it did not work", Parens("checked by", by, tr), "."));
+    body.Line(c.confidential
+                  ? "It is open again: please read the findings in amends, rework it and carry "
+                    "it out by the new due date."
+                  : "It is open again: please rework it in the light of the findings and carry "
+                    "it out by the new due date.");
+  }
+  body.Line();
+  body.Field(tr("対応", "To do"), DeadlinePhrase(c.notice.deadline_key, c.notice.what, c.incident,
+                                                  tr, /*with_text=*/true));
+  std::optional<absl::Time> due = c.notice.due;
+  if (!due && m != nullptr && m->has_due()) due = FromProto(m->due());
+  if (due) body.Field(tr("新しい期限", "New due date"), c.When(*due));
+  IncidentFields(c, body);
+  if (!c.confidential) {
+    body.Line();
+    body.Block(tr("確認結果", "What the check found"), VerificationFindings(c.event, m, n));
+  }
+  body.Commands(CommandsFor(c.notice.deadline_key, c.incident, tr));
+  ShowCommand(c, body);
 }
 
 // A bulk hand-over (amends handover), told once: `what` is whose work it was, `items` all that
@@ -662,9 +927,16 @@ void Reminder(const Context& c, Body& body) {
 void Breach(const Context& c, Body& body) {
   const Tr tr = c.tr;
   const std::string owner = c.Owner();
+  // An offer still waiting is the managers' own to decide (or to have an admin decide).
+  const int offer = c.notice.managers_of.empty() ? 0 : c.Numbered("offer-");
+  const bool admin = offer > 0 && IsAdminsOffer(c.incident, offer);
   if (tr.ja) {
     body.Line(absl::StrCat(c.number, " で、期限までに完了していない対応があります。"));
-    if (!c.notice.managers_of.empty()) {
+    if (offer > 0) {
+      body.Line(absl::StrCat(c.confidential ? "amends で" : "", "内容をご確認のうえ、",
+                             admin ? "システム管理者に承認の可否の判断をご依頼ください。"
+                                   : "承認の可否をご判断ください。"));
+    } else if (!c.notice.managers_of.empty()) {
       body.Line(absl::StrCat("担当者", owner.empty() ? "" : absl::StrCat("（", owner, "）"),
                              "に状況を確認し、必要な手当てをお願いします。"));
     } else {
@@ -672,7 +944,11 @@ void Breach(const Context& c, Body& body) {
     }
   } else {
     body.Line(absl::StrCat("A deadline on ", c.number, " has passed without being met."));
-    if (!c.notice.managers_of.empty()) {
+    if (offer > 0) {
+      body.Line(absl::StrCat("Please review the offer", c.confidential ? " in amends" : "",
+                             admin ? " and ask an admin to approve or decline it."
+                                   : " and approve or decline it."));
+    } else if (!c.notice.managers_of.empty()) {
       body.Line(absl::StrCat("Please check with the owner",
                              owner.empty() ? "" : absl::StrCat(" (", owner, ")"), " and act."));
     } else {
@@ -693,13 +969,6 @@ void Closed(const Context& c, Body& body) {
     body.Line();
     body.Block(c.tr("理由", "Reason"), c.incident.close_reason());
   }
-  ShowCommand(c, body);
-}
-
-void Other(const Context& c, Body& body) {
-  body.Line(c.tr.ja ? absl::StrCat(c.number, " に更新があります。")
-                    : absl::StrCat(c.number, " has changed."));
-  IncidentFields(c, body);
   ShowCommand(c, body);
 }
 
@@ -748,7 +1017,11 @@ MessageText RenderNotice(const Notice& notice, const v1::Incident& incident, con
       Closed(c, body);
       break;
     case Notification::REASON_OFFER_DECIDED:
+      OfferDecided(c, body);
+      break;
     case Notification::REASON_MEASURE_REOPENED:
+      MeasureReopened(c, body);
+      break;
     case Notification::REASON_UNSPECIFIED:
     case Notification::REASON_TEST:
     case Notification::REASON_DIGEST:
@@ -776,8 +1049,11 @@ std::optional<MessageText> RenderDigest(const Actor& manager,
                            OneLine(incident.summary()));
     for (const v1::Deadline& d : incident.deadlines()) {
       const std::string what = DeadlinePhrase(d.key(), d.what(), incident, tr, false);
-      if (d.key() == "approve" && d.managers_of() == manager.team && d.has_due()) {
-        approvals.push_back(absl::StrCat(which, tr("（回答期限 ", " (answer by "),
+      const bool offer = absl::StartsWith(d.key(), "offer-");
+      if ((d.key() == "approve" || offer) && d.managers_of() == manager.team && d.has_due()) {
+        // An escalation's approval by the incident alone; an offer's by what it is too.
+        approvals.push_back(absl::StrCat(which, offer ? tr("：", ": ") : "", offer ? what : "",
+                                         tr("（回答期限 ", " (answer by "),
                                          When(FromProto(d.due()), zone, tr), tr("）", ")")));
       } else if (d.has_breached_at() && FromProto(d.breached_at()) >= since) {
         breaches.push_back(absl::StrCat(which, tr("：", ": "), what));
@@ -821,7 +1097,7 @@ MessageText RenderTestMessage(absl::string_view recipient, absl::string_view lan
       "This is a test message from amends. If you can read it, notification mail reaches you."));
   body.Line();
   body.Field(tr("送信日時", "Sent"), When(now, zone, tr));
-  return {absl::StrCat("[amends] ", SubjectText(Notification::REASON_TEST, tr)), body.Finish()};
+  return {absl::StrCat("[amends] ", SubjectText(Notification::REASON_TEST, "", tr)), body.Finish()};
 }
 
 }  // namespace amends

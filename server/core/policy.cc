@@ -147,7 +147,9 @@ absl::StatusOr<SeverityRules> CompileSeverity(const TextprotoChecker& check,
   static constexpr int kDefaultUpdateDays[] = {5, 3, 2, 1};  // LOW..CRITICAL
   static_assert(std::size(kDefaultUpdateDays) == v1::SEVERITY_CRITICAL);
   rules.update_every = Span{.days = kDefaultUpdateDays[s.severity() - 1]};
-  if (!s.update_every().empty()) {
+  if (s.update_every() == "none") {
+    rules.updates_due = false;
+  } else if (!s.update_every().empty()) {
     absl::StatusOr<Span> span = SpanAt(check, at + ".update_every", s.update_every());
     if (!span.ok()) return span.status();
     rules.update_every = *span;

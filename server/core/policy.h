@@ -57,6 +57,7 @@ struct SeverityRules {
   // the report until the plan is presented.
   bool manager_apology_due = false;
   Span manager_apology_within;
+  bool updates_due = true;  // false: update_every "none"
   Span update_every;
   // Closing without a manager's reason needs the round's measures verified (MEDIUM and up).
   bool verify_measures = false;
