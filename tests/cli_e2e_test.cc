@@ -214,6 +214,8 @@ TEST_F(CliTest, SecondIncidentWhileTheFirstIsOpenIsRelatedAndOneAfterAPresentedP
                   "--outcome", "部長に謝罪"});
   Amends("sato", {"measure", "add", "1", "--text", "提出期限を共有カレンダーに登録", "--owner",
                   "sato", "--due", InDays(7)});
+  Amends("sato", {"cause", "1", "--what", "予定を個人の手帳だけで管理していた", "--why-missed",
+                  "共有カレンダーになく、前日の確認もなかった", "--category", "schedule"});
   Amends("sato", {"plan", "present", "1"});
   Amends("tanaka", {"close", "1", "--reason", "先方了承"});
 
@@ -440,6 +442,12 @@ TEST_F(CliTest, MissedAppointmentFromReportToCloseInJapanese) {
                   "--owner", "sato", "--due", InDays(7)});
   Amends("tanaka", {"measure", "add", "1", "--text", "前日にアポイントをダブルチェック",
                     "--owner", "tanaka", "--due", InDays(7)});
+  // The plan needs the cause, and why nobody noticed in time.
+  r = Amends("sato", {"plan", "present", "1"}, 5);
+  EXPECT_EQ(r.err, "amends: a prevention plan needs the cause: what happened and why nobody "
+                   "noticed in time (cause first)\n");
+  Amends("sato", {"cause", "1", "--what", "予定を個人の手帳だけで管理していた", "--why-missed",
+                  "共有カレンダーになく、前日の確認もなかった", "--category", "schedule"});
   Amends("sato", {"plan", "present", "1"});
 
   // Too early for the owner to close: measures are open and nobody has followed up yet.
@@ -447,6 +455,13 @@ TEST_F(CliTest, MissedAppointmentFromReportToCloseInJapanese) {
   Amends("sato", {"measure", "done", "1", "1"});
   Amends("tanaka", {"measure", "done", "1", "2"});
   Amends("sato", {"followup", "1", "--note", "1週間後に電話。先方部長も了承、関係は良好"});
+  // HIGH: each measure is checked by someone other than its owner before the owner closes.
+  r = Amends("sato", {"close", "1"}, 4);
+  EXPECT_TRUE(absl::StrContains(r.err, "measures not verified by someone other than their "
+                                       "owner: 1, 2"))
+      << r.err;
+  Amends("tanaka", {"measure", "verify", "1", "1", "--note", "2週間、全アポが共有カレンダーにある"});
+  Amends("sato", {"measure", "verify", "1", "2"});
   r = Amends("sato", {"close", "1"});
   EXPECT_EQ(r.out, "#1 closed → state closed (version 13)\n");
 

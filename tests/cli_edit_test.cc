@@ -148,6 +148,8 @@ TEST_F(CliEditTest, ClientChangeMakesTheIncidentARecurrenceOfTheClientsEarlierOn
                     "--outcome", "部長に直接謝罪"});
   Amends("tanaka", {"measure", "add", "1", "--text", "共有スケジュールで予定を管理", "--owner",
                     "sato", "--due", InDays(7)});
+  Amends("sato", {"cause", "1", "--what", "予定を個人の手帳だけで管理していた", "--why-missed",
+                  "共有カレンダーになく、前日の確認もなかった", "--category", "schedule"});
   Amends("tanaka", {"plan", "present", "1"});
   Amends("tanaka", {"close", "1", "--reason", "先方と関係修復を確認"});
 

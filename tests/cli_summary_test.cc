@@ -96,6 +96,8 @@ class CliSummaryTest : public CliFixture {
                     "--outcome", "経理部長に謝罪"});
     Amends("sato", {"measure", "add", "4", "--text", "請求書を二人で確認", "--owner", "sato",
                     "--due", InDays(7)});
+    Amends("sato", {"cause", "4", "--what", "請求書を一人で作成していた", "--why-missed",
+                    "送付前の確認の仕組みがなかった", "--category", "quality"});
     Amends("sato", {"plan", "present", "4"});
     Amends("tanaka", {"close", "4", "--reason", "先方了承"});                        // closed
     RunResult r = Report("sato", "東京物流", "complaint", "low", "納品書の記載誤り");  // #5
