@@ -37,6 +37,11 @@ absl::TimeZone TeamZone(const amends::v1::Incident& incident);
 //   Client expects: 再発防止策を書面で示してほしい
 //     (sato, 2026-11-27 (Fri) 17:20 (2h ago))
 //
+//     team               営業一課 (Asia/Tokyo)
+//     ...
+//     manager's apology  owed by tanaka, due 2026-12-01 (Tue) 17:45 (in 4d) (amends ...)
+//     ...
+//
 //   Prevention measures:
 //     1. [done] 共有スケジュールで予定を管理
 //        owner sato, due 2026-12-04 (Fri) 18:00 (in 7d), done 2026-11-30 (Mon) 09:00 by sato
