@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "server/core/inbox.h"
 #include "server/core/lifecycle.h"
 #include "server/core/notices.h"
 #include "server/core/offers.h"
@@ -468,6 +469,31 @@ TEST(ReopenTest, StartsTheSincerityOfANewRoundButKeepsOffersAndUpdates) {
   EXPECT_EQ(i.offers_size(), 1);
   EXPECT_EQ(i.client_updates_size(), 1);
   EXPECT_NE(Find(i, "update"), nullptr);
+}
+
+TEST(OfferTest, WaitsInTheInboxOfTheManagersAskedAsAnApproval) {
+  v1::Incident i = Do(Approved(), Offer(300'000), kSato);
+  std::vector<v1::InboxItem> items = InboxFor({&i, 1}, kDirector);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].reason(), v1::InboxItem::REASON_APPROVAL);
+  EXPECT_EQ(items[0].deadline_key(), "offer-1");
+  for (const v1::InboxItem& item : InboxFor({&i, 1}, kTanaka)) {
+    EXPECT_NE(item.deadline_key(), "offer-1");  // above the team's managers' limit
+  }
+}
+
+// Incidents stored before amends knew of sincerity have none of its deadlines.
+TEST(UpgradeTest, AnOpenIncidentFromBeforeGetsItsUpdateDeadlineAtItsNextChange) {
+  v1::Incident old = Reported();
+  for (int n = 0; n < old.deadlines_size(); ++n) {
+    if (old.deadlines(n).key() == "update") old.mutable_deadlines()->DeleteSubrange(n, 1);
+  }
+  ASSERT_EQ(Find(old, "update"), nullptr);
+  const absl::Time monday = TokyoTime(2026, 11, 30, 9, 30);
+  const v1::Incident next = Do(old, {.type = ActionType::kAddNote, .text = "先方から再度電話"},
+                               kYamada, monday);
+  ASSERT_NE(Find(next, "update"), nullptr);
+  EXPECT_EQ(FromProto(Find(next, "update")->due()), TokyoTime(2026, 12, 2, 9, 30));
 }
 
 TEST(SincerityTest, IsForClientFacingCasesOnly) {

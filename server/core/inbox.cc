@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/core/time_proto.h"
 #include "server/core/visibility.h"
@@ -58,8 +59,10 @@ std::vector<v1::InboxItem> InboxFor(std::span<const v1::Incident> incidents, con
       if (d.user() == actor.name) {
         items.push_back(Item(incident, v1::InboxItem::REASON_DEADLINE, d.key(), d.what(), d.due()));
       } else if (AmongManagers(actor, d.managers_of())) {
-        const auto reason = d.key() == "approve" ? v1::InboxItem::REASON_APPROVAL
-                                                 : v1::InboxItem::REASON_BREACH;
+        // An escalation or an offer of compensation waits for their decision.
+        const auto reason = d.key() == "approve" || absl::StartsWith(d.key(), "offer-")
+                                ? v1::InboxItem::REASON_APPROVAL
+                                : v1::InboxItem::REASON_BREACH;
         items.push_back(Item(incident, reason, d.key(), d.what(), d.due()));
       }
     }

@@ -1,8 +1,9 @@
 // Inbox: what needs a person now, from the incidents they can see. Pure; thread-safe.
 //
-// An item for each deadline the person must meet (they are its user), each approval or breach
-// their team's managers are asked about when they are one of those managers, and each fired
-// reminder addressed to them that they have not acknowledged. Deadlines on hold have no due
+// An item for each deadline the person must meet (they are its user), each approval (of an
+// escalation or an offer of compensation) or breach their team's managers are asked about when
+// they are one of those managers, and each fired reminder addressed to them that they have not
+// acknowledged. Deadlines on hold have no due
 // time and wait until resumed. Soonest due first; incidents the person may not read are
 // skipped.
 #ifndef AMENDS_SERVER_CORE_INBOX_H_
