@@ -427,8 +427,8 @@ class CommandLine {
                               "amends inbox", [](Session& s) { return Inbox(s); });
     inbox->footer(absl::StrCat(
         "WHY says what you are asked to do: deadline (one you must meet), approve (an "
-        "escalation waiting for you as manager), breach (a deadline missed in a team you "
-        "manage), reminder (sent to you, not acknowledged yet: 'amends ack ID'), undelivered "
+        "escalation, or an offer of compensation, waiting for you as manager), breach (a "
+        "deadline missed in a team you manage), reminder (sent to you, not acknowledged yet: 'amends ack ID'), undelivered "
         "(a notification to someone in a team you manage failed: 'amends notifications retry "
         "N').\n\n",
         ExampleFooter("amends inbox")));
