@@ -391,11 +391,9 @@ TEST_F(CliSincerityTest, AnOfferWaitingForApprovalIsAnApprovalInTheApproversInbo
       << inbox;
 }
 
-// server/core/deadlines.cc drops a reminder only when no deadline of its key is left; the
-// deadline for the next update has the same key ("update"), so the reminders of a missed
-// update stay to acknowledge in `show` and in the owner's inbox ("overdue by ...") after the
-// update was given. Disabled until the server drops them (--gtest_also_run_disabled_tests).
-TEST_F(CliSincerityTest, DISABLED_AnUpdateGivenLateLeavesNoReminderOfTheMissedOne) {
+// The next update's deadline takes the key of the missed one ("update"); the missed one's
+// reminders go with it all the same.
+TEST_F(CliSincerityTest, AnUpdateGivenLateLeavesNoReminderOfTheMissedOne) {
   Amends("sato", {"report", "--team", "tokyo-sales", "--client", kClient, "--kind",
                   "missed-appointment", "--severity", "high", "--summary",
                   "15時のサンプル受け渡しの打ち合わせを失念"});

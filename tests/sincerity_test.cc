@@ -375,6 +375,12 @@ TEST(UpdateTest, MissedOneRemindsAndThenBreaches) {
   EXPECT_TRUE(reminded);
   EXPECT_TRUE(breached);
   EXPECT_TRUE(Find(i, "update")->has_breached_at());
+  // Given late, it leaves no reminder of the missed one; the next is due from now.
+  ASSERT_GT(i.reminders_size(), 0);
+  i = Do(i, {.type = ActionType::kLogClientUpdate, .text = "遅れてのご報告", .channel = v1::CHANNEL_CALL},
+         kSato, due + absl::Hours(1));
+  for (const v1::ReminderNotice& n : i.reminders()) EXPECT_NE(n.deadline_key(), "update");
+  EXPECT_FALSE(Find(i, "update")->has_breached_at());
 }
 
 TEST(VerifyTest, ByTheMeasuresOwnerIsDenied) {
@@ -411,6 +417,13 @@ TEST(VerifyTest, FailedOneIsOpenAgainWithItsDeadlineAndTellsItsOwner) {
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_EQ(c->event.type(), v1::EVENT_TYPE_MEASURE_VERIFICATION_FAILED);
   EXPECT_FALSE(c->incident.measures(0).has_done_at());
+  EXPECT_FALSE(c->incident.measures(0).has_verified_at());
+  EXPECT_EQ(c->incident.measures(0).verified_by(), "yamada");
+  EXPECT_EQ(c->incident.measures(0).verification_note(), "翌週も共有カレンダーに未登録のアポあり");
+  // Done again, it waits for a new check.
+  const v1::Incident again =
+      Do(c->incident, {.type = ActionType::kCompleteMeasure, .number = 1}, kSato);
+  EXPECT_EQ(again.measures(0).verified_by(), "");
   ASSERT_NE(Find(c->incident, "measure-1"), nullptr);
   EXPECT_EQ(Find(c->incident, "measure-1")->user(), "sato");
   std::vector<Notice> notices = NoticesFor(done, *c, DirectorRules());

@@ -335,10 +335,15 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
   }
   const bool entered = next.state() != before.state();
   std::vector<Deadline> kept;
+  std::vector<std::string> met;  // keys a later deadline may take again ("update")
   for (const Deadline& d : next.deadlines()) {
     if (!IsStageDeadline(d)) continue;  // rebuilt below from the measures and promises
     // The first apology is owed until it is made, whatever stage the incident has reached.
-    if ((entered && !IsCarried(d)) || Met(d, before, next)) continue;
+    if (Met(d, before, next)) {
+      met.push_back(d.key());
+      continue;
+    }
+    if (entered && !IsCarried(d)) continue;
     kept.push_back(d);
     // The owner's deadlines go with the case; the manager's own apology stays theirs.
     if (kept.back().user() == before.owner() && d.key() != kManagerApology) {
@@ -415,11 +420,14 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
 
   next.mutable_deadlines()->Assign(kept.begin(), kept.end());
   SortDeadlines(next);
-  // A reminder of a deadline that is met no longer needs anyone.
+  // A reminder of a deadline that is met no longer needs anyone, even when the next one of its
+  // kind takes its key (the next update to the client).
   auto* notices = next.mutable_reminders();
   notices->erase(std::remove_if(notices->begin(), notices->end(),
                                 [&](const v1::ReminderNotice& n) {
-                                  return existing(n.deadline_key()) == nullptr;
+                                  return existing(n.deadline_key()) == nullptr ||
+                                         std::find(met.begin(), met.end(), n.deadline_key()) !=
+                                             met.end();
                                 }),
                  notices->end());
 }

@@ -1022,6 +1022,8 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
       v1::PreventionMeasure* m = incident.mutable_measures(a.number - 1);
       *m->mutable_done_at() = ToProto(now);
       m->set_done_by(actor.name);
+      m->clear_verified_by();  // a failed check's: the measure waits for a new one
+      m->clear_verification_note();
       return;
     }
     case ActionType::kAssignMeasure:  // its deadline follows the owner (UpdateDeadlines)
@@ -1097,6 +1099,8 @@ void Record(const Action& a, Incident& incident, const Actor& actor, absl::Time 
         m->clear_done_at();
         m->clear_done_by();
         if (a.at) *m->mutable_due() = ToProto(*a.at);
+        m->set_verified_by(actor.name);
+        m->set_verification_note(a.text);
         return;
       }
       *m->mutable_verified_at() = ToProto(now);
