@@ -25,6 +25,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "tests/cli_output.h"
 
 namespace amends::cli {
 namespace {
@@ -125,13 +126,6 @@ TEST(CheckUtf8, InvalidBytesAreRejectedNamingTheOption) {
   EXPECT_THAT(std::string(status.message()), StartsWith("--summary: not valid UTF-8"));
   EXPECT_FALSE(CheckUtf8("TEXT", "\xe5\x96").ok());  // truncated sequence
   EXPECT_TRUE(CheckUtf8("TEXT", "謝罪済み").ok());
-}
-
-// The display column at which `cell` starts in `line`.
-int ColumnOf(const std::string& line, const std::string& cell) {
-  const size_t at = line.find(cell);
-  EXPECT_NE(at, std::string::npos) << cell << " not in: " << line;
-  return DisplayWidth(line.substr(0, at));
 }
 
 TEST(Table, JapaneseColumnsStayAligned) {
@@ -594,24 +588,6 @@ TEST(FormatDateTime, ShowsTheWeekdayOfTheTeamZoneInThreeLetters) {
     EXPECT_EQ(DisplayWidth(FormatDateTime(t + absl::Hours(24 * day), Tokyo())), 22) << day;
   }
   EXPECT_EQ(FormatDateTime(TokyoTime(12, 12, 10, 0), Tokyo()), "2026-12-12 (Sat) 10:00");
-}
-
-// The lines of `text` from the one equal to `title` up to the next blank line.
-std::vector<std::string> Section(const std::string& text, const std::string& title) {
-  const std::vector<std::string> lines = absl::StrSplit(text, '\n');
-  std::vector<std::string> section;
-  bool in = false;
-  for (const std::string& line : lines) {
-    if (line == title) {
-      in = true;
-    } else if (in && line.empty()) {
-      break;
-    } else if (in) {
-      section.push_back(line);
-    }
-  }
-  EXPECT_TRUE(in) << title << " not in:\n" << text;
-  return section;
 }
 
 TEST(DueHint, SaysHowLongUntilOrHowLongOverdue) {

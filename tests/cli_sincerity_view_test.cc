@@ -23,6 +23,7 @@
 #include "client/yen.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/cli_output.h"
 
 namespace amends::cli {
 namespace {
@@ -45,31 +46,6 @@ google::protobuf::Timestamp Tokyo(int month, int day, int hour, int minute) {
 }
 
 const absl::Time kNow = FromProto(Tokyo(11, 30, 12, 0));
-
-// The display column at which `cell` starts in `line`.
-int ColumnOf(const std::string& line, const std::string& cell) {
-  const size_t at = line.find(cell);
-  EXPECT_NE(at, std::string::npos) << cell << " not in: " << line;
-  return DisplayWidth(line.substr(0, at));
-}
-
-// The lines of `text` after the one equal to `title`, up to the next blank line.
-std::vector<std::string> Section(const std::string& text, const std::string& title) {
-  const std::vector<std::string> lines = absl::StrSplit(text, '\n');
-  std::vector<std::string> section;
-  bool in = false;
-  for (const std::string& line : lines) {
-    if (line == title) {
-      in = true;
-    } else if (in && line.empty()) {
-      break;
-    } else if (in) {
-      section.push_back(line);
-    }
-  }
-  EXPECT_TRUE(in) << title << " not in:\n" << text;
-  return section;
-}
 
 // Case 1, reported Friday 2026-11-27 at 16:50 by sato; nothing of sincerity recorded yet.
 Incident MissedAppointment() {
