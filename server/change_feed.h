@@ -13,6 +13,10 @@
 //
 // Thread-safety: every method may be called from any thread. Publish() must be called in
 // commit order (the writer calls it under its lock).
+//
+// Lock order: one mutex, mu_, a leaf. It is taken after the writer's group_mu_ (Publish runs
+// in the writer's commit listener) and nothing is taken while it is held: Wait() sleeps on it
+// (each Waiter's CondVar), and no method calls the store, the writer or a stream under it.
 #ifndef AMENDS_SERVER_CHANGE_FEED_H_
 #define AMENDS_SERVER_CHANGE_FEED_H_
 

@@ -227,9 +227,10 @@ void Dispatcher::Work(bool urgent_only) {
            !busy_webhooks_.contains(n.channel());
   };
   auto pick = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    auto next = std::find_if(queue_.begin(), queue_.end(), [&](const v1::Notification& n) {
-      return IsUrgent(n) && free(n);
-    });
+    auto next = std::find_if(queue_.begin(), queue_.end(),
+                             [&](const v1::Notification& n) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+                               return IsUrgent(n) && free(n);
+                             });
     if (next == queue_.end() && !urgent_only) {
       next = std::find_if(queue_.begin(), queue_.end(), free);
     }

@@ -25,7 +25,12 @@
 //
 // Time comes from the injected Clock. Tests call RunDue() after moving a fake clock; a server
 // calls Start() to run it on threads. Thread-safety: every method may be called from any
-// thread. Lock order: mu_ only; no lock is held while sending or calling the store.
+// thread.
+//
+// Lock order: one mutex, mu_, a leaf. It is taken after the writer's group_mu_ (Wake() runs in
+// the writer's commit listener), and nothing is taken while it is held: no lock of the
+// dispatcher is held while sending (the Mailer, webhooks) or calling the store (so never
+// together with the store's write_mu_ or pool_mu_).
 #ifndef AMENDS_SERVER_DISPATCHER_H_
 #define AMENDS_SERVER_DISPATCHER_H_
 

@@ -30,7 +30,7 @@ Scheduler::~Scheduler() {
 
 absl::Status Scheduler::Load(Store& store) {
   absl::MutexLock lock(&mu_);
-  return store.ForEachWakeup([&](int64_t id, absl::Time at) {
+  return store.ForEachWakeup([&](int64_t id, absl::Time at) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     const int64_t micros = absl::ToUnixMicros(at);
     if (auto [it, inserted] = wake_of_.try_emplace(id, micros); !inserted) {
       queue_.erase({it->second, id});

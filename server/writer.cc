@@ -173,10 +173,10 @@ absl::StatusOr<Committed> IncidentWriter::Write(Group& group, const v1::Incident
                                                 const ExtraNotices& extra) {
   IncidentWrite write = ToWrite(std::move(change), std::move(request_id));
   if (notify_) {
-    write.notifications = [&](const Committed& committed) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-      // Runs inside group.Write below, under group_mu_.
-      auto calendar_for = [&](const Team& team) ABSL_NO_THREAD_SAFETY_ANALYSIS
-          -> absl::StatusOr<const BusinessCalendar*> {
+    write.notifications = [&](const Committed& committed) {
+      group_mu_.AssertHeld();  // runs inside group.Write below
+      auto calendar_for = [&](const Team& team) -> absl::StatusOr<const BusinessCalendar*> {
+        group_mu_.AssertHeld();  // runs inside OutboxRows below
         absl::StatusOr<Rules> team_rules = RulesFor(team);
         if (!team_rules.ok()) return team_rules.status();
         return &team_rules->calendar;
@@ -208,7 +208,8 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
                                                     const ReportUsers& users) {
   v1::Incident reported;
   absl::Status status = Submit(
-      [&](Group* g) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {  // runs under group_mu_
+      [&](Group* g) -> absl::Status {
+        group_mu_.AssertHeld();  // run by the group's leader (RunGroup)
         Group& group = *g;
         WriteTransaction& txn = group.txn();
         if (!request.request_id().empty()) {
@@ -249,7 +250,8 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
                                                    const Action& action, const Actor& actor) {
   v1::Incident applied;
   absl::Status status = Submit(
-      [&](Group* g) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {  // runs under group_mu_
+      [&](Group* g) -> absl::Status {
+        group_mu_.AssertHeld();  // run by the group's leader (RunGroup)
         Group& group = *g;
         absl::StatusOr<v1::Incident> current = group.txn().GetIncident(id);
         if (!current.ok()) return current.status();
@@ -303,7 +305,8 @@ absl::StatusOr<IncidentWriter::HandedOver> IncidentWriter::HandOver(
     const std::vector<int64_t>& ids, const Action& action, const Actor& actor, bool dry_run) {
   HandedOver result;
   absl::Status status = Submit(
-      [&](Group* g) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {  // runs under group_mu_
+      [&](Group* g) -> absl::Status {
+        group_mu_.AssertHeld();  // run by the group's leader (RunGroup)
         Group& group = *g;
         WriteTransaction& txn = group.txn();
         const absl::Time now = clock_.Now();
@@ -391,7 +394,8 @@ absl::StatusOr<IncidentWriter::HandedOver> IncidentWriter::HandOver(
 absl::StatusOr<IncidentWriter::Fired> IncidentWriter::Fire(const std::vector<Due>& due) {
   Fired fired;
   absl::Status status = Submit(
-      [&](Group* g) ABSL_NO_THREAD_SAFETY_ANALYSIS -> absl::Status {  // runs under group_mu_
+      [&](Group* g) -> absl::Status {
+        group_mu_.AssertHeld();  // run by the group's leader (RunGroup)
         Group& group = *g;
         for (const Due& point : due) {
           absl::StatusOr<v1::Incident> current = group.txn().GetIncident(point.id);

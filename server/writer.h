@@ -19,6 +19,16 @@
 //
 // Thread-safety: all methods may be called concurrently. The scheduler's Fire() joins the
 // front of the queue, ahead of waiting client writes, so a point fires on time under load.
+//
+// Lock order. Two mutexes: mu_ guards the queue and the stats, group_mu_ is held by the
+// leader while its group runs (and guards the calendar cache). They are never held together:
+// Submit() drops mu_ before it takes group_mu_, and takes mu_ again only after. Under group_mu_
+// the leader takes, one at a time and each after group_mu_, the store's lock
+// (SqliteStore::write_mu_, for the transaction; the notifications are written inside it), then,
+// once the group is durable, the locks of the listeners: the scheduler's (wake listener), the
+// change feed's and the dispatcher's (commit listener). None of those is ever held while
+// calling the writer, so nothing waits for group_mu_ while holding a lock it needs. The calls'
+// `run` functions run under group_mu_ (they say so with group_mu_.AssertHeld()).
 #ifndef AMENDS_SERVER_WRITER_H_
 #define AMENDS_SERVER_WRITER_H_
 

@@ -1202,8 +1202,8 @@ class SqliteStore::Transaction final : public WriteTransaction {
     return Checked(TeamUsersOn(conn_, team, role));
   }
 
-  absl::StatusOr<Committed> Write(const IncidentWrite& write) override
-      ABSL_NO_THREAD_SAFETY_ANALYSIS {  // write_mu_ is held for the transaction's life
+  absl::StatusOr<Committed> Write(const IncidentWrite& write) override {
+    store_.write_mu_.AssertHeld();  // for the transaction's life (Transact)
     AMENDS_RETURN_IF_ERROR(broken_);
     AMENDS_RETURN_IF_ERROR(Run("SAVEPOINT change"));
     absl::StatusOr<Committed> done = Checked(store_.CommitLocked(write));
@@ -1250,6 +1250,7 @@ class SqliteStore::Transaction final : public WriteTransaction {
 absl::Status SqliteStore::Transact(absl::FunctionRef<absl::Status(WriteTransaction&)> fn) {
   absl::MutexLock lock(&write_mu_);
   return InWriteTransaction(*writer_, [&]() -> absl::Status {
+    write_mu_.AssertHeld();  // InWriteTransaction runs this at once
     Transaction txn(*this);
     AMENDS_RETURN_IF_ERROR(fn(txn));
     return txn.broken();
@@ -1446,12 +1447,16 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
 
 absl::StatusOr<v1::Notification> SqliteStore::AddNotification(v1::Notification n) {
   absl::MutexLock lock(&write_mu_);
-  return InWriteTransaction(*writer_, [&] { return InsertNotification(*writer_, std::move(n)); });
+  return InWriteTransaction(*writer_, [&] {
+    write_mu_.AssertHeld();  // InWriteTransaction runs this at once
+    return InsertNotification(*writer_, std::move(n));
+  });
 }
 
 absl::StatusOr<bool> SqliteStore::AddDigest(absl::string_view day, v1::Notification n) {
   absl::MutexLock lock(&write_mu_);
   return InWriteTransaction(*writer_, [&]() -> absl::StatusOr<bool> {
+    write_mu_.AssertHeld();  // InWriteTransaction runs this at once
     AMENDS_ASSIGN_OR_RETURN(
         Statement mark,
         writer_->Prepare("INSERT OR IGNORE INTO digests (recipient, day) VALUES (?, ?)"));
@@ -1560,6 +1565,7 @@ absl::Status SqliteStore::UpdateNotifications(const std::vector<v1::Notification
   if (updated.empty()) return absl::OkStatus();
   absl::MutexLock lock(&write_mu_);
   return InWriteTransaction(*writer_, [&]() -> absl::Status {
+    write_mu_.AssertHeld();  // InWriteTransaction runs this at once
     for (v1::Notification n : updated) {
       const int64_t id = n.id();
       n.clear_id();  // the row's key
@@ -1618,6 +1624,7 @@ absl::StatusOr<int64_t> SqliteStore::PruneStream(absl::Time before, int max_entr
     AMENDS_ASSIGN_OR_RETURN(
         const int64_t pruned_through,
         InWriteTransaction(*writer_, [&]() -> absl::StatusOr<int64_t> {
+          write_mu_.AssertHeld();  // InWriteTransaction runs this at once
           AMENDS_ASSIGN_OR_RETURN(const int64_t from, PrunedThrough(*writer_));
           int64_t last = from;
           {
