@@ -24,9 +24,7 @@ using v1::Incident;
 constexpr int kMaxNotices = 50;
 
 constexpr absl::string_view kFirstApology = "first-apology";
-constexpr absl::string_view kManagerApology = "manager-apology";
 constexpr absl::string_view kUpdate = "update";
-constexpr absl::string_view kOfferPrefix = "offer-";
 constexpr absl::string_view kEscalate = "escalate";
 constexpr absl::string_view kApprove = "approve";
 constexpr absl::string_view kFollowUpPrefix = "follow-up-";
@@ -35,17 +33,17 @@ constexpr absl::string_view kFollowUpPrefix = "follow-up-";
 // a change of stage replaces.
 bool IsStageDeadline(const Deadline& d) {
   return !absl::StartsWith(d.key(), "measure-") && !absl::StartsWith(d.key(), "promise-") &&
-         !absl::StartsWith(d.key(), kOfferPrefix);
+         !IsOfferKey(d.key());
 }
 
 // Owed to the client across stages until met, not replaced when the incident moves on.
 bool IsCarried(const Deadline& d) {
-  return d.key() == kFirstApology || d.key() == kManagerApology || d.key() == kUpdate;
+  return d.key() == kFirstApology || d.key() == kManagerApologyKey || d.key() == kUpdate;
 }
 
 // Owed to the client whatever the client is doing: a hold never pauses them.
 bool NeverWaits(const Deadline& d) {
-  return d.key() == kFirstApology || d.key() == kManagerApology;
+  return d.key() == kFirstApology || d.key() == kManagerApologyKey;
 }
 
 // Whether the client is owed updates (amends update): a client-facing case from its report
@@ -162,7 +160,7 @@ void EnterStage(Incident& incident, v1::State from, const Rules& rules, absl::Ti
       // The approving manager apologises in their own name (DOMAIN.md case 2).
       if (from == v1::STATE_ESCALATED && s.manager_apology_due &&
           IsClientFacing(incident.kind()) && !incident.has_manager_apology()) {
-        Deadline d = StageDeadline(kManagerApology, "the manager's own apology to the client",
+        Deadline d = StageDeadline(kManagerApologyKey, "the manager's own apology to the client",
                                    s.manager_apology_within, incident, rules, now);
         if (!incident.manager().empty()) d.set_user(incident.manager());
         out.push_back(std::move(d));
@@ -200,7 +198,7 @@ void EnterStage(Incident& incident, v1::State from, const Rules& rules, absl::Ti
 // Whether a stage deadline that already exists has been met by the change.
 bool Met(const Deadline& d, const Incident& before, const Incident& incident) {
   if (d.key() == kFirstApology) return incident.has_first_apology();
-  if (d.key() == kManagerApology) return incident.has_manager_apology();
+  if (d.key() == kManagerApologyKey) return incident.has_manager_apology();
   // An update was given (the next one is due from it), or none is owed any more.
   if (d.key() == kUpdate) {
     return incident.client_updates_size() != before.client_updates_size() ||
@@ -325,6 +323,10 @@ std::string Breach(Incident& next, int index, const Rules& rules, absl::Time now
 
 }  // namespace
 
+std::string OfferKey(int number) { return absl::StrCat("offer-", number); }
+
+bool IsOfferKey(absl::string_view key) { return absl::StartsWith(key, "offer-"); }
+
 void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
                      absl::Time now) {
   if (next.state() == v1::STATE_CLOSED) {
@@ -346,7 +348,7 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
     if (entered && !IsCarried(d)) continue;
     kept.push_back(d);
     // The owner's deadlines go with the case; the manager's own apology stays theirs.
-    if (kept.back().user() == before.owner() && d.key() != kManagerApology) {
+    if (kept.back().user() == before.owner() && d.key() != kManagerApologyKey) {
       kept.back().set_user(next.owner());
     }
   }
@@ -399,7 +401,7 @@ void UpdateDeadlines(Incident& next, const Incident& before, const Rules& rules,
   // every level's limit is an admin's, which the chain's top level is asked to obtain.
   for (const v1::Offer& o : next.offers()) {
     if (o.state() != v1::Offer::STATE_ASKED) continue;
-    const std::string key = absl::StrCat(kOfferPrefix, o.number());
+    const std::string key = OfferKey(o.number());
     if (const Deadline* d = existing(key)) {
       kept.push_back(*d);
       continue;
@@ -442,7 +444,7 @@ std::optional<Span> WithinFor(absl::string_view key, const SeverityRules& s,
     return kind.first_apology_due ? std::optional(s.first_apology_within) : std::nullopt;
   }
   // Both are client-facing only, and a kind correction stays within the playbook.
-  if (key == kManagerApology) {
+  if (key == kManagerApologyKey) {
     return s.manager_apology_due ? std::optional(s.manager_apology_within) : std::nullopt;
   }
   if (key == kUpdate) return s.updates_due ? std::optional(s.update_every) : std::nullopt;
@@ -592,7 +594,7 @@ std::string AskedTeam(const Incident& incident) {
   }
   // An offer above the team's managers' limit.
   for (const Deadline& d : incident.deadlines()) {
-    if (absl::StartsWith(d.key(), kOfferPrefix) && !d.managers_of().empty() &&
+    if (IsOfferKey(d.key()) && !d.managers_of().empty() &&
         d.managers_of() != incident.team()) {
       return d.managers_of();
     }

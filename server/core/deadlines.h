@@ -32,6 +32,12 @@ namespace amends {
 // The name the scheduler acts under on timelines. No user may take it.
 inline constexpr absl::string_view kSystemActor = "amends";
 
+// Keys of deadlines that other rules look for (Deadline.key lists them all).
+inline constexpr absl::string_view kManagerApologyKey = "manager-apology";
+// "offer-N": offer N waits for the approval of the managers the deadline names.
+std::string OfferKey(int number);
+bool IsOfferKey(absl::string_view key);
+
 // What the core needs besides the incident: the policy and the team's calendar.
 struct Rules {
   const Policy& policy;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "server/core/deadlines.h"
 #include "server/core/time_proto.h"
 #include "server/core/visibility.h"
 
@@ -60,7 +60,7 @@ std::vector<v1::InboxItem> InboxFor(std::span<const v1::Incident> incidents, con
         items.push_back(Item(incident, v1::InboxItem::REASON_DEADLINE, d.key(), d.what(), d.due()));
       } else if (AmongManagers(actor, d.managers_of())) {
         // An escalation or an offer of compensation waits for their decision.
-        const auto reason = d.key() == "approve" || absl::StartsWith(d.key(), "offer-")
+        const auto reason = d.key() == "approve" || IsOfferKey(d.key())
                                 ? v1::InboxItem::REASON_APPROVAL
                                 : v1::InboxItem::REASON_BREACH;
         items.push_back(Item(incident, reason, d.key(), d.what(), d.due()));

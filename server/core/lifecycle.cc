@@ -1219,7 +1219,7 @@ std::string EventText(const Action& a, const Incident& before, const Incident& a
       // Closing is a manager's call, but what was still owed stays on the record.
       std::string text = a.text;
       if (std::any_of(before.deadlines().begin(), before.deadlines().end(),
-                      [](const v1::Deadline& d) { return d.key() == "manager-apology"; })) {
+                      [](const v1::Deadline& d) { return d.key() == kManagerApologyKey; })) {
         absl::StrAppend(&text, text.empty() ? "" : " ",
                         "(closed with the manager's own apology to the client still owed)");
       }

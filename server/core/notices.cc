@@ -122,7 +122,7 @@ std::vector<Notice> NoticesFor(const Incident& before, const Change& change,
       break;
     case v1::EVENT_TYPE_OFFER_MADE: {
       const v1::Offer& o = next.offers(next.offers_size() - 1);
-      if (const Deadline* d = FindDeadline(next, absl::StrCat("offer-", o.number()))) {
+      if (const Deadline* d = FindDeadline(next, OfferKey(o.number()))) {
         out.push_back(AboutDeadline(Notification::REASON_APPROVAL_ASKED, *d, critical));
       }
       break;
@@ -134,7 +134,7 @@ std::vector<Notice> NoticesFor(const Incident& before, const Change& change,
           out.push_back({.reason = Notification::REASON_OFFER_DECIDED,
                          .user = next.offers(i).offered_by(),
                          .urgent = critical,
-                         .deadline_key = absl::StrCat("offer-", next.offers(i).number())});
+                         .deadline_key = OfferKey(next.offers(i).number())});
         }
       }
       break;
