@@ -50,6 +50,14 @@ struct Day {
   absl::Weekday weekday = absl::Weekday::monday;  // kNextWeekday
 };
 
+// absl::ParseTime, but refusing "infinite-future" and "infinite-past", which it reads whatever
+// the format and which are no time anyone means.
+bool ParseFiniteTime(absl::string_view format, absl::string_view text, absl::Time* t) {
+  std::string ignored;
+  return absl::ParseTime(format, text, absl::UTCTimeZone(), t, &ignored) &&
+         *t != absl::InfiniteFuture() && *t != absl::InfinitePast();
+}
+
 std::optional<Day> ParseDay(absl::string_view word) {
   const std::string lower = absl::AsciiStrToLower(word);
   if (lower == "today") return Day{.kind = Day::Kind::kFromToday, .days = 0};
@@ -70,8 +78,7 @@ std::optional<Day> ParseDay(absl::string_view word) {
   }
   for (const char* format : {"%Y-%m-%d", "%Y/%m/%d"}) {
     absl::Time t;
-    std::string ignored;
-    if (absl::ParseTime(format, word, absl::UTCTimeZone(), &t, &ignored)) {
+    if (ParseFiniteTime(format, word, &t)) {
       return Day{.kind = Day::Kind::kDate, .date = absl::ToCivilDay(t, absl::UTCTimeZone())};
     }
   }
@@ -81,9 +88,17 @@ std::optional<Day> ParseDay(absl::string_view word) {
 // "HH:MM" as the hour and minute of a CivilMinute (its date means nothing).
 std::optional<absl::CivilMinute> ParseTimeOfDay(absl::string_view word) {
   absl::Time t;
-  std::string ignored;
-  if (!absl::ParseTime("%H:%M", word, absl::UTCTimeZone(), &t, &ignored)) return std::nullopt;
+  if (!ParseFiniteTime("%H:%M", word, &t)) return std::nullopt;
   return absl::ToCivilMinute(t, absl::UTCTimeZone());
+}
+
+// `text` as an RFC 3339 time that a Timestamp can carry (years 1 to 9999), or nullopt.
+std::optional<absl::Time> ParseRfc3339(absl::string_view text) {
+  absl::Time t;
+  if (!ParseFiniteTime(absl::RFC3339_full, text, &t)) return std::nullopt;
+  const int64_t year = absl::ToCivilYear(t, absl::UTCTimeZone()).year();
+  if (year < 1 || year > 9999) return std::nullopt;
+  return t;
 }
 
 }  // namespace
@@ -100,9 +115,7 @@ absl::StatusOr<absl::TimeZone> LoadTeamZone(absl::string_view name) {
 
 absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_view text,
                                         absl::string_view zone_name, absl::Time now) {
-  absl::Time t;
-  std::string ignored;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &ignored)) return t;
+  if (std::optional<absl::Time> t = ParseRfc3339(text)) return *t;
   // The form is checked first, needing no zone: a malformed time is the user's to fix.
   const std::vector<absl::string_view> words =
       absl::StrSplit(text, absl::ByAnyChar(" \t"), absl::SkipEmpty());
@@ -142,6 +155,10 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_v
     case Day::Kind::kNextWeekday:
       date = absl::NextWeekday(today, day->weekday);
       break;
+  }
+  if (date.year() < 1 || date.year() > 9999) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(option, ": '", text, "' is not a time; the year must be from 1 to 9999"));
   }
   return absl::FromCivil(absl::CivilMinute(date.year(), date.month(), date.day(), clock->hour(),
                                            clock->minute()),
@@ -183,10 +200,7 @@ absl::StatusOr<absl::Duration> ParseDurationArg(absl::string_view option,
 }
 
 std::optional<absl::Time> ParseServerClock(absl::string_view value) {
-  absl::Time t;
-  std::string ignored;
-  if (!absl::ParseTime(absl::RFC3339_full, value, &t, &ignored)) return std::nullopt;
-  return t;
+  return ParseRfc3339(value);
 }
 
 google::protobuf::Timestamp ToProto(absl::Time t) {

@@ -82,6 +82,9 @@ class AmendsServer {
   // Null unless options.notify is set.
   Dispatcher* dispatcher() { return dispatcher_.get(); }
   Digests* digests() { return digests_.get(); }
+  // A channel to this server that needs no network, as the RPC fuzz target
+  // (tests/fuzz/rpc.cc) calls it.
+  std::shared_ptr<grpc::Channel> InProcessChannel() { return server_->InProcessChannel({}); }
 
   // Drops the changes older than the retention period from the stream's replay window, a
   // batch at a time; stops early once Shutdown() has begun.

@@ -14,6 +14,7 @@
 #include "server/core/text.h"
 #include "server/core/time_proto.h"
 #include "server/core/visibility.h"
+#include "server/page_token.h"
 #include "server/status_map.h"
 
 namespace amends {
@@ -197,9 +198,10 @@ grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsReq
     return ToGrpc(absl::InvalidArgumentError(
         absl::StrCat("page_size: must be between 1 and ", kMaxPageSize, " (0: default)")));
   }
-  if (!req->page_token().empty() &&
-      (!absl::SimpleAtoi(req->page_token(), &q.before_id) || q.before_id <= 0)) {
-    return ToGrpc(absl::InvalidArgumentError("page_token: not a token this server issued"));
+  if (!req->page_token().empty()) {
+    absl::StatusOr<int64_t> before = ParsePageToken(req->page_token());
+    if (!before.ok()) return ToGrpc(before.status());
+    q.before_id = *before;
   }
   q.severity = req->severity();
   q.owner = req->mine() ? actor->name : req->owner();
@@ -235,7 +237,7 @@ grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsReq
   }
   if (page.size() > page_size) {
     page.resize(page_size);
-    out->set_next_page_token(absl::StrCat(page.back().id()));
+    out->set_next_page_token(PageTokenFor(page.back().id()));
     if (req->count_more()) {
       q.before_id = page.back().id();
       absl::StatusOr<int> more = CountReadable(store_, q, *actor, kMaxCountedMore);

@@ -470,6 +470,22 @@ TEST(ParseTimeArg, Rfc3339NeedsNoZone) {
   EXPECT_TRUE(ParseTimeArg("--at", "2026-11-27T01:00:00Z", "No/Such_Zone", kNow).ok());
 }
 
+// Found by the time_input fuzz target: absl::ParseTime reads "infinite-future" as RFC 3339,
+// and a date could have five digits of year.
+TEST(ParseTimeArg, InfinityAndYearsATimestampCannotCarryAreNotTimes) {
+  for (const char* text : {"infinite-future", "infinite-past", "10000-01-01T00:00:00Z",
+                           "0000-12-31T00:00:00Z"}) {
+    const absl::StatusOr<absl::Time> t = ParseTimeArg("--at", text, "Asia/Tokyo", kNow);
+    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(std::string(t.status().message()), HasSubstr("is not a time")) << text;
+    EXPECT_EQ(ParseServerClock(text), std::nullopt) << text;
+  }
+  EXPECT_TRUE(ParseTimeArg("--at", "9999-12-31T23:59:59Z", "Asia/Tokyo", kNow).ok());
+  const absl::StatusOr<absl::Time> far = ParseTimeArg("--at", "20261-10-3 10:00", "Asia/Tokyo", kNow);
+  EXPECT_EQ(far.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(far.status().message()), HasSubstr("the year must be from 1 to 9999"));
+}
+
 TEST(ParseTimeArg, TodayTomorrowAndDaysAheadCountFromNowsDateInTheTeamZone) {
   EXPECT_EQ(At("today 15:00"), Local(2026, 11, 27, 15, 0));
   EXPECT_EQ(At("tomorrow 10:00"), Local(2026, 11, 28, 10, 0));

@@ -3,6 +3,7 @@
 // AUTH, refusals, dead and silent servers; the MIME encoding; the --notify configuration.
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <thread>
@@ -152,6 +153,21 @@ TEST(BuildMessage, HasCrlfLinesNoLongerThan78AndABase64Body) {
   const std::string body = bytes.substr(bytes.find("\r\n\r\n") + 4);
   EXPECT_EQ(DecodeBase64(absl::StrReplaceAll(body, {{"\r\n", ""}})),
             absl::StrReplaceAll(kJapaneseBody, {{"\n", "\r\n"}}));
+}
+
+// Found by the mail fuzz target: amends accepts internationalised addresses, which no header
+// encoding can carry; the To line has the address in UTF-8 (RFC 6532), and nothing else is.
+TEST(BuildMessage, AnInternationalisedAddressIsTheOnlyTextNotInAscii) {
+  MailMessage message = JapaneseMessage();
+  message.to = "佐藤@例え.jp";
+  const std::string bytes = BuildMessage(message, "謝罪管理 <amends@example.com>");
+  const std::string to_line = "\r\nTo: 佐藤@例え.jp\r\n";
+  ASSERT_THAT(bytes, HasSubstr(to_line));
+  std::string rest = bytes;
+  rest.erase(rest.find(to_line), to_line.size());
+  EXPECT_TRUE(std::all_of(rest.begin(), rest.end(),
+                          [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+      << rest;
 }
 
 // ---- SmtpMailer through a real server ----

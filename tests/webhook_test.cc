@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "server/core/text.h"
 #include "tests/http_receiver.h"
 #include "tests/test_certificates.h"
 
@@ -59,6 +60,26 @@ class WebhookTest : public ::testing::Test {
   TestCertificates certs_ = MakeTestCertificates();
   TempDir dir_{"amends-webhook"};
 };
+
+// Found by the webhook fuzz target: nlohmann::json threw on an invalid byte, which ended
+// amendsd, and the generic format passed it on. Text is checked to be UTF-8 when it comes in;
+// what slips through still makes a body of valid UTF-8 JSON.
+TEST(WebhookRequestFor, AnInvalidByteStillMakesValidJsonInEveryFormat) {
+  v1::Notification n = Breach();
+  n.set_subject("[amends #12] 期限超過 \xff\xe4\xbd");
+  for (v1::WebhookFormat format :
+       {v1::WEBHOOK_FORMAT_SLACK, v1::WEBHOOK_FORMAT_TEAMS, v1::WEBHOOK_FORMAT_GENERIC}) {
+    v1::Webhook hook;
+    hook.set_format(format);
+    const WebhookRequest request = WebhookRequestFor(hook, "https://chat.example.com", "", n);
+    EXPECT_FALSE(nlohmann::json::parse(request.body, nullptr, false).is_discarded())
+        << request.body;
+    EXPECT_TRUE(CheckBytes("body", request.body, request.body.size()).ok()) << request.body;
+    if (format != v1::WEBHOOK_FORMAT_GENERIC) {
+      EXPECT_TRUE(absl::StrContains(request.body, "期限超過 \uFFFD")) << request.body;
+    }
+  }
+}
 
 TEST_F(WebhookTest, SlackGetsTextWithEveryMentionNeutralised) {
   HttpReceiver receiver({.cert_file = certs_.cert_file, .key_file = certs_.key_file});

@@ -6,9 +6,10 @@
 #define AMENDS_SERVER_CORE_TEXT_H_
 
 #include <cstddef>
-#include "absl/strings/string_view.h"
+#include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace amends {
 
@@ -22,6 +23,10 @@ absl::Status CheckChars(absl::string_view field, absl::string_view value, size_t
 absl::Status CheckBytes(absl::string_view field, absl::string_view value, size_t max_bytes);
 // As CheckBytes, and the value must contain something other than (Unicode) white space.
 absl::Status CheckRequired(absl::string_view field, absl::string_view value, size_t max_bytes);
+
+// `text` with each byte that is not part of valid UTF-8 replaced by U+FFFD, for output built
+// from text that should have been checked but must not be trusted to have been (JSON).
+std::string ValidUtf8(absl::string_view text);
 
 }  // namespace amends
 

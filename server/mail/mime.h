@@ -3,7 +3,8 @@
 //
 //   std::string bytes = BuildMessage(message, "amends <amends@example.com>");
 //
-// Guarantees: the result has CRLF line ends only, US-ASCII only, lines of at most 78
+// Guarantees: the result has CRLF line ends only, US-ASCII only (but for an internationalised
+// address such as "佐藤@例え.jp", which the To line carries in UTF-8, RFC 6532), lines of at most 78
 // characters (an ASCII subject or address longer than that stays on one line), and no header
 // value carries a CR or LF from the caller's text (they become spaces), so no caller can add
 // a header. The body is UTF-8 in base64, so its content never needs escaping.

@@ -16,6 +16,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "nlohmann/json.hpp"
 #include "server/core/loopback.h"
+#include "server/core/text.h"
 #include "server/mail/curl_handle.h"
 #include "server/mail/notify_config.h"
 #include "server/mail/secret_file.h"
@@ -46,12 +47,18 @@ std::string ChatworkText(absl::string_view text) {
   return absl::StrReplaceAll(NoMentions(text), {{"[", "［"}, {"]", "］"}});
 }
 
+// `json` as text. User text was checked to be UTF-8 when it came in, but a notification is
+// built later, and nlohmann::json throws on an invalid byte: it becomes U+FFFD instead.
+std::string Dump(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string ProtoJson(const google::protobuf::Message& message) {
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  return json;
+  return ValidUtf8(json);  // the printer passes invalid bytes through
 }
 
 std::string HmacSha256Hex(const std::string& key, const std::string& body) {
@@ -106,9 +113,7 @@ WebhookRequest WebhookRequestFor(const v1::Webhook& hook, const std::string& url
   switch (hook.format()) {
     case v1::WEBHOOK_FORMAT_SLACK:
       request.body =
-          nlohmann::json{{"text", absl::StrCat("*", SlackText(n.subject()), "*\n",
-                                               SlackText(n.body()))}}
-              .dump();
+          Dump({{"text", absl::StrCat("*", SlackText(n.subject()), "*\n", SlackText(n.body()))}});
       return request;
     case v1::WEBHOOK_FORMAT_TEAMS: {
       // Plain TextBlocks: no mention entities, so nobody is mentioned whatever the text says.
@@ -120,13 +125,10 @@ WebhookRequest WebhookRequestFor(const v1::Webhook& hook, const std::string& url
            {{{"type", "TextBlock"}, {"text", NoMentions(n.subject())}, {"weight", "Bolder"},
              {"wrap", true}},
             {{"type", "TextBlock"}, {"text", NoMentions(n.body())}, {"wrap", true}}}}};
-      request.body =
-          nlohmann::json{
-              {"type", "message"},
-              {"attachments",
-               {{{"contentType", "application/vnd.microsoft.card.adaptive"},
-                 {"content", card}}}}}
-              .dump();
+      request.body = Dump({{"type", "message"},
+                           {"attachments",
+                            {{{"contentType", "application/vnd.microsoft.card.adaptive"},
+                              {"content", card}}}}});
       return request;
     }
     case v1::WEBHOOK_FORMAT_CHATWORK: {

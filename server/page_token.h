@@ -1,0 +1,26 @@
+// Page tokens of ListIncidents: a token is the id of the last incident of a page, in decimal,
+// and the next page starts before it.
+//
+// ParsePageToken() accepts exactly what PageTokenFor() writes (a positive id, its digits with
+// no sign, space or leading zero), so each page has one token. Pure; thread-safe.
+#ifndef AMENDS_SERVER_PAGE_TOKEN_H_
+#define AMENDS_SERVER_PAGE_TOKEN_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace amends {
+
+// REQUIRES: last_id > 0.
+std::string PageTokenFor(int64_t last_id);
+
+// The id in `token`; INVALID_ARGUMENT "page_token: not a token this server issued" for
+// anything PageTokenFor() does not write.
+absl::StatusOr<int64_t> ParsePageToken(absl::string_view token);
+
+}  // namespace amends
+
+#endif  // AMENDS_SERVER_PAGE_TOKEN_H_
