@@ -92,12 +92,18 @@ std::optional<absl::CivilMinute> ParseTimeOfDay(absl::string_view word) {
   return absl::ToCivilMinute(t, absl::UTCTimeZone());
 }
 
-// `text` as an RFC 3339 time that a Timestamp can carry (years 1 to 9999), or nullopt.
+// Whether a Timestamp can carry `t`: from year 1 to 9999 in UTC.
+bool TimestampCanCarry(absl::Time t) {
+  const int64_t year = absl::ToCivilYear(t, absl::UTCTimeZone()).year();
+  return year >= 1 && year <= 9999;
+}
+
+// `text` as an RFC 3339 time that a Timestamp can carry, or nullopt.
 std::optional<absl::Time> ParseRfc3339(absl::string_view text) {
   absl::Time t;
-  if (!ParseFiniteTime(absl::RFC3339_full, text, &t)) return std::nullopt;
-  const int64_t year = absl::ToCivilYear(t, absl::UTCTimeZone()).year();
-  if (year < 1 || year > 9999) return std::nullopt;
+  if (!ParseFiniteTime(absl::RFC3339_full, text, &t) || !TimestampCanCarry(t)) {
+    return std::nullopt;
+  }
   return t;
 }
 
@@ -156,13 +162,14 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_v
       date = absl::NextWeekday(today, day->weekday);
       break;
   }
-  if (date.year() < 1 || date.year() > 9999) {
+  const absl::Time t = absl::FromCivil(
+      absl::CivilMinute(date.year(), date.month(), date.day(), clock->hour(), clock->minute()),
+      *zone);
+  if (!TimestampCanCarry(t)) {
     return absl::InvalidArgumentError(
         absl::StrCat(option, ": '", text, "' is not a time; the year must be from 1 to 9999"));
   }
-  return absl::FromCivil(absl::CivilMinute(date.year(), date.month(), date.day(), clock->hour(),
-                                           clock->minute()),
-                         *zone);
+  return t;
 }
 
 absl::StatusOr<absl::Duration> ParseDurationArg(absl::string_view option,

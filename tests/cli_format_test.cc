@@ -481,9 +481,13 @@ TEST(ParseTimeArg, InfinityAndYearsATimestampCannotCarryAreNotTimes) {
     EXPECT_EQ(ParseServerClock(text), std::nullopt) << text;
   }
   EXPECT_TRUE(ParseTimeArg("--at", "9999-12-31T23:59:59Z", "Asia/Tokyo", kNow).ok());
-  const absl::StatusOr<absl::Time> far = ParseTimeArg("--at", "20261-10-3 10:00", "Asia/Tokyo", kNow);
-  EXPECT_EQ(far.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(far.status().message()), HasSubstr("the year must be from 1 to 9999"));
+  // Midnight of 1 January of year 1 in Tokyo is still year 0 in UTC.
+  for (const char* text : {"20261-10-3 10:00", "1/1/1 00:00"}) {
+    const absl::StatusOr<absl::Time> far = ParseTimeArg("--at", text, "Asia/Tokyo", kNow);
+    EXPECT_EQ(far.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(std::string(far.status().message()), HasSubstr("the year must be from 1 to 9999"))
+        << text;
+  }
 }
 
 TEST(ParseTimeArg, TodayTomorrowAndDaysAheadCountFromNowsDateInTheTeamZone) {

@@ -3,9 +3,9 @@
 // that a name typed the way amends shows it finds the same client), and is empty only for a
 // name with no visible text.
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "server/core/client_name.h"
 #include "server/core/text.h"
 #include "tests/fuzz/fuzz_target.h"

@@ -3,10 +3,10 @@
 // is either refused with a message naming the field, or is a positive, finite length; the
 // command line's reads back the same when written out again.
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "client/time_input.h"
 #include "server/core/policy.h"

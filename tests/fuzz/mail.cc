@@ -5,13 +5,13 @@
 // characters; every encoded word of the subject decoding alone to valid UTF-8 when the
 // subject is.
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/core/contact.h"
 #include "server/core/text.h"

@@ -1,10 +1,9 @@
 // The notify file of `amendsd --notify` (server/mail/notify_config.h): any text is either
 // refused with a message that names the file, or becomes a configuration whose every part
 // passes the checks amendsd makes before sending anything, with numbers in their ranges.
-#include "absl/strings/string_view.h"
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "server/mail/notify_config.h"
 #include "server/mail/webhook.h"
 #include "tests/fuzz/fuzz_target.h"

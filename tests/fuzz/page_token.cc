@@ -1,8 +1,7 @@
 // Page tokens of ListIncidents (server/page_token.h), which clients send back as they got
 // them: any text is either refused naming page_token, or is the token of exactly one page.
-#include "absl/strings/string_view.h"
-
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "server/page_token.h"
 #include "tests/fuzz/fuzz_target.h"
 

@@ -1,10 +1,9 @@
 // The policy file as amendsd reads it at start-up (server/core/policy.h): any text is either
 // refused with a message that names the file, or becomes rules from which every deadline of
 // every severity can be computed, in finite time, after its start.
-#include "absl/strings/string_view.h"
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "server/core/business_calendar.h"

@@ -8,22 +8,22 @@
 // - a refused call changes nothing: the change stream does not move.
 // The store and the (fake) clock live across inputs, as a server's do, so a finding may need
 // the inputs before it; the replay test feeds them in the same order each time.
-#include <stdlib.h>
+#include <stdlib.h>  // mkdtemp
 
 #include <cstdio>
-
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/civil_time.h"
 #include "amends/v1/amends.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/message.h"
 #include "google/protobuf/stubs/logging.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"

@@ -2,9 +2,9 @@
 // control sequence, C1 or bidirectional control in it and makes it valid UTF-8; OneLine also
 // no line break; TruncateToWidth never exceeds the width it is given.
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "client/utf8_text.h"
 #include "tests/fuzz/fuzz_target.h"
 #include "utf8proc.h"

@@ -1,9 +1,8 @@
 // The server's check of every string a user sends (server/core/text.h): it accepts exactly
 // the valid UTF-8 within the limit (judged here by utf8proc's own decoder), and refuses
 // everything else with INVALID_ARGUMENT naming the field.
-#include "absl/strings/string_view.h"
-
 #include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
 #include "server/core/text.h"
 #include "tests/fuzz/fuzz_target.h"
 #include "utf8proc.h"

@@ -3,10 +3,10 @@
 // is a finite time that reads back the same when written out in RFC 3339. `--from` of
 // `amends watch` likewise.
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "client/time_input.h"

@@ -3,9 +3,9 @@
 // INVALID_ARGUMENT naming the field or PERMISSION_DENIED, or give a filter that can judge a
 // change of the missed appointment of DOMAIN.md case 1.
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "server/core/actor.h"
 #include "server/core/client_name.h"
 #include "server/core/watch_filter.h"

@@ -4,12 +4,12 @@
 // generic body are JSON; nothing users typed can mention anyone ("@") or make markup (Slack's
 // "<", Chatwork's tags); the generic body's signature is its HMAC-SHA256 with the secret.
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/string_view.h"
 #include "curl/curl.h"
 #include "nlohmann/json.hpp"
 #include "openssl/evp.h"

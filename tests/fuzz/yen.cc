@@ -2,10 +2,10 @@
 // text is either refused with a message naming the option, or is an amount of yen from 0 to
 // the most an offer may be, which reads back the same from how amends prints it.
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "client/yen.h"
 #include "tests/fuzz/fuzz_target.h"
 
