@@ -317,6 +317,15 @@ TEST(ParseSpanTest, RefusesZeroAndNegative) {
   }
 }
 
+TEST(ParseSpanTest, RefusesMoreThanAYear) {
+  EXPECT_EQ(ParseSpan("f", "366d").value(), Days(366));
+  EXPECT_EQ(ParseSpan("f", "8784h").value(), Hours(8784));
+  for (absl::string_view text : {"367d", "8785h", "2000000000d", "100000000h"}) {
+    EXPECT_THAT(ParseSpan("escalate_within", text).status().message(),
+                HasSubstr("is more than a year")) << text;
+  }
+}
+
 // Per-kind playbooks (KindPolicy): the defaults, and what a policy may change.
 TEST(PolicyTest, KindsKeepTheirPlaybooksDefaultsUnlessThePolicyAdjustsThem) {
   absl::StatusOr<Policy> policy = Policy::Parse(Valid(), "policy.textproto");

@@ -22,6 +22,10 @@ using pb::TextFormat;
 constexpr size_t kMaxCategoryBytes = 40;
 
 constexpr absl::string_view kNotADuration = "is not a duration like 30m, 4h or 3d";
+// Nothing amends waits for is more than a year away; longer spans are typos ("300d" for "30d")
+// and would make deadline arithmetic walk a calendar for years.
+constexpr int kMaxSpanDays = 366;
+constexpr absl::string_view kTooLong = "is more than a year (at most 366d or 8784h)";
 
 // "HIGH" for SEVERITY_HIGH: how the messages speak of a severity.
 std::string ShortName(v1::Severity severity) {
@@ -242,12 +246,14 @@ absl::StatusOr<Span> ParseSpan(absl::string_view field, absl::string_view text) 
       return invalid(kNotADuration);
     }
     if (span.days <= 0) return invalid("must be positive");
+    if (span.days > kMaxSpanDays) return invalid(kTooLong);
     return span;
   }
   if (!absl::ParseDuration(text, &span.time) || span.time == absl::InfiniteDuration()) {
     return invalid(kNotADuration);
   }
   if (span.time <= absl::ZeroDuration()) return invalid("must be positive");
+  if (span.time > absl::Hours(24) * kMaxSpanDays) return invalid(kTooLong);
   return span;
 }
 

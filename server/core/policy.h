@@ -63,7 +63,8 @@ struct SeverityRules {
   bool verify_measures = false;
 };
 
-// Parses "30m", "4h", "1h30m" (absl::ParseDuration) or "3d"; must be positive.
+// Parses "30m", "4h", "1h30m" (absl::ParseDuration) or "3d"; must be positive and at most a
+// year (366d or 8784h).
 // INVALID_ARGUMENT naming `field`.
 absl::StatusOr<Span> ParseSpan(absl::string_view field, absl::string_view text);
 
