@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <iostream>
+#include <memory>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "grpc/grpc.h"
@@ -12,6 +14,7 @@
 #include "server/mail/mime.h"
 #include "server/mail/notify_config.h"
 #include "server/mail/smtp_mailer.h"
+#include "server/undecodable_request.h"
 
 namespace amends {
 namespace {
@@ -37,6 +40,10 @@ void ConfigureServerBuilder(grpc::ServerBuilder& builder) {
   // finished threads as pollers lets the pool settle at the load's concurrency instead.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               kMaxIdleThreads);
+  // A request that cannot be decoded is the caller's mistake: INVALID_ARGUMENT, not INTERNAL.
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(creators));
 }
 
 absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,

@@ -443,6 +443,33 @@ TEST_F(IncidentServiceTest, StandardHealthServiceAnswersServingWithoutToken) {
   EXPECT_EQ(bytes, std::string("\x08\x01"));  // HealthCheckResponse{status: SERVING}
 }
 
+// gRPC itself answers a request it cannot decode with an empty INTERNAL, as if the server had
+// failed; the caller's mistake is said to be theirs, and nothing changes.
+TEST_F(IncidentServiceTest, UndecodableRequestIsInvalidArgumentNamingTheMethod) {
+  const v1::Incident incident = Report("sato", MissedAppointment());
+  grpc::GenericStub generic(channel_);
+  // AddNoteRequest bytes: cut short, and a note (field 3) whose one byte is not UTF-8.
+  for (const std::string& bytes : {std::string("\x08\x01\x1a\x05" "abc"),
+                                   std::string("\x08\x01\x10\x01\x1a\x01\xff")}) {
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer request(&slice, 1), response;
+    std::unique_ptr<grpc::ClientContext> ctx = As("sato");
+    std::promise<grpc::Status> done;
+    generic.UnaryCall(ctx.get(), "/amends.v1.IncidentService/AddNote", grpc::StubOptions(),
+                      &request, &response, [&](grpc::Status s) { done.set_value(s); });
+    const grpc::Status status = done.get_future().get();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_EQ(status.error_message(),
+              "request: not a valid request of /amends.v1.IncidentService/AddNote (malformed "
+              "bytes, or a text field that is not UTF-8)");
+  }
+  v1::GetIncidentRequest get;
+  get.set_id(incident.id());
+  v1::Incident now;
+  ASSERT_TRUE(stub_->GetIncident(As("sato").get(), get, &now).ok());
+  EXPECT_EQ(now.version(), incident.version());
+}
+
 TEST_F(IncidentServiceTest, HealthWatchersHearNotServingOnceTheServerShutsDown) {
   grpc::GenericStub generic(grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
                                                 grpc::InsecureChannelCredentials()));
