@@ -14,7 +14,7 @@
 #include "server/mail/mime.h"
 #include "server/mail/notify_config.h"
 #include "server/mail/smtp_mailer.h"
-#include "server/undecodable_request.h"
+#include "server/honest_errors.h"
 
 namespace amends {
 namespace {
@@ -40,9 +40,9 @@ void ConfigureServerBuilder(grpc::ServerBuilder& builder) {
   // finished threads as pollers lets the pool settle at the load's concurrency instead.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               kMaxIdleThreads);
-  // A request that cannot be decoded is the caller's mistake: INVALID_ARGUMENT, not INTERNAL.
+  // Honest errors: an undecodable request is the caller's mistake; no message is unbounded.
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
-  creators.push_back(std::make_unique<UndecodableRequestInterceptorFactory>());
+  creators.push_back(std::make_unique<HonestErrorsInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(creators));
 }
 

@@ -4,7 +4,7 @@
 // holds the people and the missed appointment of DOMAIN.md case 1. Promises:
 // - no input crashes the server or trips a sanitizer;
 // - no request is answered UNKNOWN, INTERNAL or DATA_LOSS, not even one that does not decode
-//   (server/undecodable_request.h): bad input is the caller's mistake and is said to be;
+//   (server/honest_errors.h): bad input is the caller's mistake and is said to be;
 // - a refused call changes nothing: the change stream does not move.
 // The store and the (fake) clock live across inputs, as a server's do, so a finding may need
 // the inputs before it; the replay test feeds them in the same order each time.
