@@ -101,6 +101,7 @@ absl::StatusOr<Actor> IncidentService::Caller(Ctx* ctx) const {
 absl::StatusOr<Actor> IncidentService::NamedUser(absl::string_view field,
                                                  absl::string_view name) const {
   if (name.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+  if (absl::Status s = CheckBytes(field, name, kMaxNameBytes); !s.ok()) return s;
   absl::StatusOr<User> user = store_.GetUser(name);
   if (absl::IsNotFound(user.status())) {
     return absl::InvalidArgumentError(absl::StrCat(field, ": unknown user ", name));
@@ -144,6 +145,9 @@ grpc::Status IncidentService::ReportIncident(Ctx* ctx, const v1::ReportIncidentR
   if (!actor.ok()) return ToGrpc(actor.status());
   v1::ReportIncidentRequest request = *req;
   if (request.team().empty()) request.set_team(actor->team);
+  if (absl::Status s = CheckBytes("team", request.team(), kMaxNameBytes); !s.ok()) {
+    return ToGrpc(s);
+  }
   ReportUsers users;
   if (!request.subject().empty()) {
     absl::StatusOr<Actor> subject = NamedUser("subject", request.subject());
@@ -172,6 +176,10 @@ grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsReq
                                             v1::ListIncidentsResponse* out) {
   absl::StatusOr<Actor> actor = Caller(ctx);
   if (!actor.ok()) return ToGrpc(actor.status());
+  for (auto [field, value] : {std::pair{"team", &req->team()}, {"owner", &req->owner()},
+                               {"client", &req->client()}}) {
+    if (absl::Status s = CheckBytes(field, *value, kMaxNameBytes); !s.ok()) return ToGrpc(s);
+  }
   IncidentQuery q;
   q.team = req->team().empty() ? actor->team : req->team();
   if (!ReadsTeam(*actor, q.team)) {
@@ -479,6 +487,7 @@ grpc::Status IncidentService::GetSummary(Ctx* ctx, const v1::GetSummaryRequest* 
                                          v1::TeamSummary* out) {
   absl::StatusOr<Actor> actor = Caller(ctx);
   if (!actor.ok()) return ToGrpc(actor.status());
+  if (absl::Status s = CheckBytes("team", req->team(), kMaxNameBytes); !s.ok()) return ToGrpc(s);
   const std::string team = req->team().empty() ? actor->team : req->team();
   if (auto s = CheckMaySummarize(*actor, team); !s.ok()) return ToGrpc(s);
   absl::StatusOr<Team> found = store_.GetTeam(team);
