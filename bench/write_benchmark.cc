@@ -90,7 +90,7 @@ int ServeTransportCeiling() {
   prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a benchmark that died
   EchoService service;
   grpc::ServerBuilder builder;
-  ConfigureServerBuilder(builder);
+  ConfigureServerBuilder(builder, /*reflection=*/false);
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(&service);

@@ -9,6 +9,8 @@
 #include "grpc/grpc.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/impl/server_builder_plugin.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/mail/mime.h"
@@ -28,9 +30,26 @@ constexpr int kMaxIdleThreads = 256;
 
 }  // namespace
 
-void ConfigureServerBuilder(grpc::ServerBuilder& builder) {
+namespace {
+
+// Takes server reflection out of a builder: linking libgrpc++_reflection adds it to every
+// server of the process (a static initializer registers its plugin).
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
+      return dynamic_cast<grpc::reflection::ProtoServerReflectionPlugin*>(plugin.get()) != nullptr;
+    });
+  }
+};
+
+}  // namespace
+
+void ConfigureServerBuilder(grpc::ServerBuilder& builder, bool reflection) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (!reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   // gRPC shares ports by default (SO_REUSEPORT): a second amendsd would start on a busy port
   // and split the calls between two databases. Refuse instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -102,7 +121,7 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
 
   const std::string& listen = options.listen;
   grpc::ServerBuilder builder;
-  ConfigureServerBuilder(builder);
+  ConfigureServerBuilder(builder, options.reflection);
   builder.AddListeningPort(
       listen,
       options.credentials != nullptr ? options.credentials : grpc::InsecureServerCredentials(),

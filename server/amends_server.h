@@ -1,5 +1,5 @@
 // AmendsServer: amendsd's gRPC server, IncidentService and WatchService plus the standard
-// health and reflection services, listening on one address, with the deadline scheduler and
+// health service (and reflection with options.reflection), listening on one address, with the deadline scheduler and
 // the change feed. Used by main() and by in-process tests.
 //
 // With options.notify, every change also writes the notifications it causes (server/outbox.h)
@@ -44,9 +44,10 @@
 
 namespace amends {
 
-// The gRPC settings amendsd's server runs with: health and reflection services, no shared
-// ports, and its threading. The transport ceiling benchmark builds its server with them too.
-void ConfigureServerBuilder(grpc::ServerBuilder& builder);
+// The gRPC settings amendsd's server runs with: the health service, server reflection only
+// when `reflection` (any caller may use it, without a token), no shared ports, its threading
+// and its interceptors. The transport ceiling benchmark builds its server with them too.
+void ConfigureServerBuilder(grpc::ServerBuilder& builder, bool reflection);
 
 class AmendsServer {
  public:
@@ -63,6 +64,8 @@ class AmendsServer {
     absl::Duration heartbeat = absl::Seconds(15);
     // Changes kept in memory for the streams; slower streams read the store.
     size_t feed_capacity = 4096;
+    // Serve gRPC server reflection too (amendsd --reflection), for grpcurl and the like.
+    bool reflection = false;
     // Watch streams one user may have open at once.
     int max_streams_per_user = 100;
     // Channels to tell people through (amendsd --notify); unset: nothing is sent and no

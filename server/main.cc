@@ -163,6 +163,7 @@ struct ServeFlags {
   std::string heartbeat = "15s";
   std::string notify;
   bool demo = false;
+  bool reflection = false;
   amends::TransportSecurity security;
 };
 
@@ -217,6 +218,7 @@ int Serve(const ServeFlags& flags) {
        .credentials = *credentials,
        .retention = *retention,
        .heartbeat = *heartbeat,
+       .reflection = flags.reflection,
        .notify = *notify});
   if (!server.ok()) return Fail(server.status());
   if (*notify) {
@@ -315,6 +317,9 @@ int main(int argc, char** argv) {
                  "deploy/notify.textproto); without it nothing is sent")
       ->check(CLI::ExistingFile);
   app.add_flag("--demo", serve.demo, "with an empty database, create a demo team and print tokens");
+  app.add_flag("--reflection", serve.reflection,
+               "also serve gRPC server reflection (for grpcurl and the like); off by default, "
+               "since anyone who can connect may use it without a token");
 
   CLI::App* admin = app.add_subcommand("admin", "manage teams, users and tokens offline");
   admin->add_option("--db", db,

@@ -526,6 +526,33 @@ TEST_F(IncidentServiceTest, UndecodableRequestIsInvalidArgumentNamingTheMethod) 
   EXPECT_EQ(now.version(), incident.version());
 }
 
+// Server reflection answers anyone, without a token: it is served only when asked for
+// (amendsd --reflection).
+TEST_F(IncidentServiceTest, ReflectionIsServedOnlyWhenAskedFor) {
+  auto list_services = [&]() -> std::pair<grpc::Status, std::string> {
+    grpc::GenericStub generic(channel_);
+    grpc::Slice slice(std::string("\x3a\x00", 2));  // ServerReflectionRequest{list_services: ""}
+    grpc::ByteBuffer request(&slice, 1), response;
+    grpc::ClientContext ctx;
+    std::promise<grpc::Status> done;
+    generic.UnaryCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                      grpc::StubOptions(), &request, &response,
+                      [&](grpc::Status s) { done.set_value(s); });
+    const grpc::Status status = done.get_future().get();
+    std::vector<grpc::Slice> slices;
+    std::string bytes;
+    if (status.ok() && response.Dump(&slices).ok()) {
+      for (const grpc::Slice& s : slices) bytes.append(s.begin(), s.end());
+    }
+    return {status, bytes};
+  };
+  EXPECT_EQ(list_services().first.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  StartServer({.run_background = false, .reflection = true});
+  const auto [status, services] = list_services();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(absl::StrContains(services, "amends.v1.IncidentService")) << services;
+}
+
 TEST_F(IncidentServiceTest, HealthWatchersHearNotServingOnceTheServerShutsDown) {
   grpc::GenericStub generic(grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
                                                 grpc::InsecureChannelCredentials()));
