@@ -18,6 +18,7 @@
 #include "server/amends_server.h"
 #include "server/core/clock.h"
 #include "storage/sqlite_store.h"
+#include "tests/case1.h"
 #include "tests/test_rules.h"
 
 namespace amends {
@@ -30,19 +31,6 @@ inline std::filesystem::path TestDir() {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
-}
-
-// DOMAIN.md case 1: the 15:00 meeting with ＡＢＣ商事 that the rep forgot.
-inline v1::ReportIncidentRequest MissedAppointment() {
-  v1::ReportIncidentRequest r;
-  r.set_team("tokyo-sales");
-  r.mutable_client()->set_name("ＡＢＣ商事");
-  r.mutable_client()->set_contact("総務部 山田様");
-  r.set_kind(v1::KIND_MISSED_APPOINTMENT);
-  r.set_severity(v1::SEVERITY_HIGH);
-  r.set_summary("15時のサンプル受け渡しの打ち合わせを失念");
-  r.set_details("17時前に先方から電話。部長が立腹しており「誠意を見せてほしい」とのこと。");
-  return r;
 }
 
 class ServiceTest : public ::testing::Test {

@@ -30,6 +30,7 @@
 #include "server/amends_server.h"
 #include "server/default_policy.h"
 #include "storage/sqlite_store.h"
+#include "tests/case1.h"
 #include "tests/fuzz/fuzz_target.h"
 
 namespace amends {
@@ -100,15 +101,9 @@ World& TheWorld() {
     auto incidents = v1::IncidentService::NewStub(channel);
     grpc::ClientContext context;
     context.AddMetadata("authorization", "Bearer " + w->tokens[2]);
-    v1::ReportIncidentRequest report;
-    report.set_team("tokyo-sales");
-    report.mutable_client()->set_name("ＡＢＣ商事");
-    report.mutable_client()->set_contact("総務部 山田様");
-    report.set_kind(v1::KIND_MISSED_APPOINTMENT);
-    report.set_severity(v1::SEVERITY_HIGH);
-    report.set_summary("15時のサンプル受け渡しの打ち合わせを失念");
     v1::Incident incident;
-    const grpc::Status reported = incidents->ReportIncident(&context, report, &incident);
+    const grpc::Status reported =
+        incidents->ReportIncident(&context, MissedAppointment(), &incident);
     Must(reported.ok(), reported.error_message());
     atexit([] { std::filesystem::remove_all(TheWorld().dir); });
     return w;
