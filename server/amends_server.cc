@@ -13,10 +13,10 @@
 #include "grpcpp/impl/server_builder_plugin.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "server/honest_errors.h"
 #include "server/mail/mime.h"
 #include "server/mail/notify_config.h"
 #include "server/mail/smtp_mailer.h"
-#include "server/honest_errors.h"
 
 namespace amends {
 namespace {
@@ -27,10 +27,6 @@ constexpr absl::Duration kPruneEvery = absl::Hours(1);
 constexpr int kPruneBatch = 1000;
 // Threads the sync server keeps polling for calls once their call is done.
 constexpr int kMaxIdleThreads = 256;
-
-}  // namespace
-
-namespace {
 
 // Takes server reflection out of a builder: linking libgrpc++_reflection adds it to every
 // server of the process (a static initializer registers its plugin).

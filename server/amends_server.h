@@ -1,6 +1,6 @@
 // AmendsServer: amendsd's gRPC server, IncidentService and WatchService plus the standard
-// health service (and reflection with options.reflection), listening on one address, with the deadline scheduler and
-// the change feed. Used by main() and by in-process tests.
+// health service (and reflection with options.reflection), listening on one address, with the
+// deadline scheduler and the change feed. Used by main() and by in-process tests.
 //
 // With options.notify, every change also writes the notifications it causes (server/outbox.h)
 // and a dispatcher delivers them by mail (server/dispatcher.h).
