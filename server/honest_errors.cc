@@ -44,7 +44,7 @@ class HonestErrorsInterceptor final : public grpc::experimental::Interceptor {
   }
 
  private:
-  const std::string method_;
+  const char* const method_;  // gRPC's, alive as long as the server
   bool undecodable_ = false;
 };
 

@@ -19,6 +19,8 @@
 #include <map>
 #include <string>
 
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 
 namespace amends::fuzz {
@@ -40,6 +42,13 @@ void Broken(const char* promise, const char* file, int line, absl::string_view d
   do {                                                                                 \
     if (!(condition)) ::amends::fuzz::Broken(#condition, __FILE__, __LINE__, (detail)); \
   } while (false)
+
+// A refusal as every parser of untrusted input gives one: INVALID_ARGUMENT whose message
+// starts with `prefix`, the file, option or field it names.
+#define FUZZ_EXPECT_REFUSAL(status, prefix)                                        \
+  FUZZ_EXPECT((status).code() == absl::StatusCode::kInvalidArgument &&            \
+                  absl::StartsWith((status).message(), (prefix)),                  \
+              (status).ToString())
 
 #define AMENDS_FUZZ_TARGET(name, function) \
   [[maybe_unused]] static const bool amends_fuzz_##name = ::amends::fuzz::Register(#name, function);
