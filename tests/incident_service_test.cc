@@ -12,7 +12,9 @@
 #include "absl/strings/strip.h"
 #include "grpcpp/generic/generic_stub.h"
 
+#include "server/core/incident_limits.h"
 #include "server/honest_errors.h"
+#include "server/writer.h"
 #include "server/status_map.h"
 #include "server/token.h"
 #include "storage/storage_error.h"
@@ -437,6 +439,53 @@ TEST_F(IncidentServiceTest, OversizedNameIsAnsweredBrieflyAndLeavesItsConnection
   stop = true;
   oversized.join();
   EXPECT_EQ(TimelineLength(*stub_, As("sato").get(), i.id()), 1 + told_ok);
+}
+
+// Before the limits (server/core/incident_limits.h), one `visit schedule` could name 100,000
+// attendees. Such an incident stays readable and workable: it can be escalated, handed to
+// someone else and closed; only what adds to it is refused.
+TEST_F(IncidentServiceTest, AnIncidentStoredOverItsLimitsStaysReadableAndWorkable) {
+  v1::Incident incident = Report("sato", MissedAppointment());
+  for (int n = 0; n < 100'000; ++n) {
+    incident.mutable_visit()->add_attendees(absl::StrCat("attendee-", n));
+  }
+  ASSERT_GT(ContentBytes(incident), kMaxIncidentBytes);
+  incident.set_version(2);
+  v1::Event event;
+  event.set_type(v1::EVENT_TYPE_NOTE_ADDED);
+  event.set_actor("sato");
+  ASSERT_TRUE(store_->Commit(ToWrite({incident, event}, "")).ok());
+
+  v1::GetIncidentRequest get;
+  get.set_id(incident.id());
+  v1::Incident read;
+  ASSERT_TRUE(stub_->GetIncident(As("tanaka").get(), get, &read).ok());
+  EXPECT_EQ(read.visit().attendees_size(), 100'000);
+  v1::EscalateRequest escalate;
+  escalate.set_id(incident.id());
+  escalate.set_reason("部長が立腹");
+  grpc::Status s = stub_->Escalate(As("sato").get(), escalate, &read);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  v1::AssignRequest assign;
+  assign.set_id(incident.id());
+  assign.set_new_owner("yamada");
+  assign.set_note("佐藤の出張中は山田が担当");
+  s = stub_->Assign(As("tanaka").get(), assign, &read);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  v1::LogClientUpdateRequest update;
+  update.set_id(incident.id());
+  update.set_channel(v1::CHANNEL_CALL);
+  update.set_note("明日までに書面でご報告します");
+  s = stub_->LogClientUpdate(As("sato").get(), update, &read);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_TRUE(absl::StartsWith(s.error_message(), "incident size: ")) << s.error_message();
+  v1::CloseIncidentRequest close;
+  close.set_id(incident.id());
+  close.set_reason("先方と合意済み");
+  s = stub_->CloseIncident(As("tanaka").get(), close, &read);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(read.state(), v1::STATE_CLOSED);
+  EXPECT_EQ(read.visit().attendees_size(), 100'000);
 }
 
 TEST_F(IncidentServiceTest, OversizedNamesAreRefusedNamingTheFieldBeforeAnyLookup) {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
 #include "server/core/client_name.h"
+#include "server/core/incident_limits.h"
 #include "server/core/kinds.h"
 #include "server/core/offers.h"
 #include "server/core/recurrence.h"
@@ -47,8 +48,6 @@ constexpr uint32_t kNever = 0;
 // hesitation amends exists to prevent.
 constexpr uint32_t kHoldable = kVisit | kPlan | kFollowUp;
 constexpr State kStays = v1::STATE_UNSPECIFIED;
-constexpr int kMaxChecklistItems = 100;
-constexpr int kMaxOffers = 50;
 
 constexpr uint32_t Of(Playbook p) { return 1u << static_cast<int>(p); }
 constexpr uint32_t kCF = Of(Playbook::kClientFacing);
@@ -372,6 +371,25 @@ absl::Status CheckState(const Rule& rule, const Incident& incident) {
 }
 
 // Only this round's measures and follow-ups count: after a reopen the old plan proved nothing.
+// FAILED_PRECONDITION naming the limit when `incident` already holds `limit` of `what`
+// (incident_limits.h).
+absl::Status CheckRoom(absl::string_view what, int held, int limit, const Incident& incident) {
+  if (held < limit) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat("incident ", incident.id(), " already has ",
+                                                    held, " ", what, ", the most it may hold"));
+}
+
+absl::Status CheckAttendees(const std::vector<std::string>& attendees) {
+  if (static_cast<int>(attendees.size()) <= kMaxAttendees) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "attendees: ", attendees.size(), " named, a visit has at most ", kMaxAttendees));
+}
+
+int OpenPromises(const Incident& incident) {
+  return static_cast<int>(std::count_if(incident.promises().begin(), incident.promises().end(),
+                                        [](const v1::Promise& p) { return !p.has_kept_at(); }));
+}
+
 int CurrentMeasures(const Incident& incident) {
   return std::count_if(incident.measures().begin(), incident.measures().end(),
                        [&](const auto& m) { return m.round() == incident.round(); });
@@ -658,9 +676,10 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       }
       return CheckBytes("note", a.text, kMaxLongTextBytes);
     case ActionType::kAddChecklistItem:
-      if (incident.checklist_size() >= kMaxChecklistItems) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "incident ", incident.id(), " already has ", kMaxChecklistItems, " checklist items"));
+      if (auto s = CheckRoom("checklist items", incident.checklist_size(), kMaxChecklistItems,
+                             incident);
+          !s.ok()) {
+        return s;
       }
       return CheckRequired("add", a.text, kMaxLongTextBytes);
     case ActionType::kCompleteChecklistItem:
@@ -689,6 +708,7 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       return CheckBytes("note", a.text, kMaxLongTextBytes);
     case ActionType::kScheduleVisit:
       if (auto s = CheckFuture("planned_at", a.at, now, rules); !s.ok()) return s;
+      if (auto s = CheckAttendees(a.attendees); !s.ok()) return s;
       for (const std::string& name : a.attendees) {
         if (auto s = CheckRequired("attendees", name, kMaxNameBytes); !s.ok()) return s;
       }
@@ -712,11 +732,17 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
         return absl::InvalidArgumentError(
             absl::StrCat("held_at: ", LocalTime(*a.at, rules), " is in the future"));
       }
+      if (auto s = CheckAttendees(a.attendees); !s.ok()) return s;
       for (const std::string& name : a.attendees) {
         if (auto s = CheckRequired("attendees", name, kMaxNameBytes); !s.ok()) return s;
       }
       return absl::OkStatus();
     case ActionType::kAddMeasure:
+      if (auto s = CheckRoom("measures in this round", CurrentMeasures(incident),
+                             kMaxMeasuresPerRound, incident);
+          !s.ok()) {
+        return s;
+      }
       if (auto s = CheckRequired("text", a.text, kMaxLongTextBytes); !s.ok()) return s;
       if (auto s = CheckTeamUser("owner", a.user, incident); !s.ok()) return s;
       // Owning a measure means working on the case: a confidential one is not theirs to see.
@@ -758,8 +784,17 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
       }
       return absl::OkStatus();
     case ActionType::kLogFollowUp:
+      if (auto s = CheckRoom("follow-ups", incident.follow_ups_size(), kMaxFollowUps, incident);
+          !s.ok()) {
+        return s;
+      }
       return CheckRequired("note", a.text, kMaxLongTextBytes);
     case ActionType::kMakePromise:
+      if (auto s = CheckRoom("open promises", OpenPromises(incident), kMaxOpenPromises,
+                             incident);
+          !s.ok()) {
+        return s;
+      }
       if (auto s = CheckRequired("text", a.text, kMaxLongTextBytes); !s.ok()) return s;
       // The promise is the owner's: one who can no longer act must hand the case over first.
       if (a.user && a.user->name == incident.owner()) {
@@ -826,9 +861,8 @@ absl::Status Check(const Action& a, const Incident& incident, const Actor& actor
         return absl::InvalidArgumentError(
             absl::StrCat("amount_yen: must be between 0 and ", FormatYen(kMaxOfferYen)));
       }
-      if (incident.offers_size() >= kMaxOffers) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("incident ", incident.id(), " already has ", kMaxOffers, " offers"));
+      if (auto s = CheckRoom("offers", incident.offers_size(), kMaxOffers, incident); !s.ok()) {
+        return s;
       }
       return CheckRequired("text", a.text, kMaxLongTextBytes);
     case ActionType::kApproveOffer:
@@ -1362,6 +1396,9 @@ absl::StatusOr<Change> Apply(const Incident& incident, const Action& action, con
   UpdateDeadlines(next, incident, rules, now);
   next.set_version(incident.version() + 1);
   *next.mutable_updated_at() = ToProto(now);
+  const bool moves_on = rule.leads_to != kStays || action.type == ActionType::kAssign ||
+                        action.type == ActionType::kHandOver;
+  if (auto s = CheckIncidentSize(incident, next, moves_on); !s.ok()) return s;
   const v1::EventType event = action.type == ActionType::kVerifyMeasure && action.failed
                                   ? v1::EVENT_TYPE_MEASURE_VERIFICATION_FAILED
                                   : rule.event;
@@ -1433,6 +1470,7 @@ absl::StatusOr<Change> Report(const v1::ReportIncidentRequest& request, const Ac
   *i.mutable_updated_at() = ToProto(now);
   i.set_version(1);
   UpdateDeadlines(i, Incident(), rules, now);
+  if (auto s = CheckIncidentSize(Incident(), i, /*moves_on=*/false); !s.ok()) return s;
   change.event = MakeEvent(i, v1::EVENT_TYPE_REPORTED, actor, now, v1::STATE_UNSPECIFIED,
                            std::move(text));
   return change;

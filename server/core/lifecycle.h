@@ -24,7 +24,8 @@
 //   state (FAILED_PRECONDITION naming the current state and the actions it allows, or what the
 //   kind never does),
 //   arguments and the action's own preconditions (INVALID_ARGUMENT naming the field, or
-//   FAILED_PRECONDITION).
+//   FAILED_PRECONDITION, also for an incident holding the most it may: incident_limits.h),
+//   and, once decided, the size of the incident (FAILED_PRECONDITION, incident_limits.h).
 // On success the change holds the new incident (version + 1) and exactly one event.
 //
 // Pure: no clock, no I/O. Users named in an action (new owner, measure owner) are resolved by
