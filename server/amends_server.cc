@@ -78,7 +78,7 @@ absl::StatusOr<std::unique_ptr<AmendsServer>> AmendsServer::Start(Store& store,
   // starts exactly at the store's last sequence and sees every change after it.
   absl::StatusOr<int64_t> head = store.LastSequence();
   if (!head.ok()) return head.status();
-  server->feed_ = std::make_unique<ChangeFeed>(*head, options.feed_capacity);
+  server->feed_ = std::make_unique<ChangeFeed>(*head, options.feed_capacity, options.feed_bytes);
   if (options.notify) {
     absl::StatusOr<std::unique_ptr<SmtpMailer>> mailer = SmtpMailer::Make(options.notify->smtp());
     if (!mailer.ok()) return mailer.status();

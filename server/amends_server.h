@@ -62,8 +62,10 @@ class AmendsServer {
     absl::Duration retention = absl::Hours(24 * 30);
     // How long an idle Watch stream stays silent before a heartbeat.
     absl::Duration heartbeat = absl::Seconds(15);
-    // Changes kept in memory for the streams; slower streams read the store.
+    // Changes kept in memory for the streams, at most, and the bytes they may take; slower
+    // streams read the store.
     size_t feed_capacity = 4096;
+    size_t feed_bytes = 64 << 20;
     // Serve gRPC server reflection too (amendsd --reflection), for grpcurl and the like.
     bool reflection = false;
     // Watch streams one user may have open at once.

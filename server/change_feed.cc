@@ -12,10 +12,12 @@ FeedEntry::FeedEntry(Committed change) {
   v1::IncidentChange* c = message.mutable_change();
   *c->mutable_event() = std::move(change.event);
   *c->mutable_incident() = std::move(change.incident);
+  bytes = message.ByteSizeLong();
 }
 
-ChangeFeed::ChangeFeed(int64_t head, size_t capacity)
-    : capacity_(std::max<size_t>(capacity, 1)), floor_(head), head_(head) {}
+ChangeFeed::ChangeFeed(int64_t head, size_t capacity, size_t max_bytes)
+    : capacity_(std::max<size_t>(capacity, 1)), max_bytes_(max_bytes), floor_(head),
+      head_(head) {}
 
 void ChangeFeed::Publish(const Committed& change) {
   // Built outside the lock: streams reading the ring never wait for a copy of an incident.
@@ -24,9 +26,11 @@ void ChangeFeed::Publish(const Committed& change) {
   if (closed_) return;
   head_ = entry->sequence();
   const std::string& team = entry->incident().team();
+  bytes_ += entry->bytes;
   ring_.push_back(std::move(entry));
-  if (ring_.size() > capacity_) {
+  while (ring_.size() > capacity_ || (bytes_ > max_bytes_ && ring_.size() > 1)) {
     floor_ = ring_.front()->sequence();
+    bytes_ -= ring_.front()->bytes;
     ring_.pop_front();
   }
   WakeLocked(team, head_);
@@ -110,6 +114,7 @@ void ChangeFeed::Close() {
   absl::MutexLock lock(&mu_);
   closed_ = true;
   ring_.clear();
+  bytes_ = 0;
   WakeAllLocked();
 }
 

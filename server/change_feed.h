@@ -2,10 +2,11 @@
 //
 // The writer publishes every committed change in commit order, so the feed holds them in
 // sequence order; each stream reads what follows its own cursor. The feed keeps the newest
-// `capacity` changes: a stream whose cursor is older than that (After() says `behind`) reads
-// the store's replay window (Store::ReadStream) until it is back in range. So a slow
-// subscriber never holds up the writer or the other streams, and costs no memory beyond its
-// cursor: the buffer is shared and bounded.
+// `capacity` changes, and no more than `max_bytes` of them (but always the newest one): a
+// stream whose cursor is older than that (After() says `behind`) reads the store's replay
+// window (Store::ReadStream) until it is back in range. So a slow subscriber never holds up
+// the writer or the other streams, and costs no memory beyond its cursor: the buffer is
+// shared and bounded in entries and in bytes, however large the incidents.
 //
 // Streams sleep in Wait(). Publishing wakes only those whose wake team (the one team whose
 // changes they can send, if there is one) is the change's team or any team, so that 2,000 team-filtered streams are not all woken for
@@ -46,13 +47,14 @@ struct FeedEntry {
 
   v1::WatchResponse message;
   std::string client_key;  // ClientKey of the incident's client, for the client filter
+  size_t bytes = 0;        // what it holds, as serialized
 };
 using FeedEntryPtr = std::shared_ptr<const FeedEntry>;
 
 class ChangeFeed {
  public:
   // `head`: the newest sequence committed before the feed starts (Store::LastSequence).
-  ChangeFeed(int64_t head, size_t capacity);
+  ChangeFeed(int64_t head, size_t capacity, size_t max_bytes);
 
   ChangeFeed(const ChangeFeed&) = delete;
   ChangeFeed& operator=(const ChangeFeed&) = delete;
@@ -98,8 +100,10 @@ class ChangeFeed {
   void WakeAllLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t capacity_;
+  const size_t max_bytes_;
   mutable absl::Mutex mu_;
   std::deque<FeedEntryPtr> ring_ ABSL_GUARDED_BY(mu_);
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;  // of the entries in ring_
   // Every change after `floor_` is in ring_: the sequence of the newest change evicted, or the
   // head at start.
   int64_t floor_ ABSL_GUARDED_BY(mu_);

@@ -103,6 +103,11 @@ TEST_F(AdminTest, UserAddWithABadAddressOrLanguageCreatesNoUser) {
       AddUser(*store_, "佐藤", "営業一課", "member", {.language = "jp"}).status();
   EXPECT_EQ(bad_lang.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(bad_lang.message()), StartsWith("--lang: "));
+  // Never echoed whole.
+  const absl::Status huge_lang =
+      AddUser(*store_, "佐藤", "営業一課", "member", {.language = std::string(9000, 'x')})
+          .status();
+  EXPECT_EQ(huge_lang.message(), "--lang: 9000 bytes, at most 35 allowed");
   EXPECT_TRUE(absl::IsNotFound(store_->GetUser("佐藤").status()));
 }
 

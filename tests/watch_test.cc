@@ -295,6 +295,23 @@ TEST_F(WatchTest, CursorBeyondTheNewestChangeIsInvalidArgument) {
   EXPECT_TRUE(absl::StartsWith(s.error_message(), "after_sequence:")) << s.error_message();
 }
 
+TEST_F(WatchTest, OversizedFilterNamesAreRefusedNamingTheFieldWithoutEchoingThem) {
+  for (const std::string field : {"team", "client"}) {
+    v1::WatchRequest request = FromNow();
+    const std::string huge(9000, 'x');
+    if (field == "team") request.set_team(huge);
+    if (field == "client") request.set_client(huge);
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + tokens_.at("crm-sync"));
+    auto reader = watch_->Watch(&ctx, request);
+    v1::WatchResponse r;
+    EXPECT_FALSE(reader->Read(&r));
+    grpc::Status s = reader->Finish();
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_EQ(s.error_message(), field + ": 9000 bytes, at most 200 allowed");
+  }
+}
+
 TEST_F(WatchTest, FiltersByTeamIncidentClientStateAndType) {
   absl::StatusOr<std::string> admin = AddUser(*store_, "ito", "tokyo-sales", "admin");
   ASSERT_TRUE(admin.ok());
@@ -535,6 +552,24 @@ TEST_F(WatchTest, SlowSubscriberCatchesUpFromStorageWhileOthersStayLive) {
   std::optional<v1::IncidentChange> last = slow.NextChange();
   ASSERT_TRUE(last);
   EXPECT_EQ(last->event().text(), "最後のメモ");
+}
+
+// Large incidents fill the feed's bytes long before its entries: a 256 KiB incident changed
+// 4,096 times would otherwise hold a gigabyte. The slow subscriber reads the store instead.
+TEST_F(WatchTest, AFeedFullInBytesSendsSlowSubscribersToTheStore) {
+  StartServer({.run_background = false, .feed_bytes = 64 * 1024});
+  ResetWatchStub();
+  auto slow_stub = StallableStub();
+  Subscription slow(*slow_stub, tokens_.at("crm-sync"), FromNow());
+  ASSERT_TRUE(slow.Next());  // opening heartbeat
+  const int64_t id = Report("sato", MissedAppointment()).id();
+  std::vector<int64_t> expected = {LastSequenceOf(id)};
+  for (int i = 0; i < 100; ++i) {
+    Note(id, absl::StrCat(i, std::string(3000, 'x')));
+    expected.push_back(expected.back() + 1);
+  }
+  EXPECT_THAT(slow.NextSequences(expected.size()), ElementsAreArray(expected));
+  EXPECT_GT(server_->watch().PagesReadFromStoreForTest(), 0);
 }
 
 TEST_F(WatchTest, SubscriberOvertakenByPruningIsToldInsteadOfSkippedAhead) {

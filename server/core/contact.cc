@@ -65,6 +65,8 @@ absl::Status ValidateEmail(absl::string_view field, absl::string_view email) {
 
 absl::Status ValidateLanguage(absl::string_view field, absl::string_view lang) {
   if (lang.empty() || lang == "ja" || lang == "en") return absl::OkStatus();
+  // Echoed below: measured first, so that the error stays short.
+  if (absl::Status s = CheckBytes(field, lang, 35); !s.ok()) return s;  // BCP 47's longest
   return absl::InvalidArgumentError(
       absl::StrCat(field, ": '", lang, "' is not a language amends writes in (ja or en)"));
 }

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/core/client_name.h"
+#include "server/core/text.h"
 #include "server/core/visibility.h"
 
 namespace amends {
@@ -11,6 +12,9 @@ absl::StatusOr<WatchFilter> WatchFilter::Parse(const v1::WatchRequest& request,
   WatchFilter filter;
   if (request.start_case() == v1::WatchRequest::kAfterSequence && request.after_sequence() < 0) {
     return absl::InvalidArgumentError("after_sequence: must not be negative");
+  }
+  for (auto [field, value] : {std::pair{"team", &request.team()}, {"client", &request.client()}}) {
+    if (absl::Status s = CheckBytes(field, *value, kMaxNameBytes); !s.ok()) return s;
   }
   if (!request.team().empty()) {
     if (!ReadsTeam(actor, request.team())) {
