@@ -291,39 +291,51 @@ absl::Status ListClient(Session& s, const std::string& client, int limit) {
                         &RenderClientIncidents);
 }
 
+namespace {
+
+// Every event of incident `id`, page by page, oldest first.
+absl::StatusOr<amends::v1::GetTimelineResponse> FetchTimeline(Session& s, int64_t id) {
+  amends::v1::GetTimelineRequest request;
+  request.set_id(id);
+  amends::v1::GetTimelineResponse all;
+  for (;;) {
+    amends::v1::GetTimelineResponse page;
+    if (absl::Status status = Call(s, &Stub::GetTimeline, request, &page); !status.ok()) {
+      return status;
+    }
+    for (amends::v1::Event& e : *page.mutable_events()) *all.add_events() = std::move(e);
+    if (page.next_page_token().empty()) return all;
+    request.set_page_token(page.next_page_token());
+  }
+}
+
+}  // namespace
+
 absl::Status Show(Session& s, int64_t id) {
   absl::StatusOr<Incident> incident = GetIncident(s, id);
   if (!incident.ok()) return incident.status();
   if (s.json) return PrintJson(s, *incident);
-  amends::v1::GetTimelineRequest request;
-  request.set_id(id);
-  amends::v1::GetTimelineResponse timeline;
-  if (absl::Status status = Call(s, &Stub::GetTimeline, request, &timeline); !status.ok()) {
-    return status;
-  }
+  absl::StatusOr<amends::v1::GetTimelineResponse> timeline = FetchTimeline(s, id);
+  if (!timeline.ok()) return timeline.status();
   constexpr int kNotesShown = 5;
   Print(s, absl::StrCat(RenderIncident(*incident, s.now()),
-                        RenderNotes(timeline.events(), id, TeamZone(*incident), s.now(),
+                        RenderNotes(timeline->events(), id, TeamZone(*incident), s.now(),
                                     kNotesShown)));
   return absl::OkStatus();
 }
 
 absl::Status Timeline(Session& s, int64_t id) {
-  amends::v1::GetTimelineRequest request;
-  request.set_id(id);
-  amends::v1::GetTimelineResponse timeline;
-  if (absl::Status status = Call(s, &Stub::GetTimeline, request, &timeline); !status.ok()) {
-    return status;
-  }
+  absl::StatusOr<amends::v1::GetTimelineResponse> timeline = FetchTimeline(s, id);
+  if (!timeline.ok()) return timeline.status();
   if (s.json) {
-    for (const amends::v1::Event& event : timeline.events()) {
+    for (const amends::v1::Event& event : timeline->events()) {
       if (absl::Status status = PrintJson(s, event); !status.ok()) return status;
     }
     return absl::OkStatus();
   }
   absl::StatusOr<Incident> incident = GetIncident(s, id);  // for the team's time zone
   if (!incident.ok()) return incident.status();
-  Print(s, RenderTimeline(timeline.events(), TeamZone(*incident), s.now(), s.width));
+  Print(s, RenderTimeline(timeline->events(), TeamZone(*incident), s.now(), s.width));
   return absl::OkStatus();
 }
 

@@ -24,6 +24,10 @@ constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 // ListIncidentsResponse.more counts up to this many.
 constexpr int kMaxCountedMore = 1000;
+// GetTimeline's pages: events, and bytes (a page ends before them, but holds at least one).
+constexpr int kDefaultTimelinePage = 500;
+constexpr int kMaxTimelinePage = 1000;
+constexpr size_t kMaxPageBytes = 1 << 20;
 // The page size an inbox reads open incidents in.
 constexpr int kInboxPage = 1000;
 
@@ -266,9 +270,30 @@ grpc::Status IncidentService::GetTimeline(Ctx* ctx, const v1::GetTimelineRequest
   v1::GetIncidentRequest get;
   get.set_id(req->id());
   if (grpc::Status s = GetIncident(ctx, &get, &incident); !s.ok()) return s;
-  absl::StatusOr<std::vector<v1::Event>> events = store_.GetTimeline(req->id());
+  if (req->page_size() < 0 || req->page_size() > kMaxTimelinePage) {
+    return ToGrpc(absl::InvalidArgumentError(
+        absl::StrCat("page_size: must be between 1 and ", kMaxTimelinePage, " (0: default)")));
+  }
+  int64_t after = 0;
+  if (!req->page_token().empty()) {
+    absl::StatusOr<int64_t> token = ParsePageToken(req->page_token());
+    if (!token.ok()) return ToGrpc(token.status());
+    after = *token;
+  }
+  const int page_size = req->page_size() == 0 ? kDefaultTimelinePage : req->page_size();
+  // One more tells whether there is a next page.
+  absl::StatusOr<std::vector<v1::Event>> events =
+      store_.GetTimeline(req->id(), after, page_size + 1);
   if (!events.ok()) return ToGrpc(events.status());
-  for (v1::Event& e : *events) *out->add_events() = std::move(e);
+  size_t bytes = 0;
+  for (v1::Event& e : *events) {
+    bytes += e.ByteSizeLong();
+    if (out->events_size() == page_size || (out->events_size() > 0 && bytes > kMaxPageBytes)) {
+      out->set_next_page_token(PageTokenFor(out->events().rbegin()->sequence()));
+      break;
+    }
+    *out->add_events() = std::move(e);
+  }
   return grpc::Status::OK;
 }
 

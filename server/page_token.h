@@ -1,5 +1,5 @@
-// Page tokens of ListIncidents: a token is the id of the last incident of a page, in decimal,
-// and the next page starts before it.
+// Page tokens of ListIncidents and GetTimeline: a token is the key of the last item of a page
+// (an incident's id, an event's sequence), in decimal, and the next page starts past it.
 //
 // ParsePageToken() accepts exactly what PageTokenFor() writes (a positive id, its digits with
 // no sign, space or leading zero), so each page has one token. Pure; thread-safe.
@@ -17,7 +17,7 @@ namespace amends {
 // REQUIRES: last_id > 0.
 std::string PageTokenFor(int64_t last_id);
 
-// The id in `token`; INVALID_ARGUMENT "page_token: not a token this server issued" for
+// The key in `token`; INVALID_ARGUMENT "page_token: not a token this server issued" for
 // anything PageTokenFor() does not write.
 absl::StatusOr<int64_t> ParsePageToken(absl::string_view token);
 

@@ -1103,14 +1103,16 @@ absl::StatusOr<std::vector<v1::Incident>> SqliteStore::ListIncidents(const Incid
   return ListIncidentsOn(*conn, query);
 }
 
-absl::StatusOr<std::vector<v1::Event>> SqliteStore::GetTimeline(int64_t incident_id) {
+absl::StatusOr<std::vector<v1::Event>> SqliteStore::GetTimeline(int64_t incident_id,
+                                                                int64_t after_sequence,
+                                                                int limit) {
   AMENDS_ASSIGN_OR_RETURN(ReadLease conn, BorrowReader());
   std::vector<v1::Event> events;
   {
-    AMENDS_ASSIGN_OR_RETURN(
-        Statement stmt,
-        conn->Prepare("SELECT data FROM events WHERE incident_id = ? ORDER BY sequence"));
-    stmt.Bind(incident_id);
+    AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                            conn->Prepare("SELECT data FROM events WHERE incident_id = ? AND "
+                                          "sequence > ? ORDER BY sequence LIMIT ?"));
+    stmt.Bind(incident_id).Bind(after_sequence).Bind(limit > 0 ? int64_t{limit} : -1);
     for (;;) {
       AMENDS_ASSIGN_OR_RETURN(const bool row, stmt.Step());
       if (!row) break;
@@ -1119,7 +1121,10 @@ absl::StatusOr<std::vector<v1::Event>> SqliteStore::GetTimeline(int64_t incident
   }
   // Every incident is committed with its first event, so no events means no incident.
   if (events.empty()) {
-    return absl::NotFoundError(absl::StrCat("incident ", incident_id, " not found"));
+    AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                            conn->Prepare("SELECT 1 FROM events WHERE incident_id = ? LIMIT 1"));
+    AMENDS_ASSIGN_OR_RETURN(const bool exists, stmt.Bind(incident_id).Step());
+    if (!exists) return absl::NotFoundError(absl::StrCat("incident ", incident_id, " not found"));
   }
   return events;
 }

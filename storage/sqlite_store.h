@@ -99,7 +99,9 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::optional<v1::Incident>> FindByRequestId(
       absl::string_view reporter, absl::string_view request_id) override;
   absl::StatusOr<std::vector<v1::Incident>> ListIncidents(const IncidentQuery& query) override;
-  absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id) override;
+  absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id,
+                                                     int64_t after_sequence,
+                                                     int limit) override;
   absl::StatusOr<TeamEvents> ListEventsSince(absl::string_view team, absl::Time since,
                                              const std::vector<v1::EventType>& types) override;
 

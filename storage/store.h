@@ -186,8 +186,11 @@ class Store {
   // Newest first (descending id), at most query.limit.
   virtual absl::StatusOr<std::vector<v1::Incident>> ListIncidents(
       const IncidentQuery& query) = 0;
-  // Every event of the incident in sequence order.
-  virtual absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id) = 0;
+  // The incident's events after `after_sequence` (0: from the first), in sequence order, at
+  // most `limit` (0: all). NOT_FOUND for an incident that does not exist.
+  virtual absl::StatusOr<std::vector<v1::Event>> GetTimeline(int64_t incident_id,
+                                                             int64_t after_sequence,
+                                                             int limit) = 0;
   // The events of `team`'s incidents dated at or after `since`, newest first, of the `types`
   // given (empty: every type), with the incidents they are on, from one snapshot. Reads the
   // timelines backwards from the newest event of any team and stops at the first one dated

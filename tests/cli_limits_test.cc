@@ -2,6 +2,7 @@
 // real `amends` against a running amendsd. What fills an incident up to its limit goes
 // through the API (faster than hundreds of processes); the change that would pass the limit
 // goes through the CLI, which exits 5 with the server's reason, and the incident is as before.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -166,6 +167,20 @@ TEST_F(CliLimitsTest, AChangePastTheIncidentSizeIsRefusedButTheIncidentCanStillB
   Amends("sato", {"note", "1", "ノートはタイムラインにだけ残り、案件を大きくしない"});
   Amends("tanaka", {"close", "1", "--reason", "先方と合意し、取引継続を確認"});
   EXPECT_EQ(Show().state(), v1::STATE_CLOSED);
+}
+
+// 120 notes of 10 KiB: more than one page (server pages end before 1 MiB). The CLI reads
+// every page: `timeline` lists all, `show` ends with the newest notes.
+TEST_F(CliLimitsTest, ALongTimelineIsReadPageByPage) {
+  v1::AddNoteRequest note;
+  for (int n = 1; n <= 120; ++n) {
+    note.set_text(absl::StrCat("メモ", n, " ", std::string(10 * 1024 - 12, 'x')));
+    Call("sato", &v1::IncidentService::Stub::AddNote, note);
+  }
+  const RunResult timeline = Amends("sato", {"timeline", "1", "--output", "json"});
+  EXPECT_EQ(std::count(timeline.out.begin(), timeline.out.end(), '\n'), 121);
+  EXPECT_NE(timeline.out.find("メモ120 "), std::string::npos);
+  EXPECT_NE(Amends("sato", {"show", "1"}).out.find("メモ120 "), std::string::npos);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "grpcpp/generic/generic_stub.h"
@@ -439,6 +440,61 @@ TEST_F(IncidentServiceTest, OversizedNameIsAnsweredBrieflyAndLeavesItsConnection
   stop = true;
   oversized.join();
   EXPECT_EQ(TimelineLength(*stub_, As("sato").get(), i.id()), 1 + told_ok);
+}
+
+TEST_F(IncidentServiceTest, ATimelineIsReadPageByPageEachEventOnceInOrder) {
+  const v1::Incident i = Report("sato", MissedAppointment());
+  v1::AddNoteRequest note;
+  note.set_id(i.id());
+  v1::Incident out;
+  for (int n = 0; n < 120; ++n) {
+    note.set_text(absl::StrCat("進捗メモ ", n));
+    ASSERT_TRUE(stub_->AddNote(As("yamada").get(), note, &out).ok());
+  }
+  v1::GetTimelineRequest req;
+  req.set_id(i.id());
+  req.set_page_size(50);
+  std::vector<int> sizes;
+  std::vector<int64_t> sequences;
+  for (;;) {
+    v1::GetTimelineResponse page;
+    ASSERT_TRUE(stub_->GetTimeline(As("sato").get(), req, &page).ok());
+    sizes.push_back(page.events_size());
+    for (const v1::Event& e : page.events()) sequences.push_back(e.sequence());
+    if (page.next_page_token().empty()) break;
+    req.set_page_token(page.next_page_token());
+  }
+  EXPECT_EQ(sizes, (std::vector<int>{50, 50, 21}));
+  EXPECT_TRUE(absl::c_is_sorted(sequences));
+  EXPECT_EQ(std::set<int64_t>(sequences.begin(), sequences.end()).size(), 121u);
+
+  req.set_page_token("+5");
+  v1::GetTimelineResponse page;
+  grpc::Status s = stub_->GetTimeline(As("sato").get(), req, &page);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "page_token: not a token this server issued");
+  req.clear_page_token();
+  req.set_page_size(1001);
+  s = stub_->GetTimeline(As("sato").get(), req, &page);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(s.error_message(), "page_size: ")) << s.error_message();
+}
+
+// Notes of 10 KiB: 500 of them would make a 5 MB answer, past gRPC's 4 MB default.
+TEST_F(IncidentServiceTest, ATimelinePageEndsBeforeOneMebibyte) {
+  const v1::Incident i = Report("sato", MissedAppointment());
+  v1::AddNoteRequest note;
+  note.set_id(i.id());
+  note.set_text(std::string(10 * 1024, 'x'));
+  v1::Incident out;
+  for (int n = 0; n < 150; ++n) ASSERT_TRUE(stub_->AddNote(As("yamada").get(), note, &out).ok());
+  v1::GetTimelineRequest req;
+  req.set_id(i.id());
+  v1::GetTimelineResponse page;
+  ASSERT_TRUE(stub_->GetTimeline(As("sato").get(), req, &page).ok());
+  EXPECT_LT(page.events_size(), 151);
+  EXPECT_LE(page.ByteSizeLong(), size_t{1} << 20);
+  EXPECT_FALSE(page.next_page_token().empty());
 }
 
 // Before the limits (server/core/incident_limits.h), one `visit schedule` could name 100,000

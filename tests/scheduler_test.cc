@@ -79,7 +79,7 @@ class SchedulerTest : public ::testing::Test {
   // How many events of each type the incident's timeline holds.
   std::map<v1::EventType, int> Count(int64_t id) {
     auto store = *SqliteStore::Open(path_);
-    absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(id);
+    absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(id, 0, 0);
     EXPECT_TRUE(timeline.ok()) << timeline.status();
     std::map<v1::EventType, int> n;
     for (const v1::Event& e : timeline.value()) ++n[e.type()];
@@ -138,7 +138,7 @@ TEST_F(SchedulerTest, KillNineBetweenBreachAndEscalationEscalatesOnceAfterRestar
     close(ready[0]);
     Server s(path_, monday);
     s.scheduler.SetFiredListener([&](int64_t fired, absl::Duration) {
-      absl::StatusOr<std::vector<v1::Event>> timeline = s.store->GetTimeline(fired);
+      absl::StatusOr<std::vector<v1::Event>> timeline = s.store->GetTimeline(fired, 0, 0);
       if (timeline.ok() && timeline->back().type() == v1::EVENT_TYPE_DEADLINE_BREACHED) {
         (void)!write(ready[1], "b", 1);
         for (;;) pause();
@@ -194,7 +194,7 @@ TEST_F(SchedulerTest, IncidentFromBeforeTheUpgradeGetsItsStageDeadlinesAtStartUp
   // HIGH: the client hears from the team within 2 working days, by Tuesday's close.
   EXPECT_EQ(i.deadlines(1).key(), "update");
   EXPECT_EQ(FromProto(i.deadlines(1).due()), TokyoTime(2026, 12, 1, 18, 0));
-  const v1::Event last = s.store->GetTimeline(id)->back();
+  const v1::Event last = s.store->GetTimeline(id, 0, 0)->back();
   EXPECT_EQ(last.actor(), "amends");
   EXPECT_EQ(last.text(),
             "deadlines set from the policy: escalate to a manager by 2026-11-30 11:00 JST; an "

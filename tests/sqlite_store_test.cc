@@ -274,7 +274,7 @@ TEST_F(SqliteStoreTest, CommitNewIncidentAssignsIdAndSequence) {
   EXPECT_EQ(stored->summary(), "15時の打ち合わせを失念");
   EXPECT_EQ(stored->client().name(), "ＡＢＣ商事");
 
-  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(c->incident.id());
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(c->incident.id(), 0, 0);
   ASSERT_TRUE(timeline.ok()) << timeline.status();
   ASSERT_EQ(timeline->size(), 1u);
   EXPECT_TRUE(MessageDifferencer::Equals((*timeline)[0], c->event));
@@ -299,7 +299,7 @@ TEST_F(SqliteStoreTest, CommitNextVersionUpdatesIncidentAndAppendsEvent) {
   absl::StatusOr<v1::Incident> stored = store->GetIncident(first->incident.id());
   ASSERT_TRUE(stored.ok());
   EXPECT_TRUE(MessageDifferencer::Equals(*stored, second->incident));
-  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(first->incident.id());
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(first->incident.id(), 0, 0);
   ASSERT_TRUE(timeline.ok());
   ASSERT_EQ(timeline->size(), 2u);
   EXPECT_EQ((*timeline)[0].sequence(), first->event.sequence());
@@ -334,7 +334,7 @@ TEST_F(SqliteStoreTest, CommitWithStaleVersionIsAbortedAndChangesNothing) {
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->version(), 2);
   EXPECT_EQ(stored->owner(), "tanaka");
-  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(first->incident.id());
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(first->incident.id(), 0, 0);
   ASSERT_TRUE(timeline.ok());
   EXPECT_EQ(timeline->size(), 2u);
   absl::StatusOr<std::vector<v1::Incident>> owned =
@@ -353,7 +353,7 @@ TEST_F(SqliteStoreTest, CommitToUnknownIncidentIsNotFound) {
   w.incident.set_version(2);
   EXPECT_EQ(store->Commit(w).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(store->GetIncident(42).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(store->GetTimeline(42).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store->GetTimeline(42, 0, 0).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(SqliteStoreTest, DuplicateRequestIdIsAlreadyExistsAndWritesNothing) {
@@ -416,7 +416,7 @@ TEST_F(SqliteStoreTest, FailedEventInsertLeavesNeitherIncidentNorEvent) {
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->version(), 1);
   EXPECT_EQ(stored->owner(), "tanaka");
-  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(first->incident.id());
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(first->incident.id(), 0, 0);
   ASSERT_TRUE(timeline.ok());
   EXPECT_EQ(timeline->size(), 1u);
 
@@ -445,7 +445,7 @@ TEST_F(SqliteStoreTest, SequenceNumbersStrictlyIncreaseAcrossIncidents) {
     }
   }
   for (const v1::Incident& incident : incidents) {
-    absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(incident.id());
+    absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(incident.id(), 0, 0);
     ASSERT_TRUE(timeline.ok());
     ASSERT_EQ(timeline->size(), 4u);
     for (size_t i = 1; i < timeline->size(); ++i) {
@@ -575,7 +575,7 @@ TEST_F(SqliteStoreTest, DataSurvivesCloseAndReopen) {
   absl::StatusOr<v1::Incident> incident = store->GetIncident(id);
   ASSERT_TRUE(incident.ok()) << incident.status();
   EXPECT_EQ(incident->summary(), "15時の打ち合わせを失念");
-  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(id);
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(id, 0, 0);
   ASSERT_TRUE(timeline.ok());
   EXPECT_EQ(timeline->size(), 1u);
   // Ids and sequences continue after the old ones.
@@ -741,7 +741,7 @@ TEST_F(SqliteStoreTest, ReadsProceedWhileCommitsRun) {
     readers.emplace_back([&] {
       while (!stop) {
         absl::StatusOr<v1::Incident> i = store->GetIncident(c->incident.id());
-        absl::StatusOr<std::vector<v1::Event>> events = store->GetTimeline(c->incident.id());
+        absl::StatusOr<std::vector<v1::Event>> events = store->GetTimeline(c->incident.id(), 0, 0);
         // A reader sees whole commits only: never more events than the version says.
         if (!i.ok() || !events.ok() || static_cast<int64_t>(events->size()) < i->version()) {
           ++read_errors;
@@ -898,7 +898,7 @@ TEST_F(SqliteStoreTest, WriteRejectedInsideATransactionLeavesNoTraceAndTheOthers
   ASSERT_TRUE(report.ok()) << report.status();
 
   // The rejected change left no event and no stream entry; the sequence has no hole.
-  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(abc->incident.id());
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(abc->incident.id(), 0, 0);
   ASSERT_TRUE(timeline.ok());
   ASSERT_EQ(timeline->size(), 2u);
   EXPECT_EQ((*timeline)[1].text(), "お詫びのメール送付");
@@ -938,7 +938,7 @@ TEST_F(SqliteStoreTest, WriteFailingHalfwayIsUndoneWholeAndTheOthersCommit) {
   absl::StatusOr<v1::Incident> stored = store->GetIncident(failing.id());
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(stored->version(), 1);  // its row update was undone with the failed insert
-  EXPECT_EQ(store->GetTimeline(failing.id())->size(), 1u);
+  EXPECT_EQ(store->GetTimeline(failing.id(), 0, 0)->size(), 1u);
   EXPECT_EQ(third->event.sequence(), first->event.sequence() + 1);
   EXPECT_EQ(store->GetIncident((*three)[2].incident.id())->version(), 2);
 }
@@ -1018,7 +1018,7 @@ TEST_F(SqliteStoreTest, PruneStreamDropsOldEntriesButNeverTimelines) {
   EXPECT_EQ(*again, changes[1].event.sequence());
 
   // The timeline keeps every event.
-  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(first->incident.id());
+  absl::StatusOr<std::vector<v1::Event>> timeline = store->GetTimeline(first->incident.id(), 0, 0);
   ASSERT_TRUE(timeline.ok()) << timeline.status();
   ASSERT_EQ(timeline->size(), 4u);
   for (size_t i = 0; i < 4; ++i) {
@@ -1400,7 +1400,7 @@ TEST_F(SqliteStoreTest, FailingOutboxCallbackFailsItsWriteWholeAndTheOthersCommi
 
   // Neither the change nor a row of it.
   EXPECT_EQ(store->GetIncident(abc->incident.id())->version(), 1);
-  EXPECT_EQ(store->GetTimeline(abc->incident.id())->size(), 1u);
+  EXPECT_EQ(store->GetTimeline(abc->incident.id(), 0, 0)->size(), 1u);
   EXPECT_TRUE(OfIncident(*store, abc->incident.id()).empty());
   EXPECT_EQ(Sequences(ReadAll(*store)),
             (std::vector<int64_t>{abc->event.sequence(), other->event.sequence()}));
@@ -1429,7 +1429,7 @@ TEST_F(SqliteStoreTest, OutboxRowFailingHalfwayTakesTheChangeAndTheRowsBeforeItW
   };
   EXPECT_FALSE(store->Commit(escalate).ok());
   EXPECT_EQ(store->GetIncident(abc->incident.id())->version(), 1);
-  EXPECT_EQ(store->GetTimeline(abc->incident.id())->size(), 1u);
+  EXPECT_EQ(store->GetTimeline(abc->incident.id(), 0, 0)->size(), 1u);
   EXPECT_TRUE(Listed(*store, NotificationQuery()).empty());
   EXPECT_EQ(NextDue(*store), std::nullopt);
 }

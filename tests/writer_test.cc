@@ -75,7 +75,7 @@ class WriterTest : public ::testing::Test {
   std::vector<v1::Event> DurableTimeline(int64_t id) {
     absl::StatusOr<std::unique_ptr<SqliteStore>> reopened = SqliteStore::Open(path_);
     EXPECT_TRUE(reopened.ok()) << reopened.status();
-    absl::StatusOr<std::vector<v1::Event>> timeline = (*reopened)->GetTimeline(id);
+    absl::StatusOr<std::vector<v1::Event>> timeline = (*reopened)->GetTimeline(id, 0, 0);
     EXPECT_TRUE(timeline.ok()) << timeline.status();
     return timeline.ok() ? *timeline : std::vector<v1::Event>();
   }
