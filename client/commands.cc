@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/cause_view.h"
@@ -58,6 +59,13 @@ void RecordServerClock(Session& s, const grpc::ClientContext& context) {
   }
 }
 
+// 128 random bits, in hex: no two changes share one.
+std::string NewRequestId() {
+  absl::BitGen random;  // seeded from the system's entropy
+  return absl::StrCat(absl::Hex(absl::Uniform<uint64_t>(random), absl::kZeroPad16),
+                      absl::Hex(absl::Uniform<uint64_t>(random), absl::kZeroPad16));
+}
+
 // One unary call with the session's credentials and deadline.
 template <typename Request, typename Response, typename S>
 absl::Status Call(Session& s, Rpc<Request, Response, S> rpc, const Request& request,
@@ -67,7 +75,16 @@ absl::Status Call(Session& s, Rpc<Request, Response, S> rpc, const Request& requ
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(s.deadline));
   context.AddMetadata("authorization", absl::StrCat("Bearer ", s.token));
-  const grpc::Status status = (stub->*rpc)(&context, request, response);
+  grpc::Status status;
+  if constexpr (requires(Request r) { r.set_request_id(""); }) {
+    // A change carries an id of its own, so that the channel's one retry of a call that was
+    // lost (UNAVAILABLE: main.cc) never applies it twice.
+    Request change = request;
+    if (change.request_id().empty()) change.set_request_id(NewRequestId());
+    status = (stub->*rpc)(&context, change, response);
+  } else {
+    status = (stub->*rpc)(&context, request, response);
+  }
   RecordServerClock(s, context);
   return FromGrpcStatus(status);
 }

@@ -44,6 +44,14 @@ namespace amends::cli {
 namespace {
 
 constexpr absl::Duration kConnectTimeout = absl::Seconds(5);
+// gRPC's retry policy: a call of IncidentService that fails UNAVAILABLE (the server restarting
+// while it was under way) is sent once more. Every change carries a request id (commands.cc),
+// so the server applies it once. HandOver has none, and is never retried.
+constexpr absl::string_view kRetryOnce = R"json({"methodConfig": [
+  {"name": [{"service": "amends.v1.IncidentService"}],
+   "retryPolicy": {"maxAttempts": 2, "initialBackoff": "0.2s", "maxBackoff": "1s",
+                   "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]}},
+  {"name": [{"service": "amends.v1.IncidentService", "method": "HandOver"}]}]})json";
 
 using Action = std::function<absl::Status(Session&)>;
 
@@ -239,7 +247,10 @@ class CommandLine {
     absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
         ChannelCredentialsFor(security_);
     if (!credentials.ok()) return Finish(credentials.status());
-    std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(server_, *credentials);
+    grpc::ChannelArguments args;
+    args.SetServiceConfigJSON(std::string(kRetryOnce));
+    std::shared_ptr<grpc::Channel> channel =
+        grpc::CreateCustomChannel(server_, *credentials, args);
     if (absl::Status status = WaitForServer(*channel, server_, kConnectTimeout); !status.ok()) {
       return Finish(status);
     }

@@ -25,6 +25,8 @@ namespace {
 constexpr absl::Duration kPruneEvery = absl::Hours(1);
 // Stream entries pruned per store call.
 constexpr int kPruneBatch = 1000;
+// How long a request id is remembered (the API promises at least a day).
+constexpr absl::Duration kRequestIdsKept = absl::Hours(48);
 // Threads the sync server keeps polling for calls once their call is done.
 constexpr int kMaxIdleThreads = 256;
 
@@ -149,7 +151,7 @@ absl::Status AmendsServer::PruneStream() {
     }
     absl::StatusOr<int64_t> through = store_.PruneStream(before, kPruneBatch);
     if (!through.ok()) return through.status();
-    if (*through == last) return absl::OkStatus();
+    if (*through == last) return store_.PruneRequests(clock_.Now() - kRequestIdsKept).status();
     last = *through;
   }
 }

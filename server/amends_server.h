@@ -92,7 +92,8 @@ class AmendsServer {
   std::shared_ptr<grpc::Channel> InProcessChannel() { return server_->InProcessChannel({}); }
 
   // Drops the changes older than the retention period from the stream's replay window, a
-  // batch at a time; stops early once Shutdown() has begun.
+  // batch at a time, then the request ids older than two days (Store::PruneRequests); stops
+  // early once Shutdown() has begun.
   absl::Status PruneStream();
 
   void Shutdown(absl::Duration grace);

@@ -114,21 +114,25 @@ absl::StatusOr<Actor> IncidentService::NamedUser(absl::string_view field,
   return ToActor(*user);
 }
 
-grpc::Status IncidentService::Mutate(Ctx* ctx, int64_t id, int64_t expected_version,
+grpc::Status IncidentService::Mutate(Ctx* ctx, Target target,
                                      const std::function<absl::StatusOr<Action>()>& parse,
                                      v1::Incident* out) {
   return MutateSeeing(
-      ctx, id, expected_version, [&](const v1::Incident&) { return parse(); }, out);
+      ctx, target, [&](const v1::Incident&) { return parse(); }, out);
 }
 
 grpc::Status IncidentService::MutateSeeing(
-    Ctx* ctx, int64_t id, int64_t expected_version,
+    Ctx* ctx, Target target,
     const std::function<absl::StatusOr<Action>(const v1::Incident&)>& parse, v1::Incident* out) {
   absl::StatusOr<Actor> actor = Caller(ctx);
   if (!actor.ok()) return ToGrpc(actor.status());
+  const int64_t id = target.id;
   if (auto s = CheckId(id); !s.ok()) return ToGrpc(s);
-  if (expected_version < 0) {
+  if (target.expected_version < 0) {
     return ToGrpc(absl::InvalidArgumentError("expected_version: must not be negative"));
+  }
+  if (auto s = CheckBytes("request_id", target.request_id, kMaxNameBytes); !s.ok()) {
+    return ToGrpc(s);
   }
   // Visibility first, so that a request about a hidden incident learns nothing from parsing,
   // such as whether a user it names exists. The writer checks again under its lock.
@@ -137,7 +141,8 @@ grpc::Status IncidentService::MutateSeeing(
   if (auto s = CheckCanRead(*current, *actor); !s.ok()) return ToGrpc(s);
   absl::StatusOr<Action> action = parse(*current);
   if (!action.ok()) return ToGrpc(action.status());
-  absl::StatusOr<v1::Incident> incident = writer_.Apply(id, expected_version, *action, *actor);
+  absl::StatusOr<v1::Incident> incident =
+      writer_.Apply(id, target.expected_version, *action, *actor, target.request_id);
   if (!incident.ok()) return ToGrpc(incident.status());
   *out = std::move(*incident);
   return grpc::Status::OK;
@@ -299,14 +304,14 @@ grpc::Status IncidentService::GetTimeline(Ctx* ctx, const v1::GetTimelineRequest
 
 grpc::Status IncidentService::AddNote(Ctx* ctx, const v1::AddNoteRequest* req,
                                       v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kAddNote, .text = req->text()};
   }, out);
 }
 
 grpc::Status IncidentService::Assign(Ctx* ctx, const v1::AssignRequest* req,
                                      v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<Actor> owner = NamedUser("new_owner", req->new_owner());
     if (!owner.ok()) return owner.status();
     return Action{.type = ActionType::kAssign, .text = req->note(), .user = *owner};
@@ -316,7 +321,7 @@ grpc::Status IncidentService::Assign(Ctx* ctx, const v1::AssignRequest* req,
 grpc::Status IncidentService::RecordFirstApology(Ctx* ctx,
                                                  const v1::RecordFirstApologyRequest* req,
                                                  v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{
         .type = ActionType::kRecordFirstApology, .text = req->note(), .channel = req->channel()};
   }, out);
@@ -324,7 +329,7 @@ grpc::Status IncidentService::RecordFirstApology(Ctx* ctx,
 
 grpc::Status IncidentService::Escalate(Ctx* ctx, const v1::EscalateRequest* req,
                                        v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kEscalate, .text = req->reason()};
   }, out);
 }
@@ -332,7 +337,7 @@ grpc::Status IncidentService::Escalate(Ctx* ctx, const v1::EscalateRequest* req,
 grpc::Status IncidentService::ApproveEscalation(Ctx* ctx,
                                                 const v1::ApproveEscalationRequest* req,
                                                 v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kApproveEscalation, .text = req->note()};
   }, out);
 }
@@ -340,7 +345,7 @@ grpc::Status IncidentService::ApproveEscalation(Ctx* ctx,
 grpc::Status IncidentService::DeclineEscalation(Ctx* ctx,
                                                 const v1::DeclineEscalationRequest* req,
                                                 v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kDeclineEscalation, .text = req->reason()};
   }, out);
 }
@@ -348,7 +353,7 @@ grpc::Status IncidentService::DeclineEscalation(Ctx* ctx,
 grpc::Status IncidentService::ScheduleApologyVisit(Ctx* ctx,
                                                    const v1::ScheduleApologyVisitRequest* req,
                                                    v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> at =
         ParseTime("planned_at", req->has_planned_at(), req->planned_at());
     if (!at.ok()) return at.status();
@@ -361,7 +366,7 @@ grpc::Status IncidentService::ScheduleApologyVisit(Ctx* ctx,
 grpc::Status IncidentService::RecordApologyVisit(Ctx* ctx,
                                                  const v1::RecordApologyVisitRequest* req,
                                                  v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> held =
         ParseTime("held_at", req->has_held_at(), req->held_at());
     if (!held.ok()) return held.status();
@@ -375,7 +380,7 @@ grpc::Status IncidentService::RecordApologyVisit(Ctx* ctx,
 grpc::Status IncidentService::AddPreventionMeasure(Ctx* ctx,
                                                    const v1::AddPreventionMeasureRequest* req,
                                                    v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> due = ParseTime("due", req->has_due(), req->due());
     if (!due.ok()) return due.status();
     absl::StatusOr<Actor> owner = NamedUser("owner", req->owner());
@@ -387,7 +392,7 @@ grpc::Status IncidentService::AddPreventionMeasure(Ctx* ctx,
 
 grpc::Status IncidentService::CompletePreventionMeasure(
     Ctx* ctx, const v1::CompletePreventionMeasureRequest* req, v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kCompleteMeasure, .number = req->number()};
   }, out);
 }
@@ -395,28 +400,28 @@ grpc::Status IncidentService::CompletePreventionMeasure(
 grpc::Status IncidentService::PresentPreventionPlan(Ctx* ctx,
                                                     const v1::PresentPreventionPlanRequest* req,
                                                     v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kPresentPlan};
   }, out);
 }
 
 grpc::Status IncidentService::LogFollowUp(Ctx* ctx, const v1::LogFollowUpRequest* req,
                                           v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kLogFollowUp, .text = req->note()};
   }, out);
 }
 
 grpc::Status IncidentService::CloseIncident(Ctx* ctx, const v1::CloseIncidentRequest* req,
                                             v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kClose, .text = req->reason()};
   }, out);
 }
 
 grpc::Status IncidentService::ReopenIncident(Ctx* ctx, const v1::ReopenIncidentRequest* req,
                                              v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kReopen, .text = req->reason()};
   }, out);
 }
@@ -432,18 +437,18 @@ grpc::Status IncidentService::MakePromise(Ctx* ctx, const v1::MakePromiseRequest
     return Action{
         .type = ActionType::kMakePromise, .text = req->text(), .at = *by, .user = *owner};
   };
-  return MutateSeeing(ctx, req->id(), req->expected_version(), parse, out);
+  return MutateSeeing(ctx, TargetOf(*req), parse, out);
 }
 
 grpc::Status IncidentService::KeepPromise(Ctx* ctx, const v1::KeepPromiseRequest* req,
                                           v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kKeepPromise, .number = req->number()};
   }, out);
 }
 
 grpc::Status IncidentService::Hold(Ctx* ctx, const v1::HoldRequest* req, v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> until =
         ParseTime("until", req->has_until(), req->until());
     if (!until.ok()) return until.status();
@@ -452,7 +457,7 @@ grpc::Status IncidentService::Hold(Ctx* ctx, const v1::HoldRequest* req, v1::Inc
 }
 
 grpc::Status IncidentService::Resume(Ctx* ctx, const v1::ResumeRequest* req, v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kResume};
   }, out);
 }
@@ -460,7 +465,7 @@ grpc::Status IncidentService::Resume(Ctx* ctx, const v1::ResumeRequest* req, v1:
 grpc::Status IncidentService::AcknowledgeReminders(Ctx* ctx,
                                                    const v1::AcknowledgeRemindersRequest* req,
                                                    v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kAcknowledge};
   }, out);
 }
@@ -586,7 +591,7 @@ grpc::Status IncidentService::HandOver(Ctx* ctx, const v1::HandOverRequest* req,
 
 grpc::Status IncidentService::DecideResponse(Ctx* ctx, const v1::DecideResponseRequest* req,
                                              v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kDecideResponse, .text = req->note(),
                   .decision = req->decision()};
   }, out);
@@ -594,7 +599,7 @@ grpc::Status IncidentService::DecideResponse(Ctx* ctx, const v1::DecideResponseR
 
 grpc::Status IncidentService::UpdateChecklist(Ctx* ctx, const v1::UpdateChecklistRequest* req,
                                               v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     switch (req->change_case()) {
       case v1::UpdateChecklistRequest::kAdd:
         return Action{.type = ActionType::kAddChecklistItem, .text = req->add()};
@@ -636,12 +641,12 @@ grpc::Status IncidentService::EditIncident(Ctx* ctx, const v1::EditIncidentReque
     }
     return Action{.type = ActionType::kEdit, .text = req->reason(), .correction = std::move(c)};
   };
-  return MutateSeeing(ctx, req->id(), req->expected_version(), parse, out);
+  return MutateSeeing(ctx, TargetOf(*req), parse, out);
 }
 
 grpc::Status IncidentService::AssignPreventionMeasure(
     Ctx* ctx, const v1::AssignPreventionMeasureRequest* req, v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<Actor> owner = NamedUser("new_owner", req->new_owner());
     if (!owner.ok()) return owner.status();
     return Action{.type = ActionType::kAssignMeasure,
@@ -653,14 +658,14 @@ grpc::Status IncidentService::AssignPreventionMeasure(
 
 grpc::Status IncidentService::RecordExpectation(Ctx* ctx, const v1::RecordExpectationRequest* req,
                                                 v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kRecordExpectation, .text = req->text()};
   }, out);
 }
 
 grpc::Status IncidentService::RecordCause(Ctx* ctx, const v1::RecordCauseRequest* req,
                                           v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     // The writer adds the client's other incidents, read in its transaction.
     return Action{.type = ActionType::kRecordCause,
                   .text = req->what(),
@@ -672,7 +677,7 @@ grpc::Status IncidentService::RecordCause(Ctx* ctx, const v1::RecordCauseRequest
 grpc::Status IncidentService::RecordManagerApology(Ctx* ctx,
                                                    const v1::RecordManagerApologyRequest* req,
                                                    v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kRecordManagerApology,
                   .text = req->note(),
                   .channel = req->channel()};
@@ -681,7 +686,7 @@ grpc::Status IncidentService::RecordManagerApology(Ctx* ctx,
 
 grpc::Status IncidentService::MakeOffer(Ctx* ctx, const v1::MakeOfferRequest* req,
                                         v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kMakeOffer,
                   .text = req->text(),
                   .offer_kind = req->kind(),
@@ -691,14 +696,14 @@ grpc::Status IncidentService::MakeOffer(Ctx* ctx, const v1::MakeOfferRequest* re
 
 grpc::Status IncidentService::ApproveOffer(Ctx* ctx, const v1::ApproveOfferRequest* req,
                                            v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kApproveOffer, .text = req->note(), .number = req->number()};
   }, out);
 }
 
 grpc::Status IncidentService::DeclineOffer(Ctx* ctx, const v1::DeclineOfferRequest* req,
                                            v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{
         .type = ActionType::kDeclineOffer, .text = req->reason(), .number = req->number()};
   }, out);
@@ -706,14 +711,14 @@ grpc::Status IncidentService::DeclineOffer(Ctx* ctx, const v1::DeclineOfferReque
 
 grpc::Status IncidentService::DeliverOffer(Ctx* ctx, const v1::DeliverOfferRequest* req,
                                            v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kDeliverOffer, .text = req->note(), .number = req->number()};
   }, out);
 }
 
 grpc::Status IncidentService::LogClientUpdate(Ctx* ctx, const v1::LogClientUpdateRequest* req,
                                               v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{
         .type = ActionType::kLogClientUpdate, .text = req->note(), .channel = req->channel()};
   }, out);
@@ -721,7 +726,7 @@ grpc::Status IncidentService::LogClientUpdate(Ctx* ctx, const v1::LogClientUpdat
 
 grpc::Status IncidentService::VerifyPreventionMeasure(
     Ctx* ctx, const v1::VerifyPreventionMeasureRequest* req, v1::Incident* out) {
-  return Mutate(ctx, req->id(), req->expected_version(), [&]() -> absl::StatusOr<Action> {
+  return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> due = ParseTime("due", req->has_due(), req->due());
     if (!due.ok()) return due.status();
     return Action{.type = ActionType::kVerifyMeasure,

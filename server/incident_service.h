@@ -77,12 +77,23 @@ class IncidentService final : public v1::IncidentService::Service {
                                        v1::Incident*) override;
 
  private:
+  // What every request that changes one incident names: which, at what version, and the
+  // client's request id.
+  struct Target {
+    int64_t id;
+    int64_t expected_version;
+    absl::string_view request_id;
+  };
+  template <typename Request>
+  static Target TargetOf(const Request& r) {
+    return {r.id(), r.expected_version(), r.request_id()};
+  }
   // Authenticates, builds the action (which may look users up), applies it via the writer.
-  grpc::Status Mutate(Ctx* ctx, int64_t id, int64_t expected_version,
+  grpc::Status Mutate(Ctx* ctx, Target target,
                       const std::function<absl::StatusOr<Action>()>& parse, v1::Incident* out);
   // Mutate, for an action built from the incident as read (once) for the visibility check.
   grpc::Status MutateSeeing(
-      Ctx* ctx, int64_t id, int64_t expected_version,
+      Ctx* ctx, Target target,
       const std::function<absl::StatusOr<Action>(const v1::Incident&)>& parse,
       v1::Incident* out);
   // Authenticates the call, and tells the client the server's time (initial metadata

@@ -168,10 +168,8 @@ absl::StatusOr<Rules> IncidentWriter::RulesForIncident(WriteTransaction& txn,
 }
 
 absl::StatusOr<Committed> IncidentWriter::Write(Group& group, const v1::Incident& before,
-                                                Change change, const Rules& rules,
-                                                std::string request_id,
+                                                IncidentWrite write, const Rules& rules,
                                                 const ExtraNotices& extra) {
-  IncidentWrite write = ToWrite(std::move(change), std::move(request_id));
   if (notify_) {
     write.notifications = [&](const Committed& committed) {
       group_mu_.AssertHeld();  // runs inside group.Write below
@@ -236,7 +234,7 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
                                                        clock_.Now(), *earlier, *rules, users);
         if (!change.ok()) return change.status();
         absl::StatusOr<Committed> done =
-            Write(group, v1::Incident(), std::move(*change), *rules, request.request_id());
+            Write(group, v1::Incident(), ToWrite(std::move(*change), request.request_id()), *rules);
         if (!done.ok()) return done.status();
         reported = std::move(done->incident);
         return absl::OkStatus();
@@ -246,8 +244,28 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
   return reported;
 }
 
+namespace {
+
+// A retry of a change already made (`first`): its outcome in `applied`, or INVALID_ARGUMENT
+// if the request id was used for another change.
+absl::Status Retried(WriteTransaction::FoundRequest first, int64_t id, const Action& action,
+                     v1::Incident current, v1::Incident& applied) {
+  const absl::string_view call = ActionName(action.type);
+  if (first.call != call || first.incident_id != id) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request_id: you used it for ", first.call, " on incident ",
+                     first.incident_id, "; a new change needs a new id"));
+  }
+  // As the first call left it, or as it is now once the stream no longer holds that.
+  applied = first.incident ? *std::move(first.incident) : std::move(current);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_version,
-                                                   const Action& action, const Actor& actor) {
+                                                   const Action& action, const Actor& actor,
+                                                   absl::string_view request_id) {
   v1::Incident applied;
   absl::Status status = Submit(
       [&](Group* g) -> absl::Status {
@@ -257,6 +275,14 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
         if (!current.ok()) return current.status();
         // Before the version check, so that a conflict never reveals a hidden incident.
         if (auto s = CheckCanRead(*current, actor); !s.ok()) return s;
+        if (!request_id.empty()) {
+          absl::StatusOr<std::optional<WriteTransaction::FoundRequest>> first =
+              group.txn().FindRequest(actor.name, request_id);
+          if (!first.ok()) return first.status();
+          if (*first) {
+            return Retried(**std::move(first), id, action, *std::move(current), applied);
+          }
+        }
         if (expected_version != 0 && expected_version != current->version()) {
           return absl::AbortedError(absl::StrCat("incident ", id, " is at version ",
                                                  current->version(), ", not ", expected_version,
@@ -287,7 +313,13 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
         absl::StatusOr<Change> change =
             amends::Apply(*current, *decided, actor, clock_.Now(), *rules);
         if (!change.ok()) return change.status();
-        absl::StatusOr<Committed> done = Write(group, *current, std::move(*change), *rules, "");
+        IncidentWrite write = ToWrite(std::move(*change), "");
+        if (!request_id.empty()) {
+          write.request = {.caller = actor.name,
+                           .id = std::string(request_id),
+                           .call = std::string(ActionName(action.type))};
+        }
+        absl::StatusOr<Committed> done = Write(group, *current, std::move(write), *rules);
         if (!done.ok()) return done.status();
         applied = std::move(done->incident);
         // For the caller alone: the stored incident and the stream's never carry them.
@@ -364,7 +396,7 @@ absl::StatusOr<IncidentWriter::HandedOver> IncidentWriter::HandOver(
           return absl::OkStatus();
         }
         for (Decided& d : decided) {
-          absl::StatusOr<Committed> done = Write(group, d.before, std::move(d.change), d.rules, "");
+          absl::StatusOr<Committed> done = Write(group, d.before, ToWrite(std::move(d.change), ""), d.rules);
           if (!done.ok()) return done.status();
           result.moved.push_back(std::move(done->incident));
         }
@@ -380,7 +412,7 @@ absl::StatusOr<IncidentWriter::HandedOver> IncidentWriter::HandOver(
             };
           }
           absl::StatusOr<Committed> done =
-              Write(group, v1::Incident(), std::move(cases[n].change), cases[n].rules, "", tell);
+              Write(group, v1::Incident(), ToWrite(std::move(cases[n].change), ""), cases[n].rules, tell);
           if (!done.ok()) return done.status();
           result.cases.push_back(std::move(done->incident));
         }
@@ -414,7 +446,7 @@ absl::StatusOr<IncidentWriter::Fired> IncidentWriter::Fire(const std::vector<Due
             continue;
           }
           if (absl::StatusOr<Committed> done =
-                  Write(group, *current, std::move(*change), *rules, "");
+                  Write(group, *current, ToWrite(std::move(*change), ""), *rules);
               done.ok()) {
             fired.committed.push_back(point);
           } else {

@@ -96,8 +96,12 @@ class IncidentWriter {
   // Applies the action to incident `id`. expected_version 0 means "whatever is current";
   // any other value must match the stored version, or the call is ABORTED. The incident
   // returned carries the change's day-off warnings (core/day_off_warning.h) in `warnings`.
+  // A `request_id` this actor already used for the same action on the same incident applies
+  // nothing and returns the incident as that change left it (a retried call must not apply
+  // it twice); used for anything else, INVALID_ARGUMENT. Empty: none.
   absl::StatusOr<v1::Incident> Apply(int64_t id, int64_t expected_version,
-                                     const Action& action, const Actor& actor);
+                                     const Action& action, const Actor& actor,
+                                     absl::string_view request_id = {});
 
   struct HandedOver {
     std::vector<v1::Incident> moved;  // as changed, or as they would be
@@ -164,13 +168,12 @@ class IncidentWriter {
   absl::StatusOr<Rules> RulesFor(const Team& team) ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
   absl::StatusOr<Rules> RulesForIncident(WriteTransaction& txn, const v1::Incident& incident)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
-  // Writes the change, made from `before` (empty for a report) under `rules`, with the
+  // Writes the change (ToWrite), made from `before` (empty for a report) under `rules`, with the
   // notifications it causes when they are enabled, and those `extra` adds about the incident
   // as committed.
   using ExtraNotices = std::function<std::vector<Notice>(const v1::Incident& committed)>;
-  absl::StatusOr<Committed> Write(Group& group, const v1::Incident& before, Change change,
-                                  const Rules& rules, std::string request_id,
-                                  const ExtraNotices& extra = nullptr)
+  absl::StatusOr<Committed> Write(Group& group, const v1::Incident& before, IncidentWrite write,
+                                  const Rules& rules, const ExtraNotices& extra = nullptr)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
   // The incidents of a client in a team, for Report() and a correction of the client.
   absl::StatusOr<std::vector<v1::Incident>> EarlierOf(WriteTransaction& txn,

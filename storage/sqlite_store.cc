@@ -153,6 +153,20 @@ constexpr const char* kMigrations[] = {
       PRIMARY KEY (recipient, day)
     ) WITHOUT ROWID;
     )sql",
+    // 11: the request ids of changes, so that a retried call is applied once (at least a day;
+    // PruneRequests). The change's sequence finds its incident as it left it in the stream.
+    R"sql(
+    CREATE TABLE requests (
+      caller      TEXT NOT NULL,
+      request_id  TEXT NOT NULL,
+      call        TEXT NOT NULL,
+      incident_id INTEGER NOT NULL,
+      sequence    INTEGER NOT NULL,
+      created_at  INTEGER NOT NULL,  -- Unix microseconds
+      PRIMARY KEY (caller, request_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX requests_by_age ON requests(created_at);
+    )sql",
 };
 constexpr int kLatestVersion = std::size(kMigrations);
 // "amnd": the SQLite header's application_id of an amends database (migration 6).
@@ -1037,6 +1051,22 @@ absl::StatusOr<std::optional<v1::Incident>> FindByRequestIdOn(Connection& conn,
   return incident;
 }
 
+absl::StatusOr<std::optional<WriteTransaction::FoundRequest>> FindRequestOn(
+    Connection& conn, absl::string_view caller, absl::string_view request_id) {
+  AMENDS_ASSIGN_OR_RETURN(
+      Statement stmt,
+      conn.Prepare("SELECT r.call, r.incident_id, s.incident FROM requests r "
+                   "LEFT JOIN stream s ON s.sequence = r.sequence "
+                   "WHERE r.caller = ? AND r.request_id = ?"));
+  AMENDS_ASSIGN_OR_RETURN(const bool found, stmt.Bind(caller).Bind(request_id).Step());
+  if (!found) return std::nullopt;
+  WriteTransaction::FoundRequest request{.call = stmt.Text(0), .incident_id = stmt.Int64(1)};
+  if (!stmt.IsNull(2)) {
+    AMENDS_RETURN_IF_ERROR(stmt.Parse(2, request.incident.emplace()));
+  }
+  return request;
+}
+
 absl::StatusOr<std::vector<v1::Incident>> ListIncidentsOn(Connection& conn,
                                                             const IncidentQuery& query) {
   if (query.limit <= 0) {
@@ -1196,6 +1226,11 @@ class SqliteStore::Transaction final : public WriteTransaction {
   absl::StatusOr<std::vector<v1::Incident>> ListIncidents(const IncidentQuery& query) override {
     AMENDS_RETURN_IF_ERROR(broken_);
     return Checked(ListIncidentsOn(conn_, query));
+  }
+  absl::StatusOr<std::optional<FoundRequest>> FindRequest(
+      absl::string_view caller, absl::string_view request_id) override {
+    AMENDS_RETURN_IF_ERROR(broken_);
+    return Checked(FindRequestOn(conn_, caller, request_id));
   }
   absl::StatusOr<User> GetUser(absl::string_view name) override {
     AMENDS_RETURN_IF_ERROR(broken_);
@@ -1428,6 +1463,20 @@ absl::StatusOr<Committed> SqliteStore::CommitLocked(const IncidentWrite& write) 
                              .BindBlob(event_data)
                              .Run());
 
+  if (write.request) {
+    AMENDS_ASSIGN_OR_RETURN(
+        Statement request,
+        writer_->Prepare("INSERT INTO requests (caller, request_id, call, incident_id, sequence, "
+                         "created_at) VALUES (?, ?, ?, ?, ?, ?)"));
+    AMENDS_RETURN_IF_ERROR(request.Bind(write.request->caller)
+                               .Bind(write.request->id)
+                               .Bind(write.request->call)
+                               .Bind(incident.id())
+                               .Bind(sequence)
+                               .Bind(ToUnixMicros(event.time()))
+                               .Run());
+  }
+
   // The stream's replay entry, in the same transaction: a Watch replay never misses a commit
   // nor sees one that was rolled back.
   AMENDS_ASSIGN_OR_RETURN(
@@ -1613,6 +1662,17 @@ absl::StatusOr<StreamPage> SqliteStore::ReadStream(int64_t after, int limit) {
       AMENDS_RETURN_IF_ERROR(stmt.Parse(0, entry.event));
       AMENDS_RETURN_IF_ERROR(stmt.Parse(1, entry.incident));
     }
+  });
+}
+
+absl::StatusOr<int64_t> SqliteStore::PruneRequests(absl::Time before) {
+  absl::MutexLock lock(&write_mu_);
+  return InWriteTransaction(*writer_, [&]() -> absl::StatusOr<int64_t> {
+    write_mu_.AssertHeld();  // InWriteTransaction runs this at once
+    AMENDS_ASSIGN_OR_RETURN(Statement stmt,
+                            writer_->Prepare("DELETE FROM requests WHERE created_at < ?"));
+    AMENDS_RETURN_IF_ERROR(stmt.Bind(absl::ToUnixMicros(before)).Run());
+    return writer_->Changes();
   });
 }
 

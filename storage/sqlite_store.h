@@ -108,6 +108,7 @@ class SqliteStore final : public Store {
   absl::Status Transact(absl::FunctionRef<absl::Status(WriteTransaction&)> fn) override;
   absl::StatusOr<StreamPage> ReadStream(int64_t after, int limit) override;
   absl::StatusOr<int64_t> PruneStream(absl::Time before, int max_entries) override;
+  absl::StatusOr<int64_t> PruneRequests(absl::Time before) override;
   absl::StatusOr<int64_t> LastSequence() override;
   absl::Status ForEachWakeup(absl::FunctionRef<void(int64_t id, absl::Time at)> fn) override;
 

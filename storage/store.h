@@ -96,6 +96,14 @@ struct IncidentWrite {
   v1::Event event;        // sequence and incident_id are assigned by the store
   std::string client_key;
   std::string request_id;  // new incidents only; empty: none
+  // A change to an existing incident by a call with a client-chosen request id: kept with
+  // the change, so that a retry finds it (WriteTransaction::FindRequest). Unset: none.
+  struct Request {
+    std::string caller;
+    std::string id;
+    std::string call;  // what the call did ("note", "escalate")
+  };
+  std::optional<Request> request;
   // Derived from the incident by the core (deadlines.h), stored so that they can be queried:
   // the scheduler's next point, the earliest open deadline, the team a chain asks.
   std::optional<absl::Time> wake_at;
@@ -136,6 +144,15 @@ class WriteTransaction {
       absl::string_view reporter, absl::string_view request_id) = 0;
   virtual absl::StatusOr<std::vector<v1::Incident>> ListIncidents(
       const IncidentQuery& query) = 0;
+  // The change `caller` made with `request_id` (IncidentWrite::request), if it is still kept.
+  struct FoundRequest {
+    std::string call;
+    int64_t incident_id = 0;
+    // As the change left it, while the stream's replay window holds it.
+    std::optional<v1::Incident> incident;
+  };
+  virtual absl::StatusOr<std::optional<FoundRequest>> FindRequest(
+      absl::string_view caller, absl::string_view request_id) = 0;
   // NOT_FOUND if there is no such user.
   virtual absl::StatusOr<User> GetUser(absl::string_view name) = 0;
   // The users of a team with this role ("manager"), revoked ones included, by name.
@@ -219,6 +236,9 @@ class Store {
   // a suffix of the sequence. Returns the new pruned_through (unchanged: nothing left to drop).
   // Works in small transactions: never holds up commits for long.
   virtual absl::StatusOr<int64_t> PruneStream(absl::Time before, int max_entries) = 0;
+  // Forgets the request ids (IncidentWrite::request) of changes made before `before`; returns
+  // how many.
+  virtual absl::StatusOr<int64_t> PruneRequests(absl::Time before) = 0;
   // The newest committed sequence; 0 if there is none.
   virtual absl::StatusOr<int64_t> LastSequence() = 0;
 

@@ -1,5 +1,6 @@
 // The CLI end to end against a running amendsd: DOMAIN.md case 1, the forgotten 15:00 meeting
 // with ＡＢＣ商事, from the report to the close, in Japanese, through the real binaries.
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -26,6 +27,29 @@ namespace amends {
 namespace {
 
 class CliTest : public CliFixture {};
+
+// Every change sent carries a request id of its own (so that a retry is applied once): the
+// server keeps one per change.
+TEST_F(CliTest, EveryChangeCarriesARequestIdOfItsOwn) {
+  Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
+                  "missed-appointment", "--severity", "high", "--summary",
+                  "15時の打ち合わせを失念"});
+  Amends("sato", {"note", "1", "先方部長は『誠意を見せてほしい』とのこと"});
+  Amends("sato", {"note", "1", "17時に折り返し"});
+  Amends("sato", {"escalate", "1", "--reason", "部長が立腹"});
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(db_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* stmt = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(DISTINCT request_id), count(*) FROM requests "
+                                   "WHERE caller = 'sato'",
+                               -1, &stmt, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(stmt, 0), 3);
+  EXPECT_EQ(sqlite3_column_int(stmt, 1), 3);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
 
 // DOMAIN.md: harassment is not the team's failure toward the client. Nobody apologises to the
 // harasser; the managers take it on at once and decide the company's response.

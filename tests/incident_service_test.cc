@@ -442,6 +442,35 @@ TEST_F(IncidentServiceTest, OversizedNameIsAnsweredBrieflyAndLeavesItsConnection
   EXPECT_EQ(TimelineLength(*stub_, As("sato").get(), i.id()), 1 + told_ok);
 }
 
+// The answer to a change was lost (UNAVAILABLE, a timeout) and the client sends it again.
+TEST_F(IncidentServiceTest, ARetriedChangeWithTheSameRequestIdIsAppliedOnce) {
+  const v1::Incident i = Report("sato", MissedAppointment());
+  v1::AddNoteRequest note;
+  note.set_id(i.id());
+  note.set_text("先方部長は『誠意を見せてほしい』とのこと");
+  note.set_request_id("8f14e45fceea167a5a36dedd4bea2543");
+  v1::Incident first, retried;
+  ASSERT_TRUE(stub_->AddNote(As("sato").get(), note, &first).ok());
+  // Someone else changes it in between; the retry still answers what the first call did.
+  v1::AddNoteRequest other = note;
+  other.set_text("山田から先方へ折り返し済み");
+  ASSERT_TRUE(stub_->AddNote(As("yamada").get(), other, &retried).ok());  // ids are per caller
+  grpc::Status s = stub_->AddNote(As("sato").get(), note, &retried);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(retried.version(), first.version());
+  EXPECT_EQ(TimelineLength(*stub_, As("sato").get(), i.id()), 3);
+
+  v1::EscalateRequest escalate;
+  escalate.set_id(i.id());
+  escalate.set_reason("部長が立腹");
+  escalate.set_request_id(note.request_id());
+  s = stub_->Escalate(As("sato").get(), escalate, &retried);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), absl::StrCat("request_id: you used it for note on incident ",
+                                            i.id(), "; a new change needs a new id"));
+  EXPECT_EQ(TimelineLength(*stub_, As("sato").get(), i.id()), 3);
+}
+
 TEST_F(IncidentServiceTest, ATimelineIsReadPageByPageEachEventOnceInOrder) {
   const v1::Incident i = Report("sato", MissedAppointment());
   v1::AddNoteRequest note;
