@@ -38,6 +38,7 @@
 #include "server/notification_service.h"
 #include "amends/v1/notify.pb.h"
 #include "server/scheduler.h"
+#include "server/steady_cond_var.h"
 #include "server/watch_service.h"
 #include "server/writer.h"
 #include "storage/store.h"
@@ -126,7 +127,7 @@ class AmendsServer {
   int port_ = 0;
 
   absl::Mutex prune_mu_;
-  absl::CondVar prune_cv_;
+  SteadyCondVar prune_cv_;
   bool stopping_ ABSL_GUARDED_BY(prune_mu_) = false;
   std::thread pruner_;
 };

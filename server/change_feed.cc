@@ -1,6 +1,7 @@
 #include "server/change_feed.h"
 
 #include <algorithm>
+#include <chrono>
 #include <utility>
 
 #include "server/core/client_name.h"
@@ -67,9 +68,9 @@ std::optional<int64_t> ChangeFeed::Wait(int64_t cursor, absl::string_view team,
   if (head_ > cursor) return cursor;
   Waiter waiter;
   waiters_[std::string(team)].push_back(&waiter);
-  const absl::Time deadline = absl::Now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(timeout);
   while (!waiter.woken && !closed_) {
-    if (waiter.cv.WaitWithDeadline(&mu_, deadline)) break;  // timed out
+    if (waiter.cv.WaitUntil(&mu_, deadline)) break;  // timed out
   }
   if (!waiter.woken) {
     // Timed out, so still listed: only a wake-up takes a waiter off its list.

@@ -34,6 +34,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
+#include "server/steady_cond_var.h"
 #include "storage/store.h"
 
 namespace amends {
@@ -91,7 +92,7 @@ class ChangeFeed {
 
  private:
   struct Waiter {
-    absl::CondVar cv;
+    SteadyCondVar cv;
     bool woken = false;
     int64_t skip_to = 0;  // what Wait returns; set when woken or timed out
   };

@@ -23,6 +23,7 @@
 #include "server/core/clock.h"
 #include "server/core/policy.h"
 #include "server/dispatcher.h"
+#include "server/steady_cond_var.h"
 #include "storage/store.h"
 
 namespace amends {
@@ -50,7 +51,7 @@ class Digests {
   absl::Mutex run_mu_;
   absl::flat_hash_set<std::string> settled_ ABSL_GUARDED_BY(run_mu_);
   absl::Mutex mu_;
-  absl::CondVar cv_;
+  SteadyCondVar cv_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };

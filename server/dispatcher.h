@@ -49,6 +49,7 @@
 #include "server/core/clock.h"
 #include "server/mail/mailer.h"
 #include "server/mail/webhook.h"
+#include "server/steady_cond_var.h"
 #include "storage/store.h"
 
 namespace amends {
@@ -117,8 +118,8 @@ class Dispatcher {
   const Options options_;
 
   absl::Mutex mu_;
-  absl::CondVar loop_cv_;  // woken by Wake(), a finished attempt, or Stop()
-  absl::CondVar work_cv_;  // woken when queue_ gets work, or on Stop()
+  SteadyCondVar loop_cv_;  // woken by Wake(), a finished attempt, or Stop()
+  SteadyCondVar work_cv_;  // woken when queue_ gets work, or on Stop()
   std::deque<v1::Notification> queue_ ABSL_GUARDED_BY(mu_);
   std::vector<v1::Notification> finished_ ABSL_GUARDED_BY(mu_);  // sent, not yet recorded
   int sending_ ABSL_GUARDED_BY(mu_) = 0;                          // workers in Attempt()

@@ -9,6 +9,8 @@ namespace {
 constexpr absl::Duration kRetryAfter = absl::Seconds(5);
 // The thread re-reads the clock at least this often, in case the system clock jumps.
 constexpr absl::Duration kMaxSleep = absl::Minutes(1);
+// A step of the wall clock beyond this is logged.
+constexpr absl::Duration kClockStep = absl::Minutes(1);
 // How many due points are fired in one transaction: one sync for a burst (every business-time
 // deadline of a weekend falls due at Monday's opening), yet short enough not to hold client
 // writes up for long.
@@ -68,9 +70,25 @@ std::vector<IncidentWriter::Due> Scheduler::PopDue(absl::Time now) {
   return due;
 }
 
+void Scheduler::NoticeClockStep(absl::Time wall, absl::Time steady) {
+  absl::MutexLock lock(&mu_);
+  if (last_readings_) {
+    const absl::Duration step =
+        (wall - last_readings_->first) - (steady - last_readings_->second);
+    if (absl::AbsDuration(step) > kClockStep) {
+      std::cerr << "amendsd: scheduler: the system clock stepped "
+                << (step > absl::ZeroDuration() ? "forwards" : "backwards") << " by "
+                << absl::FormatDuration(absl::AbsDuration(step))
+                << "; deadlines follow the new time\n";
+    }
+  }
+  last_readings_ = {wall, steady};
+}
+
 int Scheduler::RunDue() {
   int fired = 0;
   const absl::Time now = clock_.Now();
+  NoticeClockStep(now, clock_.Steady());
   // Points are popped before firing and re-added by the writer's listener with each
   // incident's next point, so several points of one incident fire in turn in this loop.
   for (std::vector<IncidentWriter::Due> due = PopDue(now); !due.empty(); due = PopDue(now)) {

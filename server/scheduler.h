@@ -9,7 +9,10 @@
 // pairs in a B-tree plus an id index: 56 bytes each (docs/PERFORMANCE.md).
 //
 // Time comes from the injected Clock. Tests call RunDue() after moving a fake clock; a server
-// calls Start() to run it on a thread that sleeps until the next point (real clocks only).
+// calls Start() to run it on a thread that sleeps until the next point (real clocks only), a
+// minute at most, on steady time. Points are wall-clock times: a step of the system clock
+// (NTP, a resumed VM) moves them with it. RunDue() notices a step of more than a minute
+// between two turns and logs it.
 // Thread-safety: every method may be called from any thread.
 #ifndef AMENDS_SERVER_SCHEDULER_H_
 #define AMENDS_SERVER_SCHEDULER_H_
@@ -28,6 +31,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/core/clock.h"
+#include "server/steady_cond_var.h"
 #include "server/writer.h"
 #include "storage/store.h"
 
@@ -71,16 +75,20 @@ class Scheduler {
   // After a failed Fire: tries again later, unless a commit has meanwhile set a newer point.
   void Retry(int64_t id, absl::Time at);
   void Loop();
+  // Logs a step of the wall clock of more than a minute since the last turn.
+  void NoticeClockStep(absl::Time wall, absl::Time steady);
 
   IncidentWriter& writer_;
   const Clock& clock_;
   FiredListener fired_listener_;
 
   mutable absl::Mutex mu_;
-  absl::CondVar wake_cv_;  // signalled when an earlier point arrives, or on Stop()
+  SteadyCondVar wake_cv_;  // signalled when an earlier point arrives, or on Stop()
   absl::btree_set<std::pair<int64_t, int64_t>> queue_ ABSL_GUARDED_BY(mu_);  // (micros, id)
   absl::flat_hash_map<int64_t, int64_t> wake_of_ ABSL_GUARDED_BY(mu_);     // id -> micros
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  // The clock's two readings at the last turn (NoticeClockStep); unset before the first.
+  std::optional<std::pair<absl::Time, absl::Time>> last_readings_ ABSL_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

@@ -152,8 +152,8 @@ bool WatchService::SendHeartbeat(Stream& stream, grpc::ServerWriter<v1::WatchRes
   v1::WatchResponse response;
   v1::Heartbeat& heartbeat = *response.mutable_heartbeat();
   heartbeat.set_sequence(stream.cursor);
-  stream.last_sent = clock_.Now();
-  *heartbeat.mutable_time() = ToProto(stream.last_sent);
+  stream.last_sent = clock_.Steady();
+  *heartbeat.mutable_time() = ToProto(clock_.Now());
   *heartbeat.mutable_interval() = google::protobuf::util::TimeUtil::MicrosecondsToDuration(
       absl::ToInt64Microseconds(heartbeat_));
   return writer->Write(response);
@@ -189,7 +189,7 @@ grpc::Status WatchService::Watch(grpc::ServerContext* ctx, const v1::WatchReques
       if (i + 1 < sending.size()) options.set_buffer_hint();
       if (!writer->Write(sending[i]->message, options)) return grpc::Status::CANCELLED;
     }
-    const absl::Time now = clock_.Now();
+    const absl::Time now = clock_.Steady();
     if (!sending.empty()) stream.last_sent = now;
     if (!batch.empty()) stream.cursor = batch.back()->sequence();
 

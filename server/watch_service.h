@@ -9,8 +9,9 @@
 // A change is sent only if the caller may read the incident as the change left it, and, where
 // that rests on a part they play in it (visibility.h ReadsOnlyWhileInvolved), as it is now.
 //
-// Time (heartbeats, token checks) comes from the injected Clock; a test moves a fake clock and
-// calls ChangeFeed::WakeAllForTest(). Thread-safe: gRPC runs many calls at once.
+// Time (heartbeats, token checks) comes from the injected Clock, counted on its steady reading
+// so that a step of the system clock never stalls them; a test moves a fake clock and calls
+// ChangeFeed::WakeAllForTest(). Thread-safe: gRPC runs many calls at once.
 #ifndef AMENDS_SERVER_WATCH_SERVICE_H_
 #define AMENDS_SERVER_WATCH_SERVICE_H_
 
@@ -60,7 +61,7 @@ class WatchService final : public v1::WatchService::Service {
     WatchFilter filter;
     std::string wake_team;  // see ChangeFeed::Wait
     int64_t cursor = 0;     // the last sequence this stream has looked at
-    absl::Time last_sent;   // the last message
+    absl::Time last_sent;   // the last message (Clock::Steady, as the two below)
     absl::Time last_auth;   // the last token check
   };
 

@@ -103,6 +103,20 @@ TEST_F(SchedulerTest, NothingFiresBeforeItsTimeAndEachPointFiresAtIt) {
   EXPECT_EQ(Count(id)[v1::EVENT_TYPE_REMINDER], 1);
 }
 
+// Deadlines are wall-clock times and follow a step of the system clock; the operator is told.
+TEST_F(SchedulerTest, AStepOfTheWallClockIsLogged) {
+  Server s(path_, TokyoTime(2026, 11, 27, 17, 30));
+  s.scheduler.RunDue();
+  testing::internal::CaptureStderr();
+  s.clock.Advance(absl::Seconds(30));
+  s.scheduler.RunDue();  // a turn on time says nothing
+  s.clock.Set(s.clock.Now() - absl::Hours(1));
+  s.scheduler.RunDue();
+  EXPECT_EQ(testing::internal::GetCapturedStderr(),
+            "amendsd: scheduler: the system clock stepped backwards by 1h; deadlines follow "
+            "the new time\n");
+}
+
 TEST_F(SchedulerTest, PointsMissedWhileDownFireAtStartUpExactlyOnce) {
   const int64_t id = ReportFridayEvening();
   // The server was down all Monday morning; it comes back at 11:00.

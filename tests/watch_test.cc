@@ -485,6 +485,19 @@ TEST_F(WatchTest, DeadlineEventsFromTheSchedulerReachTheStream) {
   EXPECT_TRUE(escalated_by_amends);
 }
 
+// NTP or a resumed VM steps the system clock back an hour: heartbeats count steady time, so
+// the next one still comes after 15 s, carrying the wall time as stepped.
+TEST_F(WatchTest, AStepOfTheWallClockBackwardsDoesNotStallHeartbeats) {
+  auto sub = Subscribe("crm-sync", FromNow());
+  clock_.Set(clock_.Now() - absl::Hours(1));
+  clock_.Advance(absl::Seconds(15));
+  server_->feed().WakeAllForTest();
+  std::optional<v1::WatchResponse> r = sub->Next();
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->has_heartbeat()) << r->DebugString();
+  EXPECT_EQ(r->heartbeat().time().seconds(), absl::ToUnixSeconds(clock_.Now()));
+}
+
 TEST_F(WatchTest, IdleStreamGetsHeartbeatsCarryingTheNewestSequence) {
   v1::WatchRequest tokyo = FromNow();
   tokyo.set_team("tokyo-sales");
