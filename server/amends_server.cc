@@ -29,6 +29,8 @@ constexpr int kPruneBatch = 1000;
 constexpr absl::Duration kRequestIdsKept = absl::Hours(48);
 // Threads the sync server keeps polling for calls once their call is done.
 constexpr int kMaxIdleThreads = 256;
+// Calls one connection may have under way at once.
+constexpr int kMaxStreamsPerConnection = 200;
 
 // Takes server reflection out of a builder: linking libgrpc++_reflection adds it to every
 // server of the process (a static initializer registers its plugin).
@@ -51,6 +53,14 @@ void ConfigureServerBuilder(grpc::ServerBuilder& builder, bool reflection) {
   // gRPC shares ports by default (SO_REUSEPORT): a second amendsd would start on a busy port
   // and split the calls between two databases. Refuse instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // A peer that vanished without closing its connection (a laptop lid, a dropped VPN) is
+  // noticed within half a minute: a ping after 20 s of silence, unanswered for 10 s, ends the
+  // connection and its calls, and so frees their streams.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 20'000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10'000);
+  // One connection may have this many calls under way at once (HTTP/2's
+  // SETTINGS_MAX_CONCURRENT_STREAMS); the client queues the rest.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxStreamsPerConnection);
   // A write handler blocks until its group commits. With gRPC's default of at most 2 idle
   // polling threads, every such handler's thread exits when it is done and a new one is
   // started for the next call: under load, a thread created and destroyed per call. Keeping
