@@ -157,6 +157,16 @@ class WatchTest : public ServiceTest {
     return out;
   }
 
+  // How the server refuses `request` from `user`: the stream ends before its first message.
+  grpc::Status Refusal(const std::string& user, const v1::WatchRequest& request) {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", "Bearer " + tokens_.at(user));
+    auto reader = watch_->Watch(&ctx, request);
+    v1::WatchResponse r;
+    EXPECT_FALSE(reader->Read(&r)) << r.DebugString();
+    return reader->Finish();
+  }
+
   // The sequence of the newest event of the incident.
   int64_t LastSequenceOf(int64_t id) {
     v1::GetTimelineRequest req;
@@ -285,12 +295,7 @@ TEST_F(WatchTest, CursorOlderThanRetentionIsOutOfRangeWithTheOldestSequence) {
 
 TEST_F(WatchTest, CursorBeyondTheNewestChangeIsInvalidArgument) {
   Report("sato", MissedAppointment());
-  grpc::ClientContext ctx;
-  ctx.AddMetadata("authorization", "Bearer " + tokens_.at("crm-sync"));
-  auto reader = watch_->Watch(&ctx, After(99));
-  v1::WatchResponse r;
-  EXPECT_FALSE(reader->Read(&r));
-  grpc::Status s = reader->Finish();
+  grpc::Status s = Refusal("crm-sync", After(99));
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(absl::StartsWith(s.error_message(), "after_sequence:")) << s.error_message();
 }
@@ -301,12 +306,7 @@ TEST_F(WatchTest, OversizedFilterNamesAreRefusedNamingTheFieldWithoutEchoingThem
     const std::string huge(9000, 'x');
     if (field == "team") request.set_team(huge);
     if (field == "client") request.set_client(huge);
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer " + tokens_.at("crm-sync"));
-    auto reader = watch_->Watch(&ctx, request);
-    v1::WatchResponse r;
-    EXPECT_FALSE(reader->Read(&r));
-    grpc::Status s = reader->Finish();
+    grpc::Status s = Refusal("crm-sync", request);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_EQ(s.error_message(), field + ": 9000 bytes, at most 200 allowed");
   }
@@ -377,12 +377,7 @@ TEST_F(WatchTest, BadFiltersAreRejectedNamingTheField) {
   blank_client.set_client("　 ");
   for (const auto& [request, field] :
        {std::pair{bad_state, "states:"}, std::pair{blank_client, "client:"}}) {
-    grpc::ClientContext ctx;
-    ctx.AddMetadata("authorization", "Bearer " + tokens_.at("sato"));
-    auto reader = watch_->Watch(&ctx, request);
-    v1::WatchResponse r;
-    EXPECT_FALSE(reader->Read(&r));
-    grpc::Status s = reader->Finish();
+    grpc::Status s = Refusal("sato", request);
     EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_TRUE(absl::StartsWith(s.error_message(), field)) << s.error_message();
   }
