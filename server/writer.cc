@@ -396,7 +396,8 @@ absl::StatusOr<IncidentWriter::HandedOver> IncidentWriter::HandOver(
           return absl::OkStatus();
         }
         for (Decided& d : decided) {
-          absl::StatusOr<Committed> done = Write(group, d.before, ToWrite(std::move(d.change), ""), d.rules);
+          absl::StatusOr<Committed> done =
+              Write(group, d.before, ToWrite(std::move(d.change), ""), d.rules);
           if (!done.ok()) return done.status();
           result.moved.push_back(std::move(done->incident));
         }
@@ -412,7 +413,8 @@ absl::StatusOr<IncidentWriter::HandedOver> IncidentWriter::HandOver(
             };
           }
           absl::StatusOr<Committed> done =
-              Write(group, v1::Incident(), ToWrite(std::move(cases[n].change), ""), cases[n].rules, tell);
+              Write(group, v1::Incident(), ToWrite(std::move(cases[n].change), ""),
+                    cases[n].rules, tell);
           if (!done.ok()) return done.status();
           result.cases.push_back(std::move(done->incident));
         }

@@ -31,7 +31,8 @@ class RealClock final : public Clock {
  public:
   absl::Time Now() const override { return absl::Now(); }
   absl::Time Steady() const override {
-    return absl::UnixEpoch() + absl::FromChrono(std::chrono::steady_clock::now().time_since_epoch());
+    const auto since = std::chrono::steady_clock::now().time_since_epoch();
+    return absl::UnixEpoch() + absl::FromChrono(since);
   }
 };
 
