@@ -28,6 +28,32 @@ namespace {
 
 class CliTest : public CliFixture {};
 
+// The server restarts while a change is under way (UNAVAILABLE): the CLI sends the same
+// request, request id and all, once more, so the server can apply it once. A fake server
+// (tests/flaky_grpc_server.py) fails each call the first time; amendsd cannot be made to.
+TEST(CliRetry, AChangeThatFailsUnavailableIsSentOnceMoreWithTheSameRequestId) {
+  const std::string out = (TestDir() / "requests").string();
+  ChildProcess server({"/usr/bin/python3", AMENDS_SOURCE_DIR "/tests/flaky_grpc_server.py",
+                       "--out", out});
+  std::string ready;
+  ASSERT_TRUE(server.started() && server.ReadLineWithin(&ready, std::chrono::seconds(20)));
+  absl::string_view port = ready;
+  ASSERT_TRUE(absl::ConsumePrefix(&port, "READY ")) << ready;
+  const RunResult r = RunCommand({AMENDS_PATH, "note", "1", "17時に折り返し"},
+                                 {{"AMENDS_SERVER", absl::StrCat("127.0.0.1:", port)},
+                                  {"AMENDS_TOKEN", "t"}});
+  server.Signal(SIGTERM);
+  server.Wait();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> sent =
+      absl::StrSplit(ReadWholeFile(out), '\n', absl::SkipEmpty());
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_TRUE(absl::StartsWith(sent[0], "/amends.v1.IncidentService/AddNote ")) << sent[0];
+  EXPECT_EQ(sent[0], sent[1]);
+  // Field 15, a string of 32 characters: 7a 20, then the id's hex digits as ASCII.
+  EXPECT_TRUE(absl::StrContains(sent[0], "7a20")) << sent[0];
+}
+
 // Every change sent carries a request id of its own (so that a retry is applied once): the
 // server keeps one per change.
 TEST_F(CliTest, EveryChangeCarriesARequestIdOfItsOwn) {
