@@ -85,23 +85,34 @@ grpc::Status WatchService::Open(grpc::ServerContext* ctx, const v1::WatchRequest
   return grpc::Status::OK;
 }
 
-grpc::Status WatchService::Admit(const std::string& user) {
+grpc::Status WatchService::Admit(const std::string& user, grpc::ServerContext* ctx) {
   absl::MutexLock lock(&open_mu_);
-  int& open = open_[user];
-  if (open >= max_per_user_) {
-    if (open == 0) open_.erase(user);
+  std::vector<OpenStream>& streams = open_[user];
+  auto counted = [&] {
+    return std::count_if(streams.begin(), streams.end(),
+                         [](const OpenStream& o) { return o.counted; });
+  };
+  if (counted() >= max_per_user_) {
+    // Rarely here, so the cost of looking (a poll of each call's queue) is paid only now.
+    for (OpenStream& o : streams) {
+      if (o.counted && o.ctx->IsCancelled()) o.counted = false;
+    }
+  }
+  if (const int open = static_cast<int>(counted()); open >= max_per_user_) {
+    if (streams.empty()) open_.erase(user);
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                         absl::StrCat(user, " already has ", open,
                                      " streams open, the most one user may; close one first"));
   }
-  ++open;
+  streams.push_back({ctx});
   return grpc::Status::OK;
 }
 
-void WatchService::Leave(const std::string& user) {
+void WatchService::Leave(const std::string& user, grpc::ServerContext* ctx) {
   absl::MutexLock lock(&open_mu_);
   auto it = open_.find(user);
-  if (--it->second == 0) open_.erase(it);
+  std::erase_if(it->second, [&](const OpenStream& o) { return o.ctx == ctx; });
+  if (it->second.empty()) open_.erase(it);
 }
 
 grpc::Status WatchService::Reauthenticate(const v1::WatchRequest& request, Stream& stream) {
@@ -164,8 +175,8 @@ grpc::Status WatchService::Watch(grpc::ServerContext* ctx, const v1::WatchReques
   Stream stream;
   if (grpc::Status s = Open(ctx, *request, stream); !s.ok()) return s;
   const std::string user = stream.actor.name;
-  if (grpc::Status s = Admit(user); !s.ok()) return s;
-  const absl::Cleanup leave = [&] { Leave(user); };
+  if (grpc::Status s = Admit(user, ctx); !s.ok()) return s;
+  const absl::Cleanup leave = [&] { Leave(user, ctx); };
   // The first message says where the stream starts, and that it is listening.
   if (!SendHeartbeat(stream, writer)) return grpc::Status::CANCELLED;
   stream.last_auth = stream.last_sent;

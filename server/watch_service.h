@@ -37,7 +37,7 @@ class WatchService final : public v1::WatchService::Service {
  public:
   // `heartbeat`: how long a stream may stay silent; also how often its token is checked again.
   // `max_per_user`: streams one user may have open at once; each holds a server thread, so a
-  // runaway subscriber must not take them all.
+  // runaway subscriber must not take them all. A cancelled stream stops counting at once.
   WatchService(Store& store, ChangeFeed& feed, const Clock& clock, absl::Duration heartbeat,
                int max_per_user)
       : store_(store),
@@ -76,9 +76,13 @@ class WatchService final : public v1::WatchService::Service {
   absl::StatusOr<bool> Deliverable(const Stream& stream, const FeedEntry& entry);
   bool SendHeartbeat(Stream& stream, grpc::ServerWriter<v1::WatchResponse>* writer);
 
-  // Counts the user's open streams; RESOURCE_EXHAUSTED if that would pass max_per_user_.
-  grpc::Status Admit(const std::string& user);
-  void Leave(const std::string& user);
+  // Counts `ctx`'s stream among the user's open streams; RESOURCE_EXHAUSTED if that would
+  // pass max_per_user_. At the limit, a stream whose subscriber has gone (cancelled: its
+  // client was killed or closed it) stops counting at once, though its thread notices only
+  // at its next write; so a restarted subscriber is never refused for its own dead streams.
+  grpc::Status Admit(const std::string& user, grpc::ServerContext* ctx);
+  // Takes `ctx`'s stream out again; called by its handler before it returns.
+  void Leave(const std::string& user, grpc::ServerContext* ctx);
 
   Store& store_;
   ChangeFeed& feed_;
@@ -87,8 +91,15 @@ class WatchService final : public v1::WatchService::Service {
   const int max_per_user_;
   Authenticator auth_;
   std::atomic<int64_t> pages_from_store_{0};
+  // A user's streams, each counted until it ends or is found cancelled.
+  struct OpenStream {
+    grpc::ServerContext* ctx;
+    bool counted = true;
+  };
+  // Lock order: open_mu_, then gRPC's own locks (ServerContext::IsCancelled); nothing else is
+  // taken under it.
   absl::Mutex open_mu_;
-  absl::flat_hash_map<std::string, int> open_ ABSL_GUARDED_BY(open_mu_);  // user -> streams
+  absl::flat_hash_map<std::string, std::vector<OpenStream>> open_ ABSL_GUARDED_BY(open_mu_);
 };
 
 }  // namespace amends

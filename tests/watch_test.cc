@@ -625,6 +625,22 @@ TEST_F(WatchTest, OneUserMayNotOpenMoreStreamsThanTheLimit) {
   EXPECT_TRUE(other->NextChange());
 }
 
+// A subscriber killed without a goodbye reconnects at once: its cancelled streams no longer
+// count against its limit, though their threads notice only at their next write.
+TEST_F(WatchTest, ACancelledStreamFreesItsSlotAtOnce) {
+  StartServer({.run_background = false, .max_streams_per_user = 2});
+  ResetWatchStub();
+  {
+    auto first = Subscribe("crm-sync", FromNow());
+    auto second = Subscribe("crm-sync", FromNow());
+  }  // both cancelled, as a killed client's streams are
+  auto again = Subscribe("crm-sync", FromNow());
+  auto and_again = Subscribe("crm-sync", FromNow());
+  Report("sato", MissedAppointment());
+  EXPECT_TRUE(again->NextChange());
+  EXPECT_TRUE(and_again->NextChange());
+}
+
 TEST_F(WatchTest, ServerRestartEndsStreamsWithUnavailableAndResumeLosesNothing) {
   const int64_t id = Report("sato", MissedAppointment()).id();
   auto crm = Subscribe("crm-sync", FromNow());
