@@ -268,7 +268,9 @@ void Dispatcher::Loop() {
   std::optional<absl::Time> next_due;  // as of the last fetch
   mu_.Lock();
   while (!stopping_) {
-    const absl::Time now = absl::Now();
+    // The loop's own pacing (last_record, last_fetch) counts real steady time, so that a step
+    // of the system clock neither stalls nor rushes it; due times are the injected clock's.
+    const absl::Time now = RealClock().Steady();
     if (!finished_.empty() &&
         (finished_.size() >= kRecordBatch || now - last_record >= kRecordEvery)) {
       std::vector<v1::Notification> done = std::move(finished_);
