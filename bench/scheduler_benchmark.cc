@@ -121,7 +121,7 @@ std::string BuildDatabase(const std::filesystem::path& dir, const Scale& scale) 
     FakeClock next_year(absl::Now() + absl::Hours(24 * 365));
     IncidentWriter writer(**store, next_year, TokyoRules().policy);
     for (int i = 0; i < scale.templates; ++i) {
-      Check(writer.Report(Complaint(i, v1::SEVERITY_MEDIUM), kRep).status(), "report");
+      Check(ReportAndWait(writer, Complaint(i, v1::SEVERITY_MEDIUM), kRep).status(), "report");
     }
   }
   const int64_t year_micros = absl::ToInt64Microseconds(absl::Hours(24 * 365));
@@ -197,14 +197,14 @@ void TakeWrites(IncidentWriter& writer, FiredLog& fired, const Scale& scale, int
         if (notes_per_second > 0) {
           absl::SleepFor(start + absl::Seconds(i) / notes_per_second - absl::Now());
         }
-        Check(writer.Apply(1 + i % scale.templates, 0, note, kRep).status(), "note");
+        Check(ApplyAndWait(writer, 1 + i % scale.templates, 0, note, kRep).status(), "note");
         ++notes;
       }
     });
   }
   for (int i = 0; i < reports; ++i) {
     absl::SleepFor(start + absl::Seconds(i) / reports_per_second - absl::Now());
-    Check(writer.Report(Complaint(first_client + i, v1::SEVERITY_CRITICAL), kRep).status(),
+    Check(ReportAndWait(writer, Complaint(first_client + i, v1::SEVERITY_CRITICAL), kRep).status(),
           "report");
   }
   const absl::Duration reporting = absl::Now() - start;

@@ -11,6 +11,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/impl/server_builder_option.h"
 #include "grpcpp/impl/server_builder_plugin.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "server/honest_errors.h"
@@ -27,8 +28,10 @@ constexpr absl::Duration kPruneEvery = absl::Hours(1);
 constexpr int kPruneBatch = 1000;
 // How long a request id is remembered (the API promises at least a day).
 constexpr absl::Duration kRequestIdsKept = absl::Hours(48);
-// Threads the sync server keeps polling for calls once their call is done.
-constexpr int kMaxIdleThreads = 256;
+// Threads the synchronous services (health, reflection, notifications) may take in all; a call
+// that finds none free is answered RESOURCE_EXHAUSTED. IncidentService and WatchService are
+// callback services and take none: no call of theirs waits on a thread.
+constexpr int kMaxSyncThreads = 64;
 // Calls one connection may have under way at once.
 constexpr int kMaxStreamsPerConnection = 200;
 
@@ -61,12 +64,11 @@ void ConfigureServerBuilder(grpc::ServerBuilder& builder, bool reflection) {
   // One connection may have this many calls under way at once (HTTP/2's
   // SETTINGS_MAX_CONCURRENT_STREAMS); the client queues the rest.
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxStreamsPerConnection);
-  // A write handler blocks until its group commits. With gRPC's default of at most 2 idle
-  // polling threads, every such handler's thread exits when it is done and a new one is
-  // started for the next call: under load, a thread created and destroyed per call. Keeping
-  // finished threads as pollers lets the pool settle at the load's concurrency instead.
-  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
-                              kMaxIdleThreads);
+  // So that idle streams on the synchronous services (1,000 reflection streams, say) cannot
+  // take a thread each without end.
+  grpc::ResourceQuota quota("amendsd");
+  quota.SetMaxThreads(kMaxSyncThreads);
+  builder.SetResourceQuota(quota);
   // Honest errors: an undecodable request is the caller's mistake; no message is unbounded.
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
   creators.push_back(std::make_unique<HonestErrorsInterceptorFactory>());

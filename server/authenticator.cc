@@ -7,7 +7,7 @@
 
 namespace amends {
 
-std::string AuthorizationOf(const grpc::ServerContext& ctx) {
+std::string AuthorizationOf(const grpc::ServerContextBase& ctx) {
   const auto& md = ctx.client_metadata();
   auto it = md.find("authorization");
   return it == md.end() ? "" : std::string(it->second.data(), it->second.size());

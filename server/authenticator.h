@@ -17,7 +17,7 @@
 namespace amends {
 
 // The call's `authorization` metadata, or "" if it sent none.
-std::string AuthorizationOf(const grpc::ServerContext& ctx);
+std::string AuthorizationOf(const grpc::ServerContextBase& ctx);
 
 // The core's view of a stored user. INTERNAL if the stored role is unknown.
 absl::StatusOr<Actor> ToActor(const User& user);

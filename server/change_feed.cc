@@ -1,7 +1,6 @@
 #include "server/change_feed.h"
 
 #include <algorithm>
-#include <chrono>
 #include <utility>
 
 #include "server/core/client_name.h"
@@ -61,49 +60,51 @@ int64_t ChangeFeed::head() const {
   return head_;
 }
 
-std::optional<int64_t> ChangeFeed::Wait(int64_t cursor, absl::string_view team,
-                                        absl::Duration timeout) {
+bool ChangeFeed::Listen(int64_t cursor, absl::string_view team, Listener* listener) {
   absl::MutexLock lock(&mu_);
-  if (closed_) return std::nullopt;
-  if (head_ > cursor) return cursor;
-  Waiter waiter;
-  waiters_[std::string(team)].push_back(&waiter);
-  const auto deadline = std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(timeout);
-  while (!waiter.woken && !closed_) {
-    if (waiter.cv.WaitUntil(&mu_, deadline)) break;  // timed out
+  listener->skip_to = cursor;
+  if (closed_ || head_ > cursor) return false;
+  listener->team = std::string(team);
+  listener->listed = true;
+  listeners_[listener->team].push_back(listener);
+  return true;
+}
+
+std::optional<int64_t> ChangeFeed::Forget(Listener* listener) {
+  absl::MutexLock lock(&mu_);
+  if (listener->listed) {
+    // Not woken, so still listed: only a wake-up takes a listener off its list.
+    auto it = listeners_.find(listener->team);
+    std::vector<Listener*>& list = it->second;
+    list.erase(std::find(list.begin(), list.end(), listener));
+    if (list.empty()) listeners_.erase(it);
+    listener->listed = false;
+    listener->skip_to = head_;  // nothing of its team came
   }
-  if (!waiter.woken) {
-    // Timed out, so still listed: only a wake-up takes a waiter off its list.
-    auto it = waiters_.find(team);
-    std::vector<Waiter*>& list = it->second;
-    list.erase(std::find(list.begin(), list.end(), &waiter));
-    if (list.empty()) waiters_.erase(it);
-    waiter.skip_to = head_;  // nothing of its team came
-  }
   if (closed_) return std::nullopt;
-  return waiter.skip_to;
+  return listener->skip_to;
 }
 
 void ChangeFeed::WakeLocked(const std::string& team, int64_t sequence) {
-  auto it = waiters_.find(team);
-  if (it == waiters_.end()) return;
-  for (Waiter* w : it->second) {
-    w->woken = true;
-    w->skip_to = sequence - 1;
-    w->cv.Signal();
+  auto it = listeners_.find(team);
+  if (it == listeners_.end()) return;
+  for (Listener* l : it->second) {
+    l->listed = false;
+    l->skip_to = sequence - 1;
+    l->Woken();
   }
-  waiters_.erase(it);
+  listeners_.erase(it);
 }
 
 void ChangeFeed::WakeAllLocked() {
-  for (auto& [team, list] : waiters_) {
-    for (Waiter* w : list) {
-      w->woken = true;
-      w->skip_to = head_;  // nothing of its team came, or it would have been woken already
-      w->cv.Signal();
+  for (auto& [team, list] : listeners_) {
+    for (Listener* l : list) {
+      l->listed = false;
+      l->skip_to = head_;  // nothing of its team came, or it would have been woken already
+      l->Woken();
     }
   }
-  waiters_.clear();
+  listeners_.clear();
 }
 
 void ChangeFeed::WakeAllForTest() {

@@ -8,16 +8,18 @@
 // the writer or the other streams, and costs no memory beyond its cursor: the buffer is
 // shared and bounded in entries and in bytes, however large the incidents.
 //
-// Streams sleep in Wait(). Publishing wakes only those whose wake team (the one team whose
-// changes they can send, if there is one) is the change's team or any team, so that 2,000 team-filtered streams are not all woken for
-// every change.
+// A stream with nothing to send lists itself (Listen) and returns its thread. Publishing wakes
+// only the listeners whose wake team (the one team whose changes they can send, if there is
+// one) is the change's team or any team, so that 2,000 team-filtered streams are not all woken
+// for every change.
 //
 // Thread-safety: every method may be called from any thread. Publish() must be called in
-// commit order (the writer calls it under its lock).
+// commit order (the writer calls it on its thread, group_mu_ held).
 //
-// Lock order: one mutex, mu_, a leaf. It is taken after the writer's group_mu_ (Publish runs
-// in the writer's commit listener) and nothing is taken while it is held: Wait() sleeps on it
-// (each Waiter's CondVar), and no method calls the store, the writer or a stream under it.
+// Lock order: one mutex, mu_. It is taken after the writer's group_mu_ (Publish runs in the
+// writer's commit listener). Under it the feed calls only Listener::Woken(), which may take
+// no lock but gRPC's own (it hands the stream to a gRPC thread); no method calls the store,
+// the writer or a stream's code under it.
 #ifndef AMENDS_SERVER_CHANGE_FEED_H_
 #define AMENDS_SERVER_CHANGE_FEED_H_
 
@@ -32,9 +34,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
-#include "server/steady_cond_var.h"
 #include "storage/store.h"
 
 namespace amends {
@@ -74,29 +74,41 @@ class ChangeFeed {
   // The newest published sequence.
   int64_t head() const;
 
-  // Sleeps until a change after `cursor` of `team` (empty: any) is published, WakeAllForTest() or
-  // Close() is called, or `timeout` passes; returns at once if there is already a change after
-  // `cursor`. Returns nullopt once the feed is closed, else the sequence up to which every
-  // change is of another team: while the stream slept, nothing of its team was published
-  // before the change that woke it, if any. A stream whose team is quiet thus skips the busy
-  // teams' changes without reading them, however many there were.
-  std::optional<int64_t> Wait(int64_t cursor, absl::string_view team, absl::Duration timeout);
+  // A stream waiting for changes. Its fields are the feed's, guarded by its mu_.
+  class Listener {
+   public:
+    virtual ~Listener() = default;
+    // Called once per Listen(), under the feed's lock, when the listener is woken: it must be
+    // quick, take no lock of amends and not call the feed.
+    virtual void Woken() = 0;
 
-  // Wakes every sleeping stream. Tests call it after moving a fake clock, so that streams
-  // look at the new time (heartbeats, token checks).
+   private:
+    friend class ChangeFeed;
+    std::string team;
+    bool listed = false;
+    int64_t skip_to = 0;
+  };
+  // Lists `listener` to be woken when a change after `cursor` of `team` (empty: any) is
+  // published, or WakeAllForTest() or Close() is called. Returns false and lists nothing if
+  // there is a change after `cursor` already or the feed is closed: there is no need to wait.
+  bool Listen(int64_t cursor, absl::string_view team, Listener* listener);
+  // Takes `listener` off the list if it is still there; after this the feed no longer calls
+  // it. Returns nullopt once the feed is closed, else the sequence up to which every change is
+  // of another team: while the stream waited, nothing of its team was published before the
+  // change that woke it, if any. A stream whose team is quiet thus skips the busy teams'
+  // changes without reading them, however many there were.
+  std::optional<int64_t> Forget(Listener* listener);
+
+  // Wakes every listener. Tests call it after moving a fake clock, so that streams look at the
+  // new time (heartbeats, token checks).
   void WakeAllForTest();
 
-  // Ends the feed (server shutdown): sleeping streams wake, Wait returns nullopt and After
+  // Ends the feed (server shutdown): listeners are woken, Forget returns nullopt and After
   // says closed from now on.
   void Close();
 
  private:
-  struct Waiter {
-    SteadyCondVar cv;
-    bool woken = false;
-    int64_t skip_to = 0;  // what Wait returns; set when woken or timed out
-  };
-  // Wakes the streams filed under `team`: every change before `sequence` was another team's.
+  // Wakes the listeners filed under `team`: every change before `sequence` was another team's.
   void WakeLocked(const std::string& team, int64_t sequence) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void WakeAllLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
@@ -110,8 +122,8 @@ class ChangeFeed {
   int64_t floor_ ABSL_GUARDED_BY(mu_);
   int64_t head_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
-  // Sleeping streams by wake team ("" for any team).
-  absl::flat_hash_map<std::string, std::vector<Waiter*>> waiters_ ABSL_GUARDED_BY(mu_);
+  // Listening streams by wake team ("" for any team).
+  absl::flat_hash_map<std::string, std::vector<Listener*>> listeners_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace amends

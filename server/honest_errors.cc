@@ -29,7 +29,9 @@ class HonestErrorsInterceptor final : public grpc::experimental::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       const grpc::Status status = methods->GetSendStatus();
-      if (undecodable_ && status.error_code() == grpc::StatusCode::INTERNAL) {
+      // The synchronous API answers such a call INTERNAL, the callback API UNIMPLEMENTED.
+      if (undecodable_ && (status.error_code() == grpc::StatusCode::INTERNAL ||
+                           status.error_code() == grpc::StatusCode::UNIMPLEMENTED)) {
         methods->ModifySendStatus(grpc::Status(
             grpc::StatusCode::INVALID_ARGUMENT,
             absl::StrCat("request: not a valid request of ", method_,

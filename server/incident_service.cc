@@ -20,6 +20,8 @@
 namespace amends {
 namespace {
 
+using Reactor = grpc::ServerUnaryReactor;
+
 constexpr int kDefaultPageSize = 50;
 constexpr int kMaxPageSize = 500;
 // ListIncidentsResponse.more counts up to this many.
@@ -96,6 +98,28 @@ absl::StatusOr<int> CountReadable(Store& store, IncidentQuery q, const Actor& ac
 
 }  // namespace
 
+Reactor* IncidentService::Answer(Ctx* ctx, const grpc::Status& status) {
+  Reactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
+}
+
+Reactor* IncidentService::Started(
+    Ctx* ctx, absl::FunctionRef<grpc::Status(Reactor*)> start) {
+  Reactor* reactor = ctx->DefaultReactor();
+  if (grpc::Status s = start(reactor); !s.ok()) reactor->Finish(s);
+  return reactor;
+}
+
+IncidentWriter::Done<v1::Incident> IncidentService::Completing(Reactor* reactor,
+                                                               v1::Incident* out) {
+  return [reactor, out](absl::StatusOr<v1::Incident> incident) {
+    if (!incident.ok()) return reactor->Finish(ToGrpc(incident.status()));
+    *out = *std::move(incident);
+    reactor->Finish(grpc::Status::OK);
+  };
+}
+
 absl::StatusOr<Actor> IncidentService::Caller(Ctx* ctx) const {
   ctx->AddInitialMetadata(
       "amends-now", absl::FormatTime(absl::RFC3339_full, clock_.Now(), absl::UTCTimeZone()));
@@ -114,62 +138,85 @@ absl::StatusOr<Actor> IncidentService::NamedUser(absl::string_view field,
   return ToActor(*user);
 }
 
-grpc::Status IncidentService::Mutate(Ctx* ctx, Target target,
-                                     const std::function<absl::StatusOr<Action>()>& parse,
-                                     v1::Incident* out) {
+Reactor* IncidentService::Mutate(Ctx* ctx, Target target,
+                                 const std::function<absl::StatusOr<Action>()>& parse,
+                                 v1::Incident* out) {
   return MutateSeeing(
       ctx, target, [&](const v1::Incident&) { return parse(); }, out);
 }
 
-grpc::Status IncidentService::MutateSeeing(
+Reactor* IncidentService::MutateSeeing(
     Ctx* ctx, Target target,
     const std::function<absl::StatusOr<Action>(const v1::Incident&)>& parse, v1::Incident* out) {
-  absl::StatusOr<Actor> actor = Caller(ctx);
-  if (!actor.ok()) return ToGrpc(actor.status());
-  const int64_t id = target.id;
-  if (auto s = CheckId(id); !s.ok()) return ToGrpc(s);
-  if (target.expected_version < 0) {
-    return ToGrpc(absl::InvalidArgumentError("expected_version: must not be negative"));
-  }
-  if (auto s = CheckBytes("request_id", target.request_id, kMaxNameBytes); !s.ok()) {
-    return ToGrpc(s);
-  }
-  // Visibility first, so that a request about a hidden incident learns nothing from parsing,
-  // such as whether a user it names exists. The writer checks again under its lock.
-  absl::StatusOr<v1::Incident> current = store_.GetIncident(id);
-  if (!current.ok()) return ToGrpc(current.status());
-  if (auto s = CheckCanRead(*current, *actor); !s.ok()) return ToGrpc(s);
-  absl::StatusOr<Action> action = parse(*current);
-  if (!action.ok()) return ToGrpc(action.status());
-  absl::StatusOr<v1::Incident> incident =
-      writer_.Apply(id, target.expected_version, *action, *actor, target.request_id);
-  if (!incident.ok()) return ToGrpc(incident.status());
-  *out = std::move(*incident);
-  return grpc::Status::OK;
+  return Started(ctx, [&](Reactor* reactor) -> grpc::Status {
+    absl::StatusOr<Actor> actor = Caller(ctx);
+    if (!actor.ok()) return ToGrpc(actor.status());
+    const int64_t id = target.id;
+    if (auto s = CheckId(id); !s.ok()) return ToGrpc(s);
+    if (target.expected_version < 0) {
+      return ToGrpc(absl::InvalidArgumentError("expected_version: must not be negative"));
+    }
+    if (auto s = CheckBytes("request_id", target.request_id, kMaxNameBytes); !s.ok()) {
+      return ToGrpc(s);
+    }
+    // Visibility first, so that a request about a hidden incident learns nothing from
+    // parsing, such as whether a user it names exists. The writer checks again.
+    absl::StatusOr<v1::Incident> current = store_.GetIncident(id);
+    if (!current.ok()) return ToGrpc(current.status());
+    if (auto s = CheckCanRead(*current, *actor); !s.ok()) return ToGrpc(s);
+    absl::StatusOr<Action> action = parse(*current);
+    if (!action.ok()) return ToGrpc(action.status());
+    writer_.Apply(id, target.expected_version, *std::move(action), *std::move(actor),
+                  std::string(target.request_id), Completing(reactor, out));
+    return grpc::Status::OK;
+  });
 }
 
-grpc::Status IncidentService::ReportIncident(Ctx* ctx, const v1::ReportIncidentRequest* req,
-                                             v1::Incident* out) {
-  absl::StatusOr<Actor> actor = Caller(ctx);
-  if (!actor.ok()) return ToGrpc(actor.status());
-  v1::ReportIncidentRequest request = *req;
-  if (request.team().empty()) request.set_team(actor->team);
-  if (absl::Status s = CheckBytes("team", request.team(), kMaxNameBytes); !s.ok()) {
-    return ToGrpc(s);
-  }
-  ReportUsers users;
-  if (!request.subject().empty()) {
-    absl::StatusOr<Actor> subject = NamedUser("subject", request.subject());
-    if (!subject.ok()) return ToGrpc(subject.status());
-    users.subject = *std::move(subject);
-  }
-  absl::StatusOr<v1::Incident> incident = writer_.Report(request, *actor, users);
-  if (!incident.ok()) return ToGrpc(incident.status());
-  *out = std::move(*incident);
-  return grpc::Status::OK;
+Reactor* IncidentService::ReportIncident(Ctx* ctx, const v1::ReportIncidentRequest* req,
+                                         v1::Incident* out) {
+  return Started(ctx, [&](Reactor* reactor) -> grpc::Status {
+    absl::StatusOr<Actor> actor = Caller(ctx);
+    if (!actor.ok()) return ToGrpc(actor.status());
+    v1::ReportIncidentRequest request = *req;
+    if (request.team().empty()) request.set_team(actor->team);
+    if (absl::Status s = CheckBytes("team", request.team(), kMaxNameBytes); !s.ok()) {
+      return ToGrpc(s);
+    }
+    ReportUsers users;
+    if (!request.subject().empty()) {
+      absl::StatusOr<Actor> subject = NamedUser("subject", request.subject());
+      if (!subject.ok()) return ToGrpc(subject.status());
+      users.subject = *std::move(subject);
+    }
+    writer_.Report(std::move(request), *std::move(actor), std::move(users),
+                   Completing(reactor, out));
+    return grpc::Status::OK;
+  });
 }
 
-grpc::Status IncidentService::GetIncident(Ctx* ctx, const v1::GetIncidentRequest* req,
+// Reads answer at once, on gRPC's thread: they never wait for a group.
+Reactor* IncidentService::GetIncident(Ctx* ctx, const v1::GetIncidentRequest* req,
+                                      v1::Incident* out) {
+  return Answer(ctx, Read(ctx, req, out));
+}
+Reactor* IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsRequest* req,
+                                        v1::ListIncidentsResponse* out) {
+  return Answer(ctx, Read(ctx, req, out));
+}
+Reactor* IncidentService::GetTimeline(Ctx* ctx, const v1::GetTimelineRequest* req,
+                                      v1::GetTimelineResponse* out) {
+  return Answer(ctx, Read(ctx, req, out));
+}
+Reactor* IncidentService::GetInbox(Ctx* ctx, const v1::GetInboxRequest* req,
+                                   v1::GetInboxResponse* out) {
+  return Answer(ctx, Read(ctx, req, out));
+}
+Reactor* IncidentService::GetSummary(Ctx* ctx, const v1::GetSummaryRequest* req,
+                                     v1::TeamSummary* out) {
+  return Answer(ctx, Read(ctx, req, out));
+}
+
+grpc::Status IncidentService::Read(Ctx* ctx, const v1::GetIncidentRequest* req,
                                           v1::Incident* out) {
   absl::StatusOr<Actor> actor = Caller(ctx);
   if (!actor.ok()) return ToGrpc(actor.status());
@@ -181,7 +228,7 @@ grpc::Status IncidentService::GetIncident(Ctx* ctx, const v1::GetIncidentRequest
   return grpc::Status::OK;
 }
 
-grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsRequest* req,
+grpc::Status IncidentService::Read(Ctx* ctx, const v1::ListIncidentsRequest* req,
                                             v1::ListIncidentsResponse* out) {
   absl::StatusOr<Actor> actor = Caller(ctx);
   if (!actor.ok()) return ToGrpc(actor.status());
@@ -268,13 +315,13 @@ grpc::Status IncidentService::ListIncidents(Ctx* ctx, const v1::ListIncidentsReq
 }
 
 
-grpc::Status IncidentService::GetTimeline(Ctx* ctx, const v1::GetTimelineRequest* req,
+grpc::Status IncidentService::Read(Ctx* ctx, const v1::GetTimelineRequest* req,
                                           v1::GetTimelineResponse* out) {
   // The same authentication and visibility as reading the incident itself.
   v1::Incident incident;
   v1::GetIncidentRequest get;
   get.set_id(req->id());
-  if (grpc::Status s = GetIncident(ctx, &get, &incident); !s.ok()) return s;
+  if (grpc::Status s = Read(ctx, &get, &incident); !s.ok()) return s;
   if (req->page_size() < 0 || req->page_size() > kMaxTimelinePage) {
     return ToGrpc(absl::InvalidArgumentError(
         absl::StrCat("page_size: must be between 1 and ", kMaxTimelinePage, " (0: default)")));
@@ -302,14 +349,14 @@ grpc::Status IncidentService::GetTimeline(Ctx* ctx, const v1::GetTimelineRequest
   return grpc::Status::OK;
 }
 
-grpc::Status IncidentService::AddNote(Ctx* ctx, const v1::AddNoteRequest* req,
+Reactor* IncidentService::AddNote(Ctx* ctx, const v1::AddNoteRequest* req,
                                       v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kAddNote, .text = req->text()};
   }, out);
 }
 
-grpc::Status IncidentService::Assign(Ctx* ctx, const v1::AssignRequest* req,
+Reactor* IncidentService::Assign(Ctx* ctx, const v1::AssignRequest* req,
                                      v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<Actor> owner = NamedUser("new_owner", req->new_owner());
@@ -318,7 +365,7 @@ grpc::Status IncidentService::Assign(Ctx* ctx, const v1::AssignRequest* req,
   }, out);
 }
 
-grpc::Status IncidentService::RecordFirstApology(Ctx* ctx,
+Reactor* IncidentService::RecordFirstApology(Ctx* ctx,
                                                  const v1::RecordFirstApologyRequest* req,
                                                  v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
@@ -327,14 +374,14 @@ grpc::Status IncidentService::RecordFirstApology(Ctx* ctx,
   }, out);
 }
 
-grpc::Status IncidentService::Escalate(Ctx* ctx, const v1::EscalateRequest* req,
+Reactor* IncidentService::Escalate(Ctx* ctx, const v1::EscalateRequest* req,
                                        v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kEscalate, .text = req->reason()};
   }, out);
 }
 
-grpc::Status IncidentService::ApproveEscalation(Ctx* ctx,
+Reactor* IncidentService::ApproveEscalation(Ctx* ctx,
                                                 const v1::ApproveEscalationRequest* req,
                                                 v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
@@ -342,7 +389,7 @@ grpc::Status IncidentService::ApproveEscalation(Ctx* ctx,
   }, out);
 }
 
-grpc::Status IncidentService::DeclineEscalation(Ctx* ctx,
+Reactor* IncidentService::DeclineEscalation(Ctx* ctx,
                                                 const v1::DeclineEscalationRequest* req,
                                                 v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
@@ -350,7 +397,7 @@ grpc::Status IncidentService::DeclineEscalation(Ctx* ctx,
   }, out);
 }
 
-grpc::Status IncidentService::ScheduleApologyVisit(Ctx* ctx,
+Reactor* IncidentService::ScheduleApologyVisit(Ctx* ctx,
                                                    const v1::ScheduleApologyVisitRequest* req,
                                                    v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
@@ -363,7 +410,7 @@ grpc::Status IncidentService::ScheduleApologyVisit(Ctx* ctx,
   }, out);
 }
 
-grpc::Status IncidentService::RecordApologyVisit(Ctx* ctx,
+Reactor* IncidentService::RecordApologyVisit(Ctx* ctx,
                                                  const v1::RecordApologyVisitRequest* req,
                                                  v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
@@ -377,7 +424,7 @@ grpc::Status IncidentService::RecordApologyVisit(Ctx* ctx,
   }, out);
 }
 
-grpc::Status IncidentService::AddPreventionMeasure(Ctx* ctx,
+Reactor* IncidentService::AddPreventionMeasure(Ctx* ctx,
                                                    const v1::AddPreventionMeasureRequest* req,
                                                    v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
@@ -390,14 +437,14 @@ grpc::Status IncidentService::AddPreventionMeasure(Ctx* ctx,
   }, out);
 }
 
-grpc::Status IncidentService::CompletePreventionMeasure(
+Reactor* IncidentService::CompletePreventionMeasure(
     Ctx* ctx, const v1::CompletePreventionMeasureRequest* req, v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kCompleteMeasure, .number = req->number()};
   }, out);
 }
 
-grpc::Status IncidentService::PresentPreventionPlan(Ctx* ctx,
+Reactor* IncidentService::PresentPreventionPlan(Ctx* ctx,
                                                     const v1::PresentPreventionPlanRequest* req,
                                                     v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
@@ -405,28 +452,28 @@ grpc::Status IncidentService::PresentPreventionPlan(Ctx* ctx,
   }, out);
 }
 
-grpc::Status IncidentService::LogFollowUp(Ctx* ctx, const v1::LogFollowUpRequest* req,
+Reactor* IncidentService::LogFollowUp(Ctx* ctx, const v1::LogFollowUpRequest* req,
                                           v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kLogFollowUp, .text = req->note()};
   }, out);
 }
 
-grpc::Status IncidentService::CloseIncident(Ctx* ctx, const v1::CloseIncidentRequest* req,
+Reactor* IncidentService::CloseIncident(Ctx* ctx, const v1::CloseIncidentRequest* req,
                                             v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kClose, .text = req->reason()};
   }, out);
 }
 
-grpc::Status IncidentService::ReopenIncident(Ctx* ctx, const v1::ReopenIncidentRequest* req,
+Reactor* IncidentService::ReopenIncident(Ctx* ctx, const v1::ReopenIncidentRequest* req,
                                              v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kReopen, .text = req->reason()};
   }, out);
 }
 
-grpc::Status IncidentService::MakePromise(Ctx* ctx, const v1::MakePromiseRequest* req,
+Reactor* IncidentService::MakePromise(Ctx* ctx, const v1::MakePromiseRequest* req,
                                           v1::Incident* out) {
   auto parse = [&](const v1::Incident& current) -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> by = ParseTime("by", req->has_by(), req->by());
@@ -440,14 +487,14 @@ grpc::Status IncidentService::MakePromise(Ctx* ctx, const v1::MakePromiseRequest
   return MutateSeeing(ctx, TargetOf(*req), parse, out);
 }
 
-grpc::Status IncidentService::KeepPromise(Ctx* ctx, const v1::KeepPromiseRequest* req,
+Reactor* IncidentService::KeepPromise(Ctx* ctx, const v1::KeepPromiseRequest* req,
                                           v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kKeepPromise, .number = req->number()};
   }, out);
 }
 
-grpc::Status IncidentService::Hold(Ctx* ctx, const v1::HoldRequest* req, v1::Incident* out) {
+Reactor* IncidentService::Hold(Ctx* ctx, const v1::HoldRequest* req, v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> until =
         ParseTime("until", req->has_until(), req->until());
@@ -456,13 +503,13 @@ grpc::Status IncidentService::Hold(Ctx* ctx, const v1::HoldRequest* req, v1::Inc
   }, out);
 }
 
-grpc::Status IncidentService::Resume(Ctx* ctx, const v1::ResumeRequest* req, v1::Incident* out) {
+Reactor* IncidentService::Resume(Ctx* ctx, const v1::ResumeRequest* req, v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kResume};
   }, out);
 }
 
-grpc::Status IncidentService::AcknowledgeReminders(Ctx* ctx,
+Reactor* IncidentService::AcknowledgeReminders(Ctx* ctx,
                                                    const v1::AcknowledgeRemindersRequest* req,
                                                    v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
@@ -470,7 +517,7 @@ grpc::Status IncidentService::AcknowledgeReminders(Ctx* ctx,
   }, out);
 }
 
-grpc::Status IncidentService::GetInbox(Ctx* ctx, const v1::GetInboxRequest*,
+grpc::Status IncidentService::Read(Ctx* ctx, const v1::GetInboxRequest*,
                                        v1::GetInboxResponse* out) {
   absl::StatusOr<Actor> actor = Caller(ctx);
   if (!actor.ok()) return ToGrpc(actor.status());
@@ -513,7 +560,7 @@ grpc::Status IncidentService::GetInbox(Ctx* ctx, const v1::GetInboxRequest*,
   return grpc::Status::OK;
 }
 
-grpc::Status IncidentService::GetSummary(Ctx* ctx, const v1::GetSummaryRequest* req,
+grpc::Status IncidentService::Read(Ctx* ctx, const v1::GetSummaryRequest* req,
                                          v1::TeamSummary* out) {
   absl::StatusOr<Actor> actor = Caller(ctx);
   if (!actor.ok()) return ToGrpc(actor.status());
@@ -538,58 +585,64 @@ grpc::Status IncidentService::GetSummary(Ctx* ctx, const v1::GetSummaryRequest* 
   return grpc::Status::OK;
 }
 
-grpc::Status IncidentService::HandOver(Ctx* ctx, const v1::HandOverRequest* req,
-                                       v1::HandOverResponse* out) {
-  absl::StatusOr<Actor> actor = Caller(ctx);
-  if (!actor.ok()) return ToGrpc(actor.status());
-  absl::StatusOr<Actor> from = NamedUser("from", req->from());
-  if (!from.ok()) return ToGrpc(from.status());
-  if (!ManagesTeam(*actor, from->team)) {
-    return ToGrpc(absl::PermissionDeniedError(
-        absl::StrCat("handover needs role manager of ", from->team, ", the team of ", from->name)));
-  }
-  absl::StatusOr<Actor> to = NamedUser("to", req->to());
-  if (!to.ok()) return ToGrpc(to.status());
-  if (to->name == from->name) {
-    return ToGrpc(absl::InvalidArgumentError("to: the successor must be someone else than from"));
-  }
-  if (auto s = CheckRequired("note", req->note(), kMaxLongTextBytes); !s.ok()) return ToGrpc(s);
-  const std::string client_key = ClientKey(req->client());
-  if (!req->client().empty() && client_key.empty()) {
-    return ToGrpc(absl::InvalidArgumentError("client: no visible text"));
-  }
-  // Every open incident of the team in which `from` holds something, the client's only if one
-  // is named; the writer decides them all again inside its transaction.
-  IncidentQuery q{
-      .team = from->team, .client_key = client_key, .open_only = true, .limit = kMaxPageSize};
-  std::vector<int64_t> ids;
-  for (;;) {
-    absl::StatusOr<std::vector<v1::Incident>> found = store_.ListIncidents(q);
-    if (!found.ok()) return ToGrpc(found.status());
-    for (const v1::Incident& i : *found) {
-      // What the caller may not read (another's confidential case, for an admin) is left
-      // to the team's managers, unseen.
-      if (HoldsWork(i, from->name) && CanRead(i, *actor)) ids.push_back(i.id());
+Reactor* IncidentService::HandOver(Ctx* ctx, const v1::HandOverRequest* req,
+                                   v1::HandOverResponse* out) {
+  return Started(ctx, [&](Reactor* reactor) -> grpc::Status {
+    absl::StatusOr<Actor> actor = Caller(ctx);
+    if (!actor.ok()) return ToGrpc(actor.status());
+    absl::StatusOr<Actor> from = NamedUser("from", req->from());
+    if (!from.ok()) return ToGrpc(from.status());
+    if (!ManagesTeam(*actor, from->team)) {
+      return ToGrpc(absl::PermissionDeniedError(
+          absl::StrCat("handover needs role manager of ", from->team, ", the team of ", from->name)));
     }
-    if (static_cast<int>(found->size()) < q.limit) break;
-    q.before_id = found->back().id();
-  }
-  if (ids.empty()) {
-    return ToGrpc(absl::FailedPreconditionError(
-        absl::StrCat(from->name, " holds no open incident, measure or promise",
-                     req->client().empty() ? "" : absl::StrCat(" with ", req->client()),
-                     ": nothing to hand over")));
-  }
-  absl::StatusOr<IncidentWriter::HandedOver> done = writer_.HandOver(
-      ids, {.type = ActionType::kHandOver, .text = req->note(), .user = *to, .from = from->name},
-      *actor, req->dry_run());
-  if (!done.ok()) return ToGrpc(done.status());
-  for (v1::Incident& i : done->moved) *out->add_incidents() = std::move(i);
-  for (v1::Incident& i : done->cases) *out->add_checklists() = std::move(i);
-  return grpc::Status::OK;
+    absl::StatusOr<Actor> to = NamedUser("to", req->to());
+    if (!to.ok()) return ToGrpc(to.status());
+    if (to->name == from->name) {
+      return ToGrpc(absl::InvalidArgumentError("to: the successor must be someone else than from"));
+    }
+    if (auto s = CheckRequired("note", req->note(), kMaxLongTextBytes); !s.ok()) return ToGrpc(s);
+    const std::string client_key = ClientKey(req->client());
+    if (!req->client().empty() && client_key.empty()) {
+      return ToGrpc(absl::InvalidArgumentError("client: no visible text"));
+    }
+    // Every open incident of the team in which `from` holds something, the client's only if one
+    // is named; the writer decides them all again inside its transaction.
+    IncidentQuery q{
+        .team = from->team, .client_key = client_key, .open_only = true, .limit = kMaxPageSize};
+    std::vector<int64_t> ids;
+    for (;;) {
+      absl::StatusOr<std::vector<v1::Incident>> found = store_.ListIncidents(q);
+      if (!found.ok()) return ToGrpc(found.status());
+      for (const v1::Incident& i : *found) {
+        // What the caller may not read (another's confidential case, for an admin) is left
+        // to the team's managers, unseen.
+        if (HoldsWork(i, from->name) && CanRead(i, *actor)) ids.push_back(i.id());
+      }
+      if (static_cast<int>(found->size()) < q.limit) break;
+      q.before_id = found->back().id();
+    }
+    if (ids.empty()) {
+      return ToGrpc(absl::FailedPreconditionError(
+          absl::StrCat(from->name, " holds no open incident, measure or promise",
+                       req->client().empty() ? "" : absl::StrCat(" with ", req->client()),
+                       ": nothing to hand over")));
+    }
+    writer_.HandOver(
+        std::move(ids),
+        {.type = ActionType::kHandOver, .text = req->note(), .user = *to, .from = from->name},
+        *std::move(actor), req->dry_run(),
+        [reactor, out](absl::StatusOr<IncidentWriter::HandedOver> done) {
+          if (!done.ok()) return reactor->Finish(ToGrpc(done.status()));
+          for (v1::Incident& i : done->moved) *out->add_incidents() = std::move(i);
+          for (v1::Incident& i : done->cases) *out->add_checklists() = std::move(i);
+          reactor->Finish(grpc::Status::OK);
+        });
+    return grpc::Status::OK;
+  });
 }
 
-grpc::Status IncidentService::DecideResponse(Ctx* ctx, const v1::DecideResponseRequest* req,
+Reactor* IncidentService::DecideResponse(Ctx* ctx, const v1::DecideResponseRequest* req,
                                              v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kDecideResponse, .text = req->note(),
@@ -597,7 +650,7 @@ grpc::Status IncidentService::DecideResponse(Ctx* ctx, const v1::DecideResponseR
   }, out);
 }
 
-grpc::Status IncidentService::UpdateChecklist(Ctx* ctx, const v1::UpdateChecklistRequest* req,
+Reactor* IncidentService::UpdateChecklist(Ctx* ctx, const v1::UpdateChecklistRequest* req,
                                               v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     switch (req->change_case()) {
@@ -612,7 +665,7 @@ grpc::Status IncidentService::UpdateChecklist(Ctx* ctx, const v1::UpdateChecklis
   }, out);
 }
 
-grpc::Status IncidentService::EditIncident(Ctx* ctx, const v1::EditIncidentRequest* req,
+Reactor* IncidentService::EditIncident(Ctx* ctx, const v1::EditIncidentRequest* req,
                                            v1::Incident* out) {
   auto parse = [&](const v1::Incident& current) -> absl::StatusOr<Action> {
     Correction c{.severity = req->severity(), .kind = req->kind(),
@@ -644,7 +697,7 @@ grpc::Status IncidentService::EditIncident(Ctx* ctx, const v1::EditIncidentReque
   return MutateSeeing(ctx, TargetOf(*req), parse, out);
 }
 
-grpc::Status IncidentService::AssignPreventionMeasure(
+Reactor* IncidentService::AssignPreventionMeasure(
     Ctx* ctx, const v1::AssignPreventionMeasureRequest* req, v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<Actor> owner = NamedUser("new_owner", req->new_owner());
@@ -656,14 +709,14 @@ grpc::Status IncidentService::AssignPreventionMeasure(
   }, out);
 }
 
-grpc::Status IncidentService::RecordExpectation(Ctx* ctx, const v1::RecordExpectationRequest* req,
+Reactor* IncidentService::RecordExpectation(Ctx* ctx, const v1::RecordExpectationRequest* req,
                                                 v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kRecordExpectation, .text = req->text()};
   }, out);
 }
 
-grpc::Status IncidentService::RecordCause(Ctx* ctx, const v1::RecordCauseRequest* req,
+Reactor* IncidentService::RecordCause(Ctx* ctx, const v1::RecordCauseRequest* req,
                                           v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     // The writer adds the client's other incidents, read in its transaction.
@@ -674,7 +727,7 @@ grpc::Status IncidentService::RecordCause(Ctx* ctx, const v1::RecordCauseRequest
   }, out);
 }
 
-grpc::Status IncidentService::RecordManagerApology(Ctx* ctx,
+Reactor* IncidentService::RecordManagerApology(Ctx* ctx,
                                                    const v1::RecordManagerApologyRequest* req,
                                                    v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
@@ -684,7 +737,7 @@ grpc::Status IncidentService::RecordManagerApology(Ctx* ctx,
   }, out);
 }
 
-grpc::Status IncidentService::MakeOffer(Ctx* ctx, const v1::MakeOfferRequest* req,
+Reactor* IncidentService::MakeOffer(Ctx* ctx, const v1::MakeOfferRequest* req,
                                         v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kMakeOffer,
@@ -694,14 +747,14 @@ grpc::Status IncidentService::MakeOffer(Ctx* ctx, const v1::MakeOfferRequest* re
   }, out);
 }
 
-grpc::Status IncidentService::ApproveOffer(Ctx* ctx, const v1::ApproveOfferRequest* req,
+Reactor* IncidentService::ApproveOffer(Ctx* ctx, const v1::ApproveOfferRequest* req,
                                            v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kApproveOffer, .text = req->note(), .number = req->number()};
   }, out);
 }
 
-grpc::Status IncidentService::DeclineOffer(Ctx* ctx, const v1::DeclineOfferRequest* req,
+Reactor* IncidentService::DeclineOffer(Ctx* ctx, const v1::DeclineOfferRequest* req,
                                            v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{
@@ -709,14 +762,14 @@ grpc::Status IncidentService::DeclineOffer(Ctx* ctx, const v1::DeclineOfferReque
   }, out);
 }
 
-grpc::Status IncidentService::DeliverOffer(Ctx* ctx, const v1::DeliverOfferRequest* req,
+Reactor* IncidentService::DeliverOffer(Ctx* ctx, const v1::DeliverOfferRequest* req,
                                            v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{.type = ActionType::kDeliverOffer, .text = req->note(), .number = req->number()};
   }, out);
 }
 
-grpc::Status IncidentService::LogClientUpdate(Ctx* ctx, const v1::LogClientUpdateRequest* req,
+Reactor* IncidentService::LogClientUpdate(Ctx* ctx, const v1::LogClientUpdateRequest* req,
                                               v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     return Action{
@@ -724,7 +777,7 @@ grpc::Status IncidentService::LogClientUpdate(Ctx* ctx, const v1::LogClientUpdat
   }, out);
 }
 
-grpc::Status IncidentService::VerifyPreventionMeasure(
+Reactor* IncidentService::VerifyPreventionMeasure(
     Ctx* ctx, const v1::VerifyPreventionMeasureRequest* req, v1::Incident* out) {
   return Mutate(ctx, TargetOf(*req), [&]() -> absl::StatusOr<Action> {
     absl::StatusOr<std::optional<absl::Time>> due = ParseTime("due", req->has_due(), req->due());

@@ -5,9 +5,10 @@
 #include <optional>
 #include <utility>
 
-#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "grpc/support/time.h"
+#include "grpcpp/alarm.h"
 #include "server/core/time_proto.h"
 #include "server/core/visibility.h"
 #include "server/status_map.h"
@@ -18,7 +19,7 @@ namespace {
 // Changes read per step, from the feed or the store. Bounds what a stream holds at once.
 constexpr size_t kBatch = 256;
 
-grpc::Status OutOfRange(grpc::ServerContext* ctx, int64_t cursor, int64_t pruned_through) {
+grpc::Status OutOfRange(grpc::CallbackServerContext* ctx, int64_t cursor, int64_t pruned_through) {
   const int64_t oldest = pruned_through + 1;
   ctx->AddTrailingMetadata("amends-oldest-sequence", absl::StrCat(oldest));
   return grpc::Status(
@@ -35,8 +36,8 @@ grpc::Status ShuttingDown() {
 
 }  // namespace
 
-grpc::Status WatchService::Open(grpc::ServerContext* ctx, const v1::WatchRequest& request,
-                                Stream& stream) {
+grpc::Status WatchService::Open(grpc::CallbackServerContext* ctx,
+                                const v1::WatchRequest& request, Stream& stream) {
   stream.authorization = AuthorizationOf(*ctx);
   absl::StatusOr<Actor> actor = auth_.Authenticate(stream.authorization);
   if (!actor.ok()) return ToGrpc(actor.status());
@@ -85,7 +86,7 @@ grpc::Status WatchService::Open(grpc::ServerContext* ctx, const v1::WatchRequest
   return grpc::Status::OK;
 }
 
-grpc::Status WatchService::Admit(const std::string& user, grpc::ServerContext* ctx) {
+grpc::Status WatchService::Admit(const std::string& user, grpc::CallbackServerContext* ctx) {
   absl::MutexLock lock(&open_mu_);
   std::vector<OpenStream>& streams = open_[user];
   auto counted = [&] {
@@ -93,7 +94,6 @@ grpc::Status WatchService::Admit(const std::string& user, grpc::ServerContext* c
                          [](const OpenStream& o) { return o.counted; });
   };
   if (counted() >= max_per_user_) {
-    // Rarely here, so the cost of looking (a poll of each call's queue) is paid only now.
     for (OpenStream& o : streams) {
       if (o.counted && o.ctx->IsCancelled()) o.counted = false;
     }
@@ -108,7 +108,7 @@ grpc::Status WatchService::Admit(const std::string& user, grpc::ServerContext* c
   return grpc::Status::OK;
 }
 
-void WatchService::Leave(const std::string& user, grpc::ServerContext* ctx) {
+void WatchService::Leave(const std::string& user, grpc::CallbackServerContext* ctx) {
   absl::MutexLock lock(&open_mu_);
   auto it = open_.find(user);
   std::erase_if(it->second, [&](const OpenStream& o) { return o.ctx == ctx; });
@@ -125,7 +125,7 @@ grpc::Status WatchService::Reauthenticate(const v1::WatchRequest& request, Strea
   return grpc::Status::OK;
 }
 
-grpc::Status WatchService::NextBatch(grpc::ServerContext* ctx, const Stream& stream,
+grpc::Status WatchService::NextBatch(grpc::CallbackServerContext* ctx, const Stream& stream,
                                      std::vector<FeedEntryPtr>& batch) {
   ChangeFeed::Read read = feed_.After(stream.cursor, kBatch);
   if (read.closed) return ShuttingDown();
@@ -159,7 +159,7 @@ absl::StatusOr<bool> WatchService::Deliverable(const Stream& stream, const FeedE
   return CanRead(*now, stream.actor);
 }
 
-bool WatchService::SendHeartbeat(Stream& stream, grpc::ServerWriter<v1::WatchResponse>* writer) {
+v1::WatchResponse WatchService::Heartbeat(Stream& stream) {
   v1::WatchResponse response;
   v1::Heartbeat& heartbeat = *response.mutable_heartbeat();
   heartbeat.set_sequence(stream.cursor);
@@ -167,59 +167,156 @@ bool WatchService::SendHeartbeat(Stream& stream, grpc::ServerWriter<v1::WatchRes
   *heartbeat.mutable_time() = ToProto(clock_.Now());
   *heartbeat.mutable_interval() = google::protobuf::util::TimeUtil::MicrosecondsToDuration(
       absl::ToInt64Microseconds(heartbeat_));
-  return writer->Write(response);
+  return response;
 }
 
-grpc::Status WatchService::Watch(grpc::ServerContext* ctx, const v1::WatchRequest* request,
-                                 grpc::ServerWriter<v1::WatchResponse>* writer) {
-  Stream stream;
-  if (grpc::Status s = Open(ctx, *request, stream); !s.ok()) return s;
-  const std::string user = stream.actor.name;
-  if (grpc::Status s = Admit(user, ctx); !s.ok()) return s;
-  const absl::Cleanup leave = [&] { Leave(user, ctx); };
-  // The first message says where the stream starts, and that it is listening.
-  if (!SendHeartbeat(stream, writer)) return grpc::Status::CANCELLED;
-  stream.last_auth = stream.last_sent;
-
-  // No ctx->IsCancelled() per turn: on the synchronous server it polls the call's completion
-  // queue, a third of the server's CPU with 2,000 streams (docs/PERFORMANCE.md). A subscriber
-  // that went away fails its next Write, a heartbeat at the latest.
-  std::vector<FeedEntryPtr> batch;
-  std::vector<const FeedEntry*> sending;
-  for (;;) {
-    if (grpc::Status s = NextBatch(ctx, stream, batch); !s.ok()) return s;
-    sending.clear();
-    for (const FeedEntryPtr& entry : batch) {
-      absl::StatusOr<bool> deliverable = Deliverable(stream, *entry);
-      if (!deliverable.ok()) return ToGrpc(deliverable.status());
-      if (*deliverable) sending.push_back(entry.get());
+// One Watch call. At any moment one thing holds the stream: a step running on a gRPC thread
+// (Step), a write in flight (until OnWriteDone), or a sleep (listed with the feed, an alarm set,
+// until Wake). Each hands it to the next, so the stream's state needs no lock; only OnCancel,
+// which gRPC may call at any time, looks at `sleeping_` under `mu_` to cut a sleep short.
+// Deletes itself when gRPC is done with it (OnDone); by then nothing else holds it, since it
+// calls Finish only while holding the stream.
+class WatchService::Reactor final : public grpc::ServerWriteReactor<v1::WatchResponse>,
+                                    private ChangeFeed::Listener {
+ public:
+  Reactor(WatchService& service, grpc::CallbackServerContext* ctx,
+          const v1::WatchRequest& request)
+      : service_(service), ctx_(ctx), request_(request) {
+    if (grpc::Status s = service_.Open(ctx_, request_, stream_); !s.ok()) {
+      Finish(s);
+      return;
     }
-    for (size_t i = 0; i < sending.size(); ++i) {
-      // All but the last may wait in gRPC's buffer: a batch goes out in few packets.
-      grpc::WriteOptions options;
-      if (i + 1 < sending.size()) options.set_buffer_hint();
-      if (!writer->Write(sending[i]->message, options)) return grpc::Status::CANCELLED;
+    if (grpc::Status s = service_.Admit(stream_.actor.name, ctx_); !s.ok()) {
+      Finish(s);
+      return;
     }
-    const absl::Time now = clock_.Steady();
-    if (!sending.empty()) stream.last_sent = now;
-    if (!batch.empty()) stream.cursor = batch.back()->sequence();
-
-    // Tokens are revoked by `amendsd admin` in another process: look again now and then.
-    if (now - stream.last_auth >= heartbeat_) {
-      if (grpc::Status s = Reauthenticate(*request, stream); !s.ok()) return s;
-      stream.last_auth = now;
-    }
-    // Also while catching up through changes that do not match, so that the subscriber never
-    // takes a long catch-up for a dead connection.
-    if (now - stream.last_sent >= heartbeat_ && !SendHeartbeat(stream, writer)) {
-      return grpc::Status::CANCELLED;
-    }
-    if (!batch.empty()) continue;  // there may be more
-    const absl::Time next_due = std::min(stream.last_sent, stream.last_auth) + heartbeat_;
-    std::optional<int64_t> skip_to = feed_.Wait(stream.cursor, stream.wake_team, next_due - now);
-    if (!skip_to) return ShuttingDown();
-    stream.cursor = std::max(stream.cursor, *skip_to);
+    admitted_ = true;
+    // The first message says where the stream starts, and that it is listening.
+    heartbeat_ = service_.Heartbeat(stream_);
+    stream_.last_auth = stream_.last_sent;
+    more_ = true;
+    StartWrite(&heartbeat_);
   }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) return Finish(grpc::Status::CANCELLED);
+    Step();
+  }
+
+  void OnCancel() override {
+    cancelled_ = true;
+    absl::MutexLock lock(&mu_);
+    if (sleeping_) alarm_->Cancel();  // Wake runs at once and ends the stream
+  }
+
+  void OnDone() override {
+    if (admitted_) service_.Leave(stream_.actor.name, ctx_);
+    delete this;
+  }
+
+ private:
+  // From the feed, under its lock: hand the stream to a gRPC thread now.
+  void Woken() override { alarm_->Cancel(); }
+
+  // The alarm went off or was cancelled (a change, a cancelled call): the sleep is over.
+  void Wake() {
+    std::optional<int64_t> skip_to = service_.feed_.Forget(this);
+    {
+      absl::MutexLock lock(&mu_);
+      sleeping_ = false;
+    }
+    if (!skip_to) return Finish(ShuttingDown());
+    stream_.cursor = std::max(stream_.cursor, *skip_to);
+    more_ = true;
+    Step();
+  }
+
+  // Runs the stream until it must wait: for a write, or asleep for changes.
+  void Step() {
+    for (;;) {
+      if (cancelled_) return Finish(grpc::Status::CANCELLED);
+      if (next_ < sending_.size()) {
+        // All but the last may wait in gRPC's buffer: a batch goes out in few packets.
+        grpc::WriteOptions options;
+        if (next_ + 1 < sending_.size()) options.set_buffer_hint();
+        return StartWrite(sending_[next_++], options);
+      }
+      if (in_turn_) {
+        // The batch is out.
+        in_turn_ = false;
+        const absl::Time now = service_.clock_.Steady();
+        if (!sending_.empty()) stream_.last_sent = now;
+        if (!batch_.empty()) stream_.cursor = batch_.back()->sequence();
+        more_ = !batch_.empty();  // there may be more
+        batch_.clear();
+        sending_.clear();
+        next_ = 0;
+        // Tokens are revoked by `amendsd admin` in another process: look again now and then.
+        if (now - stream_.last_auth >= service_.heartbeat_) {
+          if (grpc::Status s = service_.Reauthenticate(request_, stream_); !s.ok()) {
+            return Finish(s);
+          }
+          stream_.last_auth = now;
+        }
+        // Also while catching up through changes that do not match, so that the subscriber
+        // never takes a long catch-up for a dead connection.
+        if (now - stream_.last_sent >= service_.heartbeat_) {
+          heartbeat_ = service_.Heartbeat(stream_);
+          return StartWrite(&heartbeat_);
+        }
+      }
+      if (!more_) return Sleep();
+      if (grpc::Status s = service_.NextBatch(ctx_, stream_, batch_); !s.ok()) return Finish(s);
+      for (const FeedEntryPtr& entry : batch_) {
+        absl::StatusOr<bool> deliverable = service_.Deliverable(stream_, *entry);
+        if (!deliverable.ok()) return Finish(ToGrpc(deliverable.status()));
+        if (*deliverable) sending_.push_back(&entry->message);
+      }
+      in_turn_ = true;
+    }
+  }
+
+  // Lists the stream with the feed and sets the alarm for its next heartbeat or token check.
+  void Sleep() {
+    const absl::Time next_due =
+        std::min(stream_.last_sent, stream_.last_auth) + service_.heartbeat_;
+    const absl::Duration wait =
+        std::max(next_due - service_.clock_.Steady(), absl::ZeroDuration());
+    // The alarm first, so that a wake-up from the feed always finds it set.
+    alarm_ = std::make_unique<grpc::Alarm>();
+    {
+      absl::MutexLock lock(&mu_);
+      sleeping_ = true;
+      alarm_->Set(gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
+                               gpr_time_from_micros(absl::ToInt64Microseconds(wait), GPR_TIMESPAN)),
+                  [this](bool) { Wake(); });
+    }
+    // Already something after the cursor (or the feed closed): no need to wait.
+    if (!service_.feed_.Listen(stream_.cursor, stream_.wake_team, this)) alarm_->Cancel();
+  }
+
+  WatchService& service_;
+  grpc::CallbackServerContext* const ctx_;
+  const v1::WatchRequest& request_;  // gRPC's, alive until OnDone
+  Stream stream_;
+  bool admitted_ = false;
+  std::vector<FeedEntryPtr> batch_;              // the changes of this turn
+  std::vector<const v1::WatchResponse*> sending_;  // those of them it sends
+  size_t next_ = 0;                              // in sending_
+  bool in_turn_ = false;                         // batch_ was read and is being sent
+  bool more_ = false;                            // read again before sleeping
+  v1::WatchResponse heartbeat_;
+  // Set by the one who holds the stream before it sleeps; cancelled by the feed (under its
+  // lock, after Listen) or by OnCancel (under mu_) to end the sleep.
+  std::unique_ptr<grpc::Alarm> alarm_;
+  std::atomic<bool> cancelled_{false};
+  absl::Mutex mu_;
+  bool sleeping_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+grpc::ServerWriteReactor<v1::WatchResponse>* WatchService::Watch(
+    grpc::CallbackServerContext* ctx, const v1::WatchRequest* request) {
+  return new Reactor(*this, ctx, *request);
 }
 
 }  // namespace amends

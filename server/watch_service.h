@@ -1,13 +1,15 @@
 // WatchService: the gRPC handler of amends.v1.WatchService, the change stream.
 //
-// Each Watch call is a loop on its own gRPC thread. It sends the changes after its cursor that
-// pass the stream's WatchFilter, from the ChangeFeed while the cursor is within it and from the
-// store's replay window while it is not, and advances the cursor past every change it looked
-// at, sent or not. When caught up it sleeps on the feed until a change of its team, a heartbeat
-// or a token check is due. So a subscriber gets every matching change once, in sequence order,
-// however slow it is, and a reconnect with the last sequence it saw continues without a gap.
-// A change is sent only if the caller may read the incident as the change left it, and, where
-// that rests on a part they play in it (visibility.h ReadsOnlyWhileInvolved), as it is now.
+// Each Watch call is a reactor of gRPC's callback API (a Reactor, watch_service.cc): no thread
+// waits for a stream. It sends the changes after its cursor that pass the stream's WatchFilter,
+// from the ChangeFeed while the cursor is within it and from the store's replay window while it
+// is not, and advances the cursor past every change it looked at, sent or not. When caught up
+// it lists itself with the feed and sets an alarm for its next heartbeat or token check, and
+// gives its thread back; a change of its team or the alarm hands it to a gRPC thread again. So
+// a subscriber gets every matching change once, in sequence order, however slow it is, and a
+// reconnect with the last sequence it saw continues without a gap. A change is sent only if the
+// caller may read the incident as the change left it, and, where that rests on a part they
+// play in it (visibility.h ReadsOnlyWhileInvolved), as it is now.
 //
 // Time (heartbeats, token checks) comes from the injected Clock, counted on its steady reading
 // so that a step of the system clock never stalls them; a test moves a fake clock and calls
@@ -33,11 +35,11 @@
 
 namespace amends {
 
-class WatchService final : public v1::WatchService::Service {
+class WatchService final : public v1::WatchService::CallbackService {
  public:
   // `heartbeat`: how long a stream may stay silent; also how often its token is checked again.
-  // `max_per_user`: streams one user may have open at once; each holds a server thread, so a
-  // runaway subscriber must not take them all. A cancelled stream stops counting at once.
+  // `max_per_user`: streams one user may have open at once, so that a runaway subscriber
+  // cannot take the server's memory. A cancelled stream stops counting at once.
   WatchService(Store& store, ChangeFeed& feed, const Clock& clock, absl::Duration heartbeat,
                int max_per_user)
       : store_(store),
@@ -47,14 +49,15 @@ class WatchService final : public v1::WatchService::Service {
         max_per_user_(max_per_user),
         auth_(store) {}
 
-  grpc::Status Watch(grpc::ServerContext* ctx, const v1::WatchRequest* request,
-                     grpc::ServerWriter<v1::WatchResponse>* writer) override;
+  grpc::ServerWriteReactor<v1::WatchResponse>* Watch(grpc::CallbackServerContext* ctx,
+                                                     const v1::WatchRequest* request) override;
 
   // How many pages streams behind the feed have read from the store; for tests.
   int64_t PagesReadFromStoreForTest() const { return pages_from_store_.load(); }
 
  private:
-  // One call's state.
+  class Reactor;  // one call (watch_service.cc)
+  // One call's place and permissions.
   struct Stream {
     std::string authorization;
     Actor actor;
@@ -66,23 +69,25 @@ class WatchService final : public v1::WatchService::Service {
   };
 
   // Authenticates, checks the filters and finds where the stream starts.
-  grpc::Status Open(grpc::ServerContext* ctx, const v1::WatchRequest& request, Stream& stream);
+  grpc::Status Open(grpc::CallbackServerContext* ctx, const v1::WatchRequest& request,
+                    Stream& stream);
   // Looks at the token again, and filters as the user is now (moved team, new role).
   grpc::Status Reauthenticate(const v1::WatchRequest& request, Stream& stream);
   // The changes after the cursor, from the feed or, when it is behind, the store.
-  grpc::Status NextBatch(grpc::ServerContext* ctx, const Stream& stream,
+  grpc::Status NextBatch(grpc::CallbackServerContext* ctx, const Stream& stream,
                          std::vector<FeedEntryPtr>& batch);
   // Whether the stream may send this change (filters and permissions).
   absl::StatusOr<bool> Deliverable(const Stream& stream, const FeedEntry& entry);
-  bool SendHeartbeat(Stream& stream, grpc::ServerWriter<v1::WatchResponse>* writer);
+  // A heartbeat saying where the stream is; counts as sent now.
+  v1::WatchResponse Heartbeat(Stream& stream);
 
   // Counts `ctx`'s stream among the user's open streams; RESOURCE_EXHAUSTED if that would
   // pass max_per_user_. At the limit, a stream whose subscriber has gone (cancelled: its
-  // client was killed or closed it) stops counting at once, though its thread notices only
-  // at its next write; so a restarted subscriber is never refused for its own dead streams.
-  grpc::Status Admit(const std::string& user, grpc::ServerContext* ctx);
-  // Takes `ctx`'s stream out again; called by its handler before it returns.
-  void Leave(const std::string& user, grpc::ServerContext* ctx);
+  // client was killed or closed it) stops counting at once, though its reactor may not have
+  // ended yet; so a restarted subscriber is never refused for its own dead streams.
+  grpc::Status Admit(const std::string& user, grpc::CallbackServerContext* ctx);
+  // Takes `ctx`'s stream out again; called by its reactor when it is done.
+  void Leave(const std::string& user, grpc::CallbackServerContext* ctx);
 
   Store& store_;
   ChangeFeed& feed_;
@@ -93,7 +98,7 @@ class WatchService final : public v1::WatchService::Service {
   std::atomic<int64_t> pages_from_store_{0};
   // A user's streams, each counted until it ends or is found cancelled.
   struct OpenStream {
-    grpc::ServerContext* ctx;
+    grpc::CallbackServerContext* ctx;
     bool counted = true;
   };
   // Lock order: open_mu_, then gRPC's own locks (ServerContext::IsCancelled); nothing else is

@@ -69,6 +69,44 @@ class IncidentWriter::Group {
   std::vector<Outcome> outcomes_;
 };
 
+template <typename T>
+class IncidentWriter::CallOf final : public Call {
+ public:
+  CallOf(absl::AnyInvocable<absl::StatusOr<T>(Group&)> decide, Done<T> done)
+      : decide_(std::move(decide)), done_(std::move(done)) {}
+
+  absl::Status Run(Group& group) override {
+    absl::StatusOr<T> decided = decide_(group);
+    if (!decided.ok()) return decided.status();
+    outcome_ = *std::move(decided);
+    return absl::OkStatus();
+  }
+  void Finish(absl::Status status) override {
+    if (status.ok()) {
+      done_(*std::move(outcome_));
+    } else {
+      done_(std::move(status));
+    }
+  }
+
+ private:
+  absl::AnyInvocable<absl::StatusOr<T>(Group&)> decide_;
+  Done<T> done_;
+  std::optional<T> outcome_;
+};
+
+IncidentWriter::IncidentWriter(Store& store, const Clock& clock, const Policy& policy)
+    : store_(store), clock_(clock), policy_(policy), thread_([this] { Loop(); }) {}
+
+IncidentWriter::~IncidentWriter() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    work_.Signal();
+  }
+  thread_.join();
+}
+
 IncidentWriter::Stats IncidentWriter::stats() const {
   absl::MutexLock lock(&mu_);
   return stats_;
@@ -79,64 +117,81 @@ int IncidentWriter::WaitingForTest() const {
   return static_cast<int>(queue_.size());
 }
 
-absl::Status IncidentWriter::Submit(absl::FunctionRef<absl::Status(Group*)> run, bool urgent) {
-  Call call{.run = run};
-  mu_.Lock();
-  if (urgent) {
-    // The call it displaces from the front waits again; this one may lead at once.
-    queue_.push_front(&call);
-  } else {
-    queue_.push_back(&call);
-  }
-  while (!call.done && (leading_ || queue_.front() != &call)) call.turn.Wait(&mu_);
-  if (call.done) {
-    mu_.Unlock();
-    return call.status;
-  }
-  // This call leads: it takes every call waiting, itself first.
-  leading_ = true;
-  std::vector<Call*> group;
-  while (!queue_.empty() && group.size() < kMaxGroup) {
-    group.push_back(queue_.front());
-    queue_.pop_front();
-  }
-  mu_.Unlock();
+template <typename T>
+void IncidentWriter::Submit(absl::AnyInvocable<absl::StatusOr<T>(Group&)> decide, Done<T> done,
+                            bool urgent) {
+  size_t waiting = 0;
   {
-    absl::MutexLock lock(&group_mu_);
-    RunGroup(group);
+    absl::MutexLock lock(&mu_);
+    waiting = queue_.size();
+    if (!stopping_ && (urgent || waiting < kMaxWaiting)) {
+      auto call = std::make_unique<CallOf<T>>(std::move(decide), std::move(done));
+      // A call it displaces from the front waits for the next group.
+      if (urgent) {
+        queue_.push_front(std::move(call));
+      } else {
+        queue_.push_back(std::move(call));
+      }
+      work_.Signal();
+      return;
+    }
   }
-  mu_.Lock();
-  for (Call* c : group) {
-    c->done = true;
-    if (c != &call) c->turn.Signal();
-  }
-  ++stats_.groups;
-  stats_.changes += static_cast<int64_t>(group.size());
-  stats_.largest_group = std::max(stats_.largest_group, static_cast<int64_t>(group.size()));
-  leading_ = false;
-  if (!queue_.empty()) queue_.front()->turn.Signal();
-  mu_.Unlock();
-  return call.status;
+  done(waiting >= kMaxWaiting
+           ? absl::ResourceExhaustedError(absl::StrCat(
+                 "the server is busy: ", waiting,
+                 " changes are waiting to be written; nothing was changed, try again shortly"))
+           : absl::UnavailableError("the server is shutting down; nothing was changed"));
 }
 
-void IncidentWriter::RunGroup(const std::vector<Call*>& calls) {
+void IncidentWriter::Loop() {
+  for (;;) {
+    std::vector<std::unique_ptr<Call>> group;
+    {
+      absl::MutexLock lock(&mu_);
+      while (queue_.empty() && !stopping_) work_.Wait(&mu_);
+      if (queue_.empty()) return;  // stopping, and every call is answered
+      while (!queue_.empty() && group.size() < kMaxGroup) {
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::vector<absl::Status> statuses;
+    {
+      absl::MutexLock lock(&group_mu_);
+      statuses = RunGroup(group);
+    }
+    {
+      absl::MutexLock lock(&mu_);
+      ++stats_.groups;
+      stats_.changes += static_cast<int64_t>(group.size());
+      stats_.largest_group = std::max(stats_.largest_group, static_cast<int64_t>(group.size()));
+    }
+    for (size_t i = 0; i < group.size(); ++i) group[i]->Finish(std::move(statuses[i]));
+  }
+}
+
+std::vector<absl::Status> IncidentWriter::RunGroup(
+    const std::vector<std::unique_ptr<Call>>& calls) {
+  std::vector<absl::Status> statuses(calls.size());
   std::vector<Group::Outcome> outcomes;
   const absl::Status committed = store_.Transact([&](WriteTransaction& txn) {
+    group_mu_.AssertHeld();
     Group group(txn);
-    for (Call* call : calls) call->status = call->run(&group);
+    for (size_t i = 0; i < calls.size(); ++i) statuses[i] = calls[i]->Run(group);
     outcomes = group.TakeOutcomes();
     return absl::OkStatus();
   });
   if (!committed.ok()) {
-    for (Call* call : calls) {
-      if (call->status.ok()) call->status = committed;
+    for (absl::Status& status : statuses) {
+      if (status.ok()) status = committed;
     }
-    return;
+    return statuses;
   }
   for (const Group::Outcome& outcome : outcomes) {
     if (wake_listener_) wake_listener_(outcome.id, outcome.wake);
     if (outcome.committed && commit_listener_) commit_listener_(*outcome.committed);
   }
+  return statuses;
 }
 
 absl::StatusOr<Rules> IncidentWriter::RulesFor(const Team& team) {
@@ -201,23 +256,18 @@ absl::StatusOr<std::vector<v1::Incident>> IncidentWriter::EarlierOf(WriteTransac
       {.team = std::string(team), .client_key = key, .limit = kMaxEarlierLinks});
 }
 
-absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequest& request,
-                                                    const Actor& actor,
-                                                    const ReportUsers& users) {
-  v1::Incident reported;
-  absl::Status status = Submit(
-      [&](Group* g) -> absl::Status {
-        group_mu_.AssertHeld();  // run by the group's leader (RunGroup)
-        Group& group = *g;
+void IncidentWriter::Report(v1::ReportIncidentRequest request, Actor actor, ReportUsers users,
+                            Done<v1::Incident> done) {
+  Submit<v1::Incident>(
+      [this, request = std::move(request), actor = std::move(actor),
+       users = std::move(users)](Group& group) -> absl::StatusOr<v1::Incident> {
+        group_mu_.AssertHeld();  // run by the writer (RunGroup)
         WriteTransaction& txn = group.txn();
         if (!request.request_id().empty()) {
           absl::StatusOr<std::optional<v1::Incident>> existing =
               txn.FindByRequestId(actor.name, request.request_id());
           if (!existing.ok()) return existing.status();
-          if (*existing) {
-            reported = **std::move(existing);
-            return absl::OkStatus();
-          }
+          if (*existing) return **std::move(existing);
         }
         absl::StatusOr<Team> team = txn.GetTeam(request.team());
         if (absl::IsNotFound(team.status())) {
@@ -236,20 +286,17 @@ absl::StatusOr<v1::Incident> IncidentWriter::Report(const v1::ReportIncidentRequ
         absl::StatusOr<Committed> done =
             Write(group, v1::Incident(), ToWrite(std::move(*change), request.request_id()), *rules);
         if (!done.ok()) return done.status();
-        reported = std::move(done->incident);
-        return absl::OkStatus();
+        return std::move(done->incident);
       },
-      /*urgent=*/false);
-  if (!status.ok()) return status;
-  return reported;
+      std::move(done), /*urgent=*/false);
 }
 
 namespace {
 
-// A retry of a change already made (`first`): its outcome in `applied`, or INVALID_ARGUMENT
+// A retry of a change already made (`first`): its outcome, or INVALID_ARGUMENT
 // if the request id was used for another change.
-absl::Status Retried(WriteTransaction::FoundRequest first, int64_t id, const Action& action,
-                     v1::Incident current, v1::Incident& applied) {
+absl::StatusOr<v1::Incident> Retried(WriteTransaction::FoundRequest first, int64_t id,
+                                     const Action& action, v1::Incident current) {
   const absl::string_view call = ActionName(action.type);
   if (first.call != call || first.incident_id != id) {
     return absl::InvalidArgumentError(
@@ -257,20 +304,17 @@ absl::Status Retried(WriteTransaction::FoundRequest first, int64_t id, const Act
                      first.incident_id, "; a new change needs a new id"));
   }
   // As the first call left it, or as it is now once the stream no longer holds that.
-  applied = first.incident ? *std::move(first.incident) : std::move(current);
-  return absl::OkStatus();
+  return first.incident ? *std::move(first.incident) : std::move(current);
 }
 
 }  // namespace
 
-absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_version,
-                                                   const Action& action, const Actor& actor,
-                                                   absl::string_view request_id) {
-  v1::Incident applied;
-  absl::Status status = Submit(
-      [&](Group* g) -> absl::Status {
-        group_mu_.AssertHeld();  // run by the group's leader (RunGroup)
-        Group& group = *g;
+void IncidentWriter::Apply(int64_t id, int64_t expected_version, Action action, Actor actor,
+                           std::string request_id, Done<v1::Incident> done) {
+  Submit<v1::Incident>(
+      [this, id, expected_version, action = std::move(action), actor = std::move(actor),
+       request_id = std::move(request_id)](Group& group) -> absl::StatusOr<v1::Incident> {
+        group_mu_.AssertHeld();  // run by the writer (RunGroup)
         absl::StatusOr<v1::Incident> current = group.txn().GetIncident(id);
         if (!current.ok()) return current.status();
         // Before the version check, so that a conflict never reveals a hidden incident.
@@ -279,9 +323,7 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
           absl::StatusOr<std::optional<WriteTransaction::FoundRequest>> first =
               group.txn().FindRequest(actor.name, request_id);
           if (!first.ok()) return first.status();
-          if (*first) {
-            return Retried(**std::move(first), id, action, *std::move(current), applied);
-          }
+          if (*first) return Retried(**std::move(first), id, action, *std::move(current));
         }
         if (expected_version != 0 && expected_version != current->version()) {
           return absl::AbortedError(absl::StrCat("incident ", id, " is at version ",
@@ -316,31 +358,29 @@ absl::StatusOr<v1::Incident> IncidentWriter::Apply(int64_t id, int64_t expected_
         IncidentWrite write = ToWrite(std::move(*change), "");
         if (!request_id.empty()) {
           write.request = {.caller = actor.name,
-                           .id = std::string(request_id),
+                           .id = request_id,
                            .call = std::string(ActionName(action.type))};
         }
         absl::StatusOr<Committed> done = Write(group, *current, std::move(write), *rules);
         if (!done.ok()) return done.status();
-        applied = std::move(done->incident);
+        v1::Incident applied = std::move(done->incident);
         // For the caller alone: the stored incident and the stream's never carry them.
         for (std::string& warning : DayOffWarnings(action, rules->calendar, applied.team())) {
           applied.add_warnings(std::move(warning));
         }
-        return absl::OkStatus();
+        return applied;
       },
-      /*urgent=*/false);
-  if (!status.ok()) return status;
-  return applied;
+      std::move(done), /*urgent=*/false);
 }
 
-absl::StatusOr<IncidentWriter::HandedOver> IncidentWriter::HandOver(
-    const std::vector<int64_t>& ids, const Action& action, const Actor& actor, bool dry_run) {
-  HandedOver result;
-  absl::Status status = Submit(
-      [&](Group* g) -> absl::Status {
-        group_mu_.AssertHeld();  // run by the group's leader (RunGroup)
-        Group& group = *g;
+void IncidentWriter::HandOver(std::vector<int64_t> ids, Action action, Actor actor, bool dry_run,
+                              Done<HandedOver> done) {
+  Submit<HandedOver>(
+      [this, ids = std::move(ids), action = std::move(action), actor = std::move(actor),
+       dry_run](Group& group) -> absl::StatusOr<HandedOver> {
+        group_mu_.AssertHeld();  // run by the writer (RunGroup)
         WriteTransaction& txn = group.txn();
+        HandedOver result;
         const absl::Time now = clock_.Now();
         struct Decided {
           v1::Incident before;
@@ -393,7 +433,7 @@ absl::StatusOr<IncidentWriter::HandedOver> IncidentWriter::HandOver(
         if (dry_run) {
           result.moved = std::move(moved);
           for (Decided& c : cases) result.cases.push_back(std::move(c.change.incident));
-          return absl::OkStatus();
+          return result;
         }
         for (Decided& d : decided) {
           absl::StatusOr<Committed> done =
@@ -418,19 +458,17 @@ absl::StatusOr<IncidentWriter::HandedOver> IncidentWriter::HandOver(
           if (!done.ok()) return done.status();
           result.cases.push_back(std::move(done->incident));
         }
-        return absl::OkStatus();
+        return result;
       },
-      /*urgent=*/false);
-  if (!status.ok()) return status;
-  return result;
+      std::move(done), /*urgent=*/false);
 }
 
-absl::StatusOr<IncidentWriter::Fired> IncidentWriter::Fire(const std::vector<Due>& due) {
-  Fired fired;
-  absl::Status status = Submit(
-      [&](Group* g) -> absl::Status {
-        group_mu_.AssertHeld();  // run by the group's leader (RunGroup)
-        Group& group = *g;
+absl::StatusOr<IncidentWriter::Fired> IncidentWriter::Fire(std::vector<Due> due) {
+  return Await<Fired>([&](Done<Fired> done) {
+    Submit<Fired>(
+      [this, due = std::move(due)](Group& group) -> absl::StatusOr<Fired> {
+        group_mu_.AssertHeld();  // run by the writer (RunGroup)
+        Fired fired;
         for (const Due& point : due) {
           absl::StatusOr<v1::Incident> current = group.txn().GetIncident(point.id);
           absl::StatusOr<Rules> rules = current.ok() ? RulesForIncident(group.txn(), *current)
@@ -455,11 +493,10 @@ absl::StatusOr<IncidentWriter::Fired> IncidentWriter::Fire(const std::vector<Due
             fired.failed.emplace_back(point, done.status());
           }
         }
-        return absl::OkStatus();
+        return fired;
       },
-      /*urgent=*/true);
-  if (!status.ok()) return status;
-  return fired;
+      std::move(done), /*urgent=*/true);
+  });
 }
 
 }  // namespace amends

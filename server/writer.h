@@ -2,33 +2,36 @@
 // person through the API, the scheduler at a deadline), goes through here: load the incident
 // and its team's rules, let the core decide, commit the incident and its event.
 //
-// Group commit: callers queue their changes; the first in the queue leads, takes every change
-// waiting (up to kMaxGroup) and decides and writes them one after another in one transaction
-// (Store::Transact), so that the group costs one sync. The others wait meanwhile and form the
-// next group. So a lone change commits at once, and under load groups grow by themselves with
-// the time a sync takes; nothing ever waits for company.
+// Group commit: callers queue their changes and go on; the writer's own thread takes every
+// change waiting (up to kMaxGroup) and decides and writes them one after another in one
+// transaction (Store::Transact), so that the group costs one sync, and tells each caller its
+// outcome (`done`). Changes queued meanwhile form the next group. So a lone change commits at
+// once, and under load groups grow by themselves with the time a sync takes; nothing ever waits
+// for company, and no caller's thread waits for a commit (gRPC's callback handlers complete
+// their call from `done`). At most kMaxWaiting changes wait; past that a change is refused at
+// once with RESOURCE_EXHAUSTED, so an overload answers instead of queueing without end.
 //
 // Guarantees: changes are decided one at a time, each on the state the one before it left
 // (reads inside the group's transaction see its earlier writes), so a request without
-// expected_version never loses another's update. A change is returned only after its group is
-// durable. A change that is rejected, by the core or by the store, writes nothing and fails
-// alone: its neighbours in the group commit. If the commit itself fails, every change of the
-// group fails with that error and nothing is kept. The wake listener hears of every incident's
-// next scheduler point, and the commit listener of every committed change, in commit order,
-// once the group is durable.
+// expected_version never loses another's update. A change's `done` is called only after its
+// group is durable. A change that is rejected, by the core or by the store, writes nothing and
+// fails alone: its neighbours in the group commit. If the commit itself fails, every change of
+// the group fails with that error and nothing is kept. The wake listener hears of every
+// incident's next scheduler point, and the commit listener of every committed change, in
+// commit order, once the group is durable, before the group's `done` calls.
 //
-// Thread-safety: all methods may be called concurrently. The scheduler's Fire() joins the
-// front of the queue, ahead of waiting client writes, so a point fires on time under load.
+// Thread-safety: all methods may be called concurrently, but not from the writer's thread
+// (listeners, `done`): Fire() waits for it. The scheduler's Fire() joins the front of the
+// queue, ahead of waiting client writes, so a point fires on time under load.
 //
 // Lock order. Two mutexes: mu_ guards the queue and the stats, group_mu_ is held by the
-// leader while its group runs (and guards the calendar cache). They are never held together:
-// Submit() drops mu_ before it takes group_mu_, and takes mu_ again only after. Under group_mu_
-// the leader takes, one at a time and each after group_mu_, the store's lock
-// (SqliteStore::write_mu_, for the transaction; the notifications are written inside it), then,
-// once the group is durable, the locks of the listeners: the scheduler's (wake listener), the
-// change feed's and the dispatcher's (commit listener). None of those is ever held while
-// calling the writer, so nothing waits for group_mu_ while holding a lock it needs. The calls'
-// `run` functions run under group_mu_ (they say so with group_mu_.AssertHeld()).
+// writer's thread while a group runs (and guards the calendar cache). They are never held
+// together. Under group_mu_ the writer takes, one at a time and each after group_mu_, the
+// store's lock (SqliteStore::write_mu_, for the transaction; the notifications are written
+// inside it), then, once the group is durable, the locks of the listeners: the scheduler's
+// (wake listener), the change feed's and the dispatcher's (commit listener). None of those is
+// ever held while calling the writer. `done` is called with no lock of the writer held. The
+// calls' decisions run under group_mu_ (they say so with group_mu_.AssertHeld()).
 #ifndef AMENDS_SERVER_WRITER_H_
 #define AMENDS_SERVER_WRITER_H_
 
@@ -37,14 +40,18 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "amends/v1/amends.pb.h"
 #include "server/core/actor.h"
@@ -65,13 +72,23 @@ class IncidentWriter {
  public:
   // The most changes (calls) one group takes; a Fire call counts as one.
   static constexpr size_t kMaxGroup = 256;
+  // The most changes that may wait for a group; more are refused (RESOURCE_EXHAUSTED).
+  static constexpr size_t kMaxWaiting = 16 * kMaxGroup;
+
+  // A call's outcome, given once its group is durable, on the writer's thread: it must be
+  // quick, and must not wait for the writer.
+  template <typename T>
+  using Done = absl::AnyInvocable<void(absl::StatusOr<T>)>;
 
   // Called with an incident's id and its next scheduler point (none: nothing pending) after
   // each commit and after each Fire, by the group's leader. Must not call the writer.
   using WakeListener = std::function<void(int64_t id, std::optional<absl::Time> wake)>;
 
-  IncidentWriter(Store& store, const Clock& clock, const Policy& policy)
-      : store_(store), clock_(clock), policy_(policy) {}
+  // Starts the writer's thread; the destructor commits what is queued and joins it.
+  IncidentWriter(Store& store, const Clock& clock, const Policy& policy);
+  ~IncidentWriter();
+  IncidentWriter(const IncidentWriter&) = delete;
+  IncidentWriter& operator=(const IncidentWriter&) = delete;
 
   // Called with each committed change, in commit (sequence) order, by the group's leader.
   // Must be quick and must not call the writer.
@@ -90,8 +107,8 @@ class IncidentWriter {
 
   // Creates the incident, or returns the one this reporter already created with the same
   // request_id (a retried call must not report the incident twice).
-  absl::StatusOr<v1::Incident> Report(const v1::ReportIncidentRequest& request,
-                                      const Actor& actor, const ReportUsers& users = {});
+  void Report(v1::ReportIncidentRequest request, Actor actor, ReportUsers users,
+              Done<v1::Incident> done);
 
   // Applies the action to incident `id`. expected_version 0 means "whatever is current";
   // any other value must match the stored version, or the call is ABORTED. The incident
@@ -99,9 +116,8 @@ class IncidentWriter {
   // A `request_id` this actor already used for the same action on the same incident applies
   // nothing and returns the incident as that change left it (a retried call must not apply
   // it twice); used for anything else, INVALID_ARGUMENT. Empty: none.
-  absl::StatusOr<v1::Incident> Apply(int64_t id, int64_t expected_version,
-                                     const Action& action, const Actor& actor,
-                                     absl::string_view request_id = {});
+  void Apply(int64_t id, int64_t expected_version, Action action, Actor actor,
+             std::string request_id, Done<v1::Incident> done);
 
   struct HandedOver {
     std::vector<v1::Incident> moved;  // as changed, or as they would be
@@ -115,8 +131,8 @@ class IncidentWriter {
   // written; with `dry_run` nothing is written either way. (A database error while writing
   // fails the call; a full disk or an I/O error fails the whole transaction, but another may
   // leave the incidents written before it.)
-  absl::StatusOr<HandedOver> HandOver(const std::vector<int64_t>& ids, const Action& action,
-                                      const Actor& actor, bool dry_run);
+  void HandOver(std::vector<int64_t> ids, Action action, Actor actor, bool dry_run,
+                Done<HandedOver> done);
 
   // A scheduler point: an incident and the time its earliest point was due.
   struct Due {
@@ -131,8 +147,8 @@ class IncidentWriter {
   // group, so that a burst of points costs one sync. A point at the Unix epoch marks an
   // incident stored before deadlines existed: it gets its stage's deadlines instead
   // (AdoptDeadlines). The wake listener hears of each incident's next point, fired or not.
-  // An error of the commit itself fails the whole call and changes nothing.
-  absl::StatusOr<Fired> Fire(const std::vector<Due>& due);
+  // An error of the commit itself fails the whole call and changes nothing. Waits for it.
+  absl::StatusOr<Fired> Fire(std::vector<Due> due);
 
   // What the writer has committed so far, to see how commits group under load.
   struct Stats {
@@ -146,21 +162,26 @@ class IncidentWriter {
 
  private:
   class Group;  // the calls of one transaction (writer.cc)
-  // A call waiting in the queue. `run` decides and writes it inside the group's transaction;
-  // its result goes to the caller through what `run` captures.
-  struct Call {
-    absl::FunctionRef<absl::Status(Group*)> run;
-    absl::Status status;
-    bool done = false;
-    // Signalled when the call is done or reaches the front of an idle queue: each waiter has
-    // its own, so that a leader wakes exactly the calls it finished and the next leader.
-    absl::CondVar turn;
+  // A call waiting in the queue.
+  class Call {
+   public:
+    virtual ~Call() = default;
+    // Decides and writes the call inside the group's transaction; the writer holds group_mu_.
+    virtual absl::Status Run(Group& group) = 0;
+    // Tells the caller: `status` is Run's, or the commit's error.
+    virtual void Finish(absl::Status status) = 0;
   };
-  // Queues the call (at the front if urgent) and returns its status once its group has
-  // committed, leading a group itself when it reaches the front of the queue.
-  absl::Status Submit(absl::FunctionRef<absl::Status(Group*)> run, bool urgent);
+  template <typename T>
+  class CallOf;  // a Call whose outcome is a T (writer.cc)
+  // Queues the call that `decide` makes (at the front if urgent); `done` hears its outcome.
+  template <typename T>
+  void Submit(absl::AnyInvocable<absl::StatusOr<T>(Group&)> decide, Done<T> done, bool urgent);
+  // The writer's thread: runs groups until the writer is destroyed and the queue is empty.
+  void Loop();
   // Runs the calls in one transaction and tells the listeners. Sets each call's status.
-  void RunGroup(const std::vector<Call*>& calls) ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
+  // Returns each call's status.
+  std::vector<absl::Status> RunGroup(const std::vector<std::unique_ptr<Call>>& calls)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(group_mu_);
 
   // The rules for a team's incidents: the policy and the team's calendar, built once per
   // version of the team's settings. Reading the team each time picks up a calendar that
@@ -189,17 +210,50 @@ class IncidentWriter {
   bool notify_ = false;
   absl::flat_hash_map<std::string, std::string> team_channels_;  // set before the first write
   mutable absl::Mutex mu_;
-  std::deque<Call*> queue_ ABSL_GUARDED_BY(mu_);  // waiting for a group, oldest first
-  bool leading_ ABSL_GUARDED_BY(mu_) = false;     // a group is running
+  std::deque<std::unique_ptr<Call>> queue_ ABSL_GUARDED_BY(mu_);  // oldest first
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::CondVar work_;  // the queue has a call, or stopping_
   Stats stats_ ABSL_GUARDED_BY(mu_);
-  // Held by the leader while its group runs: one group at a time, in commit order.
+  // Held by the writer's thread while a group runs: one group at a time, in commit order.
   absl::Mutex group_mu_;
   struct CachedCalendar {
     std::string settings;  // time zone and serialized calendar it was built from
     std::unique_ptr<BusinessCalendar> calendar;
   };
   absl::flat_hash_map<std::string, CachedCalendar> calendars_ ABSL_GUARDED_BY(group_mu_);
+  std::thread thread_;  // last: started once everything above is
 };
+
+// Starts a call of the writer and waits for its outcome, for threads that may wait (the
+// scheduler, tools, tests): Await<T>([&](IncidentWriter::Done<T> done) { ... done ... }).
+template <typename T>
+absl::StatusOr<T> Await(absl::FunctionRef<void(IncidentWriter::Done<T>)> start) {
+  absl::Notification finished;
+  std::optional<absl::StatusOr<T>> outcome;
+  start([&](absl::StatusOr<T> result) {
+    outcome = std::move(result);
+    finished.Notify();
+  });
+  finished.WaitForNotification();
+  return *std::move(outcome);
+}
+
+// Report and Apply, waiting for the outcome (Await), for threads that may wait.
+inline absl::StatusOr<v1::Incident> ReportAndWait(IncidentWriter& writer,
+                                                  const v1::ReportIncidentRequest& request,
+                                                  const Actor& actor,
+                                                  const ReportUsers& users = {}) {
+  return Await<v1::Incident>([&](IncidentWriter::Done<v1::Incident> done) {
+    writer.Report(request, actor, users, std::move(done));
+  });
+}
+inline absl::StatusOr<v1::Incident> ApplyAndWait(IncidentWriter& writer, int64_t id,
+                                                 int64_t expected_version, const Action& action,
+                                                 const Actor& actor) {
+  return Await<v1::Incident>([&](IncidentWriter::Done<v1::Incident> done) {
+    writer.Apply(id, expected_version, action, actor, "", std::move(done));
+  });
+}
 
 }  // namespace amends
 

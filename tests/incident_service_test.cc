@@ -600,7 +600,7 @@ TEST_F(IncidentServiceTest, InboxReachesTheOldestOfManyOpenIncidents) {
   // overdue, must still be there.
   IncidentWriter& writer = server_->writer();
   const Actor sato{"sato", "tokyo-sales", Role::kMember};
-  for (int n = 0; n < 1001; ++n) ASSERT_TRUE(writer.Report(MissedAppointment(), sato).ok());
+  for (int n = 0; n < 1001; ++n) ASSERT_TRUE(ReportAndWait(writer, MissedAppointment(), sato).ok());
   v1::GetInboxResponse inbox;
   ASSERT_TRUE(stub_->GetInbox(As("sato").get(), {}, &inbox).ok());
   // The first apology, the escalation and the update to the client of each.

@@ -64,14 +64,13 @@ class SchedulerTest : public ::testing::Test {
   // Reports case 2 on Friday 17:30 and records the apology mail; returns the incident's id.
   int64_t ReportFridayEvening() {
     Server s(path_, TokyoTime(2026, 11, 27, 17, 30));
-    absl::StatusOr<v1::Incident> i = s.writer.Report(LateReport(), kYamada);
+    absl::StatusOr<v1::Incident> i = ReportAndWait(s.writer, LateReport(), kYamada);
     EXPECT_TRUE(i.ok()) << i.status();
-    EXPECT_TRUE(s.writer
-                    .Apply(i->id(), 0,
-                           {.type = ActionType::kRecordFirstApology,
-                            .text = "お詫びのメールのみ",
-                            .channel = v1::CHANNEL_MAIL},
-                           kYamada)
+    EXPECT_TRUE(ApplyAndWait(s.writer, i->id(), 0,
+                             {.type = ActionType::kRecordFirstApology,
+                              .text = "お詫びのメールのみ",
+                              .channel = v1::CHANNEL_MAIL},
+                             kYamada)
                     .ok());
     return i->id();
   }

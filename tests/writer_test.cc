@@ -46,7 +46,7 @@ class WriterTest : public ::testing::Test {
 
   // DOMAIN.md case 1, reported by sato.
   int64_t ReportMissedAppointment() {
-    absl::StatusOr<v1::Incident> incident = writer_->Report(MissedAppointment(), kSato);
+    absl::StatusOr<v1::Incident> incident = ReportAndWait(*writer_, MissedAppointment(), kSato);
     EXPECT_TRUE(incident.ok()) << incident.status();
     return incident.ok() ? incident->id() : 0;
   }
@@ -55,7 +55,7 @@ class WriterTest : public ::testing::Test {
   // listener until Release(), and returns once it is held there.
   void HoldALeader(int64_t id) {
     hold_next_ = true;
-    threads_.emplace_back([this, id] { EXPECT_TRUE(writer_->Apply(id, 0, Note("先方へ電話"), kSato).ok()); });
+    threads_.emplace_back([this, id] { EXPECT_TRUE(ApplyAndWait(*writer_, id, 0, Note("先方へ電話"), kSato).ok()); });
     held_.WaitForNotification();
   }
   // Starts `call` on a thread of its own and returns once it waits in the writer's queue.
@@ -99,12 +99,12 @@ TEST_F(WriterTest, ConcurrentWritersAreAllAcknowledgedAndDurable) {
     writers.emplace_back([&, w] {
       v1::ReportIncidentRequest report = MissedAppointment();
       report.set_summary(absl::StrCat("15時の打ち合わせを失念 ", w));
-      absl::StatusOr<v1::Incident> incident = writer_->Report(report, kSato);
+      absl::StatusOr<v1::Incident> incident = ReportAndWait(*writer_, report, kSato);
       ASSERT_TRUE(incident.ok()) << incident.status();
       ids[w] = incident->id();
       for (int n = 0; n < kNotes; ++n) {
         absl::StatusOr<v1::Incident> noted =
-            writer_->Apply(ids[w], 0, Note(absl::StrCat("経過 ", n)), kSato);
+            ApplyAndWait(*writer_, ids[w], 0, Note(absl::StrCat("経過 ", n)), kSato);
         ASSERT_TRUE(noted.ok()) << noted.status();
         EXPECT_EQ(noted->version(), 2 + n);
       }
@@ -124,7 +124,7 @@ TEST_F(WriterTest, ChangesWaitingForACommitShareTheNextTransaction) {
   const int64_t id = ReportMissedAppointment();
   HoldALeader(id);
   for (int n = 0; n < 8; ++n) {
-    Queue([&, n] { EXPECT_TRUE(writer_->Apply(id, 0, Note(absl::StrCat("経過 ", n)), kSato).ok()); });
+    Queue([&, n] { EXPECT_TRUE(ApplyAndWait(*writer_, id, 0, Note(absl::StrCat("経過 ", n)), kSato).ok()); });
   }
   const IncidentWriter::Stats before = writer_->stats();
   ReleaseAndJoin();
@@ -140,11 +140,11 @@ TEST_F(WriterTest, ChangeFailingInAGroupFailsAloneAndItsNeighboursCommit) {
   const int64_t b = ReportMissedAppointment();
   HoldALeader(b);
   absl::StatusOr<v1::Incident> first, stale, missing, last;
-  Queue([&] { first = writer_->Apply(a, 1, Note("部長へ報告済み"), kSato); });
+  Queue([&] { first = ApplyAndWait(*writer_, a, 1, Note("部長へ報告済み"), kSato); });
   // Decided after `first` in the same transaction, so version 1 is already stale.
-  Queue([&] { stale = writer_->Apply(a, 1, Note("古い版への追記"), kSato); });
-  Queue([&] { missing = writer_->Apply(9999, 0, Note("存在しない案件"), kSato); });
-  Queue([&] { last = writer_->Apply(a, 0, Note("お詫び訪問の日程を調整中"), kSato); });
+  Queue([&] { stale = ApplyAndWait(*writer_, a, 1, Note("古い版への追記"), kSato); });
+  Queue([&] { missing = ApplyAndWait(*writer_, 9999, 0, Note("存在しない案件"), kSato); });
+  Queue([&] { last = ApplyAndWait(*writer_, a, 0, Note("お詫び訪問の日程を調整中"), kSato); });
   ReleaseAndJoin();
 
   ASSERT_TRUE(first.ok()) << first.status();
@@ -166,8 +166,8 @@ TEST_F(WriterTest, RetriedReportInTheSameGroupGetsTheFirstIncident) {
   v1::ReportIncidentRequest report = MissedAppointment();
   report.set_request_id("sato-2026-11-27-1");
   absl::StatusOr<v1::Incident> sent, retried;
-  Queue([&] { sent = writer_->Report(report, kSato); });
-  Queue([&] { retried = writer_->Report(report, kSato); });
+  Queue([&] { sent = ReportAndWait(*writer_, report, kSato); });
+  Queue([&] { retried = ReportAndWait(*writer_, report, kSato); });
   ReleaseAndJoin();
 
   ASSERT_TRUE(sent.ok()) << sent.status();
@@ -183,7 +183,7 @@ TEST_F(WriterTest, LoneChangeCommitsAtOnceInAGroupOfItsOwn) {
   // Nothing else is written and the fake clock never moves: a writer that waited for company
   // or for a timer would never return here.
   const int64_t id = ReportMissedAppointment();
-  absl::StatusOr<v1::Incident> noted = writer_->Apply(id, 0, Note("先方へ電話"), kSato);
+  absl::StatusOr<v1::Incident> noted = ApplyAndWait(*writer_, id, 0, Note("先方へ電話"), kSato);
   ASSERT_TRUE(noted.ok()) << noted.status();
   EXPECT_EQ(writer_->stats().groups, 2);
   EXPECT_EQ(writer_->stats().largest_group, 1);
@@ -201,7 +201,7 @@ TEST_F(WriterTest, DueDeadlineFiresAheadOfWaitingClientWrites) {
   const int64_t busy = ReportMissedAppointment();
   HoldALeader(busy);
   for (int n = 0; n < 3; ++n) {
-    Queue([&, n] { EXPECT_TRUE(writer_->Apply(busy, 0, Note(absl::StrCat("経過 ", n)), kSato).ok()); });
+    Queue([&, n] { EXPECT_TRUE(ApplyAndWait(*writer_, busy, 0, Note(absl::StrCat("経過 ", n)), kSato).ok()); });
   }
   absl::StatusOr<IncidentWriter::Fired> fired;
   Queue([&] { fired = writer_->Fire({{.id = due, .at = *wake}}); });

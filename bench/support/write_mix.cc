@@ -336,8 +336,8 @@ absl::Status WriteMix::ApplyNext(IncidentWriter& writer) {
   MixSlot* slot = Acquire();
   const absl::StatusOr<v1::Incident> result =
       slot->step() == MixStep::kReport
-          ? writer.Report(slot->ReportRequest(), slot->actor())
-          : writer.Apply(slot->incident_id(), 0, slot->NextAction(absl::Now()), slot->actor());
+          ? ReportAndWait(writer, slot->ReportRequest(), slot->actor())
+          : ApplyAndWait(writer, slot->incident_id(), 0, slot->NextAction(absl::Now()), slot->actor());
   Finish(slot, result, 0);
   return result.status();
 }
