@@ -2,8 +2,9 @@
 // that ConfigureServerBuilder() in amends_server.h installs on every service):
 // - A request gRPC cannot decode into the method's request type (malformed bytes, a text field
 //   that is not UTF-8) is the caller's mistake: INVALID_ARGUMENT "request: not a valid request
-//   of /amends.v1.IncidentService/AddNote (...)". gRPC alone answers INTERNAL with an empty
-//   message, as if the server had failed.
+//   of /amends.v1.IncidentService/AddNote (...)". gRPC alone answers INTERNAL (synchronous
+//   services) or UNIMPLEMENTED (callback services) with an empty message, as if the server
+//   had failed or lacked the method.
 // - An error message is at most kMaxErrorMessageBytes, cut at a UTF-8 boundary and marked
 //   "...": a message that echoes what was sent (a 9 KB team name) would otherwise exceed
 //   gRPC's limit on metadata and fail calls that share the caller's connection.

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <fstream>
 #include <future>
 #include <set>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "server/status_map.h"
 #include "server/token.h"
 #include "storage/storage_error.h"
+#include "tests/reflection_flood.h"
 #include "tests/service_fixture.h"
 
 namespace amends {
@@ -685,6 +687,38 @@ TEST_F(IncidentServiceTest, ReflectionIsServedOnlyWhenAskedFor) {
   const auto [status, services] = list_services();
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(absl::StrContains(services, "amends.v1.IncidentService")) << services;
+}
+
+// The threads of this process, server and client together (/proc/self/status).
+int ThreadsOfThisProcess() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (absl::StartsWith(line, "Threads:")) return std::stoi(line.substr(8));
+  }
+  return -1;
+}
+
+// Anyone who can connect may open reflection streams, without a token, and leave them idle.
+// Before, each took a server thread: 1,000 streams over 10 connections made 1,014 threads.
+TEST_F(IncidentServiceTest, AFloodOfIdleReflectionStreamsIsCappedAndTheTeamIsStillAnswered) {
+  StartServer({.run_background = false, .reflection = true});
+  ReflectionFlood flood(absl::StrCat("127.0.0.1:", server_->port()), 1000, 10);
+  // Past the synchronous services' thread quota, a stream is refused at once.
+  EXPECT_EQ(flood.NextEnded().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_LT(ThreadsOfThisProcess(), 300);
+  // The team's calls take no thread of that quota.
+  const v1::Incident incident = Report("sato", MissedAppointment());
+  v1::AddNoteRequest note;
+  note.set_id(incident.id());
+  note.set_text("お客様へ折り返しの電話");
+  v1::Incident noted;
+  ASSERT_TRUE(stub_->AddNote(As("sato").get(), note, &noted).ok());
+  EXPECT_EQ(noted.version(), incident.version() + 1);
+  v1::ListIncidentsRequest list;
+  v1::ListIncidentsResponse listed;
+  ASSERT_TRUE(stub_->ListIncidents(As("tanaka").get(), list, &listed).ok());
+  EXPECT_EQ(listed.incidents_size(), 1);
+  EXPECT_LT(ThreadsOfThisProcess(), 300);
 }
 
 TEST_F(IncidentServiceTest, HealthWatchersHearNotServingOnceTheServerShutsDown) {
