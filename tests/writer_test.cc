@@ -4,6 +4,7 @@
 //
 // A group is lined up deterministically by holding the leader of the group before it inside
 // the commit listener (which the leader calls after its commit), so that the next calls queue.
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -214,6 +215,33 @@ TEST_F(WriterTest, DueDeadlineFiresAheadOfWaitingClientWrites) {
   ASSERT_EQ(busy_timeline.size(), 1u + 1 + 3);
   // The point was queued last but committed before the three notes that waited before it.
   EXPECT_LT(fired_timeline.back().sequence(), busy_timeline[2].sequence());
+}
+
+// An overload answers instead of queueing without end: with kMaxWaiting changes waiting behind
+// a group, the next is refused at once, and nothing of it is written.
+TEST_F(WriterTest, AFullQueueRefusesTheNextChangeAtOnceAndWritesNothingOfIt) {
+  const int64_t id = ReportMissedAppointment();
+  HoldALeader(id);
+  std::atomic<int> committed{0};
+  for (size_t n = 0; n < IncidentWriter::kMaxWaiting; ++n) {
+    // Queued without a thread each, as the callback handlers queue them.
+    writer_->Apply(id, 0, Note(absl::StrCat("経過 ", n)), kSato, "",
+                   [&](absl::StatusOr<v1::Incident> done) { committed += done.ok(); });
+  }
+  absl::StatusOr<v1::Incident> refused = ApplyAndWait(*writer_, id, 0, Note("もう一件"), kSato);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(refused.status().message(),
+            absl::StrCat("the server is busy: ", IncidentWriter::kMaxWaiting,
+                         " changes are waiting to be written; nothing was changed, try again "
+                         "shortly"));
+  ReleaseAndJoin();
+  // Queued last, so answered last.
+  ASSERT_TRUE(ApplyAndWait(*writer_, id, 0, Note("お詫び訪問の日程を調整中"), kSato).ok());
+  EXPECT_EQ(committed, static_cast<int>(IncidentWriter::kMaxWaiting));
+  const std::vector<v1::Event> timeline = DurableTimeline(id);
+  // The report, the held note, the queued notes and the last; not the refused one.
+  EXPECT_EQ(timeline.size(), 1 + 1 + IncidentWriter::kMaxWaiting + 1);
+  for (const v1::Event& e : timeline) EXPECT_NE(e.text(), "もう一件");
 }
 
 }  // namespace
