@@ -1,6 +1,7 @@
 #include "server/change_feed.h"
 
 #include <algorithm>
+#include <cassert>
 #include <utility>
 
 #include "server/core/client_name.h"
@@ -62,6 +63,7 @@ int64_t ChangeFeed::head() const {
 
 bool ChangeFeed::Listen(int64_t cursor, absl::string_view team, Listener* listener) {
   absl::MutexLock lock(&mu_);
+  assert(!listener->listed);
   listener->skip_to = cursor;
   if (closed_ || head_ > cursor) return false;
   listener->team = std::string(team);

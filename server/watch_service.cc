@@ -218,7 +218,7 @@ class WatchService::Reactor final : public grpc::ServerWriteReactor<v1::WatchRes
   // From the feed, under its lock: hand the stream to a gRPC thread now.
   void Woken() override { alarm_->Cancel(); }
 
-  // The alarm went off or was cancelled (a change, a cancelled call): the sleep is over.
+  // Both parts of the sleep have ended: it is over.
   void Wake() {
     std::optional<int64_t> skip_to = service_.feed_.Forget(this);
     {
@@ -282,17 +282,26 @@ class WatchService::Reactor final : public grpc::ServerWriteReactor<v1::WatchRes
         std::min(stream_.last_sent, stream_.last_auth) + service_.heartbeat_;
     const absl::Duration wait =
         std::max(next_due - service_.clock_.Steady(), absl::ZeroDuration());
-    // The alarm first, so that a wake-up from the feed always finds it set.
+    // Two parts end a sleep: the alarm's callback (it went off, or a change or OnCancel
+    // cancelled it) and the end of this function. The last to finish wakes the stream, so
+    // that nothing here runs once the stream may be awake, and the alarm stays as it is while
+    // the feed or OnCancel may use it.
     alarm_ = std::make_unique<grpc::Alarm>();
+    sleep_parts_ = 2;
     {
       absl::MutexLock lock(&mu_);
       sleeping_ = true;
       alarm_->Set(gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
                                gpr_time_from_micros(absl::ToInt64Microseconds(wait), GPR_TIMESPAN)),
-                  [this](bool) { Wake(); });
+                  [this](bool) { EndSleepPart(); });
+      if (cancelled_) alarm_->Cancel();  // OnCancel came before sleeping_ was set
     }
     // Already something after the cursor (or the feed closed): no need to wait.
     if (!service_.feed_.Listen(stream_.cursor, stream_.wake_team, this)) alarm_->Cancel();
+    EndSleepPart();
+  }
+  void EndSleepPart() {
+    if (sleep_parts_.fetch_sub(1) == 1) Wake();
   }
 
   WatchService& service_;
@@ -309,6 +318,7 @@ class WatchService::Reactor final : public grpc::ServerWriteReactor<v1::WatchRes
   // Set by the one who holds the stream before it sleeps; cancelled by the feed (under its
   // lock, after Listen) or by OnCancel (under mu_) to end the sleep.
   std::unique_ptr<grpc::Alarm> alarm_;
+  std::atomic<int> sleep_parts_{0};  // of the sleep under way, not yet ended (Sleep)
   std::atomic<bool> cancelled_{false};
   absl::Mutex mu_;
   bool sleeping_ ABSL_GUARDED_BY(mu_) = false;

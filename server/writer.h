@@ -249,9 +249,10 @@ inline absl::StatusOr<v1::Incident> ReportAndWait(IncidentWriter& writer,
 }
 inline absl::StatusOr<v1::Incident> ApplyAndWait(IncidentWriter& writer, int64_t id,
                                                  int64_t expected_version, const Action& action,
-                                                 const Actor& actor) {
+                                                 const Actor& actor,
+                                                 std::string request_id = "") {
   return Await<v1::Incident>([&](IncidentWriter::Done<v1::Incident> done) {
-    writer.Apply(id, expected_version, action, actor, "", std::move(done));
+    writer.Apply(id, expected_version, action, actor, std::move(request_id), std::move(done));
   });
 }
 

@@ -1,5 +1,7 @@
 #include "bench/support/write_mix.h"
 
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -104,11 +106,19 @@ struct Call {
 
 using Finished = std::function<void(const absl::StatusOr<v1::Incident>&, size_t request_bytes)>;
 
+// A request id of its own, as long as the CLI's (128 bits in hex), so that the write path
+// does what a retry-safe change costs: a lookup and an insert in the requests table.
+std::string NewRequestId() {
+  static std::atomic<uint64_t> next{0};
+  return absl::StrFormat("%016x%016x", uint64_t{0x616d656e6473}, next.fetch_add(1));
+}
+
 // `method(ctx, request, response, callback)` starts the call, e.g. on stub.async().
 template <typename Request, typename Method>
 void Send(Request request, const std::string& token, Method method, Finished finished) {
   auto* call = new Call<Request>;
   call->request = std::move(request);
+  call->request.set_request_id(NewRequestId());
   call->ctx.AddMetadata("authorization", absl::StrCat("Bearer ", token));
   method(&call->ctx, &call->request, &call->response,
          [call, finished = std::move(finished)](grpc::Status status) {
@@ -334,10 +344,16 @@ void WriteMix::StartGrpc(v1::IncidentService::Stub& stub, Done done) {
 
 absl::Status WriteMix::ApplyNext(IncidentWriter& writer) {
   MixSlot* slot = Acquire();
+  v1::ReportIncidentRequest report;
+  if (slot->step() == MixStep::kReport) {
+    report = slot->ReportRequest();
+    report.set_request_id(NewRequestId());
+  }
   const absl::StatusOr<v1::Incident> result =
       slot->step() == MixStep::kReport
-          ? ReportAndWait(writer, slot->ReportRequest(), slot->actor())
-          : ApplyAndWait(writer, slot->incident_id(), 0, slot->NextAction(absl::Now()), slot->actor());
+          ? ReportAndWait(writer, report, slot->actor())
+          : ApplyAndWait(writer, slot->incident_id(), 0, slot->NextAction(absl::Now()),
+                         slot->actor(), NewRequestId());
   Finish(slot, result, 0);
   return result.status();
 }
