@@ -77,15 +77,18 @@ constexpr absl::string_view kListening = "transport ceiling listening on ";
 
 // --- The transport ceiling's server ---------------------------------------------------------
 
-class EchoService final : public TransportCeiling::Service {
-  grpc::Status Call(grpc::ServerContext*, const Payload* request, Payload* reply) override {
+class EchoService final : public TransportCeiling::CallbackService {
+  grpc::ServerUnaryReactor* Call(grpc::CallbackServerContext* ctx, const Payload* request,
+                                 Payload* reply) override {
     reply->mutable_body()->assign(static_cast<size_t>(request->reply_bytes()), 'x');
-    return grpc::Status::OK;
+    grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
   }
 };
 
-// Built as AmendsServer::Start builds amendsd's server: the synchronous server with the same
-// builder settings (ConfigureServerBuilder).
+// Built as AmendsServer::Start builds amendsd's server: a callback service, as IncidentService
+// is, with the same builder settings (ConfigureServerBuilder).
 int ServeTransportCeiling() {
   prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive a benchmark that died
   EchoService service;
@@ -320,8 +323,8 @@ int Main(const Options& options) {
       sizes.request_bytes, sizes.response_bytes));
   report.Note(
       "Transport ceiling: a bare unary gRPC call, same server settings "
-      "(ConfigureServerBuilder), same sizes, separate process; its handlers never block, so "
-      "its thread pool stays small where amendsd's grows with the calls waiting for a commit. "
+      "(ConfigureServerBuilder), a callback service as amendsd's, same sizes, separate "
+      "process; it answers at once, where amendsd answers once the change's group commits. "
       "Storage ceiling: the same changes through IncidentWriter and SqliteStore in-process, one "
       "thread per call in flight, the same group commit; its CPU seconds include those "
       "threads. Changes per commit: amendsd's over the server's whole life, its warm-up "

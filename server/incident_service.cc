@@ -593,8 +593,8 @@ Reactor* IncidentService::HandOver(Ctx* ctx, const v1::HandOverRequest* req,
     absl::StatusOr<Actor> from = NamedUser("from", req->from());
     if (!from.ok()) return ToGrpc(from.status());
     if (!ManagesTeam(*actor, from->team)) {
-      return ToGrpc(absl::PermissionDeniedError(
-          absl::StrCat("handover needs role manager of ", from->team, ", the team of ", from->name)));
+      return ToGrpc(absl::PermissionDeniedError(absl::StrCat(
+          "handover needs role manager of ", from->team, ", the team of ", from->name)));
     }
     absl::StatusOr<Actor> to = NamedUser("to", req->to());
     if (!to.ok()) return ToGrpc(to.status());

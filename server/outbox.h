@@ -9,7 +9,7 @@
 // working hours unless urgent. A person without a mail address gets a row that has already
 // failed, so that their team's managers see in `amends inbox` that nobody told them.
 //
-// Called by the writer's group leader, inside the group's transaction.
+// Called by the writer's thread, inside the group's transaction.
 #ifndef AMENDS_SERVER_OUTBOX_H_
 #define AMENDS_SERVER_OUTBOX_H_
 

@@ -81,7 +81,7 @@ class IncidentWriter {
   using Done = absl::AnyInvocable<void(absl::StatusOr<T>)>;
 
   // Called with an incident's id and its next scheduler point (none: nothing pending) after
-  // each commit and after each Fire, by the group's leader. Must not call the writer.
+  // each commit and after each Fire, on the writer's thread. Must not call the writer.
   using WakeListener = std::function<void(int64_t id, std::optional<absl::Time> wake)>;
 
   // Starts the writer's thread; the destructor commits what is queued and joins it.
@@ -90,7 +90,7 @@ class IncidentWriter {
   IncidentWriter(const IncidentWriter&) = delete;
   IncidentWriter& operator=(const IncidentWriter&) = delete;
 
-  // Called with each committed change, in commit (sequence) order, by the group's leader.
+  // Called with each committed change, in commit (sequence) order, on the writer's thread.
   // Must be quick and must not call the writer.
   using CommitListener = std::function<void(const Committed& change)>;
 
@@ -105,17 +105,17 @@ class IncidentWriter {
     team_channels_ = std::move(team_channels);
   }
 
-  // Creates the incident, or returns the one this reporter already created with the same
-  // request_id (a retried call must not report the incident twice).
+  // Creates the incident and gives it to `done`, or the one this reporter already created with
+  // the same request_id (a retried call must not report the incident twice).
   void Report(v1::ReportIncidentRequest request, Actor actor, ReportUsers users,
               Done<v1::Incident> done);
 
   // Applies the action to incident `id`. expected_version 0 means "whatever is current";
   // any other value must match the stored version, or the call is ABORTED. The incident
-  // returned carries the change's day-off warnings (core/day_off_warning.h) in `warnings`.
-  // A `request_id` this actor already used for the same action on the same incident applies
-  // nothing and returns the incident as that change left it (a retried call must not apply
-  // it twice); used for anything else, INVALID_ARGUMENT. Empty: none.
+  // given to `done` carries the change's day-off warnings (core/day_off_warning.h) in
+  // `warnings`. A `request_id` this actor already used for the same action on the same
+  // incident applies nothing and gives the incident as that change left it (a retried call
+  // must not apply it twice); used for anything else, INVALID_ARGUMENT. Empty: none.
   void Apply(int64_t id, int64_t expected_version, Action action, Actor actor,
              std::string request_id, Done<v1::Incident> done);
 

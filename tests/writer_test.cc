@@ -56,7 +56,8 @@ class WriterTest : public ::testing::Test {
   // listener until Release(), and returns once it is held there.
   void HoldALeader(int64_t id) {
     hold_next_ = true;
-    threads_.emplace_back([this, id] { EXPECT_TRUE(ApplyAndWait(*writer_, id, 0, Note("先方へ電話"), kSato).ok()); });
+    threads_.emplace_back(
+        [this, id] { EXPECT_TRUE(ApplyAndWait(*writer_, id, 0, Note("先方へ電話"), kSato).ok()); });
     held_.WaitForNotification();
   }
   // Starts `call` on a thread of its own and returns once it waits in the writer's queue.
@@ -125,7 +126,9 @@ TEST_F(WriterTest, ChangesWaitingForACommitShareTheNextTransaction) {
   const int64_t id = ReportMissedAppointment();
   HoldALeader(id);
   for (int n = 0; n < 8; ++n) {
-    Queue([&, n] { EXPECT_TRUE(ApplyAndWait(*writer_, id, 0, Note(absl::StrCat("経過 ", n)), kSato).ok()); });
+    Queue([&, n] {
+      EXPECT_TRUE(ApplyAndWait(*writer_, id, 0, Note(absl::StrCat("経過 ", n)), kSato).ok());
+    });
   }
   const IncidentWriter::Stats before = writer_->stats();
   ReleaseAndJoin();
@@ -202,7 +205,9 @@ TEST_F(WriterTest, DueDeadlineFiresAheadOfWaitingClientWrites) {
   const int64_t busy = ReportMissedAppointment();
   HoldALeader(busy);
   for (int n = 0; n < 3; ++n) {
-    Queue([&, n] { EXPECT_TRUE(ApplyAndWait(*writer_, busy, 0, Note(absl::StrCat("経過 ", n)), kSato).ok()); });
+    Queue([&, n] {
+      EXPECT_TRUE(ApplyAndWait(*writer_, busy, 0, Note(absl::StrCat("経過 ", n)), kSato).ok());
+    });
   }
   absl::StatusOr<IncidentWriter::Fired> fired;
   Queue([&] { fired = writer_->Fire({{.id = due, .at = *wake}}); });
