@@ -54,6 +54,12 @@ class WatchService final : public v1::WatchService::CallbackService {
 
   // How many pages streams behind the feed have read from the store; for tests.
   int64_t PagesReadFromStoreForTest() const { return pages_from_store_.load(); }
+  // How many streams `user` has open (ended ones leave at once); for tests.
+  int OpenStreamsForTest(const std::string& user) {
+    absl::MutexLock lock(&open_mu_);
+    auto it = open_.find(user);
+    return it == open_.end() ? 0 : static_cast<int>(it->second.size());
+  }
 
  private:
   class Reactor;  // one call (watch_service.cc)

@@ -227,11 +227,17 @@ TEST_F(WriterTest, DueDeadlineFiresAheadOfWaitingClientWrites) {
 TEST_F(WriterTest, AFullQueueRefusesTheNextChangeAtOnceAndWritesNothingOfIt) {
   const int64_t id = ReportMissedAppointment();
   HoldALeader(id);
-  std::atomic<int> committed{0};
+  std::atomic<int> answered{0}, committed{0};
+  absl::Notification all_answered;
   for (size_t n = 0; n < IncidentWriter::kMaxWaiting; ++n) {
     // Queued without a thread each, as the callback handlers queue them.
     writer_->Apply(id, 0, Note(absl::StrCat("経過 ", n)), kSato, "",
-                   [&](absl::StatusOr<v1::Incident> done) { committed += done.ok(); });
+                   [&](absl::StatusOr<v1::Incident> done) {
+                     committed += done.ok();
+                     if (++answered == static_cast<int>(IncidentWriter::kMaxWaiting)) {
+                       all_answered.Notify();
+                     }
+                   });
   }
   absl::StatusOr<v1::Incident> refused = ApplyAndWait(*writer_, id, 0, Note("もう一件"), kSato);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
@@ -240,9 +246,10 @@ TEST_F(WriterTest, AFullQueueRefusesTheNextChangeAtOnceAndWritesNothingOfIt) {
                          " changes are waiting to be written; nothing was changed, try again "
                          "shortly"));
   ReleaseAndJoin();
-  // Queued last, so answered last.
-  ASSERT_TRUE(ApplyAndWait(*writer_, id, 0, Note("お詫び訪問の日程を調整中"), kSato).ok());
+  all_answered.WaitForNotification();
   EXPECT_EQ(committed, static_cast<int>(IncidentWriter::kMaxWaiting));
+  // And the queue takes changes again.
+  ASSERT_TRUE(ApplyAndWait(*writer_, id, 0, Note("お詫び訪問の日程を調整中"), kSato).ok());
   const std::vector<v1::Event> timeline = DurableTimeline(id);
   // The report, the held note, the queued notes and the last; not the refused one.
   EXPECT_EQ(timeline.size(), 1 + 1 + IncidentWriter::kMaxWaiting + 1);
