@@ -7,8 +7,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "client/i18n.h"
 #include "client/utf8_text.h"
 
 namespace amends::cli {
@@ -109,23 +111,21 @@ std::string Table::Render(bool with_header, absl::string_view indent) const {
 
 std::string RoundedDuration(absl::Duration d) {
   const int64_t s = std::abs(absl::ToInt64Seconds(d));
-  if (const int64_t m = (s + 30) / 60; m < 60) return absl::StrCat(m, "m");
-  if (const int64_t h = (s + 1800) / 3600; h < 24) return absl::StrCat(h, "h");
-  return absl::StrCat((s + 43200) / 86400, "d");
+  if (const int64_t m = (s + 30) / 60; m < 60) return absl::Substitute(Tr("$0m"), m);
+  if (const int64_t h = (s + 1800) / 3600; h < 24) return absl::Substitute(Tr("$0h"), h);
+  return absl::Substitute(Tr("$0d"), (s + 43200) / 86400);
 }
 
 std::string RelativeHint(absl::Duration from_now) {
-  if (absl::AbsDuration(from_now) < absl::Minutes(1)) return "just now";
-  const std::string amount = RoundedDuration(from_now);
-  return from_now > absl::ZeroDuration() ? absl::StrCat("in ", amount)
-                                         : absl::StrCat(amount, " ago");
+  if (absl::AbsDuration(from_now) < absl::Minutes(1)) return Tr("just now");
+  return absl::Substitute(from_now > absl::ZeroDuration() ? Tr("in $0") : Tr("$0 ago"),
+                          RoundedDuration(from_now));
 }
 
 std::string DueHint(absl::Duration left) {
-  if (absl::AbsDuration(left) < absl::Minutes(1)) return "due now";
-  const std::string amount = RoundedDuration(left);
-  return left > absl::ZeroDuration() ? absl::StrCat("in ", amount)
-                                     : absl::StrCat("overdue by ", amount);
+  if (absl::AbsDuration(left) < absl::Minutes(1)) return Tr("due now");
+  return absl::Substitute(left > absl::ZeroDuration() ? Tr("in $0") : Tr("overdue by $0"),
+                          RoundedDuration(left));
 }
 
 std::string FormatDue(absl::Time due, absl::TimeZone zone, absl::Time now) {

@@ -8,10 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/substitute.h"
 #include "client/cause_view.h"
 #include "client/contact_log_view.h"
 #include "client/display.h"
 #include "client/enum_names.h"
+#include "client/i18n.h"
 #include "client/offer_view.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
@@ -350,8 +352,9 @@ std::string NextDue(const Incident& incident, absl::Time now) {
   // Promises and measures keep running during a hold: show them first.
   if (!next.has_value()) return incident.has_hold() ? "held" : "-";
   const absl::Duration left = *next - now;
-  if (absl::AbsDuration(left) < absl::Minutes(1)) return "due now";
-  return absl::StrCat(left > absl::ZeroDuration() ? "in " : "overdue ", RoundedDuration(left));
+  if (absl::AbsDuration(left) < absl::Minutes(1)) return Tr("due now");
+  return absl::Substitute(left > absl::ZeroDuration() ? Tr("in $0") : Tr("overdue $0"),
+                          RoundedDuration(left));
 }
 
 std::string RenderNotes(const Events& events, int64_t id, absl::TimeZone zone, absl::Time now,

@@ -29,6 +29,7 @@
 #include "client/enum_names.h"
 #include "client/exit_code.h"
 #include "client/flag_names.h"
+#include "client/i18n.h"
 #include "client/notification_view.h"
 #include "client/terminal_width.h"
 #include "client/user_config.h"
@@ -180,6 +181,11 @@ class CommandLine {
     app_.add_option("--output", output_, "table (for people) or json (one object per line)")
         ->check(CLI::IsMember({"table", "json"}))
         ->capture_default_str();
+    app_.add_option("--lang", language_,
+                    "ja or en: the language of messages, tables and times (else AMENDS_LANG, "
+                    "else LANGUAGE, LC_ALL, LC_MESSAGES or LANG; English otherwise). JSON output "
+                    "is the same in every language")
+        ->check(CLI::IsMember({"ja", "en"}));
     app_.add_flag("--wide", wide_,
                   "print every cell of a table whole. By default tables fit the terminal's "
                   "width (or COLUMNS): summaries, notes and other free text are cut with "
@@ -229,6 +235,11 @@ class CommandLine {
       return app_.exit(e) == 0 ? kExitOk : kExitUsage;  // --help → 0
     }
     if (absl::Status status = CheckArgumentsAreUtf8(app_); !status.ok()) return Finish(status);
+    std::optional<Language> flag;
+    if (!language_.empty()) flag = *ParseLanguage("--lang", language_);  // checked by CLI11
+    absl::StatusOr<Language> language = ChooseLanguage(flag);
+    if (!language.ok()) return Finish(language.status());
+    UseLanguage(*language);
     // A token given any other way comes first.
     if (config->token_file && app_.get_option("--token")->count() == 0 &&
         app_.get_option("--token-file")->count() == 0) {
@@ -1215,6 +1226,7 @@ class CommandLine {
   CLI::Option* until_option_ = nullptr;
   CLI::Option* email_option_ = nullptr;
   CLI::Option* lang_option_ = nullptr;
+  std::string language_;  // the global --lang
   std::string due_within_;  // checked and converted into list_.due_within
   bool json_flag_ = false;  // --json of inbox, notifications and me
   int64_t notification_id_ = 0;

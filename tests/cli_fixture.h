@@ -51,13 +51,18 @@ class CliFixture : public ::testing::Test {
     tokens_[name] = std::string(absl::StripAsciiWhitespace(added.out));
   }
 
-  // Runs `amends ARGS` as `user` (with `env` besides the server and token, and COLUMNS unset
-  // unless `env` sets it); expects exit code `want` and returns the result.
+  // Runs `amends ARGS` as `user` (with `env` besides the server and token, and COLUMNS and the
+  // language variables unset unless `env` sets them); expects exit code `want` and returns
+  // the result.
   RunResult Amends(const std::string& user, std::vector<std::string> args, int want = 0,
                    std::map<std::string, std::string> env = {}) {
     args.insert(args.begin(), AMENDS_PATH);
     // No COLUMNS unless the test gives one: a developer's own must not cut the tables.
     env.insert({{"AMENDS_SERVER", address_}, {"AMENDS_TOKEN", tokens_[user]}, {"COLUMNS", ""}});
+    // English unless the test asks otherwise, whatever the developer's own language.
+    for (const char* name : {"AMENDS_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"}) {
+      env.insert({name, ""});
+    }
     RunResult r = RunCommand(args, env);
     EXPECT_EQ(r.exit_code, want) << absl::StrJoin(args, " ") << "\n" << r.out << r.err;
     return r;

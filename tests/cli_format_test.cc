@@ -14,6 +14,7 @@
 #include "client/display.h"
 #include "client/enum_names.h"
 #include "client/exit_code.h"
+#include "client/i18n.h"
 #include "client/inbox_view.h"
 #include "client/incident_view.h"
 #include "client/notification_view.h"
@@ -270,6 +271,18 @@ TEST(RelativeHint, FutureAndPastUseTheLargestFittingUnit) {
   EXPECT_EQ(RelativeHint(absl::Hours(3) - absl::Seconds(1)), "in 3h");  // rounded
   EXPECT_EQ(RelativeHint(-absl::Hours(48)), "2d ago");
   EXPECT_EQ(RelativeHint(absl::Hours(24 * 7)), "in 7d");
+}
+
+// Through the real catalog, built beside this test's binary as beside amends.
+TEST(RelativeHint, SpeaksJapaneseFromTheCatalog) {
+  UseLanguage(Language::kJapanese);
+  EXPECT_EQ(RelativeHint(absl::Seconds(20)), "たった今");
+  EXPECT_EQ(RelativeHint(absl::Minutes(5)), "5分後");
+  EXPECT_EQ(RelativeHint(-absl::Hours(48)), "2日前");
+  EXPECT_EQ(DueHint(absl::Hours(3)), "3時間後");
+  EXPECT_EQ(DueHint(-absl::Hours(3)), "3時間超過");
+  UseLanguage(Language::kEnglish);
+  EXPECT_EQ(RelativeHint(absl::Minutes(5)), "in 5m");
 }
 
 TEST(FormatTime, ShowsTheTeamZoneAndTheWeekdayWithAHint) {

@@ -1,0 +1,90 @@
+#include "client/i18n.h"
+
+#include <libintl.h>
+
+#include <clocale>
+#include <cstdlib>
+#include <filesystem>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace amends::cli {
+namespace {
+
+constexpr char kDomain[] = "amends";
+bool translating = false;  // set once, by UseLanguage, before any other thread starts
+
+// A variable's value, or "" when it is unset.
+absl::string_view Env(const char* name) {
+  const char* value = std::getenv(name);
+  return value == nullptr ? "" : value;
+}
+
+// Whether a locale (ja_JP.UTF-8) or a language list (ja:en) asks for Japanese first.
+bool AsksForJapanese(absl::string_view value) {
+  value = value.substr(0, value.find(':'));
+  return value == "ja" || absl::StartsWith(value, "ja_") || absl::StartsWith(value, "ja.");
+}
+
+}  // namespace
+
+absl::StatusOr<Language> ParseLanguage(absl::string_view field, absl::string_view text) {
+  if (text == "ja") return Language::kJapanese;
+  if (text == "en") return Language::kEnglish;
+  return absl::InvalidArgumentError(absl::StrCat(field, ": must be ja or en"));
+}
+
+absl::StatusOr<Language> ChooseLanguage(std::optional<Language> flag) {
+  if (flag) return *flag;
+  if (absl::string_view chosen = Env("AMENDS_LANG"); !chosen.empty()) {
+    return ParseLanguage("AMENDS_LANG", chosen);
+  }
+  // As gettext reads them: the locale of messages is the first of LC_ALL, LC_MESSAGES and
+  // LANG that is set, and LANGUAGE comes before it unless that locale is plain C.
+  absl::string_view locale = "C";
+  for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    if (absl::string_view value = Env(name); !value.empty()) {
+      locale = value;
+      break;
+    }
+  }
+  const absl::string_view languages = Env("LANGUAGE");
+  const bool plain_c = locale == "C" || locale == "POSIX";
+  if (!languages.empty() && !plain_c) {
+    return AsksForJapanese(languages) ? Language::kJapanese : Language::kEnglish;
+  }
+  return AsksForJapanese(locale) ? Language::kJapanese : Language::kEnglish;
+}
+
+void UseLanguage(Language language) {
+  translating = false;
+  if (language == Language::kEnglish) return;
+  // Beside the binary (a build tree), or in ../share/locale (an installation).
+  std::error_code error;
+  const std::filesystem::path bin =
+      std::filesystem::read_symlink("/proc/self/exe", error).parent_path();
+  if (error) return;
+  std::filesystem::path dir;
+  for (const std::filesystem::path& candidate : {bin / "locale", bin / "../share/locale"}) {
+    if (std::filesystem::exists(candidate / "ja/LC_MESSAGES/amends.mo", error)) {
+      dir = candidate;
+      break;
+    }
+  }
+  if (dir.empty()) return;
+  // gettext reads LANGUAGE unless the locale of messages is plain C; C.UTF-8 is always there,
+  // so no ja_JP locale need be generated. Only messages change: numbers, character classes
+  // and the rest stay as they were.
+  if (std::setlocale(LC_MESSAGES, "C.UTF-8") == nullptr) return;
+  setenv("LANGUAGE", "ja", /*overwrite=*/1);
+  bindtextdomain(kDomain, dir.c_str());
+  bind_textdomain_codeset(kDomain, "UTF-8");
+  translating = true;
+}
+
+const char* Tr(const char* english) {
+  return translating ? dgettext(kDomain, english) : english;
+}
+
+}  // namespace amends::cli
