@@ -14,6 +14,7 @@
 #include "client/display.h"
 #include "client/enum_names.h"
 #include "client/i18n.h"
+#include "client/labels.h"
 #include "client/offer_view.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
@@ -244,10 +245,10 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
     absl::StrAppend(&client, " — contact ", incident.client().contact());
   }
   Field(out, "client", client);
-  Field(out, "kind", CliName(incident.kind()));
-  Field(out, "severity", CliName(incident.severity()));
-  Field(out, "state", absl::StrCat(CliName(incident.state()),
-                                   incident.has_hold() ? " (on hold)" : ""));
+  Field(out, "kind", Label(incident.kind()));
+  Field(out, "severity", Label(incident.severity()));
+  Field(out, "state",
+        absl::StrCat(Label(incident.state()), incident.has_hold() ? Tr(" (on hold)") : ""));
   Field(out, "owner", OrDash(incident.owner()));
   Field(out, "reporter", OrDash(incident.reporter()));
   Field(out, "manager", OrDash(incident.manager()));
@@ -377,15 +378,15 @@ std::string RenderNotes(const Events& events, int64_t id, absl::TimeZone zone, a
 
 std::string RenderIncidentList(const Incidents& incidents, absl::Time now, int width) {
   // On a narrow terminal UPDATED goes first, then KIND: never the ID, state or next due.
-  Table table({{"ID"}, {"STATE"}, {"SEVERITY"}, {"KIND", 40, false, /*drop_order=*/2},
-               {"CLIENT", 20}, {"OWNER", 16},
-               {"NEXT DUE", kTimeColumnWidth}, {"SUMMARY", 40, Table::kFreeText},
-               {"UPDATED", kTimeColumnWidth, false, /*drop_order=*/1}},
+  Table table({{Tr("ID")}, {Tr("STATE")}, {Tr("SEVERITY")},
+               {Tr("KIND"), 40, false, /*drop_order=*/2}, {Tr("CLIENT"), 20}, {Tr("OWNER"), 16},
+               {Tr("NEXT DUE"), kTimeColumnWidth}, {Tr("SUMMARY"), 40, Table::kFreeText},
+               {Tr("UPDATED"), kTimeColumnWidth, false, /*drop_order=*/1}},
               width);
   for (const Incident& i : incidents) {
     const Clock clock(TeamZone(i), now);
-    table.AddRow({absl::StrCat(i.id()), CliName(i.state()), CliName(i.severity()),
-                  CliName(i.kind()), i.client().name(), i.owner(), NextDue(i, now), i.summary(),
+    table.AddRow({absl::StrCat(i.id()), Label(i.state()), Label(i.severity()), Label(i.kind()),
+                  i.client().name(), i.owner(), NextDue(i, now), i.summary(),
                   clock(i.updated_at(), i.has_updated_at())});
   }
   return table.Render();

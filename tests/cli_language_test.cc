@@ -2,10 +2,14 @@
 // AMENDS_LANG, or by gettext's environment without a generated ja_JP locale (LANGUAGE=ja under
 // C.UTF-8), and English otherwise. JSON output is the same in every language.
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli_fixture.h"
+#include "tests/cli_output.h"
 
 namespace amends {
 namespace {
@@ -13,6 +17,7 @@ namespace {
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using cli::ColumnOf;
 
 class CliLanguageTest : public CliFixture {
  protected:
@@ -56,6 +61,30 @@ TEST_F(CliLanguageTest, TheGettextEnvironmentChoosesWithoutAJapaneseLocale) {
   EXPECT_THAT(Amends("sato", {"list"}, 0, {{"LANGUAGE", "ja"}, {"LC_ALL", "C"}}).out,
               ContainsRegex(kEnglishDue));
   EXPECT_THAT(Amends("sato", {"list"}).out, ContainsRegex(kEnglishDue));
+}
+
+// Headers, states, kinds and severities in the team's words, each under its header as the
+// terminal shows wide characters.
+TEST_F(CliLanguageTest, TheListIsInJapaneseWithItsColumnsAligned) {
+  const std::vector<std::string> lines =
+      absl::StrSplit(Amends("sato", {"--lang", "ja", "list"}).out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u);
+  for (auto [header, cell] : {std::pair{"番号", "1"}, {"状態", "報告済み"}, {"重要度", "高"},
+                              {"種類", "アポイント失念"}, {"顧客", "ＡＢＣ商事"},
+                              {"担当", "sato"}}) {
+    EXPECT_EQ(ColumnOf(lines[1], cell), ColumnOf(lines[0], header)) << header;
+  }
+  EXPECT_THAT(lines[0], HasSubstr("次の期限"));
+  // The input stays as typed in every language.
+  EXPECT_THAT(Amends("sato", {"--lang", "ja", "list", "--state", "reported"}).out,
+              HasSubstr("報告済み"));
+}
+
+TEST_F(CliLanguageTest, ShowNamesTheStateKindAndSeverityInJapanese) {
+  const std::string shown = Amends("sato", {"show", "1"}, 0, {{"AMENDS_LANG", "ja"}}).out;
+  EXPECT_THAT(shown, HasSubstr("報告済み"));
+  EXPECT_THAT(shown, HasSubstr("アポイント失念"));
+  EXPECT_THAT(shown, Not(HasSubstr("missed-appointment")));
 }
 
 TEST_F(CliLanguageTest, JsonIsTheSameInEveryLanguage) {
