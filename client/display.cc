@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/substitute.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -148,13 +149,17 @@ std::string CompactDuration(absl::Duration d) {
 }
 
 std::string FormatDateTime(absl::Time t, absl::TimeZone zone) {
-  // Not strftime's %a, which follows the locale: always three ASCII letters.
-  static constexpr std::array<absl::string_view, 7> kWeekdays = {"Mon", "Tue", "Wed", "Thu",
-                                                                 "Fri", "Sat", "Sun"};
+  // Not strftime's %a, which follows the locale: amends' own names, in its language (three
+  // ASCII letters in English, 月 to 日 in Japanese).
+  const std::array<const char*, 7> weekdays = {Tr("Mon"), Tr("Tue"), Tr("Wed"), Tr("Thu"),
+                                               Tr("Fri"), Tr("Sat"), Tr("Sun")};
   const absl::CivilDay day = absl::ToCivilDay(t, zone);
-  return absl::StrCat(absl::FormatCivilTime(day), " (",
-                      kWeekdays[static_cast<int>(absl::GetWeekday(day))], ") ",
-                      absl::FormatTime("%H:%M", t, zone));
+  // Year, month, day, weekday, time of day: "2026-12-20 (Sun) 09:00", "2026/12/20(日) 09:00".
+  return absl::Substitute(Tr("$0-$1-$2 ($3) $4"), day.year(),
+                          absl::StrFormat("%02d", day.month()),
+                          absl::StrFormat("%02d", day.day()),
+                          weekdays[static_cast<int>(absl::GetWeekday(day))],
+                          absl::FormatTime("%H:%M", t, zone));
 }
 
 std::string FormatTime(absl::Time t, absl::TimeZone zone, absl::Time now) {

@@ -198,8 +198,8 @@ class CommandLine {
     app_.footer(absl::StrCat(
         "Run 'amends COMMAND --help' for a command's options and an example.\n\n"
         "Times (--at, --due, --by, --until, --held-at) are read in the team's time zone: "
-        "'tomorrow 10:00', '+7d 18:00', 'mon 10:00' (the next Monday), '2026-12-07 10:00', or "
-        "RFC 3339.\n\n"
+        "'tomorrow 10:00' (明日 10:00), '+7d 18:00', 'mon 10:00' (the next Monday), "
+        "'12/20 10:00', '2026-12-07 10:00', or RFC 3339.\n\n"
         "Defaults for --server, --ca and --token-file may be kept in ~/.config/amends/config\n"
         "($XDG_CONFIG_HOME/amends/config), mode 600, as lines such as\n"
         "  server = \"amends.example.co.jp:50051\"\n"
@@ -1171,8 +1171,9 @@ class CommandLine {
 
   // The forms of time_input.h ParseTimeArg.
   static constexpr const char* kTimeHelp =
-      "a time in the team's time zone: 'YYYY-MM-DD HH:MM' or 'YYYY/MM/DD HH:MM'; 'today 15:00', "
-      "'tomorrow 10:00', '+3d 10:00' (3 days from today); a weekday, 'mon 10:00' (also monday, "
+      "a time in the team's time zone: 'YYYY-MM-DD HH:MM' or 'YYYY/MM/DD HH:MM'; '12/20 10:00' "
+      "(the next 20 December); 'today 15:00', 'tomorrow 10:00' (also 今日, 明日, 明後日), "
+      "'+3d 10:00' (3 days from today); a weekday, 'mon 10:00' (also monday, "
       "月, 月曜, 月曜日): the next one after today, a week ahead when today is that day; or RFC "
       "3339 (2026-11-28T10:00:00+09:00). Today is the server's date in the team's zone; a time "
       "of day is required";

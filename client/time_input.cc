@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -20,8 +21,8 @@ constexpr absl::string_view kRfc3339Example = "2026-11-27T10:00:00+09:00";
 
 // Every accepted form, in one line, for the error that names none of them.
 std::string AcceptedForms(absl::string_view zone_name) {
-  return absl::StrCat("write YYYY-MM-DD HH:MM, YYYY/MM/DD HH:MM, today HH:MM, tomorrow HH:MM, "
-                      "+3d HH:MM or a weekday such as mon HH:MM (in ",
+  return absl::StrCat("write YYYY-MM-DD HH:MM, YYYY/MM/DD HH:MM, MM/DD HH:MM, today HH:MM, "
+                      "tomorrow HH:MM (今日, 明日), +3d HH:MM or a weekday such as mon HH:MM (in ",
                       zone_name.empty() ? "the team's time zone" : zone_name,
                       "), or RFC 3339 such as ", kRfc3339Example);
 }
@@ -41,14 +42,31 @@ constexpr std::array<WeekdayName, 7> kWeekdayNames = {{
     {absl::Weekday::sunday, "sunday", "日"},
 }};
 
-// The day a word names: a date, a number of days after today, or the next such weekday.
+// The day a word names: a date, a date of the year without one (the next such date from
+// today), a number of days after today, or the next such weekday.
 struct Day {
-  enum class Kind { kDate, kFromToday, kNextWeekday };
+  enum class Kind { kDate, kMonthDay, kFromToday, kNextWeekday };
   Kind kind = Kind::kDate;
   absl::CivilDay date;                             // kDate
+  int month = 0, day = 0;                          // kMonthDay
   int days = 0;                                    // kFromToday
   absl::Weekday weekday = absl::Weekday::monday;  // kNextWeekday
 };
+
+// "12/20" as month 12, day 20; nullopt unless both are one or two digits.
+std::optional<Day> ParseMonthDay(absl::string_view word) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(word, '/');
+  int month = 0, day = 0;
+  if (parts.size() != 2) return std::nullopt;
+  for (auto [part, value] : {std::pair{parts[0], &month}, {parts[1], &day}}) {
+    if (part.empty() || part.size() > 2 || !std::all_of(part.begin(), part.end(),
+                                                        absl::ascii_isdigit)) {
+      return std::nullopt;
+    }
+    if (!absl::SimpleAtoi(part, value)) return std::nullopt;
+  }
+  return Day{.kind = Day::Kind::kMonthDay, .month = month, .day = day};
+}
 
 // absl::ParseTime, but refusing "infinite-future" and "infinite-past", which it reads whatever
 // the format and which are no time anyone means.
@@ -60,8 +78,12 @@ bool ParseFiniteTime(absl::string_view format, absl::string_view text, absl::Tim
 
 std::optional<Day> ParseDay(absl::string_view word) {
   const std::string lower = absl::AsciiStrToLower(word);
-  if (lower == "today") return Day{.kind = Day::Kind::kFromToday, .days = 0};
-  if (lower == "tomorrow") return Day{.kind = Day::Kind::kFromToday, .days = 1};
+  if (lower == "today" || word == "今日") return Day{.kind = Day::Kind::kFromToday, .days = 0};
+  if (lower == "tomorrow" || word == "明日") {
+    return Day{.kind = Day::Kind::kFromToday, .days = 1};
+  }
+  if (word == "明後日") return Day{.kind = Day::Kind::kFromToday, .days = 2};
+  if (std::optional<Day> month_day = ParseMonthDay(word)) return month_day;
   if (absl::string_view n = word;
       absl::ConsumePrefix(&n, "+") && absl::ConsumeSuffix(&n, "d") && !n.empty() &&
       n.size() <= 4 && std::all_of(n.begin(), n.end(), absl::ascii_isdigit)) {
@@ -155,6 +177,18 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_v
     case Day::Kind::kDate:
       date = day->date;
       break;
+    case Day::Kind::kMonthDay: {
+      // This year's, or next year's once this year's has passed.
+      for (int year : {today.year(), today.year() + 1}) {
+        date = absl::CivilDay(year, day->month, day->day);
+        if (date.month() != day->month || date.day() != day->day) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              option, ": '", text, "' is not a time; ", words[0], " is no date of ", year));
+        }
+        if (date >= today) break;
+      }
+      break;
+    }
     case Day::Kind::kFromToday:
       date = today + day->days;
       break;

@@ -4,7 +4,9 @@
 // zone, or a day and a time of day (HH:MM) read in the team's zone (the API tells the client
 // the zone in Incident.team_time_zone). The day is one of
 //   2026-11-27, 2026/11/27   that date
-//   today, tomorrow          "today" being `now`'s date in the team's zone (the server's clock)
+//   11/27                    that date this year, or next year once this year's has passed
+//   today, tomorrow          "today" being `now`'s date in the team's zone (the server's clock);
+//   今日, 明日, 明後日        also in Japanese (明後日: the day after tomorrow)
 //   +3d                      3 days after today (+0d is today)
 //   mon, monday, 月, 月曜, 月曜日 (English case ignored; likewise for every weekday)
 //                            the next such day strictly after today: "mon" on a Monday is a

@@ -281,8 +281,12 @@ TEST(RelativeHint, SpeaksJapaneseFromTheCatalog) {
   EXPECT_EQ(RelativeHint(-absl::Hours(48)), "2日前");
   EXPECT_EQ(DueHint(absl::Hours(3)), "3時間後");
   EXPECT_EQ(DueHint(-absl::Hours(3)), "3時間超過");
+  const absl::TimeZone tokyo = *LoadTeamZone("Asia/Tokyo");
+  const absl::Time t = absl::FromCivil(absl::CivilMinute(2026, 12, 20, 0, 0), absl::UTCTimeZone());
+  EXPECT_EQ(FormatTime(t, tokyo, t - absl::Hours(3)), "2026/12/20(日) 09:00 (3時間後)");
   UseLanguage(Language::kEnglish);
   EXPECT_EQ(RelativeHint(absl::Minutes(5)), "in 5m");
+  EXPECT_EQ(FormatTime(t, tokyo, t - absl::Hours(3)), "2026-12-20 (Sun) 09:00 (in 3h)");
 }
 
 TEST(FormatTime, ShowsTheTeamZoneAndTheWeekdayWithAHint) {
@@ -517,6 +521,21 @@ TEST(ParseTimeArg, TodayTomorrowAndDaysAheadCountFromNowsDateInTheTeamZone) {
   EXPECT_EQ(At("tomorrow 10:00", late), Local(2026, 11, 29, 10, 0));
 }
 
+// As a Japanese team types them, whatever the language of the output.
+TEST(ParseTimeArg, JapaneseDaysAndADateWithoutItsYearAreRead) {
+  EXPECT_EQ(At("今日 15:00"), Local(2026, 11, 27, 15, 0));
+  EXPECT_EQ(At("明日 10:00"), Local(2026, 11, 28, 10, 0));
+  EXPECT_EQ(At("明後日 10:00"), Local(2026, 11, 29, 10, 0));
+  EXPECT_EQ(At("12/20 10:00"), Local(2026, 12, 20, 10, 0));
+  EXPECT_EQ(At("11/27 18:00"), Local(2026, 11, 27, 18, 0));  // today's date is this year's
+  EXPECT_EQ(At("1/5 9:00"), Local(2027, 1, 5, 9, 0));        // passed: next year's
+  for (const char* text : {"2/30 10:00", "13/1 10:00", "12/ 10:00", "123/4 10:00"}) {
+    const absl::StatusOr<absl::Time> t = ParseTimeArg("--at", text, "Asia/Tokyo", kNow);
+    EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(std::string(t.status().message()), HasSubstr("is not a time")) << text;
+  }
+}
+
 TEST(ParseTimeArg, DaysRollOverTheEndOfTheMonthAndTheYear) {
   const absl::Time last_of_november = Local(2026, 11, 30, 17, 0);
   EXPECT_EQ(At("tomorrow 10:00", last_of_november), Local(2026, 12, 1, 10, 0));
@@ -572,9 +591,9 @@ TEST(ParseTimeArg, AnythingElseIsRefusedNamingTheOptionAndListingTheForms) {
     EXPECT_EQ(t.status().code(), absl::StatusCode::kInvalidArgument) << text;
     EXPECT_EQ(t.status().message(),
               absl::StrCat("--due: '", text, "' is not a time; write YYYY-MM-DD HH:MM, "
-                           "YYYY/MM/DD HH:MM, today HH:MM, tomorrow HH:MM, +3d HH:MM or a "
-                           "weekday such as mon HH:MM (in Asia/Tokyo), or RFC 3339 such as "
-                           "2026-11-27T10:00:00+09:00"));
+                           "YYYY/MM/DD HH:MM, MM/DD HH:MM, today HH:MM, tomorrow HH:MM (今日, "
+                           "明日), +3d HH:MM or a weekday such as mon HH:MM (in Asia/Tokyo), or "
+                           "RFC 3339 such as 2026-11-27T10:00:00+09:00"));
   }
 }
 

@@ -5,7 +5,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cli_fixture.h"
@@ -85,6 +89,32 @@ TEST_F(CliLanguageTest, ShowNamesTheStateKindAndSeverityInJapanese) {
   EXPECT_THAT(shown, HasSubstr("報告済み"));
   EXPECT_THAT(shown, HasSubstr("アポイント失念"));
   EXPECT_THAT(shown, Not(HasSubstr("missed-appointment")));
+}
+
+// 明日 10:00 and 12/20 10:00, as a Japanese team types a time, in either language.
+TEST_F(CliLanguageTest, JapaneseTimeInputIsReadInTheTeamZone) {
+  const absl::TimeZone tokyo = absl::FixedTimeZone(9 * 3600);
+  const absl::CivilDay tomorrow = absl::ToCivilDay(absl::Now(), tokyo) + 1;
+  auto at = [&](int hour) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ",
+                            absl::FromCivil(absl::CivilMinute(tomorrow.year(), tomorrow.month(),
+                                                              tomorrow.day(), hour, 0),
+                                            tokyo),
+                            absl::UTCTimeZone());
+  };
+  Amends("sato", {"promise", "1", "--by", "明日 10:00", "--text", "明日10時までに折り返す"});
+  Amends("sato", {"--lang", "ja", "promise", "1", "--by",
+                  absl::StrCat(tomorrow.month(), "/", tomorrow.day(), " 11:00"), "--text",
+                  "見積書を再提出する"});
+  const std::string json = Amends("sato", {"--output", "json", "show", "1"}).out;
+  EXPECT_THAT(json, HasSubstr(absl::StrCat("\"by\":\"", at(10), "\"")));
+  EXPECT_THAT(json, HasSubstr(absl::StrCat("\"by\":\"", at(11), "\"")));
+  // And it is shown with the Japanese weekday.
+  static constexpr const char* kWeekdays[] = {"月", "火", "水", "木", "金", "土", "日"};
+  EXPECT_THAT(Amends("sato", {"--lang", "ja", "show", "1"}).out,
+              HasSubstr(absl::StrFormat("%d/%02d/%02d(%s) 10:00", tomorrow.year(),
+                                        tomorrow.month(), tomorrow.day(),
+                                        kWeekdays[static_cast<int>(absl::GetWeekday(tomorrow))])));
 }
 
 TEST_F(CliLanguageTest, JsonIsTheSameInEveryLanguage) {

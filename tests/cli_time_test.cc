@@ -214,8 +214,9 @@ TEST_F(CliTimeTest, ADayWithoutATimeOfDayIsRefusedAndNothingChanges) {
                    "'tomorrow 10:00'\n");
   r = Amends("tanaka", {"visit", "schedule", "1", "--at", "来週 10:00"}, 2);
   EXPECT_THAT(r.err, HasSubstr("amends: --at: '来週 10:00' is not a time; write YYYY-MM-DD "
-                               "HH:MM, YYYY/MM/DD HH:MM, today HH:MM, tomorrow HH:MM, +3d HH:MM "
-                               "or a weekday such as mon HH:MM (in Asia/Tokyo), or RFC 3339"));
+                               "HH:MM, YYYY/MM/DD HH:MM, MM/DD HH:MM, today HH:MM, tomorrow "
+                               "HH:MM (今日, 明日), +3d HH:MM or a weekday such as mon HH:MM (in "
+                               "Asia/Tokyo), or RFC 3339"));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
   r = Amends("sato", {"show", "1"});
   EXPECT_THAT(r.out, HasSubstr("visit              not scheduled"));
