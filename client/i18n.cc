@@ -83,6 +83,8 @@ void UseLanguage(Language language) {
   translating = true;
 }
 
+bool InJapanese() { return translating; }
+
 const char* Tr(const char* english) {
   return translating ? dgettext(kDomain, english) : english;
 }

@@ -43,6 +43,9 @@ void UseLanguage(Language language);
 // `english` in the language in use: the catalog's translation, or `english` itself.
 const char* Tr(const char* english);
 
+// Whether Tr() answers in Japanese (UseLanguage found the catalog).
+bool InJapanese();
+
 }  // namespace amends::cli
 
 #endif  // AMENDS_CLIENT_I18N_H_

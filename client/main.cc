@@ -27,6 +27,7 @@
 #include "client/commands.h"
 #include "client/completion.h"
 #include "client/enum_names.h"
+#include "client/error_text.h"
 #include "client/exit_code.h"
 #include "client/flag_names.h"
 #include "client/i18n.h"
@@ -314,12 +315,7 @@ class CommandLine {
 
   // The exit code for `status`; a failure is first printed as one line on stderr.
   static int Finish(const absl::Status& status) {
-    if (!status.ok()) {
-      std::cerr << "amends: "
-                << (status.message().empty() ? absl::StatusCodeToString(status.code())
-                                             : TerminalSafe(OneLine(status.message())))
-                << "\n";
-    }
+    if (!status.ok()) std::cerr << "amends: " << ErrorLine(status) << "\n";
     return ExitCodeFor(status.code());
   }
 

@@ -117,6 +117,20 @@ TEST_F(CliLanguageTest, JapaneseTimeInputIsReadInTheTeamZone) {
                                         kWeekdays[static_cast<int>(absl::GetWeekday(tomorrow))])));
 }
 
+// What went wrong in Japanese, by the error's code and field; the exit code is the same, and
+// the message the client or server wrote follows it.
+TEST_F(CliLanguageTest, AnErrorIsToldInJapaneseWithTheSameExitCode) {
+  RunResult r = Amends("sato", {"--lang", "ja", "promise", "1", "--by", "来週 10:00", "--text",
+                                "折り返す"}, 2);
+  EXPECT_THAT(r.err, HasSubstr("amends: 入力に誤りがあります（--by）: '来週 10:00' is not a time"));
+  r = Amends("sato", {"--lang", "ja", "show", "999"}, 3);
+  EXPECT_THAT(r.err, HasSubstr("amends: 見つかりません: "));
+  r = Amends("sato", {"show", "999"}, 3, {{"LANGUAGE", "ja"}, {"LC_ALL", "C.UTF-8"}});
+  EXPECT_THAT(r.err, HasSubstr("amends: 見つかりません: "));
+  r = Amends("sato", {"show", "999"}, 3);
+  EXPECT_THAT(r.err, Not(HasSubstr("見つかりません")));
+}
+
 TEST_F(CliLanguageTest, JsonIsTheSameInEveryLanguage) {
   const std::string english = Amends("sato", {"--output", "json", "show", "1"}).out;
   EXPECT_EQ(Amends("sato", {"--lang", "ja", "--output", "json", "show", "1"}).out, english);
