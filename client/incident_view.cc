@@ -1,5 +1,6 @@
 #include "client/incident_view.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,7 +27,7 @@ using amends::v1::Incident;
 
 std::string OrDash(absl::string_view text) { return text.empty() ? "-" : std::string(text); }
 
-std::string YesNo(bool b) { return b ? "yes" : "no"; }
+std::string YesNo(bool b) { return b ? Tr("yes") : Tr("no"); }
 
 // Formats times of one incident: in its team zone, relative to one `now`.
 class Clock {
@@ -53,9 +54,11 @@ std::string Continued(absl::string_view text) {
 
 // "label         value", continuation lines of a multi-line value indented under it.
 void Field(std::string& out, absl::string_view label, absl::string_view value) {
-  constexpr size_t kLabelWidth = 19;
+  constexpr int kLabelWidth = 19;
   const std::string indent(kLabelWidth + 2, ' ');
-  absl::StrAppend(&out, "  ", label, std::string(kLabelWidth - label.size(), ' '),
+  absl::StrAppend(&out, "  ", label,
+                  std::string(static_cast<size_t>(std::max(1, kLabelWidth - DisplayWidth(label))),
+                              ' '),
                   absl::StrReplaceAll(value, {{"\n", "\n" + indent}}), "\n");
 }
 
@@ -239,61 +242,61 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
   const bool client_facing = ClientFacing(kind);
   if (client_facing) Expectation(out, incident, clock);
   absl::StrAppend(&out, "\n");
-  Field(out, "team", absl::StrCat(incident.team(), " (", OrDash(incident.team_time_zone()), ")"));
+  Field(out, Tr("team"), absl::StrCat(incident.team(), " (", OrDash(incident.team_time_zone()), ")"));
   std::string client = OrDash(incident.client().name());
   if (!incident.client().contact().empty()) {
     absl::StrAppend(&client, " — contact ", incident.client().contact());
   }
-  Field(out, "client", client);
-  Field(out, "kind", Label(incident.kind()));
-  Field(out, "severity", Label(incident.severity()));
-  Field(out, "state",
+  Field(out, Tr("client"), client);
+  Field(out, Tr("kind"), Label(incident.kind()));
+  Field(out, Tr("severity"), Label(incident.severity()));
+  Field(out, Tr("state"),
         absl::StrCat(Label(incident.state()), incident.has_hold() ? Tr(" (on hold)") : ""));
-  Field(out, "owner", OrDash(incident.owner()));
-  Field(out, "reporter", OrDash(incident.reporter()));
-  Field(out, "manager", OrDash(incident.manager()));
-  Field(out, "confidential", YesNo(incident.confidential()));
-  if (!incident.subject().empty()) Field(out, "about", incident.subject());
+  Field(out, Tr("owner"), OrDash(incident.owner()));
+  Field(out, Tr("reporter"), OrDash(incident.reporter()));
+  Field(out, Tr("manager"), OrDash(incident.manager()));
+  Field(out, Tr("confidential"), YesNo(incident.confidential()));
+  if (!incident.subject().empty()) Field(out, Tr("about"), incident.subject());
   std::string recurrence = YesNo(incident.recurrence());
   if (incident.recurrence()) absl::StrAppend(&recurrence, " — the last prevention plan did not hold");
   for (const amends::v1::RelatedIncident& r : incident.earlier_incidents()) {
-    absl::StrAppend(&recurrence, "\n#", r.id(), " ", r.summary(), " (", CliName(r.state()), ")");
+    absl::StrAppend(&recurrence, "\n#", r.id(), " ", r.summary(), " (", Label(r.state()), ")");
   }
-  Field(out, "recurrence", recurrence);
+  Field(out, Tr("recurrence"), recurrence);
   if (incident.related_open_size() > 0) {
     std::string related;
     for (const amends::v1::RelatedIncident& r : incident.related_open()) {
       absl::StrAppend(&related, related.empty() ? "" : "\n", "#", r.id(), " ", r.summary(), " (",
-                      CliName(r.state()), ")");
+                      Label(r.state()), ")");
     }
-    Field(out, "related, open", related);
+    Field(out, Tr("related, open"), related);
   }
-  Field(out, "details", OrDash(incident.details()));
+  Field(out, Tr("details"), OrDash(incident.details()));
   // What the kind's playbook has: nobody apologises to a harasser nor for a hand-over; a
   // hand-over's visit introduces the successor.
   if (kind != amends::v1::KIND_HARASSMENT && kind != amends::v1::KIND_HAND_OVER) {
-    Field(out, "first apology", Apology(incident, clock));
+    Field(out, Tr("first apology"), Apology(incident, clock));
   }
-  if (client_facing) Field(out, "manager's apology", ManagerApology(incident, clock));
+  if (client_facing) Field(out, Tr("manager's apology"), ManagerApology(incident, clock));
   if (kind == amends::v1::KIND_HAND_OVER) {
-    Field(out, "introduction", Visit(incident, clock));
+    Field(out, Tr("introduction"), Visit(incident, clock));
   } else if (kind != amends::v1::KIND_HARASSMENT && kind != amends::v1::KIND_CONDUCT) {
-    Field(out, "visit", Visit(incident, clock));
+    Field(out, Tr("visit"), Visit(incident, clock));
   }
   if (kind == amends::v1::KIND_HARASSMENT) {
     const amends::v1::CompanyResponse& r = incident.response();
-    Field(out, "response",
+    Field(out, Tr("response"),
           incident.has_response()
               ? absl::StrCat(CliName(r.decision()), r.note().empty() ? "" : ": ", r.note(),
                              "\n", OrDash(r.decided_by()), ", ",
                              clock(r.decided_at(), r.has_decided_at()))
               : "not decided yet (amends response)");
   }
-  Field(out, "escalation reason", OrDash(incident.escalation_reason()));
-  Field(out, "close reason", OrDash(incident.close_reason()));
-  Field(out, "created", clock(incident.created_at(), incident.has_created_at()));
-  Field(out, "updated", clock(incident.updated_at(), incident.has_updated_at()));
-  Field(out, "version", absl::StrCat(incident.version()));
+  Field(out, Tr("escalation reason"), OrDash(incident.escalation_reason()));
+  Field(out, Tr("close reason"), OrDash(incident.close_reason()));
+  Field(out, Tr("created"), clock(incident.created_at(), incident.has_created_at()));
+  Field(out, Tr("updated"), clock(incident.updated_at(), incident.has_updated_at()));
+  Field(out, Tr("version"), absl::StrCat(incident.version()));
 
   if (client_facing) absl::StrAppend(&out, RenderCause(incident, TeamZone(incident), now));
   if (kind != amends::v1::KIND_HAND_OVER) {  // what passes goes on its checklist instead

@@ -19,6 +19,7 @@ namespace amends {
 namespace {
 
 using ::testing::ContainsRegex;
+using ::testing::Each;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using cli::ColumnOf;
@@ -84,11 +85,19 @@ TEST_F(CliLanguageTest, TheListIsInJapaneseWithItsColumnsAligned) {
               HasSubstr("報告済み"));
 }
 
-TEST_F(CliLanguageTest, ShowNamesTheStateKindAndSeverityInJapanese) {
+// Its fields in Japanese, each value where the others start, as the terminal shows them.
+TEST_F(CliLanguageTest, ShowNamesItsFieldsStateKindAndSeverityInJapanese) {
   const std::string shown = Amends("sato", {"show", "1"}, 0, {{"AMENDS_LANG", "ja"}}).out;
-  EXPECT_THAT(shown, HasSubstr("報告済み"));
-  EXPECT_THAT(shown, HasSubstr("アポイント失念"));
   EXPECT_THAT(shown, Not(HasSubstr("missed-appointment")));
+  std::vector<int> value_columns;
+  for (auto [label, value] : {std::pair{"種類", "アポイント失念"}, {"重要度", "高"},
+                              {"状態", "報告済み"}, {"担当", "sato"}, {"機密扱い", "いいえ"}}) {
+    const size_t at = shown.find(absl::StrCat("  ", label, " "));
+    ASSERT_NE(at, std::string::npos) << label << " not in:\n" << shown;
+    const std::string line = shown.substr(at, shown.find('\n', at) - at);
+    value_columns.push_back(ColumnOf(line, value));
+  }
+  EXPECT_THAT(value_columns, Each(value_columns[0]));
 }
 
 // 明日 10:00 and 12/20 10:00, as a Japanese team types a time, in either language.
