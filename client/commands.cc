@@ -12,6 +12,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
 #include "absl/strings/str_join.h"
 #include "client/cause_view.h"
 #include "client/correction_view.h"
@@ -19,6 +20,7 @@
 #include "client/enum_names.h"
 #include "client/exit_code.h"
 #include "client/inbox_view.h"
+#include "client/i18n.h"
 #include "client/incident_view.h"
 #include "client/notification_view.h"
 #include "client/offer_view.h"
@@ -387,7 +389,7 @@ absl::Status Summary(Session& s, const std::string& team) {
 absl::Status AddNote(Session& s, Target t, const std::string& text) {
   amends::v1::AddNoteRequest request;
   request.set_text(text);
-  return Mutate(s, &Stub::AddNote, t, request, "note added");
+  return Mutate(s, &Stub::AddNote, t, request, Tr("note added"));
 }
 
 absl::Status HandOver(Session& s, const HandOverArgs& args) {
@@ -443,7 +445,7 @@ absl::Status Assign(Session& s, Target t, const std::string& new_owner,
   amends::v1::AssignRequest request;
   request.set_new_owner(new_owner);
   request.set_note(note);
-  return Mutate(s, &Stub::Assign, t, request, absl::StrCat("assigned to ", new_owner));
+  return Mutate(s, &Stub::Assign, t, request, absl::Substitute(Tr("assigned to $0"), new_owner));
 }
 
 absl::Status Apologize(Session& s, Target t, amends::v1::Channel channel,
@@ -451,25 +453,25 @@ absl::Status Apologize(Session& s, Target t, amends::v1::Channel channel,
   amends::v1::RecordFirstApologyRequest request;
   request.set_channel(channel);
   request.set_note(note);
-  return Mutate(s, &Stub::RecordFirstApology, t, request, "first apology recorded");
+  return Mutate(s, &Stub::RecordFirstApology, t, request, Tr("first apology recorded"));
 }
 
 absl::Status Escalate(Session& s, Target t, const std::string& reason) {
   amends::v1::EscalateRequest request;
   request.set_reason(reason);
-  return Mutate(s, &Stub::Escalate, t, request, "escalated");
+  return Mutate(s, &Stub::Escalate, t, request, Tr("escalated"));
 }
 
 absl::Status Approve(Session& s, Target t, const std::string& note) {
   amends::v1::ApproveEscalationRequest request;
   request.set_note(note);
-  return Mutate(s, &Stub::ApproveEscalation, t, request, "escalation approved");
+  return Mutate(s, &Stub::ApproveEscalation, t, request, Tr("escalation approved"));
 }
 
 absl::Status Decline(Session& s, Target t, const std::string& reason) {
   amends::v1::DeclineEscalationRequest request;
   request.set_reason(reason);
-  return Mutate(s, &Stub::DeclineEscalation, t, request, "escalation declined");
+  return Mutate(s, &Stub::DeclineEscalation, t, request, Tr("escalation declined"));
 }
 
 absl::Status ScheduleVisit(Session& s, Target t, const std::string& at,
@@ -479,7 +481,7 @@ absl::Status ScheduleVisit(Session& s, Target t, const std::string& at,
   amends::v1::ScheduleApologyVisitRequest request;
   *request.mutable_planned_at() = *planned_at;
   request.mutable_attendees()->Add(attendees.begin(), attendees.end());
-  return Mutate(s, &Stub::ScheduleApologyVisit, t, request, "visit scheduled");
+  return Mutate(s, &Stub::ScheduleApologyVisit, t, request, Tr("visit scheduled"));
 }
 
 absl::Status RecordVisit(Session& s, Target t, const std::string& outcome,
@@ -492,7 +494,7 @@ absl::Status RecordVisit(Session& s, Target t, const std::string& outcome,
     *request.mutable_held_at() = *at;
     request.mutable_attendees()->Add(attendees.begin(), attendees.end());
   }
-  return Mutate(s, &Stub::RecordApologyVisit, t, request, "visit recorded");
+  return Mutate(s, &Stub::RecordApologyVisit, t, request, Tr("visit recorded"));
 }
 
 absl::Status AddMeasure(Session& s, Target t, const std::string& text, const std::string& owner,
@@ -504,9 +506,9 @@ absl::Status AddMeasure(Session& s, Target t, const std::string& text, const std
   request.set_owner(owner);
   *request.mutable_due() = *due_at;
   return Mutate(s, &Stub::AddPreventionMeasure, t, request, [](const Incident& incident) {
-    if (incident.measures().empty()) return std::string("measure added");
-    return absl::StrCat("measure ", incident.measures(incident.measures_size() - 1).number(),
-                        " added");
+    if (incident.measures().empty()) return std::string(Tr("measure added"));
+    return absl::Substitute(Tr("measure $0 added"),
+                            incident.measures(incident.measures_size() - 1).number());
   });
 }
 
@@ -514,7 +516,7 @@ absl::Status CompleteMeasure(Session& s, Target t, int32_t number) {
   amends::v1::CompletePreventionMeasureRequest request;
   request.set_number(number);
   return Mutate(s, &Stub::CompletePreventionMeasure, t, request,
-                absl::StrCat("measure ", number, " done"));
+                absl::Substitute(Tr("measure $0 done"), number));
 }
 
 absl::Status AssignMeasure(Session& s, Target t, int32_t number, const std::string& new_owner,
@@ -552,7 +554,7 @@ absl::Status Edit(Session& s, Target t, const EditArgs& args) {
 
 absl::Status PresentPlan(Session& s, Target t) {
   return Mutate(s, &Stub::PresentPreventionPlan, t, amends::v1::PresentPreventionPlanRequest(),
-                "prevention plan presented");
+                Tr("prevention plan presented"));
 }
 
 absl::Status DecideResponse(Session& s, Target t, amends::v1::Response decision,
@@ -592,19 +594,19 @@ absl::Status CompleteChecklistItem(Session& s, Target t, int32_t number) {
   amends::v1::UpdateChecklistRequest request;
   request.set_done(number);
   return Mutate(s, &Stub::UpdateChecklist, t, request,
-                absl::StrCat("checklist item ", number, " done"));
+                absl::Substitute(Tr("checklist item $0 done"), number));
 }
 
 absl::Status LogFollowUp(Session& s, Target t, const std::string& note) {
   amends::v1::LogFollowUpRequest request;
   request.set_note(note);
-  return Mutate(s, &Stub::LogFollowUp, t, request, "follow-up logged");
+  return Mutate(s, &Stub::LogFollowUp, t, request, Tr("follow-up logged"));
 }
 
 absl::Status RecordExpectation(Session& s, Target t, const std::string& text) {
   amends::v1::RecordExpectationRequest request;
   request.set_text(text);
-  return Mutate(s, &Stub::RecordExpectation, t, request, "expectation recorded");
+  return Mutate(s, &Stub::RecordExpectation, t, request, Tr("expectation recorded"));
 }
 
 absl::Status RecordCause(Session& s, Target t, const std::string& what,
@@ -630,7 +632,7 @@ absl::Status ManagerApologize(Session& s, Target t, amends::v1::Channel channel,
   amends::v1::RecordManagerApologyRequest request;
   request.set_channel(channel);
   request.set_note(note);
-  return Mutate(s, &Stub::RecordManagerApology, t, request, "manager's apology recorded");
+  return Mutate(s, &Stub::RecordManagerApology, t, request, Tr("manager's apology recorded"));
 }
 
 absl::Status MakeOffer(Session& s, Target t, amends::v1::OfferKind kind, int64_t amount_yen,
@@ -646,21 +648,21 @@ absl::Status ApproveOffer(Session& s, Target t, int32_t number, const std::strin
   amends::v1::ApproveOfferRequest request;
   request.set_number(number);
   request.set_note(note);
-  return Mutate(s, &Stub::ApproveOffer, t, request, absl::StrCat("offer ", number, " approved"));
+  return Mutate(s, &Stub::ApproveOffer, t, request, absl::Substitute(Tr("offer $0 approved"), number));
 }
 
 absl::Status DeclineOffer(Session& s, Target t, int32_t number, const std::string& reason) {
   amends::v1::DeclineOfferRequest request;
   request.set_number(number);
   request.set_reason(reason);
-  return Mutate(s, &Stub::DeclineOffer, t, request, absl::StrCat("offer ", number, " declined"));
+  return Mutate(s, &Stub::DeclineOffer, t, request, absl::Substitute(Tr("offer $0 declined"), number));
 }
 
 absl::Status DeliverOffer(Session& s, Target t, int32_t number, const std::string& note) {
   amends::v1::DeliverOfferRequest request;
   request.set_number(number);
   request.set_note(note);
-  return Mutate(s, &Stub::DeliverOffer, t, request, absl::StrCat("offer ", number, " delivered"));
+  return Mutate(s, &Stub::DeliverOffer, t, request, absl::Substitute(Tr("offer $0 delivered"), number));
 }
 
 absl::Status LogClientUpdate(Session& s, Target t, amends::v1::Channel channel,
@@ -668,7 +670,7 @@ absl::Status LogClientUpdate(Session& s, Target t, amends::v1::Channel channel,
   amends::v1::LogClientUpdateRequest request;
   request.set_channel(channel);
   request.set_note(note);
-  return Mutate(s, &Stub::LogClientUpdate, t, request, "client update logged");
+  return Mutate(s, &Stub::LogClientUpdate, t, request, Tr("client update logged"));
 }
 
 absl::Status VerifyMeasure(Session& s, Target t, int32_t number, const std::string& note,
@@ -683,7 +685,7 @@ absl::Status VerifyMeasure(Session& s, Target t, int32_t number, const std::stri
     *request.mutable_due() = *due_at;
   }
   return Mutate(s, &Stub::VerifyPreventionMeasure, t, request, [&](const Incident& incident) {
-    if (!failed) return absl::StrCat("measure ", number, " verified");
+    if (!failed) return absl::Substitute(Tr("measure $0 verified"), number);
     std::string what = absl::StrCat("measure ", number, " failed verification: open again");
     for (const amends::v1::PreventionMeasure& m : incident.measures()) {
       if (m.number() == number && m.has_due()) {
@@ -697,13 +699,13 @@ absl::Status VerifyMeasure(Session& s, Target t, int32_t number, const std::stri
 absl::Status Close(Session& s, Target t, const std::string& reason) {
   amends::v1::CloseIncidentRequest request;
   request.set_reason(reason);
-  return Mutate(s, &Stub::CloseIncident, t, request, "closed");
+  return Mutate(s, &Stub::CloseIncident, t, request, Tr("closed"));
 }
 
 absl::Status Reopen(Session& s, Target t, const std::string& reason) {
   amends::v1::ReopenIncidentRequest request;
   request.set_reason(reason);
-  return Mutate(s, &Stub::ReopenIncident, t, request, "reopened");
+  return Mutate(s, &Stub::ReopenIncident, t, request, Tr("reopened"));
 }
 
 absl::Status MakePromise(Session& s, Target t, const std::string& by, const std::string& text) {
@@ -713,16 +715,16 @@ absl::Status MakePromise(Session& s, Target t, const std::string& by, const std:
   *request.mutable_by() = *by_time;
   request.set_text(text);
   return Mutate(s, &Stub::MakePromise, t, request, [](const Incident& incident) {
-    if (incident.promises().empty()) return std::string("promise made");
-    return absl::StrCat("promise ", incident.promises(incident.promises_size() - 1).number(),
-                        " made");
+    if (incident.promises().empty()) return std::string(Tr("promise made"));
+    return absl::Substitute(Tr("promise $0 made"),
+                            incident.promises(incident.promises_size() - 1).number());
   });
 }
 
 absl::Status KeepPromise(Session& s, Target t, int32_t number) {
   amends::v1::KeepPromiseRequest request;
   request.set_number(number);
-  return Mutate(s, &Stub::KeepPromise, t, request, absl::StrCat("promise ", number, " kept"));
+  return Mutate(s, &Stub::KeepPromise, t, request, absl::Substitute(Tr("promise $0 kept"), number));
 }
 
 absl::Status PutOnHold(Session& s, Target t, const std::string& reason,
@@ -743,7 +745,7 @@ absl::Status PutOnHold(Session& s, Target t, const std::string& reason,
 }
 
 absl::Status Resume(Session& s, Target t) {
-  return Mutate(s, &Stub::Resume, t, amends::v1::ResumeRequest(), "resumed");
+  return Mutate(s, &Stub::Resume, t, amends::v1::ResumeRequest(), Tr("resumed"));
 }
 
 absl::Status AcknowledgeReminders(Session& s, Target t) {

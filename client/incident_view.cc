@@ -443,8 +443,10 @@ std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time
 }
 
 std::string RenderChange(const Incident& incident, absl::string_view what) {
-  return absl::StrCat("#", incident.id(), " ", what, " → state ", CliName(incident.state()),
-                      " (version ", incident.version(), ")\n");
+  return absl::StrCat("#", incident.id(), " ", what, " → ",
+                      absl::Substitute(Tr("state $0 (version $1)"), Label(incident.state()),
+                                       incident.version()),
+                      "\n");
 }
 
 }  // namespace amends::cli

@@ -126,6 +126,13 @@ TEST_F(CliLanguageTest, JapaneseTimeInputIsReadInTheTeamZone) {
                                         kWeekdays[static_cast<int>(absl::GetWeekday(tomorrow))])));
 }
 
+TEST_F(CliLanguageTest, AChangeIsConfirmedInJapanese) {
+  EXPECT_EQ(Amends("sato", {"--lang", "ja", "note", "1", "先方へ電話、明日伺う旨を伝えた"}).out,
+            "#1 メモを追加しました → 状態 報告済み（第2版）\n");
+  EXPECT_EQ(Amends("sato", {"note", "1", "部長へ報告"}).out,
+            "#1 note added → state reported (version 3)\n");
+}
+
 // What went wrong in Japanese, by the error's code and field; the exit code is the same, and
 // the message the client or server wrote follows it.
 TEST_F(CliLanguageTest, AnErrorIsToldInJapaneseWithTheSameExitCode) {

@@ -91,13 +91,24 @@ def main():
     with open(os.path.join(source, "client", "po", "ja.po"), encoding="utf-8") as f:
         catalog = parse_po(f.read())
 
-    # The checks themselves, on a catalog made wrong on purpose.
+    # The checks themselves, on a catalog made wrong on purpose: one good translation loses a
+    # placeholder, another good one is taken out; both must be seen.
+    good = sorted(m for m in wanted if not problems({m}, catalog))
+    with_placeholder = [m for m in good if placeholders(m)]
+    if not with_placeholder or len(good) < 2:
+        print("too few good translations to check the checks with")
+        return 1
+    some = with_placeholder[0]
+    missing = next(m for m in good if m != some)
     broken = dict(catalog)
-    some = sorted(m for m in wanted if placeholders(m))[0]
-    broken[some] = (broken[some][0].replace("$0", "$1"), False)
-    missing = sorted(m for m in wanted if m != some)[0]
+    broken[some] = (broken[some][0].replace("$0", "$9"), False)
     del broken[missing]
-    if len(problems(wanted, broken)) != 2:
+    if problems({some, missing}, broken) != [
+            f"not in ja.po: {missing!r}",
+            f"placeholders differ: {some!r} -> {broken[some][0]!r}"] and problems(
+                {some, missing}, broken) != [
+            f"placeholders differ: {some!r} -> {broken[some][0]!r}",
+            f"not in ja.po: {missing!r}"]:
         print("the checks no longer see a missing message or a broken placeholder")
         return 1
 
