@@ -1,7 +1,6 @@
 #include "client/display.h"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <cstdlib>
 #include <utility>
@@ -148,17 +147,31 @@ std::string CompactDuration(absl::Duration d) {
   return absl::StrCat(mins, "m");
 }
 
+namespace {
+
+// Not strftime's %a, which follows the locale: amends' own names, in its language (three
+// ASCII letters in English, 月 to 日 in Japanese).
+const char* WeekdayName(absl::Weekday day) {
+  switch (day) {
+    case absl::Weekday::monday: return Tr("Mon");
+    case absl::Weekday::tuesday: return Tr("Tue");
+    case absl::Weekday::wednesday: return Tr("Wed");
+    case absl::Weekday::thursday: return Tr("Thu");
+    case absl::Weekday::friday: return Tr("Fri");
+    case absl::Weekday::saturday: return Tr("Sat");
+    case absl::Weekday::sunday: return Tr("Sun");
+  }
+  return "";
+}
+
+}  // namespace
+
 std::string FormatDateTime(absl::Time t, absl::TimeZone zone) {
-  // Not strftime's %a, which follows the locale: amends' own names, in its language (three
-  // ASCII letters in English, 月 to 日 in Japanese).
-  const std::array<const char*, 7> weekdays = {Tr("Mon"), Tr("Tue"), Tr("Wed"), Tr("Thu"),
-                                               Tr("Fri"), Tr("Sat"), Tr("Sun")};
   const absl::CivilDay day = absl::ToCivilDay(t, zone);
   // Year, month, day, weekday, time of day: "2026-12-20 (Sun) 09:00", "2026/12/20(日) 09:00".
   return absl::Substitute(Tr("$0-$1-$2 ($3) $4"), day.year(),
                           absl::StrFormat("%02d", day.month()),
-                          absl::StrFormat("%02d", day.day()),
-                          weekdays[static_cast<int>(absl::GetWeekday(day))],
+                          absl::StrFormat("%02d", day.day()), WeekdayName(absl::GetWeekday(day)),
                           absl::FormatTime("%H:%M", t, zone));
 }
 
