@@ -25,12 +25,6 @@ class SteadyCondVar {
     Lockable lock{*mu};
     return cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout)) == std::cv_status::timeout;
   }
-  // Waits until signalled or the steady clock reaches `deadline`; true if it timed out.
-  bool WaitUntil(absl::Mutex* mu, std::chrono::steady_clock::time_point deadline)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
-    Lockable lock{*mu};
-    return cv_.wait_until(lock, deadline) == std::cv_status::timeout;
-  }
   void Wait(absl::Mutex* mu) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) {
     Lockable lock{*mu};
     cv_.wait(lock);
