@@ -4,17 +4,23 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
+#include "client/i18n.h"
 
 namespace amends::cli {
 namespace {
 
 absl::StatusOr<std::string> ReadPem(absl::string_view flag, const std::string& path) {
   std::ifstream in(path);
-  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read ", path));
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", absl::Substitute(Tr("cannot read $0"), path)));
+  }
   std::stringstream text;
   text << in.rdbuf();
   if (text.str().find("-----BEGIN ") == std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(flag, ": ", path, " is not a PEM file"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": ", absl::Substitute(Tr("$0 is not a PEM file"), path)));
   }
   return text.str();
 }
@@ -24,8 +30,10 @@ absl::StatusOr<std::string> ReadPem(absl::string_view flag, const std::string& p
 absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> ChannelCredentialsFor(
     const ChannelSecurity& s) {
   if (s.cert_file.empty() != s.key_file.empty()) {
-    return absl::InvalidArgumentError(s.cert_file.empty() ? "--key: needs --cert"
-                                                          : "--cert: needs --key");
+    // The flag each names stays outside the message: error_text.cc reads it from there.
+    return absl::InvalidArgumentError(
+        s.cert_file.empty() ? absl::StrCat("--key: ", absl::Substitute(Tr("needs $0"), "--cert"))
+                            : absl::StrCat("--cert: ", absl::Substitute(Tr("needs $0"), "--key")));
   }
   if (!s.tls && s.ca_file.empty() && s.cert_file.empty()) {
     return grpc::InsecureChannelCredentials();

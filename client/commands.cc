@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "absl/random/random.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/substitute.h"
 #include "absl/strings/str_join.h"
@@ -22,6 +23,7 @@
 #include "client/inbox_view.h"
 #include "client/i18n.h"
 #include "client/incident_view.h"
+#include "client/labels.h"
 #include "client/notification_view.h"
 #include "client/offer_view.h"
 #include "client/summary_view.h"
@@ -46,6 +48,17 @@ Stub* StubOf(Session& s, Stub*) { return s.stub; }
 NotificationStub* StubOf(Session& s, NotificationStub*) { return s.notifications; }
 
 constexpr absl::string_view kServerClockKey = "amends-now";
+
+// The company's response to a harassment case, as the team says it; the command-line
+// spelling for a value this build does not know.
+std::string ResponseLabel(amends::v1::Response decision) {
+  switch (decision) {
+    case amends::v1::RESPONSE_WARN_CLIENT: return Tr("warn-client");
+    case amends::v1::RESPONSE_CHANGE_CONTACT: return Tr("change-contact");
+    case amends::v1::RESPONSE_END_BUSINESS: return Tr("end-business");
+    default: return CliName(decision);
+  }
+}
 
 // Keeps the server's clock from the metadata of the call `context` made, if it sent one.
 void RecordServerClock(Session& s, const grpc::ClientContext& context) {
@@ -73,7 +86,9 @@ template <typename Request, typename Response, typename S>
 absl::Status Call(Session& s, Rpc<Request, Response, S> rpc, const Request& request,
                   Response* response) {
   S* stub = StubOf(s, static_cast<S*>(nullptr));
-  if (stub == nullptr) return absl::InternalError("the session has no stub for this service");
+  if (stub == nullptr) {
+    return absl::InternalError(Tr("the session has no stub for this service"));
+  }
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(s.deadline));
   context.AddMetadata("authorization", absl::StrCat("Bearer ", s.token));
@@ -112,7 +127,7 @@ absl::Status PrintIncident(Session& s, const Incident& incident, absl::string_vi
 // one line each on s.err, in either output form: the change succeeded all the same.
 void PrintWarnings(Session& s, const Incident& incident) {
   for (const std::string& warning : incident.warnings()) {
-    *s.err << "amends: warning: " << TerminalSafe(OneLine(warning)) << "\n";
+    *s.err << "amends: " << Tr("warning: ") << TerminalSafe(OneLine(warning)) << "\n";
   }
 }
 
@@ -212,10 +227,12 @@ absl::Status PrintIncidents(Session& s, const Listed& listed, int limit, absl::s
     // In JSON the objects alone go to stdout.
     std::ostream& out = s.json ? std::cerr : *s.out;
     out << (listed.more_at_least
-                ? absl::StrCat("... and at least ", listed.more, " more: narrow the list (--state, "
-                               "--owner, --client) or raise --limit\n")
-                : absl::StrCat("... and ", listed.more, " more: --limit ",
-                               limit + listed.more, " shows them all\n"));
+                ? absl::Substitute(Tr("... and at least $0 more: narrow the list (--state, "
+                                      "--owner, --client) or raise --limit"),
+                                   listed.more)
+                : absl::Substitute(Tr("... and $0 more: --limit $1 shows them all"), listed.more,
+                                   limit + listed.more))
+        << "\n";
   }
   return absl::OkStatus();
 }
@@ -229,7 +246,7 @@ absl::Status WaitForServer(grpc::Channel& channel, absl::string_view target,
        state != GRPC_CHANNEL_READY; state = channel.GetState(/*try_to_connect=*/true)) {
     if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN ||
         !channel.WaitForStateChange(state, deadline)) {
-      return absl::UnavailableError(absl::StrCat("cannot reach server at ", target));
+      return absl::UnavailableError(absl::Substitute(Tr("cannot reach server at $0"), target));
     }
   }
   return absl::OkStatus();
@@ -252,26 +269,30 @@ absl::Status Report(Session& s, const ReportArgs& args) {
   if (absl::Status status = Call(s, &Stub::ReportIncident, request, &incident); !status.ok()) {
     return status;
   }
-  if (absl::Status status = PrintIncident(s, incident, "reported"); !status.ok() || s.json) {
+  if (absl::Status status = PrintIncident(s, incident, TrIn("confirmation", "reported"));
+      !status.ok() || s.json) {
     return status;
   }
   if (incident.recurrence()) {
-    std::string line = absl::StrCat("recurrence: ", incident.client().name(),
-                                    " had earlier incidents:");
-    for (const auto& earlier : incident.earlier_incidents()) {
-      absl::StrAppend(&line, " #", earlier.id());
-    }
-    absl::StrAppend(&line, " — the last prevention plan did not hold");
+    std::vector<std::string> earlier;
+    for (const auto& e : incident.earlier_incidents()) earlier.push_back(absl::StrCat("#", e.id()));
+    std::string line = absl::Substitute(Tr("recurrence: $0 had earlier incidents: $1"),
+                                        incident.client().name(), absl::StrJoin(earlier, " "));
+    if (earlier.empty()) absl::StripTrailingAsciiWhitespace(&line);  // none this caller may see
+    // "—" stays out of the msgid, which is ASCII.
+    absl::StrAppend(&line, " \u2014 ", Tr("the last prevention plan did not hold"));
     if (incident.severity() != args.severity) {
-      absl::StrAppend(&line, "; severity raised from ", CliName(args.severity), " to ",
-                      CliName(incident.severity()));
+      absl::StrAppend(&line, absl::Substitute(Tr("; severity raised from $0 to $1"),
+                                              Label(args.severity), Label(incident.severity())));
     }
     Print(s, absl::StrCat(line, "\n"));
   }
   if (incident.related_open_size() > 0) {
-    std::string line = absl::StrCat("related, open: ", incident.client().name(), " also has");
-    for (const auto& related : incident.related_open()) absl::StrAppend(&line, " #", related.id());
-    Print(s, absl::StrCat(line, "\n"));
+    std::vector<std::string> related;
+    for (const auto& r : incident.related_open()) related.push_back(absl::StrCat("#", r.id()));
+    Print(s, absl::StrCat(absl::Substitute(Tr("related, open: $0 also has $1"),
+                                           incident.client().name(), absl::StrJoin(related, " ")),
+                          "\n"));
   }
   return absl::OkStatus();
 }
@@ -296,8 +317,8 @@ absl::Status List(Session& s, const ListArgs& args) {
   if (!listed.ok()) return listed.status();
   return PrintIncidents(s, *listed, args.limit,
                         args.states.empty() && !args.all
-                            ? "no open incidents (--all lists closed ones too)"
-                            : "no incidents",
+                            ? Tr("no open incidents (--all lists closed ones too)")
+                            : Tr("no incidents"),
                         &RenderIncidentList);
 }
 
@@ -306,7 +327,7 @@ absl::Status ListClient(Session& s, const std::string& client, int limit) {
   request.set_client(client);
   absl::StatusOr<Listed> listed = FetchIncidents(s, request, limit);
   if (!listed.ok()) return listed.status();
-  return PrintIncidents(s, *listed, limit, absl::StrCat("no incidents for ", client),
+  return PrintIncidents(s, *listed, limit, absl::Substitute(Tr("no incidents for $0"), client),
                         &RenderClientIncidents);
 }
 
@@ -410,32 +431,45 @@ absl::Status HandOver(Session& s, const HandOverArgs& args) {
     }
     // What now is the successor's in it.
     std::vector<std::string> theirs;
-    if (incident.owner() == args.to) theirs.push_back("the incident");
+    if (incident.owner() == args.to) theirs.push_back(Tr("the incident"));
     int measures = 0, promises = 0;
     for (const auto& m : incident.measures()) measures += !m.has_done_at() && m.owner() == args.to;
     for (const auto& p : incident.promises()) promises += !p.has_kept_at() && p.owner() == args.to;
-    if (measures > 0) theirs.push_back(absl::StrCat(measures, " measure(s)"));
-    if (promises > 0) theirs.push_back(absl::StrCat(promises, " promise(s)"));
-    Print(s, absl::StrCat("#", incident.id(), " ", OneLine(incident.client().name()), ": ",
-                          OneLine(incident.summary()), " (", CliName(incident.state()), "): ",
-                          absl::StrJoin(theirs, ", "), "\n"));
+    if (measures > 0) theirs.push_back(absl::Substitute(Tr("$0 measure(s)"), measures));
+    if (promises > 0) theirs.push_back(absl::Substitute(Tr("$0 promise(s)"), promises));
+    Print(s, absl::StrCat(absl::Substitute(Tr("#$0 $1: $2 ($3): $4"), incident.id(),
+                                           OneLine(incident.client().name()),
+                                           OneLine(incident.summary()), Label(incident.state()),
+                                           absl::StrJoin(theirs, InJapanese() ? "\u3001" : ", ")),
+                          "\n"));
   }
   for (const Incident& c : response.checklists()) {
     if (s.json) {
       if (absl::Status status = PrintJson(s, c); !status.ok()) return status;
       continue;
     }
-    Print(s, absl::StrCat(args.dry_run ? "would start a hand-over for " : "hand-over ",
-                          args.dry_run ? "" : absl::StrCat("#", c.id(), " for "),
-                          OneLine(c.client().name()), ", owned by ", c.owner(), ": checklist of ",
-                          c.checklist_size(), " item(s)",
-                          args.dry_run ? "" : absl::StrCat(" (amends checklist show ", c.id(), ")"),
-                          "\n"));
+    const std::string client = OneLine(c.client().name());
+    Print(s, absl::StrCat(
+                 args.dry_run
+                     ? absl::Substitute(
+                           Tr("would start a hand-over for $0, owned by $1: checklist of $2 "
+                              "item(s)"),
+                           client, c.owner(), c.checklist_size())
+                     : absl::Substitute(
+                           Tr("hand-over #$0 for $1, owned by $2: checklist of $3 item(s) "
+                              "(amends checklist show $0)"),
+                           c.id(), client, c.owner(), c.checklist_size()),
+                 "\n"));
   }
   if (!s.json) {
-    Print(s, absl::StrCat(args.dry_run ? "would hand over " : "handed over ",
-                          response.incidents_size(), " incident(s) from ", args.from, " to ",
-                          args.to, args.dry_run ? " (dry run: nothing changed)" : "", "\n"));
+    Print(s, absl::StrCat(
+                 args.dry_run
+                     ? absl::Substitute(Tr("would hand over $0 incident(s) from $1 to $2 (dry "
+                                           "run: nothing changed)"),
+                                        response.incidents_size(), args.from, args.to)
+                     : absl::Substitute(Tr("handed over $0 incident(s) from $1 to $2"),
+                                        response.incidents_size(), args.from, args.to),
+                 "\n"));
   }
   return absl::OkStatus();
 }
@@ -459,7 +493,7 @@ absl::Status Apologize(Session& s, Target t, amends::v1::Channel channel,
 absl::Status Escalate(Session& s, Target t, const std::string& reason) {
   amends::v1::EscalateRequest request;
   request.set_reason(reason);
-  return Mutate(s, &Stub::Escalate, t, request, Tr("escalated"));
+  return Mutate(s, &Stub::Escalate, t, request, TrIn("confirmation", "escalated"));
 }
 
 absl::Status Approve(Session& s, Target t, const std::string& note) {
@@ -526,16 +560,16 @@ absl::Status AssignMeasure(Session& s, Target t, int32_t number, const std::stri
   request.set_new_owner(new_owner);
   request.set_note(note);
   return Mutate(s, &Stub::AssignPreventionMeasure, t, request,
-                absl::StrCat("measure ", number, " assigned to ", new_owner));
+                absl::Substitute(Tr("measure $0 assigned to $1"), number, new_owner));
 }
 
 absl::Status Edit(Session& s, Target t, const EditArgs& args) {
   if (args.severity == amends::v1::SEVERITY_UNSPECIFIED && !args.summary && !args.details &&
       !args.client && !args.contact && args.kind == amends::v1::KIND_UNSPECIFIED &&
       !args.confidential) {
-    return absl::InvalidArgumentError(
-        "edit: give what to correct: --severity (with --reason), --summary, --details, "
-        "--client, --contact, --kind or --confidential");
+    return absl::InvalidArgumentError(absl::StrCat(
+        "edit: ", Tr("give what to correct: --severity (with --reason), --summary, --details, "
+                     "--client, --contact, --kind or --confidential")));
   }
   absl::StatusOr<Incident> before = GetIncident(s, t.id);  // for "old -> new"
   if (!before.ok()) return before.status();
@@ -563,7 +597,7 @@ absl::Status DecideResponse(Session& s, Target t, amends::v1::Response decision,
   request.set_decision(decision);
   request.set_note(note);
   return Mutate(s, &Stub::DecideResponse, t, request,
-                absl::StrCat("response decided: ", CliName(decision)));
+                absl::Substitute(Tr("response decided: $0"), ResponseLabel(decision)));
 }
 
 absl::Status ShowChecklist(Session& s, int64_t id) {
@@ -575,8 +609,8 @@ absl::Status ShowChecklist(Session& s, int64_t id) {
   }
   if (s.json) return PrintJson(s, incident);
   if (incident.checklist().empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "incident ", id, " has no checklist: only a hand-over (--kind hand-over) has one"));
+    return absl::FailedPreconditionError(absl::Substitute(
+        Tr("incident $0 has no checklist: only a hand-over (--kind hand-over) has one"), id));
   }
   Print(s, ChecklistLines(incident));
   return absl::OkStatus();
@@ -586,7 +620,7 @@ absl::Status AddChecklistItem(Session& s, Target t, const std::string& text) {
   amends::v1::UpdateChecklistRequest request;
   request.set_add(text);
   return Mutate(s, &Stub::UpdateChecklist, t, request, [](const Incident& incident) {
-    return absl::StrCat("checklist item ", incident.checklist_size(), " added");
+    return absl::Substitute(Tr("checklist item $0 added"), incident.checklist_size());
   });
 }
 
@@ -616,14 +650,14 @@ absl::Status RecordCause(Session& s, Target t, const std::string& what,
   request.set_why_missed(why_missed);
   request.set_category(category);
   return Mutate(s, &Stub::RecordCause, t, request, [](const Incident& incident) {
-    std::string what = "cause recorded";
-    if (!incident.cause().category().empty()) {
-      absl::StrAppend(&what, " (", incident.cause().category(), ")");
+    const std::string& category = incident.cause().category();
+    const std::string same = SameCategory(incident.cause());
+    if (category.empty()) {
+      return same.empty() ? std::string(Tr("cause recorded"))
+                          : absl::Substitute(Tr("cause recorded, $0"), same);
     }
-    if (const std::string same = SameCategory(incident.cause()); !same.empty()) {
-      absl::StrAppend(&what, ", ", same);
-    }
-    return what;
+    return same.empty() ? absl::Substitute(Tr("cause recorded ($0)"), category)
+                        : absl::Substitute(Tr("cause recorded ($0), $1"), category, same);
   });
 }
 
@@ -648,21 +682,24 @@ absl::Status ApproveOffer(Session& s, Target t, int32_t number, const std::strin
   amends::v1::ApproveOfferRequest request;
   request.set_number(number);
   request.set_note(note);
-  return Mutate(s, &Stub::ApproveOffer, t, request, absl::Substitute(Tr("offer $0 approved"), number));
+  return Mutate(s, &Stub::ApproveOffer, t, request,
+                absl::Substitute(Tr("offer $0 approved"), number));
 }
 
 absl::Status DeclineOffer(Session& s, Target t, int32_t number, const std::string& reason) {
   amends::v1::DeclineOfferRequest request;
   request.set_number(number);
   request.set_reason(reason);
-  return Mutate(s, &Stub::DeclineOffer, t, request, absl::Substitute(Tr("offer $0 declined"), number));
+  return Mutate(s, &Stub::DeclineOffer, t, request,
+                absl::Substitute(Tr("offer $0 declined"), number));
 }
 
 absl::Status DeliverOffer(Session& s, Target t, int32_t number, const std::string& note) {
   amends::v1::DeliverOfferRequest request;
   request.set_number(number);
   request.set_note(note);
-  return Mutate(s, &Stub::DeliverOffer, t, request, absl::Substitute(Tr("offer $0 delivered"), number));
+  return Mutate(s, &Stub::DeliverOffer, t, request,
+                absl::Substitute(Tr("offer $0 delivered"), number));
 }
 
 absl::Status LogClientUpdate(Session& s, Target t, amends::v1::Channel channel,
@@ -686,20 +723,20 @@ absl::Status VerifyMeasure(Session& s, Target t, int32_t number, const std::stri
   }
   return Mutate(s, &Stub::VerifyPreventionMeasure, t, request, [&](const Incident& incident) {
     if (!failed) return absl::Substitute(Tr("measure $0 verified"), number);
-    std::string what = absl::StrCat("measure ", number, " failed verification: open again");
     for (const amends::v1::PreventionMeasure& m : incident.measures()) {
       if (m.number() == number && m.has_due()) {
-        absl::StrAppend(&what, ", due ", FormatDateTime(FromProto(m.due()), TeamZone(incident)));
+        return absl::Substitute(Tr("measure $0 failed verification: open again, due $1"), number,
+                                FormatDateTime(FromProto(m.due()), TeamZone(incident)));
       }
     }
-    return what;
+    return absl::Substitute(Tr("measure $0 failed verification: open again"), number);
   });
 }
 
 absl::Status Close(Session& s, Target t, const std::string& reason) {
   amends::v1::CloseIncidentRequest request;
   request.set_reason(reason);
-  return Mutate(s, &Stub::CloseIncident, t, request, Tr("closed"));
+  return Mutate(s, &Stub::CloseIncident, t, request, TrIn("confirmation", "closed"));
 }
 
 absl::Status Reopen(Session& s, Target t, const std::string& reason) {
@@ -738,9 +775,9 @@ absl::Status PutOnHold(Session& s, Target t, const std::string& reason,
     *request.mutable_until() = *until_time;
   }
   return Mutate(s, &Stub::Hold, t, request, [](const Incident& incident) {
-    if (!incident.hold().has_until()) return std::string("put on hold");
-    return absl::StrCat("put on hold until ",
-                        FormatDateTime(FromProto(incident.hold().until()), TeamZone(incident)));
+    if (!incident.hold().has_until()) return std::string(Tr("put on hold"));
+    return absl::Substitute(Tr("put on hold until $0"),
+                            FormatDateTime(FromProto(incident.hold().until()), TeamZone(incident)));
   });
 }
 
@@ -750,11 +787,14 @@ absl::Status Resume(Session& s, Target t) {
 
 absl::Status AcknowledgeReminders(Session& s, Target t) {
   absl::Status status = Mutate(s, &Stub::AcknowledgeReminders, t,
-                               amends::v1::AcknowledgeRemindersRequest(), "reminders acknowledged");
+                               amends::v1::AcknowledgeRemindersRequest(),
+                               Tr("reminders acknowledged"));
   // Acknowledging is idempotent: with nothing (left) to acknowledge, the goal is met.
   if (status.code() != absl::StatusCode::kFailedPrecondition) return status;
   if (!s.json) {
-    Print(s, absl::StrCat("#", t.id, " nothing to acknowledge: ", status.message(), "\n"));
+    Print(s, absl::StrCat(absl::Substitute(Tr("#$0 nothing to acknowledge: $1"), t.id,
+                                           status.message()),
+                          "\n"));
     return absl::OkStatus();
   }
   absl::StatusOr<Incident> incident = GetIncident(s, t.id);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/display.h"
 #include "client/enum_names.h"
+#include "client/i18n.h"
 #include "client/time_input.h"
 
 namespace amends::cli {
@@ -22,7 +23,7 @@ struct Contact {
 };
 
 std::string ChannelName(amends::v1::Channel channel) {
-  return channel == amends::v1::CHANNEL_UNSPECIFIED ? "-" : CliName(channel);
+  return channel == amends::v1::CHANNEL_UNSPECIFIED ? "-" : ChannelLabel(channel);
 }
 
 // An apology (the first one, or the manager's own), when one is recorded.
@@ -39,18 +40,28 @@ void AddApology(std::vector<Contact>& contacts, bool has, const amends::v1::Firs
 
 }  // namespace
 
+std::string ChannelLabel(amends::v1::Channel channel) {
+  switch (channel) {
+    case amends::v1::CHANNEL_CALL: return Tr("call");
+    case amends::v1::CHANNEL_MAIL: return Tr("mail");
+    case amends::v1::CHANNEL_VISIT: return Tr("visit");
+    default: return CliName(channel);  // unspecified, or a channel added after this build
+  }
+}
+
 std::string RenderClientContacts(const amends::v1::Incident& incident, absl::TimeZone zone,
                                  absl::Time now) {
   std::vector<Contact> contacts;
-  AddApology(contacts, incident.has_first_apology(), incident.first_apology(), "first apology");
+  AddApology(contacts, incident.has_first_apology(), incident.first_apology(),
+             Tr("first apology"));
   AddApology(contacts, incident.has_manager_apology(), incident.manager_apology(),
-             "manager's apology");
+             Tr("manager's apology"));
   for (const amends::v1::ClientUpdate& u : incident.client_updates()) {
     contacts.push_back({.at = u.has_logged_at() ? FromProto(u.logged_at()) : absl::InfinitePast(),
                         .has_at = u.has_logged_at(),
                         .channel = ChannelName(u.channel()),
                         .who = u.logged_by(),
-                        .what = "update",
+                        .what = Tr("update"),
                         .note = u.note()});
   }
   for (const amends::v1::FollowUp& f : incident.follow_ups()) {
@@ -58,10 +69,10 @@ std::string RenderClientContacts(const amends::v1::Incident& incident, absl::Tim
                         .has_at = f.has_logged_at(),
                         .channel = "-",
                         .who = f.logged_by(),
-                        .what = "follow-up",
+                        .what = Tr("follow-up"),
                         .note = f.note()});
   }
-  if (contacts.empty()) return "\nClient communication: none\n";
+  if (contacts.empty()) return absl::StrCat("\n", Tr("Client communication: none"), "\n");
   std::stable_sort(contacts.begin(), contacts.end(),
                    [](const Contact& a, const Contact& b) { return a.at < b.at; });
   Table table({{"TIME", kTimeColumnWidth}, {"CHANNEL"}, {"WHO", Table::kNoLimit}, {"WHAT"},
@@ -70,7 +81,7 @@ std::string RenderClientContacts(const amends::v1::Incident& incident, absl::Tim
     table.AddRow({c.has_at ? FormatTime(c.at, zone, now) : "-", c.channel,
                   c.who.empty() ? "-" : c.who, c.what, c.note});
   }
-  return absl::StrCat("\nClient communication:\n", table.RenderRows("  "));
+  return absl::StrCat("\n", Tr("Client communication:"), "\n", table.RenderRows("  "));
 }
 
 }  // namespace amends::cli

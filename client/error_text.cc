@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/substitute.h"
+#include "client/exit_code.h"
 #include "client/i18n.h"
 #include "client/utf8_text.h"
 
@@ -61,7 +62,7 @@ std::string ErrorLine(const absl::Status& status) {
   std::string message = status.message().empty()
                             ? std::string(absl::StatusCodeToString(status.code()))
                             : TerminalSafe(OneLine(status.message()));
-  if (!InJapanese()) return message;
+  if (!InJapanese() || !FromServer(status)) return message;  // the client's own: translated
   const absl::string_view field = FieldOf(message);
   const char* what = WhatWentWrong(status.code());
   if (field.empty()) return absl::Substitute(Tr("$0: $1"), what, message);

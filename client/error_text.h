@@ -1,12 +1,12 @@
 // ErrorLine: what `amends` prints (after "amends: ") for a command that failed. In English the
-// message as the server or the client wrote it. In Japanese, what went wrong, told by its code
-// (status code, hence also the exit code) and the field the message names ("--at: ...",
-// "team: ..."), then the message itself after a colon: it may quote what was typed, and the
-// server writes it in English.
+// message as the server or the client wrote it. In Japanese, a message of the client's own is
+// already translated and printed as it is; one from the server (exit_code.h FromServer), which
+// the server writes in English, is preceded by what went wrong, told by its code (status code,
+// hence also the exit code) and the field the message names ("--at: ...", "team: ...").
 //
-//   ErrorLine(InvalidArgumentError("--at: '来週 10:00' is not a time; ..."))
-//     English:  "--at: '来週 10:00' is not a time; ..."
-//     Japanese: "入力に誤りがあります（--at）: '来週 10:00' is not a time; ..."
+//   ErrorLine(FromGrpcStatus({NOT_FOUND, "incident 999 not found"}))
+//     English:  "incident 999 not found"
+//     Japanese: "見つかりません: incident 999 not found"
 // The text is made safe for a terminal (no control sequences) and one line. Thread-safe once
 // the language is chosen (i18n.h).
 #ifndef AMENDS_CLIENT_ERROR_TEXT_H_

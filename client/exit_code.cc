@@ -2,6 +2,10 @@
 
 #include <string>
 
+#include "absl/strings/cord.h"
+#include "absl/strings/string_view.h"
+#include "client/i18n.h"
+
 namespace amends::cli {
 
 int ExitCodeFor(absl::StatusCode code) {
@@ -27,13 +31,23 @@ int ExitCodeFor(absl::StatusCode code) {
   }
 }
 
+namespace {
+constexpr absl::string_view kFromServer = "amends/from-server";
+}  // namespace
+
 absl::Status FromGrpcStatus(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
+  absl::Status converted(static_cast<absl::StatusCode>(status.error_code()),
+                         status.error_message());
+  if (!converted.ok()) converted.SetPayload(kFromServer, absl::Cord());
+  return converted;
 }
 
-absl::string_view ExitCodeHelp() {
-  return "Exit codes:\n"
+bool FromServer(const absl::Status& status) {
+  return status.GetPayload(kFromServer).has_value();
+}
+
+std::string ExitCodeHelp() {
+  return Tr("Exit codes:\n"
          "  0  success\n"
          "  1  any other failure\n"
          "  2  usage error or invalid input (bad option, unknown value, invalid UTF-8,\n"
@@ -42,7 +56,7 @@ absl::string_view ExitCodeHelp() {
          "  4  not allowed or not authenticated (PERMISSION_DENIED, UNAUTHENTICATED)\n"
          "  5  conflict or wrong state: re-read the incident and retry (ABORTED,\n"
          "     FAILED_PRECONDITION, ALREADY_EXISTS)\n"
-         "  6  server unreachable (UNAVAILABLE, DEADLINE_EXCEEDED)";
+         "  6  server unreachable (UNAVAILABLE, DEADLINE_EXCEEDED)");
 }
 
 }  // namespace amends::cli

@@ -6,8 +6,9 @@
 #ifndef AMENDS_CLIENT_EXIT_CODE_H_
 #define AMENDS_CLIENT_EXIT_CODE_H_
 
+#include <string>
+
 #include "absl/status/status.h"
-#include "absl/strings/string_view.h"
 #include "grpcpp/support/status.h"
 
 namespace amends::cli {
@@ -24,11 +25,16 @@ enum ExitCode : int {
 
 int ExitCodeFor(absl::StatusCode code);
 
-// The same code and message as an absl::Status (the two code sets are numerically equal).
+// The same code and message as an absl::Status (the two code sets are numerically equal),
+// marked as the server's words (FromServer).
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
-// The exit code table for the --help footer.
-absl::string_view ExitCodeHelp();
+// Whether `status` was made by FromGrpcStatus: its message is the server's (or gRPC's), in
+// English, where the client's own are in the language in use (error_text.h).
+bool FromServer(const absl::Status& status);
+
+// The exit code table for the --help footer, in the language in use (i18n.h).
+std::string ExitCodeHelp();
 
 }  // namespace amends::cli
 

@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
@@ -58,7 +59,11 @@ absl::Status NameFlags(const absl::Status& status) {
   const absl::string_view field = message.substr(0, colon);
   for (const auto& [name, flag] : kFlagOfField) {
     if (name == field) {
-      return absl::Status(status.code(), absl::StrCat(flag, message.substr(colon)));
+      absl::Status named(status.code(), absl::StrCat(flag, message.substr(colon)));
+      status.ForEachPayload([&named](absl::string_view url, const absl::Cord& payload) {
+        named.SetPayload(url, payload);
+      });
+      return named;
     }
   }
   return status;

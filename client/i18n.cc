@@ -5,6 +5,7 @@
 #include <clocale>
 #include <cstdlib>
 #include <filesystem>
+#include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -32,14 +33,19 @@ bool AsksForJapanese(absl::string_view value) {
 absl::StatusOr<Language> ParseLanguage(absl::string_view field, absl::string_view text) {
   if (text == "ja") return Language::kJapanese;
   if (text == "en") return Language::kEnglish;
-  return absl::InvalidArgumentError(absl::StrCat(field, ": must be ja or en"));
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", Tr("must be ja or en")));
 }
 
-absl::StatusOr<Language> ChooseLanguage(std::optional<Language> flag) {
-  if (flag) return *flag;
-  if (absl::string_view chosen = Env("AMENDS_LANG"); !chosen.empty()) {
-    return ParseLanguage("AMENDS_LANG", chosen);
-  }
+absl::StatusOr<std::optional<Language>> AskedLanguage(std::optional<Language> flag) {
+  if (flag) return flag;
+  const absl::string_view asked = Env("AMENDS_LANG");
+  if (asked.empty()) return std::nullopt;
+  absl::StatusOr<Language> language = ParseLanguage("AMENDS_LANG", asked);
+  if (!language.ok()) return language.status();
+  return *language;
+}
+
+Language EnvironmentLanguage() {
   // As gettext reads them: the locale of messages is the first of LC_ALL, LC_MESSAGES and
   // LANG that is set, and LANGUAGE comes before it unless that locale is plain C.
   absl::string_view locale = "C";
@@ -87,6 +93,14 @@ bool InJapanese() { return translating; }
 
 const char* Tr(const char* english) {
   return translating ? dgettext(kDomain, english) : english;
+}
+
+const char* TrIn(const char* context, const char* english) {
+  if (!translating) return english;
+  // gettext's own key for a message in a context: "CONTEXT\004MESSAGE".
+  const std::string key = absl::StrCat(context, "\004", english);
+  const char* translated = dgettext(kDomain, key.c_str());
+  return translated == key.c_str() ? english : translated;
 }
 
 }  // namespace amends::cli

@@ -2,8 +2,11 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
 #include "client/display.h"
 #include "client/enum_names.h"
+#include "client/i18n.h"
+#include "client/incident_view.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
 
@@ -12,25 +15,25 @@ namespace amends::cli {
 std::string InboxReasonName(amends::v1::InboxItem::Reason reason) {
   switch (reason) {
     case amends::v1::InboxItem::REASON_DEADLINE:
-      return "deadline";
+      return Tr("deadline");
     case amends::v1::InboxItem::REASON_APPROVAL:
-      return "approve";
+      return Tr("approve");
     case amends::v1::InboxItem::REASON_BREACH:
-      return "breach";
+      return Tr("breach");
     case amends::v1::InboxItem::REASON_REMINDER:
-      return "reminder";
+      return Tr("reminder");
     case amends::v1::InboxItem::REASON_NOTIFICATION_FAILED:
-      return "undelivered";
+      return Tr("undelivered");
     default:  // a reason added to the API after this build
       return CliName(reason);
   }
 }
 
 std::string RenderInbox(const InboxItems& items, absl::Time now, int width) {
-  if (items.empty()) return "Nothing needs you now.\n";
-  Table table({{"DUE", kTimeColumnWidth}, {"ID"}, {"WHY"}, {"WHAT", 30, Table::kFreeText},
-               {"CLIENT", 20},
-               {"SUMMARY", Table::kNoLimit, Table::kFreeText, /*drop_order=*/1}},
+  if (items.empty()) return absl::StrCat(Tr("Nothing needs you now."), "\n");
+  Table table({{Tr("DUE"), kTimeColumnWidth}, {Tr("ID")}, {Tr("WHY")},
+               {Tr("WHAT"), 30, Table::kFreeText}, {Tr("CLIENT"), 20},
+               {Tr("SUMMARY"), Table::kNoLimit, Table::kFreeText, /*drop_order=*/1}},
               width);
   std::string failed_notifications;  // one line each, after the table
   for (const amends::v1::InboxItem& item : items) {
@@ -38,11 +41,18 @@ std::string RenderInbox(const InboxItems& items, absl::Time now, int width) {
         LoadTeamZone(item.team_time_zone()).value_or(absl::UTCTimeZone());
     std::string what = item.what().empty() ? item.deadline_key() : item.what();
     if (item.reason() == amends::v1::InboxItem::REASON_NOTIFICATION_FAILED) {
-      absl::StrAppend(&failed_notifications, "notification ", item.notification_id(),
-                      " failed: ", absl::StripAsciiWhitespace(OneLine(what.empty() ? "-" : what)),
-                      "\n  to send it again: amends notifications retry ",
-                      item.notification_id(), "\n");
-      what = absl::StrCat("notification ", item.notification_id(), " failed");
+      // What the channel answered is the receiving server's: shown as it came.
+      absl::StrAppend(
+          &failed_notifications,
+          absl::Substitute(Tr("notification $0 failed: $1"), item.notification_id(),
+                           absl::StripAsciiWhitespace(OneLine(what.empty() ? "-" : what))),
+          "\n  ",
+          absl::Substitute(Tr("to send it again: amends notifications retry $0"),
+                           item.notification_id()),
+          "\n");
+      what = absl::Substitute(Tr("notification $0 failed"), item.notification_id());
+    } else {
+      what = DeadlineWhat(what);
     }
     table.AddRow({item.has_due() ? FormatDue(FromProto(item.due()), zone, now) : "-",
                   item.incident_id() > 0 ? absl::StrCat(item.incident_id()) : "-",

@@ -63,6 +63,12 @@ absl::TimeZone TeamZone(const amends::v1::Incident& incident);
 //     2026-11-27 09:00 (1h ago)  to sato  apology visit  due 2026-11-28 10:00 (in 1d)
 std::string RenderIncident(const amends::v1::Incident& incident, absl::Time now);
 
+// What a deadline asks (Deadline.what, also in reminders and the inbox), which the server
+// writes in English ("apology visit", "measure 2: 共有スケジュールで管理"): in Japanese the
+// server's phrasings are translated, their numbers and the team's own text kept; any other
+// text, and every text in English, is returned as it is.
+std::string DeadlineWhat(absl::string_view what);
+
 // How soon the incident's soonest running deadline is due: "in 3h", "overdue 2h", "due now"
 // within a minute; "held" when every deadline is paused by a hold, "-" without a deadline.
 std::string NextDue(const amends::v1::Incident& incident, absl::Time now);

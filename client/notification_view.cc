@@ -1,13 +1,17 @@
 #include "client/notification_view.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
 #include "client/display.h"
 #include "client/enum_names.h"
+#include "client/i18n.h"
+#include "client/labels.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
 
@@ -18,10 +22,50 @@ using amends::v1::Notification;
 
 std::string OrDash(absl::string_view text) { return text.empty() ? "-" : std::string(text); }
 
+// Why a notification was sent, as the team says it; the command-line spelling in English
+// and for a value this build does not know.
+std::string ReasonLabel(Notification::Reason reason) {
+  switch (reason) {
+    case Notification::REASON_REPORTED: return Tr("reported");
+    case Notification::REASON_APPROVAL_ASKED: return Tr("approval-asked");
+    case Notification::REASON_APPROVED: return Tr("approved");
+    case Notification::REASON_DECLINED: return Tr("declined");
+    case Notification::REASON_HANDED_OVER: return Tr("handed-over");
+    case Notification::REASON_VISIT_SCHEDULED: return Tr("visit-scheduled");
+    case Notification::REASON_REMINDER: return Tr("reminder");
+    case Notification::REASON_BREACH: return Tr("breach");
+    case Notification::REASON_TEST: return Tr("test");
+    case Notification::REASON_CLOSED: return Tr("closed");
+    case Notification::REASON_DIGEST: return Tr("digest");
+    case Notification::REASON_OFFER_DECIDED: return Tr("offer-decided");
+    case Notification::REASON_MEASURE_REOPENED: return Tr("measure-reopened");
+    default: return CliName(reason);
+  }
+}
+
+// How a delivery stands, likewise.
+std::string StateLabel(Notification::State state) {
+  switch (state) {
+    case Notification::STATE_PENDING: return Tr("pending");
+    case Notification::STATE_SENT: return Tr("sent");
+    case Notification::STATE_RETRYING: return Tr("retrying");
+    case Notification::STATE_FAILED: return Tr("failed");
+    default: return CliName(state);
+  }
+}
+
+// A role on the team, likewise; as the server spells it when it is none of these.
+std::string RoleLabel(absl::string_view role) {
+  if (role == "member") return Tr("member");
+  if (role == "manager") return Tr("manager");
+  if (role == "observer") return Tr("observer");
+  return std::string(role);
+}
+
 // The latest attempt's answer; "no address" when it never had one to go to.
 std::string LastAnswer(const Notification& n) {
   if (!n.attempts().empty()) return n.attempts(n.attempts_size() - 1).answer();
-  if (n.address().empty() && n.state() == Notification::STATE_FAILED) return "no address";
+  if (n.address().empty() && n.state() == Notification::STATE_FAILED) return Tr("no address");
   return "";
 }
 
@@ -41,17 +85,17 @@ std::string NextAttempt(const Notification& n, absl::TimeZone zone, absl::Time n
 
 std::string RenderNotifications(const Notifications& notifications, absl::TimeZone zone,
                                 absl::Time now, bool with_incident, int width) {
-  if (notifications.empty()) return "no notifications\n";
-  std::vector<Table::Column> columns = {{"ID"}};
-  if (with_incident) columns.push_back({"INCIDENT"});
-  columns.insert(columns.end(), {{"CREATED", kTimeColumnWidth},
-                                 {"RECIPIENT", 16},
-                                 {"REASON"},
-                                 {"CHANNEL"},
-                                 {"STATE"},
-                                 {"ATTEMPTS"},
-                                 {"LAST ANSWER", kAnswerWidth, Table::kFreeText},
-                                 {"NEXT ATTEMPT", kTimeColumnWidth}});
+  if (notifications.empty()) return absl::StrCat(Tr("no notifications"), "\n");
+  std::vector<Table::Column> columns = {{Tr("ID")}};
+  if (with_incident) columns.push_back({Tr("INCIDENT")});
+  columns.insert(columns.end(), {{Tr("CREATED"), kTimeColumnWidth},
+                                 {Tr("RECIPIENT"), 16},
+                                 {Tr("REASON")},
+                                 {Tr("CHANNEL")},
+                                 {Tr("STATE")},
+                                 {Tr("ATTEMPTS")},
+                                 {Tr("LAST ANSWER"), kAnswerWidth, Table::kFreeText},
+                                 {Tr("NEXT ATTEMPT"), kTimeColumnWidth}});
   Table table(std::move(columns), width);
   for (const Notification& n : notifications) {
     std::vector<std::string> row = {absl::StrCat(n.id())};
@@ -60,7 +104,8 @@ std::string RenderNotifications(const Notifications& notifications, absl::TimeZo
     }
     row.insert(row.end(),
                {n.has_created_at() ? FormatTime(FromProto(n.created_at()), zone, now) : "-",
-                OrDash(n.recipient()), CliName(n.reason()), OrDash(n.channel()), CliName(n.state()),
+                OrDash(n.recipient()), ReasonLabel(n.reason()), OrDash(n.channel()),
+                StateLabel(n.state()),
                 absl::StrCat(n.attempts_size()), OrDash(LastAnswer(n)), NextAttempt(n, zone, now)});
     table.AddRow(std::move(row));
   }
@@ -68,21 +113,30 @@ std::string RenderNotifications(const Notifications& notifications, absl::TimeZo
 }
 
 std::string RenderRetried(const Notification& n) {
-  std::string line = absl::StrCat("notification ", n.id(), " to ", OneLine(OrDash(n.recipient())));
-  if (n.incident_id() > 0) absl::StrAppend(&line, " (#", n.incident_id(), ")");
+  const std::string to = OneLine(OrDash(n.recipient()));
+  const bool with_incident = n.incident_id() > 0;
+  std::string line;
   switch (n.state()) {
     case Notification::STATE_SENT:
-      absl::StrAppend(&line, " sent again");
+      line = with_incident ? absl::Substitute(Tr("notification $0 to $1 (#$2) sent again"),
+                                              n.id(), to, n.incident_id())
+                           : absl::Substitute(Tr("notification $0 to $1 sent again"), n.id(), to);
       break;
     case Notification::STATE_FAILED:
     case Notification::STATE_RETRYING:
-      absl::StrAppend(&line, " failed again");
+      line = with_incident ? absl::Substitute(Tr("notification $0 to $1 (#$2) failed again"),
+                                              n.id(), to, n.incident_id())
+                           : absl::Substitute(Tr("notification $0 to $1 failed again"), n.id(),
+                                              to);
       break;
     default:
-      absl::StrAppend(&line, " queued again");
+      line = with_incident ? absl::Substitute(Tr("notification $0 to $1 (#$2) queued again"),
+                                              n.id(), to, n.incident_id())
+                           : absl::Substitute(Tr("notification $0 to $1 queued again"), n.id(),
+                                              to);
       break;
   }
-  absl::StrAppend(&line, " → state ", CliName(n.state()));
+  absl::StrAppend(&line, " \u2192 ", absl::Substitute(Tr("state $0"), StateLabel(n.state())));
   if (n.state() != Notification::STATE_PENDING && !n.attempts().empty()) {
     absl::StrAppend(&line, " (", absl::StripAsciiWhitespace(OneLine(LastAnswer(n))), ")");
   }
@@ -95,43 +149,54 @@ absl::StatusOr<std::string> TestOutcome(const Notification& n, absl::TimeZone zo
   const std::string answer(absl::StripAsciiWhitespace(OneLine(OrDash(LastAnswer(n)))));
   switch (n.state()) {
     case Notification::STATE_SENT:
-      return absl::StrCat("test message sent to ", address, ": ", answer, "\n");
+      return absl::StrCat(absl::Substitute(Tr("test message sent to $0: $1"), address, answer),
+                          "\n");
     case Notification::STATE_RETRYING:
-      return absl::UnknownError(absl::StrCat("test message to ", address, " failed: ", answer,
-                                             " (amends tries again ", NextAttempt(n, zone, now),
-                                             ")"));
-    case Notification::STATE_PENDING:
       return absl::UnknownError(
-          absl::StrCat("test message to ", OrDash(address), " not sent yet (state pending)"));
+          absl::Substitute(Tr("test message to $0 failed: $1 (amends tries again $2)"), address,
+                           answer, NextAttempt(n, zone, now)));
+    case Notification::STATE_PENDING:
+      return absl::UnknownError(absl::Substitute(
+          Tr("test message to $0 not sent yet (state pending)"), OrDash(address)));
     default:
       if (n.address().empty()) {
         return absl::FailedPreconditionError(
-            "test message failed: you have no mail address (set one with 'amends me --email "
-            "ADDRESS')");
+            Tr("test message failed: you have no mail address (set one with 'amends me --email "
+               "ADDRESS')"));
       }
-      return absl::UnknownError(absl::StrCat("test message to ", address, " failed: ", answer));
+      return absl::UnknownError(
+          absl::Substitute(Tr("test message to $0 failed: $1"), address, answer));
   }
 }
 
 std::string RenderMe(const amends::v1::Me& me) {
   std::string language = me.language();
-  if (language.empty()) language = absl::StrCat(OrDash(me.effective_language()), " (team's)");
-  std::string out;
-  auto field = [&out](absl::string_view label, absl::string_view value) {
-    absl::StrAppend(&out, label, std::string(10 - label.size(), ' '), OneLine(value), "\n");
+  if (language.empty()) {
+    language = absl::Substitute(Tr("$0 (team's)"), OrDash(me.effective_language()));
+  }
+  const std::pair<std::string, std::string> fields[] = {
+      {Tr("name"), OrDash(me.name())},
+      {Tr("team"), OrDash(me.team())},
+      {Tr("role"), OrDash(RoleLabel(me.role()))},
+      {Tr("email"), me.email().empty() ? Tr("- (no mail is sent to you)") : me.email()},
+      {Tr("language"), language},
   };
-  field("name", OrDash(me.name()));
-  field("team", OrDash(me.team()));
-  field("role", OrDash(me.role()));
-  field("email", me.email().empty() ? "- (no mail is sent to you)" : me.email());
-  field("language", language);
+  // Each value where the others start, by display width (labels may be Japanese).
+  int column = 10;
+  for (const auto& [label, value] : fields) column = std::max(column, DisplayWidth(label) + 2);
+  std::string out;
+  for (const auto& [label, value] : fields) {
+    absl::StrAppend(&out, label, std::string(column - DisplayWidth(label), ' '), OneLine(value),
+                    "\n");
+  }
   return out;
 }
 
 absl::Status CheckLanguageArg(absl::string_view option, absl::string_view lang) {
   if (lang == "ja" || lang == "en" || lang.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(option, ": unknown language '", lang,
-                                                 "' (allowed: ja, en; \"\" for the team's)"));
+  return absl::InvalidArgumentError(absl::StrCat(
+      option, ": ",
+      absl::Substitute(Tr("unknown language '$0' (allowed: ja, en; \"\" for the team's)"), lang)));
 }
 
 }  // namespace amends::cli

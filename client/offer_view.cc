@@ -5,8 +5,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
 #include "client/display.h"
 #include "client/enum_names.h"
+#include "client/i18n.h"
 #include "client/utf8_text.h"
 #include "client/yen.h"
 
@@ -17,18 +19,29 @@ using amends::v1::Offer;
 
 std::string OrDash(absl::string_view text) { return text.empty() ? "-" : std::string(text); }
 
+// Where an offer stands: "asked" in English, 承認待ち in Japanese.
+std::string StateLabel(Offer::State state) {
+  switch (state) {
+    case Offer::STATE_ASKED: return Tr("asked");
+    case Offer::STATE_APPROVED: return Tr("approved");
+    case Offer::STATE_DECLINED: return Tr("declined");
+    case Offer::STATE_DELIVERED: return Tr("delivered");
+    default: return CliName(state);  // unspecified, or a state added after this build
+  }
+}
+
 // Who did what to `offer` so far.
 std::string Decision(const Offer& offer) {
   switch (offer.state()) {
     case Offer::STATE_ASKED:
-      return absl::StrCat("waits for ", OfferApprover(offer));
+      return absl::Substitute(Tr("waits for $0"), OfferApprover(offer));
     case Offer::STATE_APPROVED:
-      return absl::StrCat("approved by ", OrDash(offer.decided_by()));
+      return absl::Substitute(Tr("approved by $0"), OrDash(offer.decided_by()));
     case Offer::STATE_DECLINED:
-      return absl::StrCat("declined by ", OrDash(offer.decided_by()));
+      return absl::Substitute(Tr("declined by $0"), OrDash(offer.decided_by()));
     case Offer::STATE_DELIVERED:
-      return absl::StrCat("approved by ", OrDash(offer.decided_by()), ", delivered by ",
-                          OrDash(offer.delivered_by()));
+      return absl::Substitute(Tr("approved by $0, delivered by $1"), OrDash(offer.decided_by()),
+                              OrDash(offer.delivered_by()));
     case Offer::STATE_UNSPECIFIED:
     case amends::v1::Offer_State_Offer_State_INT_MIN_SENTINEL_DO_NOT_USE_:
     case amends::v1::Offer_State_Offer_State_INT_MAX_SENTINEL_DO_NOT_USE_:
@@ -39,23 +52,31 @@ std::string Decision(const Offer& offer) {
 
 // The offer's text, and why it was declined or the approval's note.
 std::string Text(const Offer& offer) {
-  std::string text = offer.text();
-  if (!offer.decision_note().empty()) {
-    absl::StrAppend(&text, "; ", offer.state() == Offer::STATE_DECLINED ? "reason" : "note", ": ",
-                    offer.decision_note());
-  }
-  return text;
+  if (offer.decision_note().empty()) return offer.text();
+  return absl::Substitute(
+      offer.state() == Offer::STATE_DECLINED ? Tr("$0; reason: $1") : Tr("$0; note: $1"),
+      offer.text(), offer.decision_note());
 }
 
 }  // namespace
 
+std::string OfferKindLabel(amends::v1::OfferKind kind) {
+  switch (kind) {
+    case amends::v1::OFFER_KIND_DISCOUNT: return Tr("discount");
+    case amends::v1::OFFER_KIND_REFUND: return Tr("refund");
+    case amends::v1::OFFER_KIND_FREE_SERVICE: return Tr("free-service");
+    case amends::v1::OFFER_KIND_OTHER: return Tr("other");
+    default: return CliName(kind);  // unspecified, or a kind added after this build
+  }
+}
+
 std::string OfferApprover(const Offer& offer) {
-  if (offer.approver_team().empty()) return "an admin";
-  return absl::StrCat("managers of ", offer.approver_team());
+  if (offer.approver_team().empty()) return Tr("an admin");
+  return absl::Substitute(Tr("managers of $0"), offer.approver_team());
 }
 
 std::string RenderOffers(const amends::v1::Incident& incident) {
-  if (incident.offers().empty()) return "\nOffers: none\n";
+  if (incident.offers().empty()) return absl::StrCat("\n", Tr("Offers: none"), "\n");
   // Amounts right-aligned, so that their digits line up.
   int amount_width = 0;
   for (const Offer& offer : incident.offers()) {
@@ -67,25 +88,25 @@ std::string RenderOffers(const amends::v1::Incident& incident) {
     const Offer& offer = incident.offers(i);
     const std::string amount = FormatYen(offer.amount_yen());
     table.AddRow({absl::StrCat(offer.number() > 0 ? offer.number() : i + 1, ". [",
-                               CliName(offer.state()), "]"),
-                  CliName(offer.kind()),
+                               StateLabel(offer.state()), "]"),
+                  OfferKindLabel(offer.kind()),
                   absl::StrCat(std::string(amount_width - DisplayWidth(amount), ' '), amount),
                   Decision(offer), Text(offer)});
   }
-  return absl::StrCat("\nOffers:\n", table.RenderRows("  "));
+  return absl::StrCat("\n", Tr("Offers:"), "\n", table.RenderRows("  "));
 }
 
 std::string OfferMade(const amends::v1::Incident& incident) {
-  if (incident.offers().empty()) return "offer made";
+  if (incident.offers().empty()) return Tr("offer made");
   const Offer& offer = incident.offers(incident.offers_size() - 1);
-  std::string what = absl::StrCat("offer ", offer.number(), " made: ", CliName(offer.kind()), " ",
-                                  FormatYen(offer.amount_yen()));
   if (offer.state() == Offer::STATE_ASKED) {
-    absl::StrAppend(&what, ", asked of ", OfferApprover(offer));
-  } else {
-    absl::StrAppend(&what, ", ", CliName(offer.state()));
+    return absl::Substitute(Tr("offer $0 made: $1 $2, asked of $3"), offer.number(),
+                            OfferKindLabel(offer.kind()), FormatYen(offer.amount_yen()),
+                            OfferApprover(offer));
   }
-  return what;
+  return absl::Substitute(Tr("offer $0 made: $1 $2, $3"), offer.number(),
+                          OfferKindLabel(offer.kind()), FormatYen(offer.amount_yen()),
+                          StateLabel(offer.state()));
 }
 
 }  // namespace amends::cli

@@ -12,7 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/strings/substitute.h"
 #include "absl/time/civil_time.h"
+#include "client/i18n.h"
 
 namespace amends::cli {
 namespace {
@@ -21,10 +23,12 @@ constexpr absl::string_view kRfc3339Example = "2026-11-27T10:00:00+09:00";
 
 // Every accepted form, in one line, for the error that names none of them.
 std::string AcceptedForms(absl::string_view zone_name) {
-  return absl::StrCat("write YYYY-MM-DD HH:MM, YYYY/MM/DD HH:MM, MM/DD HH:MM, today HH:MM, "
-                      "tomorrow HH:MM (今日, 明日), +3d HH:MM or a weekday such as mon HH:MM (in ",
-                      zone_name.empty() ? "the team's time zone" : zone_name,
-                      "), or RFC 3339 such as ", kRfc3339Example);
+  // The Japanese words go in as $0 and $1: a msgid is ASCII.
+  return absl::Substitute(
+      Tr("write YYYY-MM-DD HH:MM, YYYY/MM/DD HH:MM, MM/DD HH:MM, today HH:MM, tomorrow HH:MM "
+         "($0, $1), +3d HH:MM or a weekday such as mon HH:MM (in $2), or RFC 3339 such as $3"),
+      "今日", "明日", zone_name.empty() ? Tr("the team's time zone") : zone_name,
+      kRfc3339Example);
 }
 
 struct WeekdayName {
@@ -132,11 +136,13 @@ std::optional<absl::Time> ParseRfc3339(absl::string_view text) {
 }  // namespace
 
 absl::StatusOr<absl::TimeZone> LoadTeamZone(absl::string_view name) {
-  if (name.empty()) return absl::InternalError("the incident names no team time zone");
+  if (name.empty()) return absl::InternalError(Tr("the incident names no team time zone"));
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(std::string(name), &zone)) {
-    return absl::InternalError(absl::StrCat("the time zone database on this machine lacks the "
-                                            "team's zone '", name, "' (install or update tzdata)"));
+    return absl::InternalError(
+        absl::Substitute(Tr("the time zone database on this machine lacks the team's zone '$0' "
+                            "(install or update tzdata)"),
+                         name));
   }
   return zone;
 }
@@ -150,26 +156,29 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_v
   const std::optional<Day> day =
       words.empty() || words.size() > 2 ? std::nullopt : ParseDay(words[0]);
   if (!day.has_value()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(option, ": '", text, "' is not a time; ", AcceptedForms(zone_name)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        option, ": ", absl::Substitute(Tr("'$0' is not a time; $1"), text,
+                                       AcceptedForms(zone_name))));
   }
   if (words.size() == 1) {
-    return absl::InvalidArgumentError(absl::StrCat(option, ": '", text,
-                                                   "' has no time of day; add one, such as '",
-                                                   text, " 10:00'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        option, ": ",
+        absl::Substitute(Tr("'$0' has no time of day; add one, such as '$0 10:00'"), text)));
   }
   const std::optional<absl::CivilMinute> clock = ParseTimeOfDay(words[1]);
   if (!clock.has_value()) {
-    return absl::InvalidArgumentError(absl::StrCat(option, ": '", text, "': '", words[1],
-                                                   "' is not a time of day; write HH:MM, from "
-                                                   "00:00 to 23:59"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        option, ": ",
+        absl::Substitute(Tr("'$0': '$1' is not a time of day; write HH:MM, from 00:00 to 23:59"),
+                         text, words[1])));
   }
   absl::StatusOr<absl::TimeZone> zone = LoadTeamZone(zone_name);
   if (!zone.ok()) {
-    return absl::InternalError(absl::StrCat(option, ": cannot read local time '", text, "': ",
-                                            zone.status().message(),
-                                            "; RFC 3339 times still work, such as ",
-                                            kRfc3339Example));
+    return absl::InternalError(absl::StrCat(
+        option, ": ",
+        absl::Substitute(Tr("cannot read local time '$0': $1; RFC 3339 times still work, such "
+                            "as $2"),
+                         text, zone.status().message(), kRfc3339Example)));
   }
   const absl::CivilDay today = absl::ToCivilDay(now, *zone);
   absl::CivilDay date;
@@ -183,7 +192,9 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_v
         date = absl::CivilDay(year, day->month, day->day);
         if (date.month() != day->month || date.day() != day->day) {
           return absl::InvalidArgumentError(absl::StrCat(
-              option, ": '", text, "' is not a time; ", words[0], " is no date of ", year));
+              option, ": ",
+              absl::Substitute(Tr("'$0' is not a time; $1 is no date of $2"), text, words[0],
+                               year)));
         }
         if (date >= today) break;
       }
@@ -200,8 +211,9 @@ absl::StatusOr<absl::Time> ParseTimeArg(absl::string_view option, absl::string_v
       absl::CivilMinute(date.year(), date.month(), date.day(), clock->hour(), clock->minute()),
       *zone);
   if (!TimestampCanCarry(t)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(option, ": '", text, "' is not a time; the year must be from 1 to 9999"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        option, ": ",
+        absl::Substitute(Tr("'$0' is not a time; the year must be from 1 to 9999"), text)));
   }
   return t;
 }
@@ -225,17 +237,19 @@ absl::StatusOr<absl::Duration> ParseDurationArg(absl::string_view option,
   ok = ok && (rest.empty() || absl::ParseDuration(rest, &more)) &&
        more >= absl::ZeroDuration() && more != absl::InfiniteDuration();
   if (!ok) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(option, ": '", text, "' is not a length of time; write for example 90m, "
-                     "24h, 2d or 1d12h"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        option, ": ",
+        absl::Substitute(Tr("'$0' is not a length of time; write for example 90m, 24h, 2d or "
+                            "1d12h"),
+                         text)));
   }
   if (days + more > absl::Hours(24) * kMaxDays) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(option, ": at most ", kMaxDays, "d, not '", text, "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        option, ": ", absl::Substitute(Tr("at most $0d, not '$1'"), kMaxDays, text)));
   }
   if (days + more <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(option, ": must be more than 0, not '", text, "'"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        option, ": ", absl::Substitute(Tr("must be more than 0, not '$0'"), text)));
   }
   return days + more;
 }

@@ -12,6 +12,8 @@
 #include <CLI/CLI.hpp>
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/substitute.h"
+#include "client/i18n.h"
 
 namespace amends::cli {
 namespace {
@@ -34,19 +36,19 @@ absl::StatusOr<UserConfig> LoadUserConfig() {
   if (path.empty() || stat(path.c_str(), &st) != 0) {
     if (path.empty() || errno == ENOENT) return config;
     return absl::InvalidArgumentError(
-        absl::StrCat("config ", path, ": ", std::strerror(errno)));
+        absl::Substitute(Tr("config $0: $1"), path, std::strerror(errno)));
   }
   const auto refuse = [&](const std::string& why) {
-    return absl::InvalidArgumentError(absl::StrCat("config ", path, ": ", why));
+    return absl::InvalidArgumentError(absl::Substitute(Tr("config $0: $1"), path, why));
   };
-  if (st.st_uid != geteuid()) return refuse("it belongs to another user; make your own");
+  if (st.st_uid != geteuid()) return refuse(Tr("it belongs to another user; make your own"));
   if ((st.st_mode & 077) != 0) {
-    return refuse(absl::StrFormat(
-        "other users may read or change it (mode %04o); it names your token: chmod 600 %s",
-        st.st_mode & 07777, path));
+    return refuse(absl::Substitute(
+        Tr("other users may read or change it (mode $0); it names your token: chmod 600 $1"),
+        absl::StrFormat("%04o", st.st_mode & 07777), path));
   }
   std::ifstream in(path);
-  if (!in) return refuse("cannot read it");
+  if (!in) return refuse(Tr("cannot read it"));
   std::vector<CLI::ConfigItem> items;
   try {
     items = CLI::ConfigTOML().from_config(in);
@@ -55,11 +57,13 @@ absl::StatusOr<UserConfig> LoadUserConfig() {
   }
   for (const CLI::ConfigItem& item : items) {
     if (!item.parents.empty()) {
-      return refuse(absl::StrCat("[", item.parents.front(),
-                                 "]: sections are not used; keys go at the top"));
+      return refuse(absl::Substitute(Tr("[$0]: sections are not used; keys go at the top"),
+                                     item.parents.front()));
     }
     const std::string& key = item.name;
-    if (item.inputs.size() != 1) return refuse(absl::StrCat(key, ": one value, in quotes"));
+    if (item.inputs.size() != 1) {
+      return refuse(absl::StrCat(key, ": ", Tr("one value, in quotes")));
+    }
     const std::string& value = item.inputs.front();
     if (key == "server") {
       config.server = value;
@@ -68,10 +72,11 @@ absl::StatusOr<UserConfig> LoadUserConfig() {
     } else if (key == "token-file") {
       config.token_file = value;
     } else if (key == "token") {
-      return refuse("token: keep the token in a file of its own and name it with token-file");
+      return refuse(absl::StrCat(
+          "token: ", Tr("keep the token in a file of its own and name it with token-file")));
     } else {
       return refuse(
-          absl::StrCat("unknown key \"", key, "\" (server, ca and token-file are known)"));
+          absl::Substitute(Tr("unknown key \"$0\" (server, ca and token-file are known)"), key));
     }
   }
   config.path = path;

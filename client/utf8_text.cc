@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/substitute.h"
+#include "client/i18n.h"
 
 namespace amends::cli {
 namespace {
@@ -39,7 +41,8 @@ absl::Status CheckUtf8(absl::string_view what, absl::string_view text) {
   for (size_t i = 0; i < text.size();) {
     const Step s = Next(text.substr(i));
     if (s.codepoint < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(what, ": not valid UTF-8 (byte ", i + 1, ")"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(what, ": ", absl::Substitute(Tr("not valid UTF-8 (byte $0)"), i + 1)));
     }
     i += s.length;
   }

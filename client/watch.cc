@@ -9,7 +9,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/substitute.h"
 #include "client/exit_code.h"
+#include "client/i18n.h"
 #include "client/time_input.h"
 #include "client/utf8_text.h"
 #include "grpcpp/create_channel.h"
@@ -44,19 +46,24 @@ bool IsPermanent(grpc::StatusCode code) {
 // OUT_OF_RANGE, whose message already gives the oldest sequence kept.
 absl::Status PermanentError(const grpc::Status& status, const grpc::ClientContext& context) {
   if (status.error_code() != grpc::StatusCode::OUT_OF_RANGE) return FromGrpcStatus(status);
-  std::string oldest;
+  std::optional<int64_t> oldest;
   const auto& trailers = context.GetServerTrailingMetadata();
   if (const auto it =
           trailers.find(grpc::string_ref(kOldestSequenceKey.data(), kOldestSequenceKey.size()));
       it != trailers.end()) {
     int64_t sequence = 0;
     if (absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &sequence)) {
-      oldest = absl::StrCat(" (#", sequence, ")");
+      oldest = sequence;
     }
   }
-  return absl::OutOfRangeError(absl::StrCat(status.error_message(),
-                                            ". To continue from the oldest change still kept",
-                                            oldest, ", run again with --from oldest"));
+  return FromGrpcStatus(grpc::Status(grpc::StatusCode::OUT_OF_RANGE, absl::StrCat(
+      status.error_message(),
+      oldest.has_value()
+          ? absl::Substitute(Tr(". To continue from the oldest change still kept (#$0), run "
+                                "again with --from oldest"),
+                             *oldest)
+          : std::string(Tr(". To continue from the oldest change still kept, run again with "
+                           "--from oldest")))));
 }
 
 // "UNAVAILABLE: the server is shutting down", on one line.
@@ -105,14 +112,12 @@ absl::Status Watcher::Run(amends::v1::WatchService::StubInterface& stub, const W
     if (attempt.got_message) backoff = options_.first_backoff;
     if (!outage_reported_) {
       const std::optional<int64_t> after = cursor();
+      const std::string why = TerminalSafe(OneLine(attempt.status.message()));
       *options_.err << "amends: "
                     << (after.has_value()
-                            ? absl::StrCat("connection lost (",
-                                           TerminalSafe(OneLine(attempt.status.message())),
-                                           "); reconnecting after #", *after)
-                            : absl::StrCat("cannot reach the server (",
-                                           TerminalSafe(OneLine(attempt.status.message())),
-                                           "); retrying"))
+                            ? absl::Substitute(Tr("connection lost ($0); reconnecting after #$1"),
+                                               why, *after)
+                            : absl::Substitute(Tr("cannot reach the server ($0); retrying"), why))
                     << std::endl;
       outage_reported_ = true;
     }
@@ -164,11 +169,20 @@ Watcher::Attempt Watcher::Stream(amends::v1::WatchService::StubInterface& stub,
         attempt.got_message = true;
         const std::optional<int64_t> at =
             response.has_heartbeat() ? response.heartbeat().sequence() : cursor();
-        const std::string after = at.has_value() ? absl::StrCat(" after #", *at) : "";
         if (!header_printed_) {
-          *options_.err << "amends: watching changes" << after << " (Ctrl-C to stop)" << std::endl;
+          *options_.err << "amends: "
+                        << (at.has_value()
+                                ? absl::Substitute(
+                                      Tr("watching changes after #$0 (Ctrl-C to stop)"), *at)
+                                : std::string(Tr("watching changes (Ctrl-C to stop)")))
+                        << std::endl;
         } else if (outage_reported_) {
-          *options_.err << "amends: reconnected; watching changes" << after << std::endl;
+          *options_.err << "amends: "
+                        << (at.has_value()
+                                ? absl::Substitute(Tr("reconnected; watching changes after #$0"),
+                                                   *at)
+                                : std::string(Tr("reconnected; watching changes")))
+                        << std::endl;
         }
         outage_reported_ = false;
         if (!header_printed_ && !options_.json) {
@@ -198,14 +212,14 @@ Watcher::Attempt Watcher::Stream(amends::v1::WatchService::StubInterface& stub,
   }
   if (output_failed) {
     return {.outcome = Outcome::kFail,
-            .status = absl::InternalError("cannot write the changes to the output; stopped")};
+            .status = absl::InternalError(Tr("cannot write the changes to the output; stopped"))};
   }
   if (stopped) return {.outcome = Outcome::kStopped};
   if (silenced) {
-    attempt.status = absl::UnavailableError(
-        absl::StrCat("no message from the server for ", absl::FormatDuration(silence_limit)));
+    attempt.status = absl::UnavailableError(absl::Substitute(
+        Tr("no message from the server for $0"), absl::FormatDuration(silence_limit)));
   } else if (status.ok()) {
-    attempt.status = absl::UnavailableError("the server ended the stream");
+    attempt.status = absl::UnavailableError(Tr("the server ended the stream"));
   } else if (IsPermanent(status.error_code())) {
     return {.outcome = Outcome::kFail, .status = PermanentError(status, context)};
   } else {

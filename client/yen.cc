@@ -11,6 +11,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/strings/substitute.h"
+#include "client/i18n.h"
 
 namespace amends::cli {
 namespace {
@@ -20,10 +22,12 @@ constexpr absl::string_view kFullWidthYenSign = "\uffe5";  // ￥
 constexpr absl::string_view kEn = "\u5186";                // 円
 
 absl::Status NotAnAmount(absl::string_view option, absl::string_view text) {
-  return absl::InvalidArgumentError(
-      absl::StrCat(option, ": '", text,
-                   "' is not an amount of yen (write whole yen: 50000, 50,000, ¥50,000 or "
-                   "50000円)"));
+  // The yen sign and 円 go in as $1 and $2: a msgid is ASCII.
+  return absl::InvalidArgumentError(absl::StrCat(
+      option, ": ",
+      absl::Substitute(Tr("'$0' is not an amount of yen (write whole yen: 50000, 50,000, "
+                          "$150,000 or 50000$2)"),
+                       text, kYenSign, kEn)));
 }
 
 bool AllDigits(absl::string_view s) {
@@ -51,9 +55,10 @@ absl::StatusOr<int64_t> ParseYenArg(absl::string_view option, absl::string_view 
   int64_t yen = 0;
   // More than 18 digits would not fit: far beyond the limit anyway.
   if (digits.size() > 18 || !absl::SimpleAtoi(digits, &yen) || yen > kMaxOfferYen) {
-    return absl::InvalidArgumentError(absl::StrCat(option, ": ", text, " is more than ",
-                                                   FormatYen(kMaxOfferYen),
-                                                   ", the most an offer may be"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        option, ": ",
+        absl::Substitute(Tr("$0 is more than $1, the most an offer may be"), text,
+                         FormatYen(kMaxOfferYen))));
   }
   return yen;
 }

@@ -5,9 +5,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -31,6 +33,29 @@ class CliLanguageTest : public CliFixture {
     Amends("sato", {"report", "--team", "営業一課", "--client", "ＡＢＣ商事", "--kind",
                     "missed-appointment", "--severity", "high", "--summary",
                     "15時のサンプル受け渡しの打ち合わせを失念"});
+  }
+
+  // Every command's path ("visit schedule"), read from the English help of `amends` and of each
+  // command that has commands of its own.
+  std::vector<std::string> CommandPaths(const std::string& prefix = "") {
+    std::vector<std::string> args = absl::StrSplit(prefix, ' ', absl::SkipEmpty());
+    args.push_back("--help");
+    const std::string help = Amends("sato", args).out;
+    std::vector<std::string> paths;
+    bool in_commands = false;
+    for (absl::string_view line : absl::StrSplit(help, '\n')) {
+      if (line == "Subcommands:") {
+        in_commands = true;
+      } else if (line.empty()) {
+        in_commands = false;
+      } else if (in_commands && absl::ConsumePrefix(&line, "  ")) {
+        const std::string name(line.substr(0, line.find_first_of(" ,")));  // me,whoami
+        const std::string path = prefix.empty() ? name : absl::StrCat(prefix, " ", name);
+        paths.push_back(path);
+        for (std::string& sub : CommandPaths(path)) paths.push_back(std::move(sub));
+      }
+    }
+    return paths;
   }
 };
 
@@ -133,12 +158,14 @@ TEST_F(CliLanguageTest, AChangeIsConfirmedInJapanese) {
             "#1 note added → state reported (version 3)\n");
 }
 
-// What went wrong in Japanese, by the error's code and field; the exit code is the same, and
-// the message the client or server wrote follows it.
+// The client's own errors in Japanese; the server's, which it writes in English, preceded by
+// what went wrong in Japanese by the error's code and field. The exit code is the same.
 TEST_F(CliLanguageTest, AnErrorIsToldInJapaneseWithTheSameExitCode) {
   RunResult r = Amends("sato", {"--lang", "ja", "promise", "1", "--by", "来週 10:00", "--text",
                                 "折り返す"}, 2);
-  EXPECT_THAT(r.err, HasSubstr("amends: 入力に誤りがあります（--by）: '来週 10:00' is not a time"));
+  EXPECT_THAT(r.err, HasSubstr("amends: --by: 「来週 10:00」は日時として読み取れません"));
+  r = Amends("sato", {"--lang", "ja", "promise", "1", "--by", "明日 10:00", "--text", ""}, 2);
+  EXPECT_THAT(r.err, HasSubstr("amends: 入力に誤りがあります（--text）: "));
   r = Amends("sato", {"--lang", "ja", "show", "999"}, 3);
   EXPECT_THAT(r.err, HasSubstr("amends: 見つかりません: "));
   r = Amends("sato", {"show", "999"}, 3, {{"LANGUAGE", "ja"}, {"LC_ALL", "C.UTF-8"}});
@@ -150,6 +177,77 @@ TEST_F(CliLanguageTest, AnErrorIsToldInJapaneseWithTheSameExitCode) {
 TEST_F(CliLanguageTest, JsonIsTheSameInEveryLanguage) {
   const std::string english = Amends("sato", {"--output", "json", "show", "1"}).out;
   EXPECT_EQ(Amends("sato", {"--lang", "ja", "--output", "json", "show", "1"}).out, english);
+}
+
+// Three English words in a row, outside example command lines: a message left untranslated.
+constexpr char kEnglishPhrase[] = "[a-z]{2,} [a-z]{2,} [a-z]{2,}";
+
+// The help of amends and of every command, in Japanese under --lang ja: CLI11's headings too,
+// and no description left in English. Examples stay as they are typed.
+TEST_F(CliLanguageTest, EveryCommandsHelpIsInJapanese) {
+  const std::vector<std::string> paths = CommandPaths();
+  ASSERT_GT(paths.size(), 40u);
+  for (const std::string& path : paths) {
+    std::vector<std::string> args = absl::StrSplit(path, ' ');
+    args.insert(args.begin(), {"--lang", "ja"});
+    args.push_back("--help");
+    const std::string help = Amends("sato", args).out;
+    EXPECT_THAT(help, HasSubstr("使い方: amends " + path));
+    for (absl::string_view line : absl::StrSplit(help, '\n')) {
+      if (absl::StrContains(line, "amends ")) continue;  // an example, typed as it is
+      EXPECT_THAT(std::string(line), Not(ContainsRegex(kEnglishPhrase))) << path;
+    }
+  }
+  const std::string top = Amends("sato", {"--help", "--lang", "ja"}).out;
+  EXPECT_THAT(top, HasSubstr("\nコマンド:\n"));
+  EXPECT_THAT(top, HasSubstr("\nオプション:\n"));
+  EXPECT_THAT(top, HasSubstr("終了コード"));
+}
+
+TEST_F(CliLanguageTest, HelpFollowsTheEnvironmentWithoutAJapaneseLocale) {
+  const std::string japanese =
+      Amends("sato", {"list", "--help"}, 0, {{"LANGUAGE", "ja"}, {"LC_ALL", "C.UTF-8"}}).out;
+  EXPECT_THAT(japanese, HasSubstr("使い方: amends list"));
+  EXPECT_THAT(japanese, Not(HasSubstr("List open incidents")));
+  const std::string english = Amends("sato", {"list", "--help"}).out;
+  EXPECT_THAT(english, HasSubstr("Usage: amends list"));
+  EXPECT_THAT(english, HasSubstr("List open incidents"));
+}
+
+// A mistake on the command line is told in Japanese, naming the option, with exit code 2.
+TEST_F(CliLanguageTest, AUsageErrorIsToldInJapaneseNamingTheOption) {
+  RunResult r = Amends("sato", {"--lang", "ja", "report", "--client", "ＡＢＣ商事", "--severity",
+                                "high", "--summary", "納期遅延"}, 2);
+  EXPECT_EQ(r.err, "amends: --kind は必須です（--help を参照）\n");
+  r = Amends("sato", {"--lang", "ja", "list", "--limit", "0"}, 2);
+  EXPECT_EQ(r.err, "amends: --limit: 1以上を指定してください（--help を参照）\n");
+  r = Amends("sato", {"--lang", "ja", "list", "--all", "--state", "reported"}, 2);
+  EXPECT_EQ(r.err, "amends: --state は --all と同時に指定できません（--help を参照）\n");
+  r = Amends("sato", {"--lang", "ja", "list", "--limit", "多め"}, 2);
+  EXPECT_EQ(r.err, "amends: --limit: 多め は数値ではありません（--help を参照）\n");
+  r = Amends("sato", {"--lang", "ja", "frobnicate"}, 2);
+  EXPECT_THAT(r.err, HasSubstr("amends: 'frobnicate' というコマンドはありません"));
+  r = Amends("sato", {"list", "--limit", "0"}, 2);
+  EXPECT_EQ(r.err, "amends: --limit: must be 1 or more (see --help)\n");
+}
+
+// The language kept on the server (amends me --lang) comes after --lang and AMENDS_LANG and
+// before the environment.
+TEST_F(CliLanguageTest, TheLanguageKeptOnTheServerComesBeforeTheEnvironment) {
+  Amends("sato", {"me", "--lang", "ja"});
+  EXPECT_THAT(Amends("sato", {"list"}).out, ContainsRegex(kJapaneseDue));
+  EXPECT_THAT(Amends("sato", {"list"}, 0, {{"LANG", "en_US.UTF-8"}}).out,
+              ContainsRegex(kJapaneseDue));
+  EXPECT_THAT(Amends("sato", {"list"}, 0, {{"AMENDS_LANG", "en"}}).out,
+              ContainsRegex(kEnglishDue));
+  EXPECT_THAT(Amends("sato", {"--lang", "en", "list"}).out, ContainsRegex(kEnglishDue));
+  // tanaka keeps none: the environment decides.
+  EXPECT_THAT(Amends("tanaka", {"list"}).out, ContainsRegex(kEnglishDue));
+  EXPECT_THAT(Amends("tanaka", {"list"}, 0, {{"LANG", "ja_JP.UTF-8"}}).out,
+              ContainsRegex(kJapaneseDue));
+  Amends("sato", {"me", "--lang", "en"});
+  EXPECT_THAT(Amends("sato", {"list"}, 0, {{"LANG", "ja_JP.UTF-8"}}).out,
+              ContainsRegex(kEnglishDue));
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 
 usage: i18n_catalog_test.py SOURCE_DIR
 
-Extracts every Tr("...") of SOURCE_DIR/client with xgettext, then fails (exit 1, naming each
-message) when client/po/ja.po lacks one or leaves it untranslated or fuzzy, or when a
+Extracts every Tr("...") and TrIn("context", "...") of SOURCE_DIR/client with xgettext, then
+fails (exit 1, naming each message) when client/po/ja*.po lack one or leaves it untranslated or fuzzy, or when a
 translation's placeholders ($0, $1, ...; absl::Substitute's) differ from its English: a lost
 $0 drops what it stood for, an extra one makes Substitute fail. It first runs both checks on
 a catalog made wrong on purpose, so that a check that can no longer fail fails the test.
@@ -17,19 +17,22 @@ import sys
 
 
 def parse_po(text):
-    """{msgid: (msgstr, fuzzy)} of a .po/.pot text, the header left out."""
+    """{msgid: (msgstr, fuzzy)} of a .po/.pot text, the header left out; a message in a
+    context (msgctxt, TrIn) is keyed "CONTEXT\\x04MSGID", as gettext looks it up."""
     entries = {}
     fuzzy = False
     field = None
-    parts = {"msgid": [], "msgstr": []}
+    parts = {"msgctxt": [], "msgid": [], "msgstr": []}
 
     def flush():
         nonlocal fuzzy
         if parts["msgid"] or parts["msgstr"]:
             msgid = "".join(parts["msgid"])
+            if parts["msgctxt"]:
+                msgid = "".join(parts["msgctxt"]) + "\x04" + msgid
             if msgid:
                 entries[msgid] = ("".join(parts["msgstr"]), fuzzy)
-        parts["msgid"], parts["msgstr"] = [], []
+        parts["msgctxt"], parts["msgid"], parts["msgstr"] = [], [], []
         fuzzy = False
 
     for line in text.splitlines():
@@ -37,6 +40,11 @@ def parse_po(text):
         if line.startswith("#,") and "fuzzy" in line:
             flush()
             fuzzy = True
+        elif line.startswith("msgctxt "):
+            if parts["msgstr"]:
+                flush()
+            field = "msgctxt"
+            parts[field].append(unquote(line[len("msgctxt "):]))
         elif line.startswith("msgid "):
             if parts["msgstr"]:
                 flush()
@@ -81,15 +89,17 @@ def main():
     source = sys.argv[1]
     sources = sorted(glob.glob(os.path.join(source, "client", "*.cc")))
     pot = subprocess.run(
-        ["xgettext", "--language=C++", "--keyword=Tr", "--from-code=UTF-8", "--omit-header",
+        ["xgettext", "--language=C++", "--keyword=Tr", "--keyword=TrIn:1c,2", "--from-code=UTF-8", "--omit-header",
          "--output=-"] + sources,
         check=True, capture_output=True, text=True).stdout
     wanted = set(parse_po(pot))
     if len(wanted) < 5:
         print(f"only {len(wanted)} Tr() messages found in {source}/client: is xgettext working?")
         return 1
-    with open(os.path.join(source, "client", "po", "ja.po"), encoding="utf-8") as f:
-        catalog = parse_po(f.read())
+    catalog = {}
+    for path in sorted(glob.glob(os.path.join(source, "client", "po", "ja*.po"))):
+        with open(path, encoding="utf-8") as f:
+            catalog.update(parse_po(f.read()))
 
     # The checks themselves, on a catalog made wrong on purpose: one good translation loses a
     # placeholder, another good one is taken out; both must be seen.

@@ -7,11 +7,13 @@ A walk-through is a fenced block opened by "```console"; "```console continued" 
 the server of the block before, any other starts a new `amendsd --demo` on a new database in
 a new directory (its working directory: ./var/amends.db is that database). Each "$ COMMAND"
 line, with its "\\" continuation lines, runs in one bash per block, so variables carry over,
-with PATH starting at BIN, AMENDS_SERVER set, and AMENDS_TOKEN, SATO, TANAKA and SUZUKI set to
-the demo users' tokens (AMENDS_TOKEN is sato's). The lines after a command, up to the next
+with PATH starting at BIN, AMENDS_SERVER set, no language chosen (English unless the block
+chooses one), and AMENDS_TOKEN, SATO, TANAKA and SUZUKI set to the demo users' tokens
+(AMENDS_TOKEN is sato's). The lines after a command, up to the next
 one, are what it must print, stdout and stderr together, compared after
-  - date-times ("2026-11-25 10:19", with or without a weekday such as "(Wed)") and relative
-    hints ("(in 2h)", "(just now)", "(3d ago)") become placeholders: they depend on the hour;
+  - date-times ("2026-11-25 10:19", with or without a weekday such as "(Wed)"; in Japanese
+    "2026/11/25(水) 10:19") and relative hints ("(in 2h)", "(just now)", "(3d ago)"; "(2時間後)",
+    "(たった今)", "(3日前)") become placeholders: they depend on the hour;
   - runs of spaces become one space: columns widen and narrow with those;
   - an expected line "..." stands for any number of lines;
   - "amends: warning: ... is not a working day ..." lines are left out of both: whether
@@ -25,8 +27,10 @@ import subprocess
 import sys
 import tempfile
 
-TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?: \([A-Z][a-z]{2}\))? \d{2}:\d{2}(?: JST)?")
-HINT = re.compile(r"\((?:just now|in \d+[mhd]|\d+[mhd] ago|in \d+[mhd]\d+[mhd]|now)\)")
+TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?: \([A-Z][a-z]{2}\))? \d{2}:\d{2}(?: JST)?"
+                  r"|\d{4}/\d{2}/\d{2}(?:\((?:月|火|水|木|金|土|日)\))? \d{2}:\d{2}")
+HINT = re.compile(r"\((?:just now|in \d+[mhd]|\d+[mhd] ago|in \d+[mhd]\d+[mhd]|now"
+                  r"|たった今|(?:\d+(?:分|時間|日)){1,2}(?:後|前|超過))\)")
 DAY_OFF = re.compile(r"^amends: warning: .* not a working day")
 TOKEN = re.compile(r"^\s+(\w+) \((\w+)\): (\S+)$")
 
@@ -116,7 +120,8 @@ def run(steps, server, bin_dir):
     env.update(PATH=bin_dir + os.pathsep + env.get("PATH", ""), AMENDS_SERVER=server.address,
                AMENDS_TOKEN=server.tokens["sato"],
                **{name.upper(): token for name, token in server.tokens.items()})
-    for name in ("AMENDS_TOKEN_FILE", "AMENDS_CA", "AMENDS_TLS", "COLUMNS"):
+    for name in ("AMENDS_TOKEN_FILE", "AMENDS_CA", "AMENDS_TLS", "COLUMNS", "AMENDS_LANG",
+                 "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         env.pop(name, None)
     result = subprocess.run(["/bin/bash", "-c", "\n".join(script)], cwd=server.dir, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
