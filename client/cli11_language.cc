@@ -31,6 +31,7 @@ std::optional<std::pair<std::string, std::string>> Split(absl::string_view messa
 // language in use; the English itself when it is not one of them.
 std::string Translated(const CLI::Error& error) {
   const absl::string_view message = error.what();
+  if (!InJapanese()) return std::string(message);
   const std::string kind = error.get_name();
   if (kind == "RequiredError") {
     if (message == "A subcommand is required") return Tr("a command is required");

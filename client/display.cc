@@ -137,14 +137,15 @@ std::string CompactDuration(absl::Duration d) {
   const int64_t days = minutes / (24 * 60);
   const int64_t hours = minutes / 60 % 24;
   const int64_t mins = minutes % 60;
-  auto two_units = [](int64_t big, absl::string_view big_unit, int64_t small,
-                      absl::string_view small_unit) {
-    return small == 0 ? absl::StrCat(big, big_unit)
-                      : absl::StrCat(big, big_unit, " ", small, small_unit);
+  // "1d 3h" (1日3時間): the units of RoundedDuration, the larger first.
+  auto two_units = [](int64_t big, const char* big_unit, int64_t small, const char* small_unit) {
+    const std::string first = absl::Substitute(big_unit, big);
+    return small == 0 ? first
+                      : absl::Substitute(Tr("$0 $1"), first, absl::Substitute(small_unit, small));
   };
-  if (days > 0) return two_units(days, "d", hours, "h");
-  if (hours > 0) return two_units(hours, "h", mins, "m");
-  return absl::StrCat(mins, "m");
+  if (days > 0) return two_units(days, Tr("$0d"), hours, Tr("$0h"));
+  if (hours > 0) return two_units(hours, Tr("$0h"), mins, Tr("$0m"));
+  return absl::Substitute(Tr("$0m"), mins);
 }
 
 namespace {

@@ -13,8 +13,9 @@
 //   std::cout << Tr("just now");                          // たった今
 //   absl::Substitute(Tr("in $0"), RoundedDuration(d));   // 3時間後
 //
-// Every message to translate is written Tr("...") (or TrIn) in the client's code, with absl::Substitute
-// placeholders ($0, $1) for what varies, so that tests/i18n_catalog_test.py can find each one
+// Every message to translate is written Tr("...") (or TrIn) in the client's code, with
+// absl::Substitute placeholders ($0, $1) for what varies, so that tests/i18n_catalog_test.py
+// can find each one
 // and check that ja.po translates it with the same placeholders.
 // UseLanguage is called by main() while no other thread calls Tr (before the command's output
 // is written); Tr is then thread-safe.

@@ -194,57 +194,6 @@ std::string Verification(const amends::v1::PreventionMeasure& m, const Clock& cl
   return text;
 }
 
-// What happened, in the timeline's EVENT column: "first-apology-recorded" in English (the
-// event's spelling in JSON), 一次謝罪 in Japanese. Where the spelling is also a state's or a
-// confirmation's msgid, which say something else in Japanese, the event has its own msgid.
-std::string EventLabel(amends::v1::EventType type) {
-  const auto own = [type](const char* japanese) -> std::string {
-    return InJapanese() ? std::string(japanese) : CliName(type);
-  };
-  switch (type) {
-    case amends::v1::EVENT_TYPE_REPORTED: return own(Tr("reported (event)"));
-    case amends::v1::EVENT_TYPE_NOTE_ADDED: return Tr("note-added");
-    case amends::v1::EVENT_TYPE_ASSIGNED: return Tr("assigned");
-    case amends::v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED: return Tr("first-apology-recorded");
-    case amends::v1::EVENT_TYPE_ESCALATED: return own(Tr("escalated (event)"));
-    case amends::v1::EVENT_TYPE_ESCALATION_APPROVED: return Tr("escalation-approved");
-    case amends::v1::EVENT_TYPE_ESCALATION_DECLINED: return Tr("escalation-declined");
-    case amends::v1::EVENT_TYPE_VISIT_SCHEDULED: return Tr("visit-scheduled");
-    case amends::v1::EVENT_TYPE_VISIT_RECORDED: return Tr("visit-recorded");
-    case amends::v1::EVENT_TYPE_MEASURE_ADDED: return Tr("measure-added");
-    case amends::v1::EVENT_TYPE_MEASURE_COMPLETED: return Tr("measure-completed");
-    case amends::v1::EVENT_TYPE_PLAN_PRESENTED: return Tr("plan-presented");
-    case amends::v1::EVENT_TYPE_FOLLOW_UP_LOGGED: return Tr("follow-up-logged");
-    case amends::v1::EVENT_TYPE_CLOSED: return own(Tr("closed (event)"));
-    case amends::v1::EVENT_TYPE_REOPENED: return own(Tr("reopened (event)"));
-    case amends::v1::EVENT_TYPE_REMINDER: return Tr("reminder");
-    case amends::v1::EVENT_TYPE_DEADLINE_BREACHED: return Tr("deadline-breached");
-    case amends::v1::EVENT_TYPE_PROMISE_MADE: return Tr("promise-made");
-    case amends::v1::EVENT_TYPE_PROMISE_KEPT: return Tr("promise-kept");
-    case amends::v1::EVENT_TYPE_HELD: return own(Tr("held (event)"));
-    case amends::v1::EVENT_TYPE_RESUMED: return own(Tr("resumed (event)"));
-    case amends::v1::EVENT_TYPE_REMINDERS_ACKNOWLEDGED: return Tr("reminders-acknowledged");
-    case amends::v1::EVENT_TYPE_RESPONSE_DECIDED: return Tr("response-decided");
-    case amends::v1::EVENT_TYPE_CHECKLIST_ITEM_ADDED: return Tr("checklist-item-added");
-    case amends::v1::EVENT_TYPE_CHECKLIST_ITEM_DONE: return Tr("checklist-item-done");
-    case amends::v1::EVENT_TYPE_HANDED_OVER: return Tr("handed-over");
-    case amends::v1::EVENT_TYPE_CORRECTED: return Tr("corrected");
-    case amends::v1::EVENT_TYPE_MEASURE_ASSIGNED: return Tr("measure-assigned");
-    case amends::v1::EVENT_TYPE_EXPECTATION_RECORDED: return Tr("expectation-recorded");
-    case amends::v1::EVENT_TYPE_CAUSE_RECORDED: return Tr("cause-recorded");
-    case amends::v1::EVENT_TYPE_MANAGER_APOLOGY_RECORDED: return Tr("manager-apology-recorded");
-    case amends::v1::EVENT_TYPE_OFFER_MADE: return Tr("offer-made");
-    case amends::v1::EVENT_TYPE_OFFER_APPROVED: return Tr("offer-approved");
-    case amends::v1::EVENT_TYPE_OFFER_DECLINED: return Tr("offer-declined");
-    case amends::v1::EVENT_TYPE_OFFER_DELIVERED: return Tr("offer-delivered");
-    case amends::v1::EVENT_TYPE_CLIENT_UPDATE_LOGGED: return Tr("client-update-logged");
-    case amends::v1::EVENT_TYPE_MEASURE_VERIFIED: return Tr("measure-verified");
-    case amends::v1::EVENT_TYPE_MEASURE_VERIFICATION_FAILED:
-      return Tr("measure-verification-failed");
-    default: return CliName(type);  // unspecified, or a type added after this build
-  }
-}
-
 // `text` when it is "PREFIX N: REST" with N a number: N and REST.
 bool Numbered(absl::string_view text, absl::string_view prefix, absl::string_view& number,
               absl::string_view& rest) {
@@ -370,7 +319,8 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
         absl::StrCat(incident.team(), " (", OrDash(incident.team_time_zone()), ")"));
   std::string client = OrDash(incident.client().name());
   if (!incident.client().contact().empty()) {
-    absl::StrAppend(&client, " — ", absl::Substitute(Tr("contact $0"), incident.client().contact()));
+    absl::StrAppend(&client, " — ",
+                    absl::Substitute(Tr("contact $0"), incident.client().contact()));
   }
   Field(out, Tr("client"), client);
   Field(out, Tr("kind"), Label(incident.kind()));
@@ -621,7 +571,7 @@ std::string RenderTimeline(const Events& events, absl::TimeZone zone, absl::Time
     if (e.from_state() != amends::v1::STATE_UNSPECIFIED && e.from_state() != e.to_state()) {
       state = absl::StrCat(Label(e.from_state()), " -> ", state);
     }
-    table.AddRow({clock(e.time(), e.has_time()), e.actor(), EventLabel(e.type()), state,
+    table.AddRow({clock(e.time(), e.has_time()), e.actor(), Label(e.type()), state,
                   e.text()});
   }
   return table.Render();

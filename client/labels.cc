@@ -53,4 +53,55 @@ std::string Label(amends::v1::Severity severity) {
   return CliName(severity);
 }
 
+// What happened: an event in the timeline and in `watch`. Where the spelling is also a state's
+// or a confirmation's, which say something else in Japanese, it is asked for in the context
+// "event".
+std::string Label(amends::v1::EventType type) {
+  switch (type) {
+    case amends::v1::EVENT_TYPE_UNSPECIFIED: return Tr("unspecified");
+    case amends::v1::EVENT_TYPE_REPORTED: return TrIn("event", "reported");
+    case amends::v1::EVENT_TYPE_NOTE_ADDED: return Tr("note-added");
+    case amends::v1::EVENT_TYPE_ASSIGNED: return Tr("assigned");
+    case amends::v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED: return Tr("first-apology-recorded");
+    case amends::v1::EVENT_TYPE_ESCALATED: return TrIn("event", "escalated");
+    case amends::v1::EVENT_TYPE_ESCALATION_APPROVED: return Tr("escalation-approved");
+    case amends::v1::EVENT_TYPE_ESCALATION_DECLINED: return Tr("escalation-declined");
+    case amends::v1::EVENT_TYPE_VISIT_SCHEDULED: return Tr("visit-scheduled");
+    case amends::v1::EVENT_TYPE_VISIT_RECORDED: return Tr("visit-recorded");
+    case amends::v1::EVENT_TYPE_MEASURE_ADDED: return Tr("measure-added");
+    case amends::v1::EVENT_TYPE_MEASURE_COMPLETED: return Tr("measure-completed");
+    case amends::v1::EVENT_TYPE_PLAN_PRESENTED: return Tr("plan-presented");
+    case amends::v1::EVENT_TYPE_FOLLOW_UP_LOGGED: return Tr("follow-up-logged");
+    case amends::v1::EVENT_TYPE_CLOSED: return TrIn("event", "closed");
+    case amends::v1::EVENT_TYPE_REOPENED: return TrIn("event", "reopened");
+    case amends::v1::EVENT_TYPE_REMINDER: return Tr("reminder");
+    case amends::v1::EVENT_TYPE_DEADLINE_BREACHED: return Tr("deadline-breached");
+    case amends::v1::EVENT_TYPE_PROMISE_MADE: return Tr("promise-made");
+    case amends::v1::EVENT_TYPE_PROMISE_KEPT: return Tr("promise-kept");
+    case amends::v1::EVENT_TYPE_HELD: return TrIn("event", "held");
+    case amends::v1::EVENT_TYPE_RESUMED: return TrIn("event", "resumed");
+    case amends::v1::EVENT_TYPE_REMINDERS_ACKNOWLEDGED: return Tr("reminders-acknowledged");
+    case amends::v1::EVENT_TYPE_RESPONSE_DECIDED: return Tr("response-decided");
+    case amends::v1::EVENT_TYPE_CHECKLIST_ITEM_ADDED: return Tr("checklist-item-added");
+    case amends::v1::EVENT_TYPE_CHECKLIST_ITEM_DONE: return Tr("checklist-item-done");
+    case amends::v1::EVENT_TYPE_HANDED_OVER: return Tr("handed-over");
+    case amends::v1::EVENT_TYPE_CORRECTED: return Tr("corrected");
+    case amends::v1::EVENT_TYPE_MEASURE_ASSIGNED: return Tr("measure-assigned");
+    case amends::v1::EVENT_TYPE_EXPECTATION_RECORDED: return Tr("expectation-recorded");
+    case amends::v1::EVENT_TYPE_CAUSE_RECORDED: return Tr("cause-recorded");
+    case amends::v1::EVENT_TYPE_MANAGER_APOLOGY_RECORDED: return Tr("manager-apology-recorded");
+    case amends::v1::EVENT_TYPE_OFFER_MADE: return Tr("offer-made");
+    case amends::v1::EVENT_TYPE_OFFER_APPROVED: return Tr("offer-approved");
+    case amends::v1::EVENT_TYPE_OFFER_DECLINED: return Tr("offer-declined");
+    case amends::v1::EVENT_TYPE_OFFER_DELIVERED: return Tr("offer-delivered");
+    case amends::v1::EVENT_TYPE_CLIENT_UPDATE_LOGGED: return Tr("client-update-logged");
+    case amends::v1::EVENT_TYPE_MEASURE_VERIFIED: return Tr("measure-verified");
+    case amends::v1::EVENT_TYPE_MEASURE_VERIFICATION_FAILED:
+      return Tr("measure-verification-failed");
+    case amends::v1::EventType_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case amends::v1::EventType_INT_MAX_SENTINEL_DO_NOT_USE_: break;
+  }
+  return CliName(type);
+}
+
 }  // namespace amends::cli

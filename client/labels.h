@@ -1,7 +1,7 @@
-// Labels: a state, kind or severity as people read it in tables and in `show`. In English it
-// is the command-line spelling (enum_names.h: "apology-visit"), which is also what options
-// accept; in Japanese (i18n.h) it is the team's own word (謝罪訪問). Input is never
-// translated: `--state apology-visit` works in every language.
+// Labels: a state, kind, severity or event as people read it in tables, `show` and `watch`.
+// In English it is the command-line spelling (enum_names.h: "apology-visit"), which is also
+// what options accept; in Japanese (i18n.h) it is the team's own word (謝罪訪問). Input is
+// never translated: `--state apology-visit` works in every language.
 // Pure; thread-safe once the language is chosen.
 #ifndef AMENDS_CLIENT_LABELS_H_
 #define AMENDS_CLIENT_LABELS_H_
@@ -15,6 +15,7 @@ namespace amends::cli {
 std::string Label(amends::v1::State state);
 std::string Label(amends::v1::Kind kind);
 std::string Label(amends::v1::Severity severity);
+std::string Label(amends::v1::EventType type);
 
 }  // namespace amends::cli
 

@@ -556,11 +556,12 @@ class CommandLine {
         "after it, watch says so and exits 1: start again with --from oldest. Errors no retry "
         "can fix (token, permission, unknown incident) exit at once with their code. Ctrl-C or "
         "SIGTERM stops it cleanly (exit 0).\n\n"),
-        ExampleFooter("amends watch\n"
-                      "amends watch --team tokyo-sales --type escalated --type deadline-breached\n"
-                      "amends watch --client ＡＢＣ商事 --state apology-visit --state follow-up\n"
-                      "amends watch --output json --from 1234 | ./notify-chat   "
-                      "# the changes after #1234")));
+        ExampleFooter(absl::StrCat(
+            "amends watch\n"
+            "amends watch --team tokyo-sales --type escalated --type deadline-breached\n"
+            "amends watch --client ＡＢＣ商事 --state apology-visit --state follow-up\n"
+            "amends watch --output json --from 1234 | ./notify-chat   # ",
+            Tr("the changes after #1234")))));
     watch->callback([this] { watch_requested_ = true; });
     watch->add_option("--team", watch_.team, Tr("only this team's incidents (default: every team "
                                              "you may read)"));
@@ -643,8 +644,10 @@ class CommandLine {
         "再発防止策を来週提示すると約束\"");
     CLI::App* schedule = Mutation(
         visit, "schedule", Tr("Schedule the apology visit"),
-        "amends visit schedule 12 --at \"tomorrow 10:00\" --attendee tanaka --attendee suzuki\n"
-        "amends visit schedule 12 --at \"月曜 10:00\" --attendee tanaka   # the next Monday",
+        absl::StrCat(
+            "amends visit schedule 12 --at \"tomorrow 10:00\" --attendee tanaka --attendee "
+            "suzuki\namends visit schedule 12 --at \"月曜 10:00\" --attendee tanaka   # ",
+            Tr("the next Monday")),
         [this](Session& s) { return ScheduleVisit(s, target_, at_, attendees_); });
     schedule->add_option("--at", at_, DueHelp())->required();
     schedule->add_option("--attendee", attendees_, Tr("who goes (repeat the option for each)"))
@@ -734,8 +737,9 @@ class CommandLine {
 
     CLI::App* plan = Group(
         "plan", Tr("The prevention plan"),
-        "amends show 12           # check the measures first\n"
-        "amends plan present 12   # after explaining them to the client's director");
+        absl::StrCat("amends show 12           # ", Tr("check the measures first"),
+                     "\namends plan present 12   # ",
+                     Tr("after explaining them to the client's director")));
     Mutation(plan, "present", Tr("Record that the plan was presented to the client"),
              "amends plan present 12", [this](Session& s) { return PresentPlan(s, target_); });
 
@@ -886,7 +890,8 @@ class CommandLine {
         "amends offer delivered 12 1 --note \"11月分の請求書で値引き済み\"\n"
         "amends offer 12 --kind free-service --amount 300000円 --text \"3か月分の保守を無償で提供\"\n"
         "AMENDS_TOKEN=$BUCHO amends offer decline 12 2 --reason \"値引きで合意済み。上乗せは不要\"   "
-        "# 営業部長: the chain's second level";
+        "# 営業部長: " +
+        std::string(Tr("the chain's second level"));
     CLI::App* offer = app_.add_subcommand(
         "offer", Tr("Offer the client compensation (a discount, a refund, free work), approved at "
                  "the right level, then delivered"));
@@ -1197,7 +1202,8 @@ class CommandLine {
     const std::string me_example =
         "amends me\n"
         "amends me --email sato@example.co.jp --lang ja\n"
-        "amends me --email \"\"          # no more mail";
+        "amends me --email \"\"          # " +
+        std::string(Tr("no more mail"));
     CLI::App* me = Command(&app_, "me",
                            Tr("Show who you are (also: whoami), or change your mail address and "
                            "language"),

@@ -44,59 +44,6 @@ std::string Cell(absl::string_view text, int width, bool cut = true) {
   return cell;
 }
 
-// What happened, in the EVENT column: the same words as the timeline's EVENT column
-// (incident_view.cc), the event's spelling in English. Where the spelling is also a state's
-// or a confirmation's msgid, which say something else in Japanese, the event has its own
-// msgid, asked for in Japanese only.
-// TODO: one copy, in labels.h, shared with incident_view.cc.
-std::string EventLabel(amends::v1::EventType type) {
-  const auto own = [type](const char* japanese_msgid) -> std::string {
-    return InJapanese() ? Tr(japanese_msgid) : CliName(type);
-  };
-  switch (type) {
-    case amends::v1::EVENT_TYPE_REPORTED: return own("reported (event)");
-    case amends::v1::EVENT_TYPE_NOTE_ADDED: return Tr("note-added");
-    case amends::v1::EVENT_TYPE_ASSIGNED: return Tr("assigned");
-    case amends::v1::EVENT_TYPE_FIRST_APOLOGY_RECORDED: return Tr("first-apology-recorded");
-    case amends::v1::EVENT_TYPE_ESCALATED: return own("escalated (event)");
-    case amends::v1::EVENT_TYPE_ESCALATION_APPROVED: return Tr("escalation-approved");
-    case amends::v1::EVENT_TYPE_ESCALATION_DECLINED: return Tr("escalation-declined");
-    case amends::v1::EVENT_TYPE_VISIT_SCHEDULED: return Tr("visit-scheduled");
-    case amends::v1::EVENT_TYPE_VISIT_RECORDED: return Tr("visit-recorded");
-    case amends::v1::EVENT_TYPE_MEASURE_ADDED: return Tr("measure-added");
-    case amends::v1::EVENT_TYPE_MEASURE_COMPLETED: return Tr("measure-completed");
-    case amends::v1::EVENT_TYPE_PLAN_PRESENTED: return Tr("plan-presented");
-    case amends::v1::EVENT_TYPE_FOLLOW_UP_LOGGED: return Tr("follow-up-logged");
-    case amends::v1::EVENT_TYPE_CLOSED: return own("closed (event)");
-    case amends::v1::EVENT_TYPE_REOPENED: return own("reopened (event)");
-    case amends::v1::EVENT_TYPE_REMINDER: return Tr("reminder");
-    case amends::v1::EVENT_TYPE_DEADLINE_BREACHED: return Tr("deadline-breached");
-    case amends::v1::EVENT_TYPE_PROMISE_MADE: return Tr("promise-made");
-    case amends::v1::EVENT_TYPE_PROMISE_KEPT: return Tr("promise-kept");
-    case amends::v1::EVENT_TYPE_HELD: return own("held (event)");
-    case amends::v1::EVENT_TYPE_RESUMED: return own("resumed (event)");
-    case amends::v1::EVENT_TYPE_REMINDERS_ACKNOWLEDGED: return Tr("reminders-acknowledged");
-    case amends::v1::EVENT_TYPE_RESPONSE_DECIDED: return Tr("response-decided");
-    case amends::v1::EVENT_TYPE_CHECKLIST_ITEM_ADDED: return Tr("checklist-item-added");
-    case amends::v1::EVENT_TYPE_CHECKLIST_ITEM_DONE: return Tr("checklist-item-done");
-    case amends::v1::EVENT_TYPE_HANDED_OVER: return Tr("handed-over");
-    case amends::v1::EVENT_TYPE_CORRECTED: return Tr("corrected");
-    case amends::v1::EVENT_TYPE_MEASURE_ASSIGNED: return Tr("measure-assigned");
-    case amends::v1::EVENT_TYPE_EXPECTATION_RECORDED: return Tr("expectation-recorded");
-    case amends::v1::EVENT_TYPE_CAUSE_RECORDED: return Tr("cause-recorded");
-    case amends::v1::EVENT_TYPE_MANAGER_APOLOGY_RECORDED: return Tr("manager-apology-recorded");
-    case amends::v1::EVENT_TYPE_OFFER_MADE: return Tr("offer-made");
-    case amends::v1::EVENT_TYPE_OFFER_APPROVED: return Tr("offer-approved");
-    case amends::v1::EVENT_TYPE_OFFER_DECLINED: return Tr("offer-declined");
-    case amends::v1::EVENT_TYPE_OFFER_DELIVERED: return Tr("offer-delivered");
-    case amends::v1::EVENT_TYPE_CLIENT_UPDATE_LOGGED: return Tr("client-update-logged");
-    case amends::v1::EVENT_TYPE_MEASURE_VERIFIED: return Tr("measure-verified");
-    case amends::v1::EVENT_TYPE_MEASURE_VERIFICATION_FAILED:
-      return Tr("measure-verification-failed");
-    default: return CliName(type);  // unspecified, or a type added after this build
-  }
-}
-
 // The cells joined by two spaces, without trailing spaces, '\n'-terminated.
 std::string Line(const std::vector<std::string>& cells) {
   std::string line = absl::StrJoin(cells, "  ");
@@ -171,7 +118,7 @@ std::string RenderWatchLine(const amends::v1::IncidentChange& change, int line_w
       Cell(absl::StrCat("#", event.sequence()), kSeqWidth, /*cut=*/false),
       Cell(time, kTimeWidth, /*cut=*/false),
       Cell(absl::StrCat(id), kIdWidth, /*cut=*/false),
-      Cell(EventLabel(event.type()), kEventWidth, /*cut=*/false),
+      Cell(Label(event.type()), kEventWidth, /*cut=*/false),
       Cell(event.actor().empty() ? "-" : event.actor(), kActorWidth, cut_names),
       Cell(Label(state), kStateWidth, /*cut=*/false),
       Cell(incident.client().name().empty() ? "-" : incident.client().name(), kClientWidth,

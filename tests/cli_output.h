@@ -1,8 +1,9 @@
-// Reading what the CLI printed, for tests of its views: where a cell starts on screen, and the
-// lines of one section of `amends show`.
+// Reading what the CLI printed, for tests of its views: where a cell starts on screen, the
+// lines of one section of `amends show`, and English left in Japanese output.
 #ifndef AMENDS_TESTS_CLI_OUTPUT_H_
 #define AMENDS_TESTS_CLI_OUTPUT_H_
 
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,15 @@ inline std::vector<std::string> Section(const std::string& text, const std::stri
   }
   EXPECT_TRUE(in) << title << " not in:\n" << text;
   return section;
+}
+
+// Whether `line` has three English words in a row outside the commands it quotes ("amends
+// expect 1 --text TEXT"): in Japanese output, a message left in English. Only for output whose
+// user data (names, summaries, notes) is Japanese or single words.
+inline bool HasEnglishPhrase(const std::string& line) {
+  static const std::regex command("amends( [-A-Za-z0-9]+)+");
+  static const std::regex phrase("[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}");
+  return std::regex_search(std::regex_replace(line, command, ""), phrase);
 }
 
 }  // namespace amends::cli

@@ -13,10 +13,11 @@ chooses one), and AMENDS_TOKEN, SATO, TANAKA and SUZUKI set to the demo users' t
 one, are what it must print, stdout and stderr together, compared after
   - date-times ("2026-11-25 10:19", with or without a weekday such as "(Wed)"; in Japanese
     "2026/11/25(水) 10:19") and relative hints ("(in 2h)", "(just now)", "(3d ago)"; "(2時間後)",
-    "(たった今)", "(3日前)") become placeholders: they depend on the hour;
+    "(たった今)", "3日前") become placeholders: they depend on the hour;
   - runs of spaces become one space: columns widen and narrow with those;
   - an expected line "..." stands for any number of lines;
-  - "amends: warning: ... is not a working day ..." lines are left out of both: whether
+  - "amends: warning: ... is not a working day ..." lines (注意 in Japanese) are left out of
+    both: whether
     "+7d 18:00" falls on a holiday depends on the day the test runs.
 Exits 0 when every command printed what the README says; otherwise prints each difference.
 """
@@ -31,13 +32,16 @@ TIME = re.compile(r"\d{4}-\d{2}-\d{2}(?: \([A-Z][a-z]{2}\))? \d{2}:\d{2}(?: JST)
                   r"|\d{4}/\d{2}/\d{2}(?:\((?:月|火|水|木|金|土|日)\))? \d{2}:\d{2}")
 HINT = re.compile(r"\((?:just now|in \d+[mhd]|\d+[mhd] ago|in \d+[mhd]\d+[mhd]|now"
                   r"|たった今|(?:\d+(?:分|時間|日)){1,2}(?:後|前|超過))\)")
-DAY_OFF = re.compile(r"^amends: warning: .* not a working day")
+# A Japanese hint without parentheses, as the list's NEXT DUE column prints it ("12時間後").
+BARE_HINT = re.compile(r"\b(?:\d+(?:分|時間|日)){1,2}(?:後|前|超過)")
+DAY_OFF = re.compile(r"^amends: (?:warning|注意): .* not a working day")
 TOKEN = re.compile(r"^\s+(\w+) \((\w+)\): (\S+)$")
 
 
 def normalise(line):
     line = TIME.sub("<time>", line)
     line = HINT.sub("<hint>", line)
+    line = BARE_HINT.sub("<hint>", line)
     return " ".join(line.split())
 
 
