@@ -14,7 +14,7 @@ namespace amends::cli {
 namespace {
 
 constexpr char kDomain[] = "amends";
-bool translating = false;  // set once, by UseLanguage, before any other thread starts
+bool translating = false;  // set by UseLanguage, while no other thread calls Tr
 
 // A variable's value, or "" when it is unset.
 absl::string_view Env(const char* name) {
@@ -26,6 +26,31 @@ absl::string_view Env(const char* name) {
 bool AsksForJapanese(absl::string_view value) {
   value = value.substr(0, value.find(':'));
   return value == "ja" || absl::StartsWith(value, "ja_") || absl::StartsWith(value, "ja.");
+}
+
+// Binds the catalog found beside the running binary; false without one (a broken install).
+bool BindCatalog() {
+  // Beside the binary (a build tree), or in ../share/locale (an installation).
+  std::error_code error;
+  const std::filesystem::path bin =
+      std::filesystem::read_symlink("/proc/self/exe", error).parent_path();
+  if (error) return false;
+  std::filesystem::path dir;
+  for (const std::filesystem::path& candidate : {bin / "locale", bin / "../share/locale"}) {
+    if (std::filesystem::exists(candidate / "ja/LC_MESSAGES/amends.mo", error)) {
+      dir = candidate;
+      break;
+    }
+  }
+  if (dir.empty()) return false;
+  // gettext reads LANGUAGE unless the locale of messages is plain C; C.UTF-8 is always there,
+  // so no ja_JP locale need be generated. Only messages change: numbers, character classes
+  // and the rest stay as they were.
+  if (std::setlocale(LC_MESSAGES, "C.UTF-8") == nullptr) return false;
+  setenv("LANGUAGE", "ja", /*overwrite=*/1);
+  bindtextdomain(kDomain, dir.c_str());
+  bind_textdomain_codeset(kDomain, "UTF-8");
+  return true;
 }
 
 }  // namespace
@@ -64,29 +89,10 @@ Language EnvironmentLanguage() {
 }
 
 void UseLanguage(Language language) {
-  translating = false;
-  if (language == Language::kEnglish) return;
-  // Beside the binary (a build tree), or in ../share/locale (an installation).
-  std::error_code error;
-  const std::filesystem::path bin =
-      std::filesystem::read_symlink("/proc/self/exe", error).parent_path();
-  if (error) return;
-  std::filesystem::path dir;
-  for (const std::filesystem::path& candidate : {bin / "locale", bin / "../share/locale"}) {
-    if (std::filesystem::exists(candidate / "ja/LC_MESSAGES/amends.mo", error)) {
-      dir = candidate;
-      break;
-    }
-  }
-  if (dir.empty()) return;
-  // gettext reads LANGUAGE unless the locale of messages is plain C; C.UTF-8 is always there,
-  // so no ja_JP locale need be generated. Only messages change: numbers, character classes
-  // and the rest stay as they were.
-  if (std::setlocale(LC_MESSAGES, "C.UTF-8") == nullptr) return;
-  setenv("LANGUAGE", "ja", /*overwrite=*/1);
-  bindtextdomain(kDomain, dir.c_str());
-  bind_textdomain_codeset(kDomain, "UTF-8");
-  translating = true;
+  // Once, on the first call, whatever the language: a later call (the language kept on the
+  // server, once connected) then changes no locale or environment under gRPC's threads.
+  static const bool catalog = BindCatalog();
+  translating = catalog && language == Language::kJapanese;
 }
 
 bool InJapanese() { return translating; }

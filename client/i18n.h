@@ -17,8 +17,9 @@
 // absl::Substitute placeholders ($0, $1) for what varies, so that tests/i18n_catalog_test.py
 // can find each one
 // and check that ja.po translates it with the same placeholders.
-// UseLanguage is called by main() while no other thread calls Tr (before the command's output
-// is written); Tr is then thread-safe.
+// UseLanguage is first called by main() before any other thread starts: that call binds the
+// catalog (setting LC_MESSAGES and LANGUAGE). A later one, while no other thread calls Tr,
+// only changes the language. Tr is then thread-safe.
 #ifndef AMENDS_CLIENT_I18N_H_
 #define AMENDS_CLIENT_I18N_H_
 
@@ -42,7 +43,7 @@ absl::StatusOr<std::optional<Language>> AskedLanguage(std::optional<Language> fl
 // The language gettext's environment asks for (LANGUAGE, LC_ALL, LC_MESSAGES, LANG).
 Language EnvironmentLanguage();
 
-// From now on Tr() answers in `language`. For Japanese it binds the catalog found beside the
+// From now on Tr() answers in `language`. Japanese needs the catalog found beside the
 // running binary; without it (a broken install) the messages stay English.
 void UseLanguage(Language language);
 
