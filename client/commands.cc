@@ -18,7 +18,6 @@
 #include "client/cause_view.h"
 #include "client/correction_view.h"
 #include "client/display.h"
-#include "client/enum_names.h"
 #include "client/exit_code.h"
 #include "client/inbox_view.h"
 #include "client/i18n.h"
@@ -48,17 +47,6 @@ Stub* StubOf(Session& s, Stub*) { return s.stub; }
 NotificationStub* StubOf(Session& s, NotificationStub*) { return s.notifications; }
 
 constexpr absl::string_view kServerClockKey = "amends-now";
-
-// The company's response to a harassment case, as the team says it; the command-line
-// spelling for a value this build does not know.
-std::string ResponseLabel(amends::v1::Response decision) {
-  switch (decision) {
-    case amends::v1::RESPONSE_WARN_CLIENT: return Tr("warn-client");
-    case amends::v1::RESPONSE_CHANGE_CONTACT: return Tr("change-contact");
-    case amends::v1::RESPONSE_END_BUSINESS: return Tr("end-business");
-    default: return CliName(decision);
-  }
-}
 
 // Keeps the server's clock from the metadata of the call `context` made, if it sent one.
 void RecordServerClock(Session& s, const grpc::ClientContext& context) {
@@ -597,7 +585,7 @@ absl::Status DecideResponse(Session& s, Target t, amends::v1::Response decision,
   request.set_decision(decision);
   request.set_note(note);
   return Mutate(s, &Stub::DecideResponse, t, request,
-                absl::Substitute(Tr("response decided: $0"), ResponseLabel(decision)));
+                absl::Substitute(Tr("response decided: $0"), Label(decision)));
 }
 
 absl::Status ShowChecklist(Session& s, int64_t id) {

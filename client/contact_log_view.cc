@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/display.h"
-#include "client/enum_names.h"
 #include "client/i18n.h"
+#include "client/labels.h"
 #include "client/time_input.h"
 
 namespace amends::cli {
@@ -23,7 +23,7 @@ struct Contact {
 };
 
 std::string ChannelName(amends::v1::Channel channel) {
-  return channel == amends::v1::CHANNEL_UNSPECIFIED ? "-" : ChannelLabel(channel);
+  return channel == amends::v1::CHANNEL_UNSPECIFIED ? "-" : Label(channel);
 }
 
 // An apology (the first one, or the manager's own), when one is recorded.
@@ -39,15 +39,6 @@ void AddApology(std::vector<Contact>& contacts, bool has, const amends::v1::Firs
 }
 
 }  // namespace
-
-std::string ChannelLabel(amends::v1::Channel channel) {
-  switch (channel) {
-    case amends::v1::CHANNEL_CALL: return Tr("call");
-    case amends::v1::CHANNEL_MAIL: return Tr("mail");
-    case amends::v1::CHANNEL_VISIT: return Tr("visit");
-    default: return CliName(channel);  // unspecified, or a channel added after this build
-  }
-}
 
 std::string RenderClientContacts(const amends::v1::Incident& incident, absl::TimeZone zone,
                                  absl::Time now) {

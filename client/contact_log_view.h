@@ -20,10 +20,6 @@
 
 namespace amends::cli {
 
-// How a contact was made: "call", "mail" or "visit" (as --channel takes it) in English,
-// 電話, メール, 訪問 in Japanese.
-std::string ChannelLabel(amends::v1::Channel channel);
-
 // The "Client communication:" section, after a blank line: a row per contact, oldest first
 // (those of the same time in the order above), with its time in `zone` (weekday and a hint
 // relative to `now`), channel ("-" for a follow-up, which has none), who, what kind of

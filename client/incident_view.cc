@@ -67,7 +67,7 @@ void Field(std::string& out, absl::string_view label, absl::string_view value) {
 
 // An apology given: "call by sato, 2026-11-27 (Fri) 17:05 (2h ago): note".
 std::string ApologyGiven(const amends::v1::FirstApology& a, const Clock& clock) {
-  std::string text = absl::Substitute(Tr("$0 by $1, $2"), ChannelLabel(a.channel()),
+  std::string text = absl::Substitute(Tr("$0 by $1, $2"), Label(a.channel()),
                                       OrDash(a.recorded_by()),
                                       clock(a.recorded_at(), a.has_recorded_at()));
   if (!a.note().empty()) absl::StrAppend(&text, ": ", a.note());
@@ -95,16 +95,6 @@ std::string Visit(const Incident& incident, const Clock& clock) {
                                      clock(v.recorded_at(), v.has_recorded_at())));
   }
   return text;
-}
-
-// How the company answered a harassment: "warn-client" in English, 先方へ警告 in Japanese.
-std::string ResponseLabel(amends::v1::Response response) {
-  switch (response) {
-    case amends::v1::RESPONSE_WARN_CLIENT: return Tr("warn-client");
-    case amends::v1::RESPONSE_CHANGE_CONTACT: return Tr("change-contact");
-    case amends::v1::RESPONSE_END_BUSINESS: return Tr("end-business");
-    default: return CliName(response);  // unspecified, or a value added after this build
-  }
 }
 
 // Whether the team let the client down (DOMAIN.md): only then is there a client to apologise
@@ -220,7 +210,7 @@ std::string OfferNamed(absl::string_view kind_and_amount) {
   absl::StatusOr<amends::v1::OfferKind> kind =
       ParseCliEnum<amends::v1::OfferKind>("", kind_and_amount.substr(0, space));
   if (!kind.ok()) return std::string(kind_and_amount);
-  return absl::StrCat(OfferKindLabel(*kind), kind_and_amount.substr(space));
+  return absl::StrCat(Label(*kind), kind_and_amount.substr(space));
 }
 
 // Every section of `show` indents its lines by this much.
@@ -364,7 +354,7 @@ std::string RenderIncident(const Incident& incident, absl::Time now) {
     const amends::v1::CompanyResponse& r = incident.response();
     Field(out, Tr("response"),
           incident.has_response()
-              ? absl::StrCat(ResponseLabel(r.decision()), r.note().empty() ? "" : ": ", r.note(),
+              ? absl::StrCat(Label(r.decision()), r.note().empty() ? "" : ": ", r.note(),
                              "\n", OrDash(r.decided_by()), ", ",
                              clock(r.decided_at(), r.has_decided_at()))
               : Tr("not decided yet (amends response)"));

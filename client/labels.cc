@@ -104,4 +104,93 @@ std::string Label(amends::v1::EventType type) {
   return CliName(type);
 }
 
+std::string Label(amends::v1::Channel channel) {
+  switch (channel) {
+    case amends::v1::CHANNEL_UNSPECIFIED: return Tr("unspecified");
+    case amends::v1::CHANNEL_CALL: return Tr("call");
+    case amends::v1::CHANNEL_MAIL: return Tr("mail");
+    case amends::v1::CHANNEL_VISIT: return Tr("visit");
+    case amends::v1::Channel_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case amends::v1::Channel_INT_MAX_SENTINEL_DO_NOT_USE_: break;
+  }
+  return CliName(channel);
+}
+
+std::string Label(amends::v1::Response response) {
+  switch (response) {
+    case amends::v1::RESPONSE_UNSPECIFIED: return Tr("unspecified");
+    case amends::v1::RESPONSE_WARN_CLIENT: return Tr("warn-client");
+    case amends::v1::RESPONSE_CHANGE_CONTACT: return Tr("change-contact");
+    case amends::v1::RESPONSE_END_BUSINESS: return Tr("end-business");
+    case amends::v1::Response_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case amends::v1::Response_INT_MAX_SENTINEL_DO_NOT_USE_: break;
+  }
+  return CliName(response);
+}
+
+std::string Label(amends::v1::OfferKind kind) {
+  switch (kind) {
+    case amends::v1::OFFER_KIND_UNSPECIFIED: return Tr("unspecified");
+    case amends::v1::OFFER_KIND_DISCOUNT: return Tr("discount");
+    case amends::v1::OFFER_KIND_REFUND: return Tr("refund");
+    case amends::v1::OFFER_KIND_FREE_SERVICE: return Tr("free-service");
+    case amends::v1::OFFER_KIND_OTHER: return Tr("other");
+    case amends::v1::OfferKind_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case amends::v1::OfferKind_INT_MAX_SENTINEL_DO_NOT_USE_: break;
+  }
+  return CliName(kind);
+}
+
+std::string Label(amends::v1::Offer::State state) {
+  switch (state) {
+    case amends::v1::Offer::STATE_UNSPECIFIED: return Tr("unspecified");
+    case amends::v1::Offer::STATE_ASKED: return Tr("asked");
+    case amends::v1::Offer::STATE_APPROVED: return Tr("approved");
+    case amends::v1::Offer::STATE_DECLINED: return Tr("declined");
+    case amends::v1::Offer::STATE_DELIVERED: return Tr("delivered");
+    case amends::v1::Offer_State_Offer_State_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case amends::v1::Offer_State_Offer_State_INT_MAX_SENTINEL_DO_NOT_USE_: break;
+  }
+  return CliName(state);
+}
+
+// A notification is about a change: "reported" and "closed" say what happened (a new
+// report, 新規報告), not the state (報告済み).
+std::string Label(amends::v1::Notification::Reason reason) {
+  using amends::v1::Notification;
+  switch (reason) {
+    case Notification::REASON_UNSPECIFIED: return Tr("unspecified");
+    case Notification::REASON_REPORTED: return TrIn("notification", "reported");
+    case Notification::REASON_APPROVAL_ASKED: return Tr("approval-asked");
+    case Notification::REASON_APPROVED: return Tr("approved");
+    case Notification::REASON_DECLINED: return Tr("declined");
+    case Notification::REASON_HANDED_OVER: return Tr("handed-over");
+    case Notification::REASON_VISIT_SCHEDULED: return Tr("visit-scheduled");
+    case Notification::REASON_REMINDER: return Tr("reminder");
+    case Notification::REASON_BREACH: return Tr("breach");
+    case Notification::REASON_TEST: return Tr("test");
+    case Notification::REASON_CLOSED: return TrIn("notification", "closed");
+    case Notification::REASON_DIGEST: return Tr("digest");
+    case Notification::REASON_OFFER_DECIDED: return Tr("offer-decided");
+    case Notification::REASON_MEASURE_REOPENED: return Tr("measure-reopened");
+    case amends::v1::Notification_Reason_Notification_Reason_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case amends::v1::Notification_Reason_Notification_Reason_INT_MAX_SENTINEL_DO_NOT_USE_: break;
+  }
+  return CliName(reason);
+}
+
+std::string Label(amends::v1::Notification::State state) {
+  using amends::v1::Notification;
+  switch (state) {
+    case Notification::STATE_UNSPECIFIED: return Tr("unspecified");
+    case Notification::STATE_PENDING: return Tr("pending");
+    case Notification::STATE_SENT: return Tr("sent");
+    case Notification::STATE_RETRYING: return Tr("retrying");
+    case Notification::STATE_FAILED: return Tr("failed");
+    case amends::v1::Notification_State_Notification_State_INT_MIN_SENTINEL_DO_NOT_USE_:
+    case amends::v1::Notification_State_Notification_State_INT_MAX_SENTINEL_DO_NOT_USE_: break;
+  }
+  return CliName(state);
+}
+
 }  // namespace amends::cli

@@ -9,7 +9,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/substitute.h"
 #include "client/display.h"
-#include "client/enum_names.h"
 #include "client/i18n.h"
 #include "client/labels.h"
 #include "client/time_input.h"
@@ -21,38 +20,6 @@ namespace {
 using amends::v1::Notification;
 
 std::string OrDash(absl::string_view text) { return text.empty() ? "-" : std::string(text); }
-
-// Why a notification was sent, as the team says it; the command-line spelling in English
-// and for a value this build does not know.
-std::string ReasonLabel(Notification::Reason reason) {
-  switch (reason) {
-    case Notification::REASON_REPORTED: return Tr("reported");
-    case Notification::REASON_APPROVAL_ASKED: return Tr("approval-asked");
-    case Notification::REASON_APPROVED: return Tr("approved");
-    case Notification::REASON_DECLINED: return Tr("declined");
-    case Notification::REASON_HANDED_OVER: return Tr("handed-over");
-    case Notification::REASON_VISIT_SCHEDULED: return Tr("visit-scheduled");
-    case Notification::REASON_REMINDER: return Tr("reminder");
-    case Notification::REASON_BREACH: return Tr("breach");
-    case Notification::REASON_TEST: return Tr("test");
-    case Notification::REASON_CLOSED: return Tr("closed");
-    case Notification::REASON_DIGEST: return Tr("digest");
-    case Notification::REASON_OFFER_DECIDED: return Tr("offer-decided");
-    case Notification::REASON_MEASURE_REOPENED: return Tr("measure-reopened");
-    default: return CliName(reason);
-  }
-}
-
-// How a delivery stands, likewise.
-std::string StateLabel(Notification::State state) {
-  switch (state) {
-    case Notification::STATE_PENDING: return Tr("pending");
-    case Notification::STATE_SENT: return Tr("sent");
-    case Notification::STATE_RETRYING: return Tr("retrying");
-    case Notification::STATE_FAILED: return Tr("failed");
-    default: return CliName(state);
-  }
-}
 
 // A role on the team, likewise; as the server spells it when it is none of these.
 std::string RoleLabel(absl::string_view role) {
@@ -104,8 +71,8 @@ std::string RenderNotifications(const Notifications& notifications, absl::TimeZo
     }
     row.insert(row.end(),
                {n.has_created_at() ? FormatTime(FromProto(n.created_at()), zone, now) : "-",
-                OrDash(n.recipient()), ReasonLabel(n.reason()), OrDash(n.channel()),
-                StateLabel(n.state()),
+                OrDash(n.recipient()), Label(n.reason()), OrDash(n.channel()),
+                Label(n.state()),
                 absl::StrCat(n.attempts_size()), OrDash(LastAnswer(n)), NextAttempt(n, zone, now)});
     table.AddRow(std::move(row));
   }
@@ -136,7 +103,7 @@ std::string RenderRetried(const Notification& n) {
                                               to);
       break;
   }
-  absl::StrAppend(&line, " \u2192 ", absl::Substitute(Tr("state $0"), StateLabel(n.state())));
+  absl::StrAppend(&line, " \u2192 ", absl::Substitute(Tr("state $0"), Label(n.state())));
   if (n.state() != Notification::STATE_PENDING && !n.attempts().empty()) {
     absl::StrAppend(&line, " (", absl::StripAsciiWhitespace(OneLine(LastAnswer(n))), ")");
   }

@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/substitute.h"
 #include "client/display.h"
-#include "client/enum_names.h"
 #include "client/i18n.h"
+#include "client/labels.h"
 #include "client/utf8_text.h"
 #include "client/yen.h"
 
@@ -18,17 +18,6 @@ namespace {
 using amends::v1::Offer;
 
 std::string OrDash(absl::string_view text) { return text.empty() ? "-" : std::string(text); }
-
-// Where an offer stands: "asked" in English, 承認待ち in Japanese.
-std::string StateLabel(Offer::State state) {
-  switch (state) {
-    case Offer::STATE_ASKED: return Tr("asked");
-    case Offer::STATE_APPROVED: return Tr("approved");
-    case Offer::STATE_DECLINED: return Tr("declined");
-    case Offer::STATE_DELIVERED: return Tr("delivered");
-    default: return CliName(state);  // unspecified, or a state added after this build
-  }
-}
 
 // Who did what to `offer` so far.
 std::string Decision(const Offer& offer) {
@@ -60,16 +49,6 @@ std::string Text(const Offer& offer) {
 
 }  // namespace
 
-std::string OfferKindLabel(amends::v1::OfferKind kind) {
-  switch (kind) {
-    case amends::v1::OFFER_KIND_DISCOUNT: return Tr("discount");
-    case amends::v1::OFFER_KIND_REFUND: return Tr("refund");
-    case amends::v1::OFFER_KIND_FREE_SERVICE: return Tr("free-service");
-    case amends::v1::OFFER_KIND_OTHER: return Tr("other");
-    default: return CliName(kind);  // unspecified, or a kind added after this build
-  }
-}
-
 std::string OfferApprover(const Offer& offer) {
   if (offer.approver_team().empty()) return Tr("an admin");
   return absl::Substitute(Tr("managers of $0"), offer.approver_team());
@@ -88,8 +67,8 @@ std::string RenderOffers(const amends::v1::Incident& incident) {
     const Offer& offer = incident.offers(i);
     const std::string amount = FormatYen(offer.amount_yen());
     table.AddRow({absl::StrCat(offer.number() > 0 ? offer.number() : i + 1, ". [",
-                               StateLabel(offer.state()), "]"),
-                  OfferKindLabel(offer.kind()),
+                               Label(offer.state()), "]"),
+                  Label(offer.kind()),
                   absl::StrCat(std::string(amount_width - DisplayWidth(amount), ' '), amount),
                   Decision(offer), Text(offer)});
   }
@@ -101,12 +80,12 @@ std::string OfferMade(const amends::v1::Incident& incident) {
   const Offer& offer = incident.offers(incident.offers_size() - 1);
   if (offer.state() == Offer::STATE_ASKED) {
     return absl::Substitute(Tr("offer $0 made: $1 $2, asked of $3"), offer.number(),
-                            OfferKindLabel(offer.kind()), FormatYen(offer.amount_yen()),
+                            Label(offer.kind()), FormatYen(offer.amount_yen()),
                             OfferApprover(offer));
   }
   return absl::Substitute(Tr("offer $0 made: $1 $2, $3"), offer.number(),
-                          OfferKindLabel(offer.kind()), FormatYen(offer.amount_yen()),
-                          StateLabel(offer.state()));
+                          Label(offer.kind()), FormatYen(offer.amount_yen()),
+                          Label(offer.state()));
 }
 
 }  // namespace amends::cli

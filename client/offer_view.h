@@ -17,10 +17,6 @@
 
 namespace amends::cli {
 
-// What is offered: "discount", "refund", "free-service" or "other" (as --kind takes it) in
-// English, 値引き, 返金, 無償対応, その他 in Japanese.
-std::string OfferKindLabel(amends::v1::OfferKind kind);
-
 // Who may approve `offer`: "managers of TEAM" (its approver_team: that level of the escalation
 // chain, or a higher one) or "an admin" (above every level's limit).
 std::string OfferApprover(const amends::v1::Offer& offer);

@@ -209,10 +209,10 @@ TEST_F(CliJapaneseServiceTest, TheDeliveryLogOfNotificationsIsInJapaneseAndAlign
   const std::string& retrying = lines[1].find("tanaka") != std::string::npos ? lines[1] : lines[2];
   const std::string& failed = lines[1].find("suzuki") != std::string::npos ? lines[1] : lines[2];
   EXPECT_EQ(ColumnOf(retrying, "tanaka"), ColumnOf(header, "宛先"));
-  EXPECT_EQ(ColumnOf(retrying, "報告済み"), ColumnOf(header, "理由"));
+  EXPECT_EQ(ColumnOf(retrying, "新規報告"), ColumnOf(header, "理由"));
   EXPECT_EQ(ColumnOf(retrying, "再送待ち"), ColumnOf(header, "状態"));
-  // The next attempt within the 5 minutes the retry waits (less its jitter).
-  EXPECT_THAT(retrying, ContainsRegex("2026/11/27\\(金\\) 16:5[0-9] \\(?[1-5]分後"));
+  // The next attempt 5 minutes on, give or take the retry's 25% jitter.
+  EXPECT_THAT(retrying, ContainsRegex("2026/11/27\\(金\\) 16:5[0-9] \\(?[3-6]分後"));
   EXPECT_EQ(cli::DisplayWidth(retrying.substr(0, retrying.rfind("2026/11/27(金)"))),
             ColumnOf(header, "次回の送信"));
   EXPECT_EQ(ColumnOf(failed, "suzuki"), ColumnOf(header, "宛先"));
