@@ -78,17 +78,6 @@ class NotificationE2eTest : public ServiceTest {
     return {response.notifications().begin(), response.notifications().end()};
   }
 
-  // The first apology to the client, by mail: the owner's first deadline met.
-  void Apologize(const std::string& user, int64_t id) {
-    v1::RecordFirstApologyRequest request;
-    request.set_id(id);
-    request.set_channel(v1::CHANNEL_MAIL);
-    request.set_note("お詫びのメールを送信");
-    v1::Incident out;
-    grpc::Status s = stub_->RecordFirstApology(As(user).get(), request, &out);
-    EXPECT_TRUE(s.ok()) << s.error_message();
-  }
-
   // The notifications of `log` sent for `reason`.
   static std::vector<v1::Notification> Only(const std::vector<v1::Notification>& log,
                                             v1::Notification::Reason reason) {
@@ -126,7 +115,7 @@ class NotificationE2eTest : public ServiceTest {
 TEST_F(NotificationE2eTest, FridayEveningComplaintReachesManagersAtOnceOwnerMondayThenHeads) {
   At(27, 17, 30);  // Friday 17:30
   const v1::Incident incident = Report("yamada", LateReport());
-  Apologize("yamada", incident.id());  // an apology mail to the client, and nothing else
+  Apologize("yamada", incident.id());  // a call to the client, and nobody is told
   EXPECT_EQ(At(27, 17, 30), 2);  // both managers, at once: urgent whatever the hour
   ASSERT_TRUE(smtp_->WaitForMessages(2, absl::Seconds(10)));
   for (const char* manager : {"tanaka", "suzuki"}) {

@@ -89,6 +89,17 @@ class ServiceTest : public ::testing::Test {
     return out;
   }
 
+  // `user` records the first apology to the client of incident `id`, by phone.
+  void Apologize(const std::string& user, int64_t id) {
+    v1::RecordFirstApologyRequest request;
+    request.set_id(id);
+    request.set_channel(v1::CHANNEL_CALL);
+    request.set_note("当日中に電話で謝罪");
+    v1::Incident incident;
+    const grpc::Status s = stub_->RecordFirstApology(As(user).get(), request, &incident);
+    ASSERT_TRUE(s.ok()) << s.error_message();
+  }
+
   std::filesystem::path dir_;
   const Policy* policy_ = &DefaultPolicy();  // must outlive the server
   FakeClock clock_{Friday()};

@@ -63,16 +63,6 @@ class WatchCliTest : public ServiceTest {
     return status.ok();
   }
 
-  void Apologize(int64_t id) {
-    v1::RecordFirstApologyRequest request;
-    request.set_id(id);
-    request.set_channel(v1::CHANNEL_CALL);
-    request.set_note("当日中に電話で謝罪");
-    v1::Incident incident;
-    const grpc::Status s = stub_->RecordFirstApology(As("sato").get(), request, &incident);
-    ASSERT_TRUE(s.ok()) << s.error_message();
-  }
-
   void Escalate(int64_t id) {
     v1::EscalateRequest request;
     request.set_id(id);
@@ -104,7 +94,7 @@ class WatchCliTest : public ServiceTest {
 TEST_F(WatchCliTest, JsonPrintsOneLinePerChangeMadeAfterItStarted) {
   std::unique_ptr<ChildProcess> watcher = StartWatch("tanaka", {"--output", "json"});
   const v1::Incident incident = Report("sato", MissedAppointment());
-  Apologize(incident.id());
+  Apologize("sato", incident.id());
   Escalate(incident.id());
 
   const std::vector<v1::Event> timeline = Timeline(incident.id());
@@ -168,7 +158,7 @@ TEST_F(WatchCliTest, ResumesAfterItsCursorWhenTheServerRestartsOnTheSamePort) {
   const int port = server_->port();
   StartServer({.listen = "127.0.0.1:0", .run_background = false});
   ASSERT_NE(server_->port(), port);
-  Apologize(incident.id());
+  Apologize("sato", incident.id());
   StartServer({.listen = absl::StrCat("127.0.0.1:", port), .run_background = false});
   ASSERT_EQ(server_->port(), port);
   Escalate(incident.id());
@@ -240,7 +230,7 @@ TEST_F(WatchCliTest, FromBeyondTheNewestSequenceFailsNamingAfterSequence) {
 
 TEST_F(WatchCliTest, ACursorOlderThanTheServerKeepsFailsSuggestingFromOldest) {
   const v1::Incident incident = Report("sato", MissedAppointment());
-  Apologize(incident.id());
+  Apologize("sato", incident.id());
   clock_.Advance(absl::Hours(24 * 31));
   ASSERT_TRUE(server_->PruneStream().ok());
 
