@@ -29,15 +29,12 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 using cli::ColumnOf;
+using cli::Lines;
 
 void ExpectNoEnglishSentence(const std::string& output) {
   for (const absl::string_view line : absl::StrSplit(output, '\n', absl::SkipEmpty())) {
     EXPECT_FALSE(cli::HasEnglishPhrase(std::string(line))) << line << "\nin:\n" << output;
   }
-}
-
-std::vector<std::string> Lines(const std::string& output) {
-  return absl::StrSplit(output, '\n', absl::SkipEmpty());
 }
 
 // --- Against amendsd as a separate process (tests/cli_fixture.h). -------------------------

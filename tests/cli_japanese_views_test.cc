@@ -37,6 +37,7 @@ using ::testing::HasSubstr;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
 using cli::ColumnOf;
+using cli::Lines;
 using cli::DisplayWidth;
 using cli::Section;
 
@@ -98,10 +99,6 @@ std::string LineWith(const std::vector<std::string>& lines, const std::string& n
   }
   EXPECT_THAT(found, SizeIs(1)) << needle << " in:\n" << absl::StrJoin(lines, "\n");
   return found.empty() ? "" : found[0];
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  return absl::StrSplit(text, '\n', absl::SkipEmpty());
 }
 
 class CliJapaneseViewsTest : public CliFixture {

@@ -20,6 +20,11 @@ inline int ColumnOf(const std::string& line, const std::string& cell) {
   return DisplayWidth(line.substr(0, at));
 }
 
+// The non-empty lines of `text`.
+inline std::vector<std::string> Lines(const std::string& text) {
+  return absl::StrSplit(text, '\n', absl::SkipEmpty());
+}
+
 // The lines of `text` after the one equal to `title`, up to the next blank line.
 inline std::vector<std::string> Section(const std::string& text, const std::string& title) {
   const std::vector<std::string> lines = absl::StrSplit(text, '\n');
